@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ballast.accounts"
+    label = "accounts"
+    verbose_name = "用户与权限"
+
+    def ready(self):
+        from ballast.accounts import signals  # noqa: F401

@@ -1,0 +1,16 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", "市级管理员"
+    CITY_REVIEWER = "city_reviewer", "市级审核"
+    UNIT_CLERK = "unit_clerk", "板块填报员"
+    UNIT_REVIEWER = "unit_reviewer", "板块审核员"
+    DEPARTMENT = "department", "部门"
+    LEADER = "leader", "领导"
+    AUDITOR = "auditor", "审计员"
+    ENTERPRISE = "enterprise", "企业"
+
+
+CITY_ONLY_ROLES = (Role.CITY_ADMIN, Role.CITY_REVIEWER, Role.AUDITOR, Role.DEPARTMENT)
+UNIT_ONLY_ROLES = (Role.UNIT_CLERK, Role.UNIT_REVIEWER)

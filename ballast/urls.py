@@ -1,0 +1,13 @@
+"""Top-level URLs."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "压舱石 · 重大项目全生命周期服务管理"
+admin.site.site_title = "压舱石"
+admin.site.index_title = "管理后台"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
