@@ -51,6 +51,13 @@ INSTALLED_APPS = [
     "ballast.accounts",
     "ballast.projects",
     "ballast.reports",
+    "ballast.figures",
+    "ballast.alerts",
+    "ballast.assessments",
+    "ballast.coordination",
+    "ballast.imports",
+    "ballast.demo",
+    "ballast.web",
 ]
 
 MIDDLEWARE = [
