@@ -169,6 +169,23 @@ def check_unit(user, action: str, model, unit) -> None:
         raise PermissionDenied("您只能操作本板块的数据。")
 
 
+def units_for(user, action: str, model):
+    """The assessment units in which ``user`` may take ``action`` on objects of ``model``
+    (for the unit choices of forms and imports)."""
+    from ballast.regions.models import Region
+
+    units = Region.objects.filter(is_assessment_unit=True)
+    if not may(user, action, model):
+        return units.none()
+    if user.is_superuser:
+        return units
+    if user.region is None:
+        return units.none()
+    if user.is_city_level:
+        return units.filter(parent_id=user.region_id)
+    return units.filter(pk=user.region_id)
+
+
 _ACTION_NAMES = {
     VIEW: "查看",
     ADD: "新增",

@@ -42,7 +42,12 @@ class RestrictedAdmin(SimpleHistoryAdmin):
         return self._obj_allowed(request, policy.DELETE, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Region:
+        if db_field.related_model is Region and db_field.name == getattr(
+            self.model, "unit_path", None
+        ):
+            # the owning unit: only units the user may write in
+            kwargs["queryset"] = policy.units_for(request.user, policy.ADD, self.model)
+        elif db_field.related_model is Region:
             kwargs["queryset"] = policy.restrict(Region.objects.all(), request.user, policy.VIEW)
         elif (
             hasattr(db_field.related_model, "access_group")
