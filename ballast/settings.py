@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ballast.assessments",
     "ballast.coordination",
     "ballast.imports",
+    "ballast.bulletins",
     "ballast.demo",
     "ballast.web",
 ]
