@@ -5,3 +5,7 @@ class AlertsConfig(AppConfig):
     name = "ballast.alerts"
     label = "alerts"
     verbose_name = "预警"
+
+    def ready(self):
+        # The built-in rules register themselves on import.
+        from ballast.alerts import rules  # noqa: F401

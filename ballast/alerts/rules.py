@@ -1,0 +1,530 @@
+"""The built-in early-warning rules (预警规则) of DOMAIN.md, registered on import.
+
+Every evaluator gets the active projects of one city in the caller's scope, the as-of
+date and the city's :class:`~ballast.alerts.models.WarningRule`, and finds the projects
+that fire with one or two database queries (subqueries and aggregates over stage events
+and accepted reports). Python only turns the firing rows into :class:`Hit` objects.
+
+"More than n months after a date" is always read the same way: the warning fires on
+``as_of`` when ``date < as_of − n months`` (calendar months, clamped at month ends). So
+with n = 0 it fires the day after the date, with n = 3 the day after the date three
+months on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+
+from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
+from ballast.alerts.registry import Hit, RuleDefaults, register
+from ballast.core.periods import add_months, month_start
+from ballast.projects.choices import STATISTICS_THRESHOLD_WAN, Stage, stages_from
+from ballast.projects.models import StageEvent
+from ballast.projects.selectors import reached_by, stage_seq_expression
+from ballast.reports.choices import ReportStatus
+from ballast.reports.models import MonthlyReport
+from ballast.reports.services import deadline_for
+
+MONEY = DecimalField(max_digits=20, decimal_places=4)
+EARLIEST = date(1, 1, 1)
+# A month is compared with the project's usual pace only when it has at least this many
+# other accepted months: fewer say nothing about a pace.
+PACE_MIN_OTHER_MONTHS = 3
+# Only months of the last 12 (up to the as-of month) are checked for an unusual pace, so
+# an old, explained peak does not warn for ever.
+PACE_WINDOW_MONTHS = 12
+
+
+# --- shared pieces -------------------------------------------------------------------
+
+
+def accepted_reports(as_of: date) -> QuerySet[MonthlyReport]:
+    """Reports that count as of ``as_of``: accepted by the city, for months up to it.
+
+    TODO(figures): switch to ``ballast.figures.selectors.accepted_reports`` once it lands,
+    so warnings and figures count the same reports.
+    """
+    return MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, month__lte=as_of)
+
+
+def _first_stage_date(stage: str, as_of: date) -> Subquery:
+    """The first date on which the project reached ``stage`` (or a later one) by ``as_of``."""
+    return Subquery(
+        StageEvent.objects.filter(
+            project=OuterRef("pk"), stage__in=stages_from(stage), date__lte=as_of
+        )
+        .order_by()
+        .values("project")
+        .annotate(first=Min("date"))
+        .values("first"),
+        output_field=DateField(),
+    )
+
+
+def _more_than_months_ago(day: date, months: int, as_of: date) -> bool:
+    return day < add_months(as_of, -months)
+
+
+def _first_day_past(day: date, months: int) -> date:
+    """The first as-of date on which ``day`` lies more than ``months`` months back."""
+    since = add_months(day, months) + timedelta(days=1)
+    while not _more_than_months_ago(day, months, since):  # only at clamped month ends
+        since += timedelta(days=1)
+    return since
+
+
+def _overdue_hits(
+    rows: Iterable[tuple[int, date]], *, as_of: date, rule, describe
+) -> Iterator[Hit]:
+    """Hits for "more than n months after a date" rules."""
+    yellow, red = rule.months("yellow"), rule.months("red")
+    for pk, day in rows:
+        level = Level.RED if _more_than_months_ago(day, red, as_of) else Level.YELLOW
+        yield Hit(pk, level, _first_day_past(day, yellow), describe(day, (as_of - day).days))
+
+
+def _ym(day: date) -> str:
+    return f"{day.year}年{day.month}月"
+
+
+# --- start_overdue --------------------------------------------------------------------
+
+
+def evaluate_start_overdue(*, projects, as_of, rule) -> Iterator[Hit]:
+    """开工逾期: the planned start lies more than n months back and the project has not started."""
+    rows = (
+        projects.filter(planned_start__lt=add_months(as_of, -rule.months("yellow")))
+        .exclude(reached_by(Stage.STARTED, as_of))
+        .values_list("pk", "planned_start")
+    )
+    return _overdue_hits(
+        rows,
+        as_of=as_of,
+        rule=rule,
+        describe=lambda day, days: f"计划开工日期 {day} 已过 {days} 天，尚未开工。",
+    )
+
+
+# --- completion_overdue ---------------------------------------------------------------
+
+
+def evaluate_completion_overdue(*, projects, as_of, rule) -> Iterator[Hit]:
+    """竣工逾期: the planned completion lies more than n months back, not completed."""
+    rows = (
+        projects.filter(planned_completion__lt=add_months(as_of, -rule.months("yellow")))
+        .exclude(reached_by(Stage.COMPLETED, as_of))
+        .values_list("pk", "planned_completion")
+    )
+    return _overdue_hits(
+        rows,
+        as_of=as_of,
+        rule=rule,
+        describe=lambda day, days: f"计划竣工日期 {day} 已过 {days} 天，尚未竣工。",
+    )
+
+
+# --- not_in_statistics ----------------------------------------------------------------
+
+
+def evaluate_not_in_statistics(*, projects, as_of, rule) -> Iterator[Hit]:
+    """开工未列统: a project of ≥ 500 万元 started more than n months ago, not in statistics."""
+    rows = (
+        projects.filter(total_investment__gte=STATISTICS_THRESHOLD_WAN)
+        .annotate(started_on=_first_stage_date(Stage.STARTED, as_of))
+        .filter(started_on__lt=add_months(as_of, -rule.months("yellow")))
+        .exclude(reached_by(Stage.IN_STATISTICS, as_of))
+        .values_list("pk", "started_on")
+    )
+    return _overdue_hits(
+        rows,
+        as_of=as_of,
+        rule=rule,
+        describe=lambda day, days: f"{day} 开工，已 {days} 天尚未入库纳统。",
+    )
+
+
+# --- stalled (只开工不施工) ----------------------------------------------------------------
+
+
+def _under_construction(projects, as_of: date):
+    """Started by ``as_of`` and not completed by it, with ``started_month`` annotated."""
+    started_month = Subquery(
+        StageEvent.objects.filter(
+            project=OuterRef("pk"), stage__in=stages_from(Stage.STARTED), date__lte=as_of
+        )
+        .order_by("date")
+        .annotate(m=TruncMonth("date", output_field=DateField()))
+        .values("m")[:1],
+        output_field=DateField(),
+    )
+    return (
+        projects.filter(reached_by(Stage.STARTED, as_of))
+        .exclude(reached_by(Stage.COMPLETED, as_of))
+        .annotate(started_month=started_month)
+    )
+
+
+def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
+    """只开工不施工: the project's latest n reported months (since its start) all show no
+    investment. Counted: the accepted reports after its last month with investment."""
+    reports = accepted_reports(as_of).filter(
+        project=OuterRef("pk"), month__gte=OuterRef("started_month")
+    )
+    last_positive = Subquery(
+        reports.filter(investment__gt=0)
+        .order_by()
+        .values("project")
+        .annotate(last=Max("month"))
+        .values("last"),
+        output_field=DateField(),
+    )
+    zero_after = reports.filter(investment=0, month__gt=OuterRef("last_positive")).order_by()
+    rows = (
+        _under_construction(projects, as_of)
+        .annotate(last_positive=Coalesce(last_positive, Value(EARLIEST)))
+        .annotate(
+            zero_months=Coalesce(
+                Subquery(
+                    zero_after.values("project").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            zero_since=Subquery(
+                zero_after.values("project").annotate(m=Min("month")).values("m"),
+                output_field=DateField(),
+            ),
+        )
+        .filter(zero_months__gte=max(rule.months("yellow"), 1))
+        .values_list("pk", "zero_months", "zero_since")
+    )
+    red = rule.months("red")
+    for pk, months, since in rows:
+        level = Level.RED if months >= red else Level.YELLOW
+        yield Hit(pk, level, since, f"自{_ym(since)}起连续 {months} 个已报月份完成投资为 0。")
+
+
+# --- silent (开工之后再无下文) ---------------------------------------------------------------
+
+
+def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
+    """开工之后再无下文: started, not completed, and no accepted report for each of the
+    last n months (the months before the as-of month, from the start month on)."""
+    last_month = add_months(month_start(as_of), -1)
+
+    def window_start(months: int) -> date:
+        return add_months(last_month, -(max(months, 1) - 1))
+
+    yellow_start = window_start(rule.months("yellow"))
+    red_start = window_start(rule.months("red"))
+    last_report = Subquery(
+        accepted_reports(as_of)
+        .filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("month"))
+        .values("last"),
+        output_field=DateField(),
+    )
+    rows = (
+        _under_construction(projects, as_of)
+        .filter(started_month__lte=yellow_start)
+        .annotate(last_report=last_report)
+        .filter(Q(last_report__isnull=True) | Q(last_report__lt=yellow_start))
+        .values_list("pk", "started_month", "last_report")
+    )
+    for pk, started_month, last in rows:
+        since = max(started_month, add_months(last, 1)) if last else started_month
+        level = Level.RED if since <= red_start else Level.YELLOW
+        silent_months = (last_month.year - since.year) * 12 + last_month.month - since.month + 1
+        tail = f"最近一次月报为{_ym(last)}" if last else "开工以来没有月报"
+        yield Hit(pk, level, since, f"自{_ym(since)}起连续 {silent_months} 个月无月报（{tail}）。")
+
+
+# --- report_missing -------------------------------------------------------------------
+
+
+def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
+    """月报逾期未报: the report of the latest month whose deadline has passed is missing
+    (not even submitted) for a project that had to report for that month."""
+    month = add_months(month_start(as_of), -1)
+    deadline = deadline_for(city=rule.city, month=month)
+    if as_of <= deadline:
+        month = add_months(month, -1)
+        deadline = deadline_for(city=rule.city, month=month)
+    days_late = (as_of - deadline).days
+    if days_late <= rule.months("yellow"):
+        return
+    level = Level.RED if days_late > rule.months("red") else Level.YELLOW
+    month_end = add_months(month, 1) - timedelta(days=1)
+    filed = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month).exclude(
+        status=ReportStatus.DRAFT
+    )
+    rows = (
+        projects.filter(reached_by(Stage.STARTED, month_end))
+        .exclude(reached_by(Stage.COMPLETED, month - timedelta(days=1)))
+        .exclude(Exists(filed))
+        .values_list("pk", flat=True)
+    )
+    since = deadline + timedelta(days=1)
+    detail = f"{_ym(month)}月报截止 {deadline}，已逾期 {days_late} 天未报送。"
+    for pk in rows:
+        yield Hit(pk, level, since, detail)
+
+
+# --- data_anomaly ---------------------------------------------------------------------
+
+
+def _cumulative_over_total(projects, as_of: date):
+    reports = accepted_reports(as_of)
+    cumulative = Subquery(
+        reports.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    running = Subquery(
+        reports.filter(project=OuterRef("project"), month__lte=OuterRef("month"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    crossed = Subquery(
+        reports.filter(project=OuterRef("pk"))
+        .annotate(running=running)
+        .filter(running__gt=OuterRef("total_investment"))
+        .order_by("month")
+        .values("month")[:1],
+        output_field=DateField(),
+    )
+    rows = (
+        projects.annotate(cumulative=cumulative)
+        .filter(cumulative__gt=F("total_investment"))
+        .annotate(crossed=crossed)
+        .values_list("pk", "cumulative", "total_investment", "crossed")
+    )
+    for pk, cum, total, crossed in rows:
+        yield Hit(
+            pk,
+            Level.RED,
+            crossed or as_of,
+            f"累计完成投资 {Decimal(cum):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
+        )
+
+
+def _negative_amounts(projects, as_of: date):
+    from ballast.projects.models import AnnualPlan
+
+    for pk, since in (
+        accepted_reports(as_of)
+        .filter(project__in=projects, investment__lt=0)
+        .order_by()
+        .values("project")
+        .annotate(first=Min("month"))
+        .values_list("project", "first")
+    ):
+        yield Hit(pk, Level.RED, since, "月报完成投资为负数")
+    for pk, year in (
+        AnnualPlan.objects.filter(
+            project__in=projects, year__lte=as_of.year, planned_investment__lt=0
+        )
+        .order_by()
+        .values("project")
+        .annotate(first=Min("year"))
+        .values_list("project", "first")
+    ):
+        yield Hit(pk, Level.RED, date(year, 1, 1), f"{year}年度计划投资为负数")
+    for pk in projects.filter(total_investment__lt=0).values_list("pk", flat=True):
+        yield Hit(pk, Level.RED, as_of, "总投资为负数")
+
+
+def _unusual_pace(projects, as_of: date, rule):
+    reports = accepted_reports(as_of)
+    others = reports.filter(project=OuterRef("project")).exclude(month=OuterRef("month")).order_by()
+    rows = (
+        reports.filter(
+            project__in=projects,
+            month__gt=add_months(month_start(as_of), -PACE_WINDOW_MONTHS),
+        )
+        .annotate(
+            others_sum=Subquery(
+                others.values("project").annotate(s=Sum("investment")).values("s"),
+                output_field=MONEY,
+            ),
+            others_count=Subquery(
+                others.values("project").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+        )
+        .filter(others_count__gte=PACE_MIN_OTHER_MONTHS, others_sum__gt=0)
+        .annotate(
+            scaled=ExpressionWrapper(F("investment") * F("others_count"), output_field=MONEY),
+            yellow_bar=ExpressionWrapper(
+                Value(rule.yellow_threshold, output_field=MONEY) * F("others_sum"),
+                output_field=MONEY,
+            ),
+        )
+        .filter(scaled__gte=F("yellow_bar"))
+        .order_by("project", "month")
+        .values_list("project", "month", "investment", "others_sum", "others_count")
+    )
+    for pk, month, amount, others_sum, count in rows:
+        ratio = Decimal(amount) * count / Decimal(others_sum)
+        level = Level.RED if ratio >= rule.red_threshold else Level.YELLOW
+        mean = Decimal(others_sum) / count
+        yield Hit(
+            pk,
+            level,
+            month,
+            f"{_ym(month)}完成投资 {Decimal(amount):.2f} 万元，为其他月份平均 {mean:.2f} 万元的 "
+            f"{ratio:.1f} 倍",
+        )
+
+
+def _stage_dates_out_of_order(projects, as_of: date):
+    events = StageEvent.objects.filter(project__in=projects, date__lte=as_of).annotate(
+        seq=stage_seq_expression()
+    )
+    later_stage_earlier = StageEvent.objects.annotate(s=stage_seq_expression()).filter(
+        project=OuterRef("project"),
+        date__lte=as_of,
+        date__lt=OuterRef("date"),
+        s__gt=OuterRef("seq"),
+    )
+    for pk, since in (
+        events.filter(Exists(later_stage_earlier))
+        .order_by()
+        .values("project")
+        .annotate(first=Min("date"))
+        .values_list("project", "first")
+    ):
+        yield Hit(pk, Level.RED, since, "阶段日期前后颠倒（后一阶段早于前一阶段）")
+
+
+def evaluate_data_anomaly(*, projects, as_of, rule) -> Iterator[Hit]:
+    """数据异常: cumulative investment above the total, negative amounts, a month far
+    above the project's usual pace (yellow/red ratio thresholds), stage dates out of
+    order. One warning per project: the worst level, the earliest date, every finding."""
+    found: dict[int, list[Hit]] = {}
+    for check in (
+        _cumulative_over_total(projects, as_of),
+        _negative_amounts(projects, as_of),
+        _unusual_pace(projects, as_of, rule),
+        _stage_dates_out_of_order(projects, as_of),
+    ):
+        for hit in check:
+            found.setdefault(hit.project_id, []).append(hit)
+    for pk, hits in found.items():
+        yield Hit(
+            pk,
+            min((h.level for h in hits), key=LEVEL_RANK.__getitem__),
+            min(h.since for h in hits),
+            "；".join(h.detail for h in hits) + "。",
+        )
+
+
+# --- registration ---------------------------------------------------------------------
+
+register(
+    "start_overdue",
+    "开工逾期",
+    evaluate_start_overdue,
+    defaults=RuleDefaults(
+        Decimal(0),
+        Decimal(3),
+        ThresholdUnit.MONTHS,
+        "计划开工日期已过仍未开工：过期即黄色，超过 3 个月红色。",
+    ),
+)
+register(
+    "stalled",
+    "只开工不施工",
+    evaluate_stalled,
+    defaults=RuleDefaults(
+        Decimal(2),
+        Decimal(3),
+        ThresholdUnit.MONTHS,
+        "已开工未竣工，最近连续 2 个已报月份完成投资为 0 黄色，3 个及以上红色。",
+    ),
+)
+register(
+    "silent",
+    "开工之后再无下文",
+    evaluate_silent,
+    defaults=RuleDefaults(
+        Decimal(2),
+        Decimal(3),
+        ThresholdUnit.MONTHS,
+        "已开工未竣工，最近连续 2 个月没有月报黄色，3 个月及以上红色。",
+    ),
+)
+register(
+    "completion_overdue",
+    "竣工逾期",
+    evaluate_completion_overdue,
+    defaults=RuleDefaults(
+        Decimal(0),
+        Decimal(6),
+        ThresholdUnit.MONTHS,
+        "计划竣工日期已过仍未竣工：过期即黄色，超过 6 个月红色。",
+    ),
+)
+register(
+    "not_in_statistics",
+    "开工未列统",
+    evaluate_not_in_statistics,
+    defaults=RuleDefaults(
+        Decimal(1),
+        Decimal(2),
+        ThresholdUnit.MONTHS,
+        "计划总投资 500 万元及以上的项目开工超过 1 个月未入库纳统黄色，超过 2 个月红色。",
+    ),
+)
+register(
+    "report_missing",
+    "月报逾期未报",
+    evaluate_report_missing,
+    defaults=RuleDefaults(
+        Decimal(0),
+        Decimal(10),
+        ThresholdUnit.DAYS,
+        "应报项目在填报截止日后仍未报送上月月报：逾期即黄色，超过 10 天红色。",
+    ),
+)
+register(
+    "data_anomaly",
+    "数据异常",
+    evaluate_data_anomaly,
+    defaults=RuleDefaults(
+        Decimal(5),
+        Decimal(10),
+        ThresholdUnit.RATIO,
+        "累计完成投资超过总投资、金额为负、阶段日期颠倒为红色；某月完成投资达到其他月份平均的"
+        " 5 倍黄色、10 倍红色。",
+    ),
+)
