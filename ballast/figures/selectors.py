@@ -1,0 +1,714 @@
+"""One selector per figure of DOMAIN.md "Figures the product computes".
+
+Every figure takes a year ``Y`` and an as-of date ``D`` and is computed by the database
+from facts dated on or before ``D`` (stage events, accepted monthly reports of months up
+to ``D``'s month), so the same call gives the same answer after later-dated data is added.
+
+* :func:`accepted_reports` — the monthly reports that count (accepted by the city);
+* :func:`with_investment_progress` — per project: plan, year-to-date, since-start,
+  序时进度 and completion rate (used by the ``lagging`` warning);
+* :func:`units_figures` — every figure for every assessment unit of a city at once, by
+  grouped aggregates (a fixed number of queries whatever the number of units);
+* :func:`unit_figures` — the same figures for one unit, or the whole city when given the
+  city (the city's figures are the sums of its units' numerators and denominators);
+* :data:`FIGURE_KEYS` / :func:`figure_value` — the flattened key namespace the
+  assessments read indicators by (``"signed_cohort.landed_rate"``, ``"new.started.count"``).
+
+Definitions and Chinese names of every key: ``docs/figures.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from ballast.core.periods import Period, add_months, month_start
+from ballast.core.periods import time_progress as elapsed_share
+from ballast.projects.choices import (
+    CATEGORIES_WITHOUT_PRODUCTION,
+    SIZE_THRESHOLDS_WAN,
+    SizeClass,
+    Stage,
+    TargetIndicator,
+)
+from ballast.projects.models import AnnualPlan, PlanMonth, Project, StageEvent, UnitTarget
+from ballast.projects.selectors import reached_by
+from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region
+from ballast.reports.choices import ReportStatus
+from ballast.reports.models import MonthlyReport
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+RATIO = DecimalField(max_digits=14, decimal_places=6)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+CENT = Decimal("0.01")
+RATE_PLACES = Decimal("0.0001")
+
+NEW_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.IN_PRODUCTION)
+COHORT_STAGES = (Stage.LANDED, Stage.STARTED, Stage.IN_STATISTICS)
+SIZE_CLASSES = [cls for cls, _ in SIZE_THRESHOLDS_WAN] + [SizeClass.BELOW]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def money(value) -> Decimal:
+    """A money amount as Decimal with two places (None counts as 0)."""
+    return Decimal(value or 0).quantize(CENT, ROUND_HALF_UP)
+
+
+def rate(numerator, denominator) -> Decimal | None:
+    """numerator / denominator rounded to four places; None when the denominator is 0."""
+    if denominator is None or Decimal(denominator) == 0:
+        return None
+    return (Decimal(numerator or 0) / Decimal(denominator)).quantize(RATE_PLACES, ROUND_HALF_UP)
+
+
+def change(current, previous) -> Decimal | None:
+    """Relative change (current − previous) / previous, four places; None when previous is 0."""
+    if previous is None or Decimal(previous) == 0 or current is None:
+        return None
+    return rate(Decimal(current) - Decimal(previous), previous)
+
+
+def same_day_last_year(day: date) -> date:
+    """The as-of date a year before (29 February → 28 February)."""
+    return add_months(day, -12)
+
+
+def elapsed_months(year: int, as_of: date) -> int:
+    """Months of ``year`` elapsed by ``as_of``, the month holding it counted whole."""
+    if as_of.year < year:
+        return 0
+    if as_of.year > year:
+        return 12
+    return as_of.month
+
+
+def quarter_of(as_of: date) -> Period:
+    return Period(as_of.year, "Q", (as_of.month - 1) // 3 + 1)
+
+
+class Ratio(Func):
+    """numerator / denominator as an exact decimal ratio.
+
+    SQLite keeps whole-number decimals as integers and would divide them as integers, so
+    there the numerator is cast to REAL first (SQLite has no decimal arithmetic anyway);
+    PostgreSQL divides numerics exactly.
+    """
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " / "
+
+    def __init__(self, numerator, denominator, **extra):
+        extra.setdefault("output_field", RATIO)
+        super().__init__(numerator, denominator, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        numerator, denominator = self.get_source_expressions()
+        num_sql, num_params = compiler.compile(numerator)
+        den_sql, den_params = compiler.compile(denominator)
+        return f"(CAST({num_sql} AS REAL) / {den_sql})", (*num_params, *den_params)
+
+
+# --------------------------------------------------------------------------- per project
+
+
+def accepted_reports(*, as_of: date) -> QuerySet[MonthlyReport]:
+    """The monthly reports that count in figures as of ``as_of``: accepted by the city, for
+    a month up to (and including) the month holding ``as_of``."""
+    return MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, month__lte=month_start(as_of))
+
+
+def _sum_subquery(queryset, group: str, field: str):
+    rows = queryset.order_by().values(group).annotate(total=Sum(field)).values("total")
+    return Coalesce(Subquery(rows, output_field=MONEY), ZERO)
+
+
+def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: date):
+    """Annotate each project with its investment progress for ``year`` as of ``as_of``:
+
+    * ``annual_plan_wan`` — AnnualPlan.planned_investment for ``year`` (None: no plan);
+    * ``ytd_investment_wan`` — accepted investment of months of ``year`` up to ``as_of``;
+    * ``since_start_investment_wan`` — accepted investment of all months up to ``as_of``;
+    * ``time_progress`` — 序时进度: m/12 (m = months of ``year`` elapsed, the month holding
+      ``as_of`` counted whole; 0 before the year, 1 after), or, when the plan has its own
+      monthly curve (PlanMonth rows), the curve's cumulative sum to m / planned investment;
+    * ``completion_rate`` — ytd / plan; None when there is no plan or the plan is 0.
+    """
+    m = elapsed_months(year, as_of)
+    reports = accepted_reports(as_of=as_of).filter(project=OuterRef("pk"))
+    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+    curve = PlanMonth.objects.filter(plan__project=OuterRef("pk"), plan__year=year)
+    plan_value = Subquery(plan.values("planned_investment")[:1], output_field=MONEY)
+    curve_to_m = _sum_subquery(curve.filter(month__lte=m), "plan", "planned_investment")
+    return projects.annotate(
+        annual_plan_wan=plan_value,
+        ytd_investment_wan=_sum_subquery(reports.filter(month__year=year), "project", "investment"),
+        since_start_investment_wan=_sum_subquery(reports, "project", "investment"),
+        time_progress=Case(
+            When(
+                Q(Exists(curve)) & Q(annual_plan_wan__gt=0),
+                then=Ratio(curve_to_m, F("annual_plan_wan")),
+            ),
+            default=Value(Decimal(m) / Decimal(12), output_field=RATIO),
+            output_field=RATIO,
+        ),
+        completion_rate=Case(
+            When(
+                annual_plan_wan__gt=0,
+                then=Ratio(F("ytd_investment_wan"), F("annual_plan_wan")),
+            ),
+            default=None,
+            output_field=RATIO,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- the keys
+
+_NEW_NAMES = {
+    Stage.SIGNED: "新签约",
+    Stage.STARTED: "新开工",
+    Stage.COMPLETED: "新竣工",
+    Stage.IN_PRODUCTION: "新投产",
+}
+_SIZE_NAMES = {cls.value: cls.label for cls in SIZE_CLASSES}
+
+# Target indicator → the figure key its actual value is read from.
+TARGET_ACTUALS = {
+    TargetIndicator.SIGNED_COUNT: "new.signed.count",
+    TargetIndicator.SIGNED_INVESTMENT: "new.signed.investment_wan",
+    TargetIndicator.STARTED_COUNT: "new.started.count",
+    TargetIndicator.STARTED_INVESTMENT: "new.started.investment_wan",
+    TargetIndicator.COMPLETED_COUNT: "new.completed.count",
+    TargetIndicator.COMPLETED_INVESTMENT: "new.completed.investment_wan",
+    TargetIndicator.ANNUAL_INVESTMENT: "investment.completed_wan",
+    TargetIndicator.LANDED_RATE: "signed_cohort.landed_rate",
+    TargetIndicator.STARTED_RATE: "signed_cohort.started_rate",
+    TargetIndicator.IN_STATISTICS_RATE: "signed_cohort.in_statistics_rate",
+}
+
+
+def _target_kind(indicator: str) -> str:
+    if indicator.endswith("_rate"):
+        return "rate"
+    if indicator.endswith("_count"):
+        return "count"
+    return "money"
+
+
+def _build_keys() -> dict[str, tuple[str, str]]:
+    """Flattened key → (Chinese name, kind); kind is count, money, rate or text."""
+    keys: dict[str, tuple[str, str]] = {
+        "unit": ("板块代码", "text"),
+        "unit_name": ("板块名称", "text"),
+        "year": ("年度", "count"),
+        "as_of": ("截至日期", "text"),
+        "signed_cohort.count": ("当年签约项目数", "count"),
+        "signed_cohort.investment_wan": ("当年签约项目总投资（万元）", "money"),
+        "signed_cohort.landed": ("当年签约项目已落地数", "count"),
+        "signed_cohort.started": ("当年签约项目已开工数", "count"),
+        "signed_cohort.in_statistics": ("当年签约项目已列统数", "count"),
+        "signed_cohort.landed_rate": ("当年签约项目落地率", "rate"),
+        "signed_cohort.started_rate": ("当年签约项目开工率", "rate"),
+        "signed_cohort.in_statistics_rate": ("当年签约项目列统率", "rate"),
+    }
+    for prefix, period_name in (("new", "年初至今"), ("quarter.new", "本季度")):
+        for stage in NEW_STAGES:
+            name = _NEW_NAMES[stage]
+            keys[f"{prefix}.{stage.value}.count"] = (f"{period_name}{name}项目数", "count")
+            keys[f"{prefix}.{stage.value}.investment_wan"] = (
+                f"{period_name}{name}项目总投资（万元）",
+                "money",
+            )
+    keys.update(
+        {
+            "investment.plan_count": ("有年度计划的项目数", "count"),
+            "investment.annual_plan_wan": ("年度计划投资（万元）", "money"),
+            "investment.completed_wan": ("年度累计完成投资（万元）", "money"),
+            "investment.completion_rate": ("年度投资完成率", "rate"),
+            "investment.time_progress": ("序时进度", "rate"),
+            "investment.time_progress_gap": ("完成率与序时进度之差", "rate"),
+            "quarter.period": ("季度", "text"),
+            "quarter.investment.completed_wan": ("本季度完成投资（万元）", "money"),
+            "completion_production.planned": ("当年计划竣工项目数", "count"),
+            "completion_production.done": ("当年计划竣工项目中已竣工投产数", "count"),
+            "completion_production.rate": ("竣工投产率", "rate"),
+            "capacity.eligible": ("投产满12个月项目数", "count"),
+            "capacity.at_capacity": ("其中已达产达效数", "count"),
+            "capacity.rate": ("达产达效率", "rate"),
+        }
+    )
+    for cls in SIZE_CLASSES:
+        keys[f"size_classes.{cls.value}.count"] = (f"新签约{cls.label}项目数", "count")
+        keys[f"size_classes.{cls.value}.investment_wan"] = (
+            f"新签约{cls.label}项目总投资（万元）",
+            "money",
+        )
+    for indicator in TargetIndicator:
+        kind = _target_kind(indicator.value)
+        for prefix, period_name in (("targets", "年度目标"), ("quarter.targets", "季度目标")):
+            keys[f"{prefix}.{indicator.value}"] = (f"{period_name}：{indicator.label}", kind)
+        for prefix, period_name in (
+            ("target_completion", "年度目标完成率"),
+            ("quarter.target_completion", "季度目标完成率"),
+        ):
+            keys[f"{prefix}.{indicator.value}"] = (f"{period_name}：{indicator.label}", "rate")
+    keys.update(
+        {
+            "year_on_year.as_of_previous": ("上年同期截至日期", "text"),
+            "year_on_year.new_signed.count_previous": ("上年同期新签约项目数", "count"),
+            "year_on_year.new_signed.count_change": ("新签约项目数同比增长", "rate"),
+            "year_on_year.new_signed.investment_wan_previous": (
+                "上年同期新签约项目总投资（万元）",
+                "money",
+            ),
+            "year_on_year.new_signed.investment_change": ("新签约项目总投资同比增长", "rate"),
+            "year_on_year.new_started.count_previous": ("上年同期新开工项目数", "count"),
+            "year_on_year.new_started.count_change": ("新开工项目数同比增长", "rate"),
+            "year_on_year.new_started.investment_wan_previous": (
+                "上年同期新开工项目总投资（万元）",
+                "money",
+            ),
+            "year_on_year.new_started.investment_change": ("新开工项目总投资同比增长", "rate"),
+            "year_on_year.avg_annual_plan_wan": ("项目平均年度计划投资（万元）", "money"),
+            "year_on_year.avg_annual_plan_wan_previous": (
+                "上年项目平均年度计划投资（万元）",
+                "money",
+            ),
+            "year_on_year.avg_annual_plan_change": ("项目平均年度计划投资同比增长", "rate"),
+            "year_on_year.completed_wan_previous": ("上年同期累计完成投资（万元）", "money"),
+            "year_on_year.completed_change": ("累计完成投资同比增长", "rate"),
+        }
+    )
+    return keys
+
+
+FIGURE_KEYS: dict[str, tuple[str, str]] = _build_keys()
+"""Every flattened figure key → (Chinese name, kind: count | money | rate | text)."""
+
+
+def figure_value(figures: dict, key: str):
+    """The value of the flattened ``key`` (``"new.started.count"``) in ``figures``."""
+    if key not in FIGURE_KEYS:
+        raise KeyError(f"未知的指标键“{key}”。")
+    value = figures
+    for part in key.split("."):
+        value = value[part]
+    return value
+
+
+def flatten(figures: dict, prefix: str = "") -> dict:
+    """The figures as a flat ``{key: value}`` mapping."""
+    flat = {}
+    for name, value in figures.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{key}."))
+        else:
+            flat[key] = value
+    return flat
+
+
+# --------------------------------------------------------------------------- raw sums
+#
+# Every figure is built from additive raw sums per unit (numerators and denominators),
+# each read by one grouped query for all units at once. The city's sums are the sums of
+# its units' sums, so the city's rates are ratios of sums, never averages of rates.
+
+
+def _raw_new_events(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
+    """New signed/started/completed/in-production events: this year, this quarter, last
+    year to the same day."""
+    this_year = Q(date__gte=date(year, 1, 1), date__lte=as_of)
+    this_quarter = Q(date__gte=quarter_start, date__lte=as_of)
+    last_year = Q(date__gte=date(prev_year, 1, 1), date__lte=prev_as_of)
+    rows = (
+        StageEvent.objects.filter(project__unit_id__in=unit_ids, stage__in=NEW_STAGES)
+        .filter(this_year | last_year)
+        .order_by()
+        .values("project__unit_id", "stage")
+        .annotate(
+            n=Count("pk", filter=this_year),
+            inv=Sum("project__total_investment", filter=this_year),
+            qn=Count("pk", filter=this_quarter),
+            qinv=Sum("project__total_investment", filter=this_quarter),
+            pn=Count("pk", filter=last_year),
+            pinv=Sum("project__total_investment", filter=last_year),
+        )
+    )
+    for row in rows:
+        sums = out[row["project__unit_id"]]
+        stage = row["stage"]
+        sums[f"new.{stage}.count"] += row["n"]
+        sums[f"new.{stage}.inv"] += row["inv"] or 0
+        sums[f"quarter.{stage}.count"] += row["qn"]
+        sums[f"quarter.{stage}.inv"] += row["qinv"] or 0
+        sums[f"prev.{stage}.count"] += row["pn"]
+        sums[f"prev.{stage}.inv"] += row["pinv"] or 0
+
+
+def _size_q(cls) -> Q:
+    """Total investment within the size class ``cls`` (thresholds in 万元)."""
+    bounds = [threshold for _, threshold in SIZE_THRESHOLDS_WAN]
+    classes = [c for c, _ in SIZE_THRESHOLDS_WAN]
+    field = "project__total_investment"
+    if cls == SizeClass.BELOW:
+        return Q(**{f"{field}__lt": bounds[-1]})
+    index = classes.index(cls)
+    q = Q(**{f"{field}__gte": bounds[index]})
+    if index > 0:
+        q &= Q(**{f"{field}__lt": bounds[index - 1]})
+    return q
+
+
+def _raw_signed_cohort(unit_ids, year, as_of, out):
+    """The signed cohort and the size classes of its projects (one query)."""
+    annotations = {
+        "n": Count("pk"),
+        "inv": Sum("project__total_investment"),
+    }
+    for stage in COHORT_STAGES:
+        annotations[stage.value] = Count(
+            "pk", filter=Q(reached_by(stage, as_of, prefix="project__"))
+        )
+    for cls in SIZE_CLASSES:
+        annotations[f"size_{cls.value}_n"] = Count("pk", filter=_size_q(cls))
+        annotations[f"size_{cls.value}_inv"] = Sum("project__total_investment", filter=_size_q(cls))
+    rows = (
+        StageEvent.objects.filter(
+            project__unit_id__in=unit_ids,
+            stage=Stage.SIGNED,
+            date__gte=date(year, 1, 1),
+            date__lte=as_of,
+        )
+        .order_by()
+        .values("project__unit_id")
+        .annotate(**annotations)
+    )
+    for row in rows:
+        sums = out[row["project__unit_id"]]
+        sums["cohort.count"] += row["n"]
+        sums["cohort.inv"] += row["inv"] or 0
+        for stage in COHORT_STAGES:
+            sums[f"cohort.{stage.value}"] += row[stage.value]
+        for cls in SIZE_CLASSES:
+            sums[f"size.{cls.value}.count"] += row[f"size_{cls.value}_n"]
+            sums[f"size.{cls.value}.inv"] += row[f"size_{cls.value}_inv"] or 0
+
+
+def _raw_plans(unit_ids, year, as_of, prev_year, out):
+    """Annual plans of this and last year; plan-weighted 序时进度; 竣工投产."""
+    m = elapsed_months(year, as_of)
+    has_curve = Exists(PlanMonth.objects.filter(plan=OuterRef("pk")))
+    completed = Q(reached_by(Stage.COMPLETED, as_of, prefix="project__"))
+    producing = Q(project__category__in=CATEGORIES_WITHOUT_PRODUCTION) | Q(
+        reached_by(Stage.IN_PRODUCTION, as_of, prefix="project__")
+    )
+    planned_completion = Q(year=year, completion_month__isnull=False)
+    rows = (
+        AnnualPlan.objects.filter(project__unit_id__in=unit_ids, year__in=(year, prev_year))
+        .order_by()
+        .values("project__unit_id", "year")
+        .annotate(
+            n=Count("pk"),
+            plan=Sum("planned_investment"),
+            plan_without_curve=Sum("planned_investment", filter=~Q(has_curve)),
+            cp_planned=Count("pk", filter=planned_completion),
+            cp_done=Count("pk", filter=planned_completion & completed & producing),
+        )
+    )
+    for row in rows:
+        sums = out[row["project__unit_id"]]
+        tag = "plan" if row["year"] == year else "prev_plan"
+        sums[f"{tag}.count"] += row["n"]
+        sums[f"{tag}.inv"] += row["plan"] or 0
+        if row["year"] == year:
+            sums["plan.weighted_progress"] += (
+                Decimal(row["plan_without_curve"] or 0) * Decimal(m) / Decimal(12)
+            )
+            sums["cp.planned"] += row["cp_planned"]
+            sums["cp.done"] += row["cp_done"]
+    # Plans with their own curve: Σ plan × (curve to m / plan) = Σ curve to m.
+    curve_rows = (
+        PlanMonth.objects.filter(plan__project__unit_id__in=unit_ids, plan__year=year, month__lte=m)
+        .order_by()
+        .values("plan__project__unit_id")
+        .annotate(total=Sum("planned_investment"))
+    )
+    for row in curve_rows:
+        out[row["plan__project__unit_id"]]["plan.weighted_progress"] += Decimal(row["total"] or 0)
+
+
+def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
+    """Accepted investment of projects with an annual plan for the report's year."""
+    this_year = Q(month__year=year, month__lte=month_start(as_of))
+    this_quarter = this_year & Q(month__gte=quarter_start)
+    last_year = Q(month__year=prev_year, month__lte=month_start(prev_as_of))
+    rows = (
+        MonthlyReport.objects.filter(
+            status=ReportStatus.ACCEPTED,
+            project__unit_id__in=unit_ids,
+            project__plans__year=F("month__year"),
+        )
+        .filter(this_year | last_year)
+        .order_by()
+        .values("project__unit_id")
+        .annotate(
+            cur=Sum("investment", filter=this_year),
+            q=Sum("investment", filter=this_quarter),
+            prev=Sum("investment", filter=last_year),
+        )
+    )
+    for row in rows:
+        sums = out[row["project__unit_id"]]
+        sums["reports.ytd"] += row["cur"] or 0
+        sums["reports.quarter"] += row["q"] or 0
+        sums["reports.prev_ytd"] += row["prev"] or 0
+
+
+def _raw_capacity(unit_ids, as_of, out):
+    """达产达效: producing for at least 12 months by ``as_of``, and of those at capacity."""
+    year_before = add_months(as_of, -12)
+    rows = (
+        Project.objects.filter(unit_id__in=unit_ids)
+        .filter(reached_by(Stage.IN_PRODUCTION, year_before))
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(reached_by(Stage.AT_CAPACITY, as_of))),
+        )
+    )
+    for row in rows:
+        sums = out[row["unit_id"]]
+        sums["cap.eligible"] += row["n"]
+        sums["cap.done"] += row["done"]
+
+
+def _raw_targets(unit_ids, year, quarter, out):
+    rows = UnitTarget.objects.filter(
+        unit_id__in=unit_ids, period__in=(str(year), str(quarter))
+    ).values_list("unit_id", "period", "indicator", "value")
+    for unit_id, period, indicator, value in rows:
+        tag = "target" if period == str(year) else "qtarget"
+        sums = out[unit_id]
+        sums[f"{tag}.{indicator}"] += value
+        sums[f"{tag}.{indicator}.n"] += 1
+
+
+def _raw_sums(unit_ids, *, year: int, as_of: date) -> dict[int, defaultdict]:
+    """Raw additive sums per unit id (a fixed number of grouped queries)."""
+    out: dict[int, defaultdict] = defaultdict(lambda: defaultdict(Decimal))
+    prev_year = year - 1
+    prev_as_of = same_day_last_year(as_of)
+    # The quarter whose targets are read: the quarter holding as_of, within the year.
+    quarter = quarter_of(min(max(as_of, date(year, 1, 1)), date(year, 12, 31)))
+    unit_ids = list(unit_ids)
+    _raw_new_events(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
+    _raw_signed_cohort(unit_ids, year, as_of, out)
+    _raw_plans(unit_ids, year, as_of, prev_year, out)
+    _raw_reports(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
+    _raw_capacity(unit_ids, as_of, out)
+    _raw_targets(unit_ids, year, quarter, out)
+    return out
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _assemble(sums, *, code: str, name: str, year: int, as_of: date, rate_targets=True) -> dict:
+    """The figures of one unit (or the city) from its raw sums."""
+    quarter = quarter_of(min(max(as_of, date(year, 1, 1)), date(year, 12, 31)))
+    cohort_n = int(sums["cohort.count"])
+    figures = {
+        "unit": code,
+        "unit_name": name,
+        "year": year,
+        "as_of": as_of,
+        "signed_cohort": {
+            "count": cohort_n,
+            "investment_wan": money(sums["cohort.inv"]),
+            **{s.value: int(sums[f"cohort.{s.value}"]) for s in COHORT_STAGES},
+            **{f"{s.value}_rate": rate(sums[f"cohort.{s.value}"], cohort_n) for s in COHORT_STAGES},
+        },
+        "new": {
+            s.value: {
+                "count": int(sums[f"new.{s.value}.count"]),
+                "investment_wan": money(sums[f"new.{s.value}.inv"]),
+            }
+            for s in NEW_STAGES
+        },
+    }
+    plan_total = sums["plan.inv"]
+    completion_rate = rate(sums["reports.ytd"], plan_total)
+    if plan_total:
+        progress = rate(sums["plan.weighted_progress"], plan_total)
+    else:
+        progress = elapsed_share(year, as_of).quantize(RATE_PLACES, ROUND_HALF_UP)
+    figures["investment"] = {
+        "plan_count": int(sums["plan.count"]),
+        "annual_plan_wan": money(plan_total),
+        "completed_wan": money(sums["reports.ytd"]),
+        "completion_rate": completion_rate,
+        "time_progress": progress,
+        "time_progress_gap": (completion_rate - progress if completion_rate is not None else None),
+    }
+    figures["completion_production"] = {
+        "planned": int(sums["cp.planned"]),
+        "done": int(sums["cp.done"]),
+        "rate": rate(sums["cp.done"], sums["cp.planned"]),
+    }
+    figures["capacity"] = {
+        "eligible": int(sums["cap.eligible"]),
+        "at_capacity": int(sums["cap.done"]),
+        "rate": rate(sums["cap.done"], sums["cap.eligible"]),
+    }
+    figures["size_classes"] = {
+        cls.value: {
+            "count": int(sums[f"size.{cls.value}.count"]),
+            "investment_wan": money(sums[f"size.{cls.value}.inv"]),
+        }
+        for cls in SIZE_CLASSES
+    }
+    figures["targets"], figures["target_completion"] = _targets(
+        sums, "target", figures, rate_targets
+    )
+    quarter_figures = {
+        "period": str(quarter),
+        "new": {
+            s.value: {
+                "count": int(sums[f"quarter.{s.value}.count"]),
+                "investment_wan": money(sums[f"quarter.{s.value}.inv"]),
+            }
+            for s in NEW_STAGES
+        },
+        "investment": {"completed_wan": money(sums["reports.quarter"])},
+    }
+    quarter_view = {
+        **figures,
+        "new": quarter_figures["new"],
+        "investment": {
+            **figures["investment"],
+            "completed_wan": quarter_figures["investment"]["completed_wan"],
+        },
+    }
+    quarter_figures["targets"], quarter_figures["target_completion"] = _targets(
+        sums, "qtarget", quarter_view, rate_targets
+    )
+    figures["quarter"] = quarter_figures
+    avg_plan = sums["plan.inv"] / sums["plan.count"] if sums["plan.count"] else None
+    avg_prev = sums["prev_plan.inv"] / sums["prev_plan.count"] if sums["prev_plan.count"] else None
+    yoy = {"as_of_previous": same_day_last_year(as_of)}
+    for stage, label in ((Stage.SIGNED, "new_signed"), (Stage.STARTED, "new_started")):
+        current = figures["new"][stage.value]
+        yoy[label] = {
+            "count_previous": int(sums[f"prev.{stage.value}.count"]),
+            "count_change": change(current["count"], sums[f"prev.{stage.value}.count"]),
+            "investment_wan_previous": money(sums[f"prev.{stage.value}.inv"]),
+            "investment_change": change(current["investment_wan"], sums[f"prev.{stage.value}.inv"]),
+        }
+    yoy.update(
+        {
+            "avg_annual_plan_wan": money(avg_plan) if avg_plan is not None else None,
+            "avg_annual_plan_wan_previous": money(avg_prev) if avg_prev is not None else None,
+            "avg_annual_plan_change": change(avg_plan, avg_prev),
+            "completed_wan_previous": money(sums["reports.prev_ytd"]),
+            "completed_change": change(sums["reports.ytd"], sums["reports.prev_ytd"]),
+        }
+    )
+    figures["year_on_year"] = yoy
+    return figures
+
+
+def _targets(sums, tag: str, figures: dict, rate_targets: bool):
+    """Targets of a period and the share of each reached (actual / target)."""
+    targets, completion = {}, {}
+    for indicator in TargetIndicator:
+        value = None
+        if sums.get(f"{tag}.{indicator.value}.n"):
+            value = sums[f"{tag}.{indicator.value}"]
+            if _target_kind(indicator.value) == "rate":
+                # A rate target is not additive: the city has none of its own.
+                value = value if rate_targets else None
+        if value is not None:
+            kind = _target_kind(indicator.value)
+            value = money(value) if kind == "money" else value.normalize()
+            if kind == "count":
+                value = int(value) if value == value.to_integral() else value
+        targets[indicator.value] = value
+        actual = figure_value(figures, TARGET_ACTUALS[indicator])
+        completion[indicator.value] = (
+            rate(actual, value) if value is not None and actual is not None else None
+        )
+    return targets, completion
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def city_units(city: Region) -> QuerySet[Region]:
+    """The assessment units (板块) of ``city`` in their order."""
+    return Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
+        "sort_order", "code"
+    )
+
+
+def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
+    """The figures of every assessment unit of ``city``, keyed by unit code, in the units'
+    order. All units are computed at once by grouped aggregates (a fixed number of
+    queries), the path rankings and assessments use."""
+    units = list(city_units(city))
+    sums = _raw_sums([u.pk for u in units], year=year, as_of=as_of)
+    return {
+        unit.code: _assemble(
+            sums[unit.pk], code=unit.code, name=unit.display_name, year=year, as_of=as_of
+        )
+        for unit in units
+    }
+
+
+def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
+    """The figures of ``unit`` (an assessment unit, or the city for the whole city).
+
+    The city's figures add up its units' numerators and denominators (counts, money,
+    plans); its rates are ratios of those sums. Rate targets are set per unit only, so
+    the city's rate targets are None; its count and money targets are the units' sums.
+    """
+    if unit.kind == RegionKind.CITY:
+        unit_ids = list(city_units(unit).values_list("pk", flat=True))
+        per_unit = _raw_sums(unit_ids, year=year, as_of=as_of)
+        total: defaultdict = defaultdict(Decimal)
+        for sums in per_unit.values():
+            for key, value in sums.items():
+                total[key] += value
+        return _assemble(
+            total,
+            code=unit.code,
+            name=unit.display_name,
+            year=year,
+            as_of=as_of,
+            rate_targets=False,
+        )
+    sums = _raw_sums([unit.pk], year=year, as_of=as_of)
+    return _assemble(sums[unit.pk], code=unit.code, name=unit.display_name, year=year, as_of=as_of)
