@@ -39,6 +39,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
 from ballast.core.periods import add_months, month_start
+from ballast.figures import selectors as figure_selectors
 from ballast.projects.choices import STATISTICS_THRESHOLD_WAN, Stage, stages_from
 from ballast.projects.models import StageEvent
 from ballast.projects.selectors import reached_by, stage_seq_expression
@@ -60,12 +61,9 @@ PACE_WINDOW_MONTHS = 12
 
 
 def accepted_reports(as_of: date) -> QuerySet[MonthlyReport]:
-    """Reports that count as of ``as_of``: accepted by the city, for months up to it.
-
-    TODO(figures): switch to ``ballast.figures.selectors.accepted_reports`` once it lands,
-    so warnings and figures count the same reports.
-    """
-    return MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, month__lte=as_of)
+    """Reports that count as of ``as_of`` — the figures' own definition, so warnings and
+    figures always count the same reports (accepted by the city, months up to ``as_of``)."""
+    return figure_selectors.accepted_reports(as_of=as_of)
 
 
 def _first_stage_date(stage: str, as_of: date) -> Subquery:
@@ -260,6 +258,77 @@ def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
         silent_months = (last_month.year - since.year) * 12 + last_month.month - since.month + 1
         tail = f"最近一次月报为{_ym(last)}" if last else "开工以来没有月报"
         yield Hit(pk, level, since, f"自{_ym(since)}起连续 {silent_months} 个月无月报（{tail}）。")
+
+
+# --- lagging (低于序时进度) -------------------------------------------------------------
+
+RATIO = DecimalField(max_digits=14, decimal_places=6)
+POINT_PLACES = Decimal("0.0001")
+
+
+def _lagging_rows(projects, as_of: date, yellow_points: Decimal):
+    """Started projects with a plan for ``as_of``'s year whose completion rate is at least
+    ``yellow_points`` below 序时进度, with the progress figures of the one figure selector."""
+    # The database compares in binary floating point on SQLite; a hair of slack here,
+    # the exact comparison below on decimals rounded to 1/10000 of a point.
+    bar = yellow_points / 100 - Decimal("0.000001")
+    return (
+        figure_selectors.with_investment_progress(
+            projects.filter(reached_by(Stage.STARTED, as_of)), year=as_of.year, as_of=as_of
+        )
+        .filter(annual_plan_wan__gt=0)
+        .annotate(
+            gap=ExpressionWrapper(F("time_progress") - F("completion_rate"), output_field=RATIO)
+        )
+        .filter(gap__gte=Value(bar, output_field=RATIO))
+        .values_list(
+            "pk", "annual_plan_wan", "ytd_investment_wan", "time_progress", "completion_rate"
+        )
+    )
+
+
+def _points(time_progress, completion_rate) -> Decimal:
+    return ((Decimal(time_progress) - Decimal(completion_rate)) * 100).quantize(POINT_PLACES)
+
+
+def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
+    """低于序时进度: a started project with an annual plan whose year-to-date completion
+    rate is at least n points below 序时进度 (10 yellow, 20 red by default). ``since`` is
+    the first day of the earliest month of the year from whose end on it has lagged
+    without a break."""
+    yellow, red = rule.yellow_threshold, rule.red_threshold
+    current = {}
+    for pk, plan, ytd, progress, rate in _lagging_rows(projects, as_of, yellow):
+        points = _points(progress, rate)
+        if points >= yellow:
+            current[pk] = (plan, ytd, progress, rate, points)
+    since = {pk: month_start(as_of) for pk in current}
+    still = set(current)
+    # Walk back month by month (one query each, over the still-lagging projects only).
+    for back in range(1, as_of.month):
+        if not still:
+            break
+        month_end = add_months(month_start(as_of), -back + 1) - timedelta(days=1)
+        lagged = {
+            pk
+            for pk, _plan, _ytd, progress, rate in _lagging_rows(
+                projects.filter(pk__in=still), month_end, yellow
+            )
+            if _points(progress, rate) >= yellow
+        }
+        for pk in lagged:
+            since[pk] = month_start(month_end)
+        still = lagged
+    for pk, (plan, ytd, progress, rate, points) in current.items():
+        level = Level.RED if points >= red else Level.YELLOW
+        yield Hit(
+            pk,
+            level,
+            since[pk],
+            f"年度计划投资 {Decimal(plan):.2f} 万元，已完成 {Decimal(ytd):.2f} 万元，"
+            f"完成率 {Decimal(rate) * 100:.1f}%，低于序时进度 {Decimal(progress) * 100:.1f}% "
+            f"{points:.1f} 个百分点。",
+        )
 
 
 # --- report_missing -------------------------------------------------------------------
@@ -481,6 +550,17 @@ register(
         Decimal(3),
         ThresholdUnit.MONTHS,
         "已开工未竣工，最近连续 2 个月没有月报黄色，3 个月及以上红色。",
+    ),
+)
+register(
+    "lagging",
+    "低于序时进度",
+    evaluate_lagging,
+    defaults=RuleDefaults(
+        Decimal(10),
+        Decimal(20),
+        ThresholdUnit.POINTS,
+        "已开工且有年度计划的项目，年度投资完成率低于序时进度 10 个百分点黄色，20 个百分点红色。",
     ),
 )
 register(
