@@ -6,8 +6,19 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from ballast.accounts import policy
+from ballast.core.history import acting
 from ballast.projects import services
-from ballast.projects.models import AnnualPlan, Node, Project, StageEvent, UnitTarget
+from ballast.projects.models import (
+    AnnualPlan,
+    ConfidenceAssessment,
+    Node,
+    PlanMonth,
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+    UnitTarget,
+)
 from ballast.reports import services as report_services
 from ballast.reports.models import MonthlyReport
 
@@ -16,8 +27,21 @@ from ballast.reports.models import MonthlyReport
 def filled(make_project, people, d, unit_a):
     project = make_project(stages={"signed": d(2023, 1, 10), "started": d(2023, 3, 1)})
     services.plan_save(
-        user=people["clerk_a"], project=project, year=2023, planned_investment=Decimal(1200)
+        user=people["clerk_a"],
+        project=project,
+        year=2023,
+        planned_investment=Decimal(1200),
+        months={m: Decimal(100) for m in range(1, 13)},
     )
+    services.project_suspend(
+        user=people["clerk_a"], project=project, kind="deferred", reason="funding", on=d(2023, 6, 1)
+    )
+    ended = make_project(stages={"signed": d(2023, 1, 10)})
+    services.project_terminate(
+        user=people["clerk_a"], project=ended, on=d(2023, 2, 1), reason="other", note="投资方退出"
+    )
+    with acting(people["clerk_a"]):
+        ConfidenceAssessment.objects.create(project=project, month=d(2023, 3, 1), rating="amber")
     services.node_save(
         user=people["clerk_a"], project=project, data={"kind": "filing", "deadline": d(2023, 2, 1)}
     )
@@ -37,7 +61,18 @@ def filled(make_project, people, d, unit_a):
     return project
 
 
-MODELS = [Project, StageEvent, AnnualPlan, Node, UnitTarget, MonthlyReport]
+MODELS = [
+    Project,
+    StageEvent,
+    AnnualPlan,
+    PlanMonth,
+    Node,
+    Suspension,
+    Termination,
+    ConfidenceAssessment,
+    UnitTarget,
+    MonthlyReport,
+]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -53,6 +88,15 @@ def test_outsider_clerk_sees_nothing_of_unit_a(filled, people, model):
 def test_outsider_can_take_no_action(filled, people, model, action):
     assert not model.objects.restrict(people["clerk_b"], action).exists()
     assert not model.objects.restrict(people["reviewer_b"], action).exists()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_history_rows_are_scoped_like_their_objects(filled, people, model):
+    """The audit trail of unit A is not readable by a clerk of unit B either."""
+    history = model.history.model
+    assert policy.restrict(history.objects.all(), people["clerk_a"]).exists()
+    assert not policy.restrict(history.objects.all(), people["clerk_b"]).exists()
+    assert policy.restrict(history.objects.all(), people["auditor"]).exists()
 
 
 @pytest.mark.parametrize("role", ["auditor", "department", "enterprise"])

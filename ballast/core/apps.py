@@ -7,4 +7,16 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
+        from django.apps import apps
+
         from ballast.core import history  # noqa: F401  (connects the history signal)
+        from ballast.core.models import BallastModel
+
+        # Historical rows are scoped like the objects they record: the same unit or city
+        # path (the historical table keeps the same foreign keys), under group "history".
+        for model in apps.get_models():
+            if issubclass(model, BallastModel) and hasattr(model, "history"):
+                historical = model.history.model
+                historical.access_group = "history"
+                historical.unit_path = model.unit_path
+                historical.city_path = getattr(model, "city_path", None)
