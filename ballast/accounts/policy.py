@@ -8,7 +8,12 @@ A model takes part by declaring
 * ``access_group`` — which row of :data:`ROLE_ACTIONS` governs it (``project``,
   ``report``, ``target``, ``config`` …), and
 * ``unit_path`` — the lookup from the model to the assessment unit (板块) that owns it,
-  or ``city_path`` — the lookup to the city, for city-wide data such as clusters.
+  or ``city_path`` — the lookup to the city, for city-wide data such as clusters;
+* optionally ``project_path`` — the lookup to the project, which gives enterprise
+  contacts the rows of their own projects (``coordination.ProjectContact``), and
+  ``department_path`` — the lookup to the responsible department, which gives department
+  officers the coordination issues assigned to them across units;
+* for personal rows (notices), ``owner_path`` — the lookup to the person they belong to.
 
 A city-level person sees the units of their city; a unit person sees their unit only.
 """
@@ -22,6 +27,10 @@ from ballast.accounts.choices import Role
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 SUBMIT, APPROVE, ACCEPT, RETURN, AMEND = "submit", "approve", "accept", "return", "amend"
+# Coordination issues: PROGRESS = acknowledge, work on, add steps, resolve (the answering
+# side); CONFIRM = confirm the resolution (销号) or reopen it (the raising side);
+# SCORE = enter site-tour scores.
+PROGRESS, CONFIRM, SCORE = "progress", "confirm", "score"
 
 _ALL_PROJECT = {VIEW, ADD, CHANGE, DELETE}
 _READ = {VIEW}
@@ -35,6 +44,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _ALL_PROJECT,
         "region": _READ,
         "history": _READ,
+        "issue": {VIEW, ADD, CHANGE, DELETE, PROGRESS, CONFIRM},
+        "service": _ALL_PROJECT,
+        "tour": {VIEW, ADD, CHANGE, DELETE, SCORE},
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -43,6 +55,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _READ,
         "region": _READ,
         "history": _READ,
+        "issue": _READ,
+        "service": _READ,
+        "tour": {VIEW, SCORE},
     },
     Role.UNIT_CLERK: {
         "project": {VIEW, ADD, CHANGE},
@@ -51,6 +66,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _READ,
         "region": _READ,
         "history": _READ,
+        "issue": {VIEW, ADD, CHANGE, PROGRESS, CONFIRM},
+        "service": {VIEW, ADD, CHANGE},
+        "tour": _READ,
     },
     Role.UNIT_REVIEWER: {
         "project": _READ,
@@ -59,6 +77,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _READ,
         "region": _READ,
         "history": _READ,
+        "issue": {VIEW, CONFIRM},
+        "service": _READ,
+        "tour": _READ,
     },
     Role.LEADER: {
         "project": _READ,
@@ -67,10 +88,16 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _READ,
         "region": _READ,
         "history": _READ,
+        "issue": _READ,
+        "service": {VIEW, ADD},
+        "tour": {VIEW, SCORE},
     },
     Role.DEPARTMENT: {
         "config": _READ,
         "region": _READ,
+        # Only the issues assigned to their department (see scope_q); they may raise
+        # one for their own department.
+        "issue": {VIEW, ADD, CHANGE, PROGRESS},
     },
     Role.AUDITOR: {
         "history": _READ,
@@ -79,8 +106,14 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
     Role.ENTERPRISE: {
         "region": _READ,
+        # Only the projects they are the contact of (coordination.ProjectContact).
+        "project": _READ,
+        "issue": {VIEW, ADD, CONFIRM},
     },
 }
+
+# Groups of personal rows (in-app notices): everyone sees and marks read their own.
+PERSONAL_GROUPS: dict[str, set[str]] = {"notice": {VIEW, CHANGE}}
 
 
 def allowed_actions(user, group: str) -> set[str]:
@@ -88,7 +121,12 @@ def allowed_actions(user, group: str) -> set[str]:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     if user.is_superuser:
-        return {VIEW, ADD, CHANGE, DELETE, SUBMIT, APPROVE, ACCEPT, RETURN, AMEND}
+        return {
+            VIEW, ADD, CHANGE, DELETE, SUBMIT, APPROVE, ACCEPT, RETURN, AMEND,
+            PROGRESS, CONFIRM, SCORE,
+        }  # fmt: skip
+    if group in PERSONAL_GROUPS:
+        return PERSONAL_GROUPS[group]
     return ROLE_ACTIONS.get(user.role, {}).get(group, set())
 
 
@@ -101,6 +139,12 @@ def scope_q(user, model) -> Q | None:
     """The filter that keeps the rows of ``model`` inside ``user``'s scope; None: no rows."""
     if user.is_superuser:
         return Q()
+    if model.access_group in PERSONAL_GROUPS:
+        return Q(**{f"{model.owner_path}_id": user.pk})
+    if user.role == Role.ENTERPRISE and model.access_group != "region":
+        return _enterprise_q(user, model)
+    if user.role == Role.DEPARTMENT and model.access_group == "issue":
+        return _department_q(user, model)
     region = user.region
     if region is None:
         return None
@@ -127,6 +171,38 @@ def scope_q(user, model) -> Q | None:
     if city_path is not None:
         return Q(**{f"{city_path}_id": region.parent_id})
     return None
+
+
+def _project_lookup(model) -> str | None:
+    """The lookup from ``model`` to its project ("" for the project itself)."""
+    if model._meta.label == "projects.Project":
+        return ""
+    return getattr(model, "project_path", None)
+
+
+def _enterprise_q(user, model) -> Q | None:
+    """An enterprise contact: rows of the projects they are the contact of, nothing else.
+
+    The link is ``coordination.ProjectContact`` (related name ``contacts`` on Project).
+    """
+    path = _project_lookup(model)
+    if path is None:
+        return None
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}contacts__user_id": user.pk})
+
+
+def _department_q(user, model) -> Q | None:
+    """A department officer: the issues assigned to their department, across units."""
+    path = getattr(model, "department_path", None)
+    if path is None or user.department_id is None:
+        return None
+    condition = Q(**{f"{path}_id": user.department_id})
+    city_id = user.city_id_in_scope
+    unit_path = getattr(model, "unit_path", None)
+    if city_id is not None and unit_path is not None:
+        condition &= Q(**{f"{unit_path}__parent_id": city_id})
+    return condition
 
 
 def restrict(queryset, user, action: str = VIEW):
@@ -196,6 +272,9 @@ _ACTION_NAMES = {
     ACCEPT: "验收",
     RETURN: "退回",
     AMEND: "更正",
+    PROGRESS: "办理",
+    CONFIRM: "确认销号",
+    SCORE: "评分",
 }
 
 

@@ -1,0 +1,166 @@
+"""Admin of service and supervision, restricted by the access policy like every page.
+
+Issue state changes go through the services (the admin's actions); the admin form edits
+only what ``issue_update`` allows."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from ballast.coordination import services
+from ballast.coordination.models import (
+    EscalationRule,
+    Issue,
+    IssueStep,
+    Notice,
+    ProjectContact,
+    Tour,
+    TourCriterion,
+    TourJudge,
+    TourProject,
+    TourScore,
+    Visit,
+)
+from ballast.core.admin import RestrictedAdmin
+
+
+@admin.register(EscalationRule)
+class EscalationRuleAdmin(RestrictedAdmin):
+    list_display = (
+        "city",
+        "major_same_day",
+        "overdue",
+        "large_project_threshold",
+        "near_deadline_days",
+    )
+
+
+@admin.register(ProjectContact)
+class ProjectContactAdmin(RestrictedAdmin):
+    list_display = ("project", "user")
+    search_fields = ("project__name", "user__full_name", "user__username")
+    autocomplete_fields = ()
+
+
+class IssueStepInline(admin.TabularInline):
+    model = IssueStep
+    extra = 0
+    fields = ("planned_on", "description", "done_on")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Issue)
+class IssueAdmin(RestrictedAdmin):
+    list_display = (
+        "project",
+        "category",
+        "raised_on",
+        "is_major",
+        "level",
+        "department",
+        "deadline",
+        "status",
+        "escalated_at",
+    )
+    list_filter = ("status", "category", "level", "is_major", "department")
+    search_fields = ("project__name", "description")
+    date_hierarchy = "raised_on"
+    inlines = [IssueStepInline]
+    readonly_fields = (
+        "status",
+        "acknowledged_at",
+        "resolved_on",
+        "resolution",
+        "closed_on",
+        "reopen_count",
+        "reopen_reason",
+        "escalated_at",
+        "escalation_reason",
+        "raised_by",
+    )
+    actions = ["acknowledge"]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                data = {
+                    f: form.cleaned_data[f]
+                    for f in services.ISSUE_CHANGE_FIELDS
+                    if f in form.cleaned_data
+                }
+                services.issue_update(user=request.user, issue=obj, data=data)
+            else:
+                data = {
+                    f: form.cleaned_data[f] for f in services.ISSUE_FIELDS if f in form.cleaned_data
+                }
+                created = services.issue_raise(
+                    user=request.user, project=form.cleaned_data["project"], data=data
+                )
+                obj.pk = created.pk
+        except ValidationError as exc:
+            raise PermissionDenied("；".join(exc.messages)) from exc
+
+    @admin.action(description="受理所选问题")
+    def acknowledge(self, request, queryset):
+        for issue in queryset:
+            self.run_service(request, services.issue_acknowledge, issue=issue, now=timezone.now())
+
+
+@admin.register(Visit)
+class VisitAdmin(RestrictedAdmin):
+    list_display = ("date", "visitor", "kind", "project")
+    list_filter = ("kind",)
+    search_fields = ("project__name", "findings")
+    date_hierarchy = "date"
+
+
+class TourCriterionInline(admin.TabularInline):
+    model = TourCriterion
+    extra = 0
+
+
+class TourJudgeInline(admin.TabularInline):
+    model = TourJudge
+    extra = 0
+
+
+class TourProjectInline(admin.TabularInline):
+    model = TourProject
+    extra = 0
+
+
+@admin.register(Tour)
+class TourAdmin(RestrictedAdmin):
+    list_display = ("name", "date", "period", "city")
+    inlines = [TourCriterionInline, TourJudgeInline, TourProjectInline]
+
+
+@admin.register(TourScore)
+class TourScoreAdmin(RestrictedAdmin):
+    list_display = ("judge", "tour_project", "criterion", "points")
+    list_filter = ("judge__tour",)
+
+
+@admin.register(Notice)
+class NoticeAdmin(RestrictedAdmin):
+    list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    search_fields = ("subject",)
+    readonly_fields = (
+        "recipient",
+        "kind",
+        "subject",
+        "body",
+        "link",
+        "object_ref",
+        "dedupe_key",
+        "read_at",
+        "emailed_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
