@@ -20,16 +20,20 @@ Definitions and Chinese names of every key: ``docs/figures.md``.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -38,18 +42,28 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from ballast.core.periods import Period, add_months, month_start
 from ballast.core.periods import time_progress as elapsed_share
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     SIZE_THRESHOLDS_WAN,
+    ConfidenceRating,
     SizeClass,
     Stage,
     TargetIndicator,
 )
-from ballast.projects.models import AnnualPlan, PlanMonth, Project, StageEvent, UnitTarget
+from ballast.projects.models import (
+    AnnualPlan,
+    ConfidenceAssessment,
+    PlanMonth,
+    Project,
+    StageEvent,
+    UnitTarget,
+    size_class_expression,
+)
 from ballast.projects.selectors import reached_by
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
@@ -658,6 +672,10 @@ def _targets(sums, tag: str, figures: dict, rate_targets: bool):
                 value = int(value) if value == value.to_integral() else value
         targets[indicator.value] = value
         actual = figure_value(figures, TARGET_ACTUALS[indicator])
+        if _target_kind(indicator.value) == "rate" and sums["cohort.count"]:
+            # Compare the exact rate, not the rounded one.
+            stage = indicator.value.removesuffix("_rate")
+            actual = Decimal(sums[f"cohort.{stage}"]) / Decimal(sums["cohort.count"])
         completion[indicator.value] = (
             rate(actual, value) if value is not None and actual is not None else None
         )
@@ -712,3 +730,220 @@ def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
         )
     sums = _raw_sums([unit.pk], year=year, as_of=as_of)
     return _assemble(sums[unit.pk], code=unit.code, name=unit.display_name, year=year, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- projects of a region
+
+
+def projects_of(region: Region) -> QuerySet[Project]:
+    """The projects of an assessment unit, or of every unit of a city."""
+    if region.kind == RegionKind.CITY:
+        return Project.objects.filter(unit__parent=region, unit__is_assessment_unit=True)
+    return Project.objects.filter(unit=region)
+
+
+def signed_size_classes(projects: QuerySet[Project], *, start: date, end: date) -> dict:
+    """Size-class counts of the projects signed within [start, end] (新签约项目规模分布):
+    ``{size_class: {"count", "investment_wan"}}`` for every class, largest first."""
+    rows = (
+        projects.filter(reached_in_q(Stage.SIGNED, start, end))
+        .order_by()
+        .annotate(size=size_class_expression())
+        .values("size")
+        .annotate(n=Count("pk"), inv=Sum("total_investment"))
+    )
+    found = {row["size"]: row for row in rows}
+    return {
+        cls.value: {
+            "count": found.get(cls.value, {}).get("n", 0),
+            "investment_wan": money(found.get(cls.value, {}).get("inv")),
+        }
+        for cls in SIZE_CLASSES
+    }
+
+
+def reached_in_q(stage: str, start: date, end: date) -> Q:
+    return Q(
+        Exists(
+            StageEvent.objects.filter(
+                project=OuterRef("pk"), stage=stage, date__gte=start, date__lte=end
+            )
+        )
+    )
+
+
+# --------------------------------------------------------------------------- overruns
+
+DELAY_BUCKETS = (
+    ("1-12", "1–12个月", 1, 12),
+    ("13-24", "13–24个月", 13, 24),
+    ("25-60", "25–60个月", 25, 60),
+    ("60+", "60个月以上", 61, None),
+)
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after ``day`` in the current time zone (history rows are timed)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def _as_recorded(field: str, as_of: date, output_field):
+    """The project's ``field`` as recorded at the end of ``as_of`` (from its history)."""
+    history = Project.history.model.objects.filter(
+        id=OuterRef("pk"), history_date__lt=end_of_day(as_of)
+    ).order_by("-history_date", "-history_id")
+    return Subquery(history.values(field)[:1], output_field=output_field)
+
+
+def _months_between(earlier: str, later: str):
+    return (
+        (ExtractYear(later) - ExtractYear(earlier)) * 12
+        + ExtractMonth(later)
+        - ExtractMonth(earlier)
+    )
+
+
+def with_overruns(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]:
+    """Annotate each project with its overruns as recorded at the end of ``as_of`` (read
+    from the project's history, so later edits do not change the answer):
+
+    * ``baseline_total_wan`` / ``forecast_total_wan`` — baseline and current total investment;
+    * ``cost_overrun_wan`` — forecast − baseline (None without a baseline);
+    * ``cost_overrun_rate`` — cost overrun / baseline;
+    * ``baseline_completion_on`` / ``forecast_completion_on`` — the two completion dates;
+    * ``time_overrun_months`` — calendar months from baseline to forecast completion;
+    * ``delay_bucket`` — ``1-12``, ``13-24``, ``25-60``, ``60+`` (None: not delayed).
+
+    Projects without a history row by ``as_of`` (not yet recorded) get None throughout.
+    """
+    annotated = projects.annotate(
+        baseline_total_wan=_as_recorded("baseline_total_investment", as_of, MONEY),
+        forecast_total_wan=_as_recorded("total_investment", as_of, MONEY),
+        baseline_completion_on=_as_recorded("baseline_completion", as_of, DateField()),
+        forecast_completion_on=_as_recorded("planned_completion", as_of, DateField()),
+    ).annotate(
+        cost_overrun_wan=ExpressionWrapper(
+            F("forecast_total_wan") - F("baseline_total_wan"), output_field=MONEY
+        ),
+        time_overrun_months=ExpressionWrapper(
+            _months_between("baseline_completion_on", "forecast_completion_on"),
+            output_field=IntegerField(),
+        ),
+    )
+    buckets = []
+    for code, _, low, high in DELAY_BUCKETS:
+        condition = Q(time_overrun_months__gte=low)
+        if high is not None:
+            condition &= Q(time_overrun_months__lte=high)
+        buckets.append(When(condition, then=Value(code)))
+    return annotated.annotate(
+        cost_overrun_rate=Case(
+            When(
+                baseline_total_wan__gt=0, then=Ratio(F("cost_overrun_wan"), F("baseline_total_wan"))
+            ),
+            default=None,
+            output_field=RATIO,
+        ),
+        delay_bucket=Case(*buckets, default=None, output_field=CharField()),
+    )
+
+
+def new_delays(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]:
+    """Projects whose time overrun grew since the end of the previous month ("new delays
+    since last month"): their forecast completion as recorded at ``as_of`` is later than
+    as recorded on the last day of the month before ``as_of``'s month. Annotated with
+    ``time_overrun_months`` and ``previous_overrun_months``."""
+    last_month_end = month_start(as_of) - timedelta(days=1)
+    previous = _as_recorded("planned_completion", last_month_end, DateField())
+    return (
+        with_overruns(projects, as_of=as_of)
+        .annotate(previous_completion_on=previous)
+        .annotate(
+            previous_overrun_months=ExpressionWrapper(
+                _months_between("baseline_completion_on", "previous_completion_on"),
+                output_field=IntegerField(),
+            )
+        )
+        .filter(time_overrun_months__gte=1)
+        .filter(
+            Q(previous_completion_on__isnull=True)
+            | Q(forecast_completion_on__gt=F("previous_completion_on"))
+        )
+        .filter(
+            Q(previous_overrun_months__isnull=True)
+            | Q(time_overrun_months__gt=F("previous_overrun_months"))
+        )
+    )
+
+
+def overrun_summary(projects: QuerySet[Project], *, as_of: date) -> dict:
+    """Cost and time overruns of ``projects`` as of ``as_of`` (one aggregate query and one
+    count): how many overran their cost baseline, by how much in 万元 and as a share of
+    their baselines; how many are late, by delay bucket; and how many are newly delayed
+    since the end of last month."""
+    annotated = with_overruns(projects, as_of=as_of)
+    over = Q(cost_overrun_wan__gt=0)
+    aggregates = {
+        "cost_n": Count("pk", filter=over),
+        "cost_wan": Sum("cost_overrun_wan", filter=over),
+        "cost_base": Sum("baseline_total_wan", filter=over),
+        "late_n": Count("pk", filter=Q(time_overrun_months__gte=1)),
+    }
+    for code, _, _, _ in DELAY_BUCKETS:
+        aggregates[f"bucket_{code}"] = Count("pk", filter=Q(delay_bucket=code))
+    sums = annotated.aggregate(**aggregates)
+    return {
+        "cost_overrun": {
+            "count": sums["cost_n"],
+            "overrun_wan": money(sums["cost_wan"]),
+            "baseline_wan": money(sums["cost_base"]),
+            "rate": rate(sums["cost_wan"], sums["cost_base"]),
+        },
+        "time_overrun": {
+            "count": sums["late_n"],
+            "buckets": {code: sums[f"bucket_{code}"] for code, _, _, _ in DELAY_BUCKETS},
+            "new_since_last_month": new_delays(projects, as_of=as_of).count(),
+        },
+    }
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def confidence_by_month(projects: QuerySet[Project], *, start: date, end: date) -> list[dict]:
+    """Delivery-confidence ratings by month within [start, end]: for each month with ratings,
+    ``{"month", "green", "amber", "red", "total"}`` in month order."""
+    rows = (
+        ConfidenceAssessment.objects.filter(
+            project__in=projects.values("pk"), month__gte=month_start(start), month__lte=end
+        )
+        .order_by()
+        .values("month")
+        .annotate(
+            **{
+                rating.value: Count("pk", filter=Q(rating=rating.value))
+                for rating in ConfidenceRating
+            },
+            total=Count("pk"),
+        )
+        .order_by("month")
+    )
+    return [dict(row) for row in rows]
+
+
+def confidence_as_of(projects: QuerySet[Project], *, as_of: date) -> dict:
+    """Counts of each project's latest rating of a month up to ``as_of``'s month
+    (``{"green", "amber", "red", "unrated"}``)."""
+    latest = (
+        ConfidenceAssessment.objects.filter(project=OuterRef("pk"), month__lte=month_start(as_of))
+        .order_by("-month")
+        .values("rating")[:1]
+    )
+    sums = projects.annotate(latest_rating=Subquery(latest)).aggregate(
+        **{
+            rating.value: Count("pk", filter=Q(latest_rating=rating.value))
+            for rating in ConfidenceRating
+        },
+        unrated=Count("pk", filter=Q(latest_rating__isnull=True)),
+    )
+    return sums
