@@ -1,0 +1,121 @@
+"""``python manage.py figures --unit 321081 --year 2023 --as-of 2023-03-31 [--json]``
+
+Prints the figures of an assessment unit (or, with the city's code, the whole city) for a
+year as of a date: one JSON object with ``--json`` (money as strings with two decimals in
+万元, rates as numbers with four decimals or ``null``), else a table in Chinese.
+``--all-units`` with a city's code prints every unit's figures (a JSON object keyed by
+unit code).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ballast.figures.selectors import FIGURE_KEYS, flatten, unit_figures, units_figures
+from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region
+
+
+def today_at_the_edge() -> date:
+    """The default as-of date: today in the configured time zone (only at this edge)."""
+    return timezone.localdate()
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"日期“{text}”格式不正确，应为 YYYY-MM-DD，如 2023-03-31。") from exc
+
+
+def _kind(path: str) -> str:
+    return FIGURE_KEYS.get(path, ("", "text"))[1]
+
+
+def to_json(value, path: str = ""):
+    """The JSON form of figures: money → "123.40", rates → numbers, dates → ISO strings."""
+    if isinstance(value, dict):
+        return {k: to_json(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    kind = _kind(path)
+    if kind == "money":
+        return f"{Decimal(value):.2f}"
+    if isinstance(value, Decimal):
+        if kind == "count" and value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    return value
+
+
+def display(value, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{Decimal(value) * 100:.2f}%"
+    if kind == "money":
+        return f"{Decimal(value):,.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+class Command(BaseCommand):
+    help = "输出板块（或全市）某年度截至某日的各项指标。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True, help="板块代码；填市代码则为全市")
+        parser.add_argument("--year", type=int, help="年度（默认为统计日期所在年）")
+        parser.add_argument("--as-of", dest="as_of", help="统计日期 YYYY-MM-DD（默认今天）")
+        parser.add_argument("--json", action="store_true", help="输出 JSON")
+        parser.add_argument(
+            "--all-units", action="store_true", help="与市代码同用：输出全市每个板块的指标"
+        )
+
+    def handle(self, *args, **options):
+        as_of = _parse_date(options["as_of"]) if options["as_of"] else today_at_the_edge()
+        year = options["year"] or as_of.year
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"年度 {year} 不在 2000–2100 之间。")
+        code = (options["unit"] or "").strip()
+        region = Region.objects.filter(code=code).first()
+        if region is None:
+            raise CommandError(f"找不到代码为“{code}”的板块或市。")
+        if region.kind != RegionKind.CITY and not region.is_assessment_unit:
+            raise CommandError(f"“{region.name}”（{code}）不是考核板块，也不是设区市。")
+        if options["all_units"]:
+            if region.kind != RegionKind.CITY:
+                raise CommandError("--all-units 须与市代码同用。")
+            every = units_figures(city=region, year=year, as_of=as_of)
+            if options["json"]:
+                self._json({code: to_json(f) for code, f in every.items()})
+            else:
+                for figures in every.values():
+                    self._table(figures)
+            return
+        figures = unit_figures(unit=region, year=year, as_of=as_of)
+        if options["json"]:
+            self._json(to_json(figures))
+        else:
+            self._table(figures)
+
+    def _json(self, data) -> None:
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+
+    def _table(self, figures: dict) -> None:
+        self.stdout.write(
+            f"{figures['unit_name']}（{figures['unit']}） {figures['year']}年 "
+            f"截至 {figures['as_of']:%Y-%m-%d}"
+        )
+        for key, value in flatten(figures).items():
+            if key in ("unit", "unit_name", "year", "as_of"):
+                continue
+            name, kind = FIGURE_KEYS[key]
+            self.stdout.write(f"  {name:<28}\t{display(value, kind)}")
