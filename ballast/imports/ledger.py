@@ -1,0 +1,499 @@
+"""Planning a ledger (项目台账) import: one row per project with its fields, the dates of
+its stages, its status and a plan year with its annual planned investment."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from ballast.accounts import policy
+from ballast.imports import cells
+from ballast.imports.cells import CellProblem, compact
+from ballast.imports.columns import (
+    CATEGORY_WORDS,
+    LEDGER_COLUMNS,
+    LEVEL_WORDS,
+    ORIGIN_WORDS,
+    STATUS_WORDS,
+)
+from ballast.imports.matching import Lookups
+from ballast.imports.plan import FieldChange, ImportPlan, RowError, RowPlan
+from ballast.imports.reading import FileRejected, RawRow, Table, find_table
+from ballast.projects.choices import (
+    CATEGORIES_WITHOUT_PRODUCTION,
+    PRODUCTION_STAGES,
+    STAGE_ORDER,
+    Stage,
+    SuspensionKind,
+    SuspensionReason,
+    TerminationReason,
+)
+from ballast.projects.models import AnnualPlan, Project, StageEvent, Suspension, Termination
+from ballast.projects.services import PROJECT_FIELDS
+
+QUANTITY_KINDS = ("money", "usd", "land", "area")
+DEFAULT_UNITS = {"money": "万元", "usd": "万美元", "land": "亩", "area": "平方米"}
+
+
+def _choice(words: dict, value, what: str):
+    key = compact(value)
+    for choice, names in words.items():
+        if key in {compact(n) for n in names} or key in (choice, getattr(choice, "label", "")):
+            return choice
+    allowed = "、".join(names[0] for names in words.values())
+    raise CellProblem(f"无法识别的{what}“{key}”，可填：{allowed}。")
+
+
+def _reason(choices, text: str):
+    key = compact(text)
+    for choice in choices:
+        if key == compact(choice.label) or key == choice.value:
+            return choice, ""
+    for choice in choices:
+        if choice.label != "其他" and compact(choice.label) in key:
+            return choice, text
+    return choices.OTHER, text
+
+
+def display(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _project_code(value) -> str:
+    text = compact(value).upper()
+    return re.sub(r"[‐‑‒–—―－_]", "-", text)
+
+
+class LedgerPlanner:
+    """Builds the :class:`ImportPlan` of a ledger file for a user."""
+
+    def __init__(self, *, user, table: Table, plan: ImportPlan):
+        self.user = user
+        self.table = table
+        self.plan = plan
+        self.heads = table.columns()
+        self.lookups = Lookups(user)
+        self.changeable_unit_ids = set(
+            policy.units_for(user, policy.CHANGE, Project).values_list("id", flat=True)
+        )
+        self.seen: dict[object, int] = {}
+        self.file_projects: dict[tuple, int] = {}  # (unit id, code or name key) → row
+
+    # -- reading cells -------------------------------------------------------------
+    def unit_of(self, key: str) -> str:
+        head = self.heads[key]
+        kind = head.column.kind
+        unit = head.unit or (self.table.declared_unit if kind == "money" else "")
+        return unit or DEFAULT_UNITS.get(kind, "")
+
+    def check_units(self) -> None:
+        for head in self.heads.values():
+            kind = head.column.kind
+            if kind in QUANTITY_KINDS and head.unit and head.unit not in cells.UNIT_TABLES[kind]:
+                self.plan.file_errors.append(
+                    RowError(
+                        0,
+                        head.text,
+                        f"无法识别列的单位“{head.unit}”，应为 {'、'.join(cells.UNIT_TABLES[kind])}。",
+                    )
+                )
+
+    def read(self, raw: RawRow, row: RowPlan) -> dict:
+        values = {}
+        for key, head in self.heads.items():
+            cell = raw.cell(head.index)
+            if cells.is_blank(cell.value):
+                continue
+            kind = head.column.kind
+            try:
+                if kind == "code":
+                    values[key] = _project_code(cell.value)
+                elif kind == "name":
+                    values[key] = cells.clean_name(cell.value)
+                elif kind == "text":
+                    values[key] = cells.clean_text(cell.value)
+                elif kind == "credit":
+                    values[key] = compact(cell.value).upper()
+                elif kind in QUANTITY_KINDS:
+                    values[key] = cells.to_quantity(cell.value, kind=kind, unit=self.unit_of(key))
+                elif kind == "coordinate":
+                    number, _unit = cells.to_decimal(cell.value)
+                    values[key] = number.quantize(Decimal("0.000001"))
+                elif kind == "date":
+                    values[key] = cells.to_date(cell.value)
+                elif kind == "year":
+                    values[key] = cells.to_year(cell.value)
+                elif kind == "origin":
+                    values[key] = _choice(ORIGIN_WORDS, cell.value, "资金来源")
+                elif kind == "category":
+                    values[key] = _choice(CATEGORY_WORDS, cell.value, "项目类别")
+                elif kind == "level":
+                    values[key] = _choice(LEVEL_WORDS, cell.value, "项目层级")
+                elif kind == "status":
+                    values[key] = _choice(STATUS_WORDS, cell.value, "状态")
+                elif kind == "unit":
+                    values[key] = self.lookups.unit(cell.value)
+                else:  # district, cluster, parent: resolved once the unit is known
+                    values[key] = cells.clean_name(cell.value)
+            except CellProblem as exc:
+                row.error(head.text, str(exc))
+        return values
+
+    def header_text(self, key: str) -> str:
+        head = self.heads.get(key)
+        if head is not None:
+            return head.text
+        return next((c.header for c in LEDGER_COLUMNS if c.key == key), key)
+
+    # -- planning ----------------------------------------------------------------
+    def build(self) -> None:
+        self.check_units()
+        raw_values = []
+        for raw in self.table.rows:
+            row = RowPlan(row=raw.number, label="")
+            values = self.read(raw, row)
+            row.label = values.get("name") or values.get("code") or f"第 {raw.number} 行"
+            raw_values.append((row, values))
+        self.lookups.load_projects(
+            codes=[v.get("code") for _r, v in raw_values],
+            unit_ids={v["unit"].id for _r, v in raw_values if "unit" in v},
+        )
+        for row, values in raw_values:
+            if not row.errors:
+                try:
+                    self.plan_row(row, values)
+                except CellProblem as exc:  # a problem of the row as a whole
+                    row.error("", str(exc))
+            if row.errors:
+                row.action, row.ops, row.changes = "error", [], []
+            self.plan.rows.append(row)
+
+    def plan_row(self, row: RowPlan, values: dict) -> None:
+        code, name, unit = values.get("code", ""), values.get("name", ""), values.get("unit")
+        if not code and not name:
+            raise CellProblem("项目代码和项目名称至少填写一项。")
+        project = self.lookups.find_project(code=code, name=name, unit=unit)
+        if project is None and unit is None and not code and name:
+            raise CellProblem("没有项目代码时须填写所属板块，以便按名称匹配项目。")
+        identity = (
+            project.pk if project else (unit.id if unit else None, code or cells.name_key(name))
+        )
+        if identity in self.seen:
+            raise CellProblem(f"与第 {self.seen[identity]} 行是同一个项目，一个项目只能出现一行。")
+        self.seen[identity] = row.row
+        if project is not None:
+            row.project_id = project.pk
+            if project.unit_id not in self.changeable_unit_ids:
+                raise CellProblem(f"项目“{project.name}”属于板块“{project.unit}”，您无权修改。")
+            if (
+                unit is not None
+                and unit.id != project.unit_id
+                and unit.id not in self.changeable_unit_ids
+            ):
+                row.error(self.header_text("unit"), f"您无权把项目移到板块“{unit}”。")
+        else:
+            if unit is None:
+                row.error(self.header_text("unit"), "新增项目须填写所属板块。")
+            elif unit.id not in self.lookups.writable_unit_ids:
+                row.error(self.header_text("unit"), f"您无权在板块“{unit}”新增项目。")
+            if not name:
+                row.error(self.header_text("name"), "新增项目须填写项目名称。")
+            if "total_investment" not in values:
+                row.error(self.header_text("total_investment"), "新增项目须填写总投资。")
+            if row.errors:
+                return
+        target_unit = unit or project.unit
+        data = self.project_data(row, values, project, target_unit)
+        if row.errors:
+            return
+        candidate = self.validate_project(row, project, data)
+        if row.errors:
+            return
+        if project is None:
+            row.action = "create"
+            row.ops.append(("create", data))
+            for key, value in data.items():
+                row.changes.append(FieldChange(self.header_text(key), "", display(value)))
+            self.file_projects[(target_unit.id, code or cells.name_key(name))] = row.row
+            if code:
+                self.file_projects[(target_unit.id, cells.name_key(name))] = row.row
+        else:
+            changed = {}
+            for key, value in data.items():
+                old = getattr(project, key)
+                new_id = getattr(value, "pk", value)
+                old_id = (
+                    getattr(project, f"{key}_id")
+                    if key in ("unit", "district", "cluster", "parent")
+                    else old
+                )
+                if isinstance(value, tuple):  # a parent among this file's new rows
+                    changed[key] = value
+                elif old_id != new_id and not (old_id in (None, "") and new_id in (None, "")):
+                    changed[key] = value
+                    row.changes.append(
+                        FieldChange(self.header_text(key), display(old), display(value))
+                    )
+            if changed:
+                row.ops.append(("update", changed))
+        self.plan_stages(row, values, project, candidate)
+        if not row.errors:
+            self.plan_status(row, values, project)
+        if not row.errors:
+            self.plan_annual(row, values, project)
+        if row.errors:
+            return
+        if project is not None:
+            row.action = "update" if row.ops else "unchanged"
+
+    def project_data(self, row, values, project, unit) -> dict:
+        data = {}
+        for key in PROJECT_FIELDS:
+            if key in values:
+                data[key] = values[key]
+        city_id = unit.parent_id
+        for key, finder in (("district", self.lookups.district), ("cluster", self.lookups.cluster)):
+            if key in data:
+                try:
+                    data[key] = finder(data[key], city_id=city_id)
+                except CellProblem as exc:
+                    row.error(self.header_text(key), str(exc))
+        if "parent" in data:
+            data["parent"] = self.parent_of(row, data["parent"], unit)
+        return data
+
+    def parent_of(self, row, text, unit):
+        code = _project_code(text)
+        try:
+            found = self.lookups.find_project(code=code, name=text, unit=unit)
+        except CellProblem as exc:
+            row.error(self.header_text("parent"), str(exc))
+            return None
+        if found is not None:
+            return found
+        in_file = self.file_projects.get((unit.id, code)) or self.file_projects.get(
+            (unit.id, cells.name_key(text))
+        )
+        if in_file:
+            return ("row", in_file)
+        row.error(
+            self.header_text("parent"),
+            f"在板块“{unit}”中找不到上级项目“{text}”（须已存在或在本表前面的行中）。",
+        )
+        return None
+
+    def validate_project(self, row, project, data) -> Project:
+        candidate = Project.objects.get(pk=project.pk) if project else Project()
+        exclude = []
+        for key, value in data.items():
+            if isinstance(value, tuple):
+                exclude.append(key)
+                continue
+            setattr(candidate, key, value)
+        try:
+            candidate.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                column = "" if key == "__all__" else self.header_text(key)
+                for message in messages:
+                    row.error(column, message)
+        return candidate
+
+    def plan_stages(self, row, values, project, candidate) -> None:
+        file_dates = {
+            key.split(":", 1)[1]: value for key, value in values.items() if key.startswith("stage:")
+        }
+        if not file_dates:
+            return
+        existing = {}
+        terminated_on = None
+        if project is not None:
+            existing = dict(StageEvent.objects.filter(project=project).values_list("stage", "date"))
+            termination = Termination.objects.filter(project=project).first()
+            terminated_on = termination.terminated_on if termination else None
+        if terminated_on is None and values.get("status") == "terminated":
+            terminated_on = values.get("status_date")
+        merged = {**existing, **file_dates}
+        for stage, on in sorted(file_dates.items(), key=lambda item: STAGE_ORDER[item[0]]):
+            column = self.header_text(f"stage:{stage}")
+            label = Stage(stage).label
+            if stage in PRODUCTION_STAGES and candidate.category in CATEGORIES_WITHOUT_PRODUCTION:
+                row.error(column, f"{candidate.get_category_display()}项目没有“{label}”阶段。")
+                continue
+            for other, other_on in merged.items():
+                if other == stage:
+                    continue
+                earlier = STAGE_ORDER[other] < STAGE_ORDER[stage]
+                if (earlier and other_on > on) or (not earlier and other_on < on):
+                    if other in file_dates and not earlier:
+                        continue  # reported on the later stage's column
+                    where = (
+                        f"“{self.header_text(f'stage:{other}')}”"
+                        if other in file_dates
+                        else "已记录的"
+                    )
+                    relation = "早于" if earlier else "晚于"
+                    row.error(
+                        column,
+                        f"“{label}”日期 {on} {relation}{where}“{Stage(other).label}”日期 {other_on}，阶段日期不能倒序。",
+                    )
+                    break
+            if terminated_on and on > terminated_on:
+                row.error(column, f"项目于 {terminated_on} 终止，不能有之后的“{label}”日期 {on}。")
+        if row.errors:
+            return
+        for stage in sorted(file_dates, key=STAGE_ORDER.get):
+            if existing.get(stage) != file_dates[stage]:
+                row.ops.append(("stage", stage, file_dates[stage]))
+                row.changes.append(
+                    FieldChange(
+                        self.header_text(f"stage:{stage}"),
+                        display(existing.get(stage)),
+                        display(file_dates[stage]),
+                    )
+                )
+
+    def plan_status(self, row, values, project) -> None:
+        status = values.get("status")
+        if status is None:
+            return
+        on = values.get("status_date")
+        reason_text = values.get("status_reason", "")
+        note = values.get("status_note", "")
+        open_suspension = terminated = None
+        if project is not None:
+            open_suspension = Suspension.objects.filter(
+                project=project, resumed_on__isnull=True
+            ).first()
+            terminated = Termination.objects.filter(project=project).first()
+        column = self.header_text("status")
+        date_column = self.header_text("status_date")
+        if status == "active":
+            if open_suspension is not None:
+                if on is None:
+                    row.error(date_column, "项目正处于停缓建，标为在建须在状态日期列填写复工日期。")
+                    return
+                row.ops.append(("resume", on, note))
+                row.changes.append(
+                    FieldChange(column, open_suspension.get_kind_display(), f"在建（{on} 复工）")
+                )
+            elif terminated is not None:
+                row.error(column, f"项目已于 {terminated.terminated_on} 终止，不能标为在建。")
+            return
+        if status in ("stopped", "deferred"):
+            if terminated is not None:
+                row.error(column, "已终止的项目不能停缓建。")
+                return
+            if open_suspension is not None:
+                return  # already off the line
+            if on is None:
+                row.error(date_column, f"“{STATUS_WORDS[status][0]}”须填写停缓建日期。")
+                return
+            reason, extra = (
+                _reason(SuspensionReason, reason_text)
+                if reason_text
+                else (SuspensionReason.OTHER, "")
+            )
+            full_note = "；".join(t for t in (extra, note) if t)
+            kind = SuspensionKind.STOPPED if status == "stopped" else SuspensionKind.DEFERRED
+            row.ops.append(("suspend", kind.value, reason.value, on, full_note))
+            row.changes.append(FieldChange(column, "在建", f"{kind.label}（{on}，{reason.label}）"))
+            return
+        # terminated
+        if terminated is not None:
+            return
+        if on is None:
+            row.error(date_column, "终止须填写终止日期。")
+            return
+        if not (reason_text or note):
+            row.error(self.header_text("status_reason"), "终止须填写原因或说明。")
+            return
+        reason, _extra = (
+            _reason(TerminationReason, reason_text)
+            if reason_text
+            else (TerminationReason.OTHER, "")
+        )
+        last = max(
+            [*StageEvent.objects.filter(project=project).values_list("date", flat=True)]
+            if project
+            else [],
+            default=None,
+        )
+        file_last = max((v for k, v in values.items() if k.startswith("stage:")), default=None)
+        latest = max((d for d in (last, file_last) if d), default=None)
+        if latest and on < latest:
+            row.error(date_column, f"终止日期 {on} 不能早于最近阶段的日期 {latest}。")
+            return
+        row.ops.append(("terminate", on, reason.value, note or reason_text))
+        row.changes.append(FieldChange(column, "", f"终止（{on}，{reason.label}）"))
+
+    def default_plan_year(self) -> int | None:
+        """The year written in the annual plan's header ("2023年计划投资"), else the title's."""
+        head = self.heads.get("planned_investment")
+        found = re.search(r"((?:19|20)\d{2})年", compact(head.written)) if head else None
+        return int(found[1]) if found else self.table.title_year
+
+    def plan_annual(self, row, values, project) -> None:
+        amount = values.get("planned_investment")
+        if amount is None:
+            return
+        year = values.get("plan_year") or self.default_plan_year()
+        if year is None:
+            row.error(
+                self.header_text("plan_year"),
+                "填写了年度计划投资须同时填写计划年度（或在该列表头、表格标题中写明年份）。",
+            )
+            return
+        if amount < 0:
+            row.error(self.header_text("planned_investment"), "年度计划投资不能为负数。")
+            return
+        existing = None
+        if project is not None:
+            existing = AnnualPlan.objects.filter(project=project, year=year).first()
+        if existing is not None and existing.planned_investment == amount:
+            return
+        row.ops.append(("plan", year, amount))
+        row.changes.append(
+            FieldChange(
+                f"{year}年{self.header_text('planned_investment')}",
+                display(existing.planned_investment) if existing else "",
+                display(amount),
+            )
+        )
+
+
+def plan_ledger_import(file, *, user, filename: str | None = None) -> ImportPlan:
+    """Read a ledger file and plan what importing it as ``user`` would change.
+
+    Writes nothing. ``file`` is a path or a binary file object (an upload); ``filename``
+    names it in messages and history (default: the file's own name).
+    """
+    filename = filename or os.path.basename(str(getattr(file, "name", "") or file))
+    plan = ImportPlan(kind="ledger", filename=filename, user_id=user.pk, layout="ledger")
+    if not (policy.may(user, policy.ADD, Project) or policy.may(user, policy.CHANGE, Project)):
+        plan.file_errors.append(RowError(0, "", "您没有导入项目台账的权限。"))
+        return plan
+    try:
+        table = find_table(file, filename=filename, columns=LEDGER_COLUMNS, allow_months=False)
+    except FileRejected as exc:
+        plan.file_errors.append(RowError(0, "", str(exc)))
+        return plan
+    plan.sheet = table.sheet
+    if table.ignored:
+        plan.warnings.append(f"以下列未识别，已忽略：{'、'.join(table.ignored)}")
+    if not table.rows:
+        plan.file_errors.append(RowError(0, "", "表头下没有数据行。"))
+        return plan
+    LedgerPlanner(user=user, table=table, plan=plan).build()
+    return plan

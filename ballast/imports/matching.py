@@ -1,0 +1,106 @@
+"""Finding the units, regions, clusters and projects a file's rows name."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ballast.accounts import policy
+from ballast.imports.cells import CellProblem, compact, name_key
+from ballast.projects.models import IndustryCluster, Project
+from ballast.regions.models import Region
+
+
+def _by_names(regions) -> dict[str, list]:
+    found = defaultdict(list)
+    for region in regions:
+        for text in {region.code, region.name, region.short_name}:
+            if text:
+                found[name_key(text)].append(region)
+    return found
+
+
+class Lookups:
+    """The units and projects in the importing user's reach, loaded once per file."""
+
+    def __init__(self, user, *, write_model=Project, write_action=policy.ADD):
+        self.user = user
+        units = Region.objects.filter(is_assessment_unit=True).select_related("parent")
+        if not user.is_superuser:
+            city_id = user.city_id_in_scope
+            units = units.filter(parent_id=city_id) if city_id else units.none()
+        self.units = list(units)
+        self.units_by_key = _by_names(self.units)
+        self.writable_unit_ids = set(
+            policy.units_for(user, write_action, write_model).values_list("id", flat=True)
+        )
+        self.city_ids = {u.parent_id for u in self.units}
+        self._districts: dict[int, dict] = {}
+        self._clusters: dict[int, dict] = {}
+        self.projects_by_code: dict[str, Project] = {}
+        self.projects_by_name: dict[tuple[int, str], list[Project]] = defaultdict(list)
+
+    def unit(self, value) -> Region:
+        key = name_key(compact(value))
+        found = self.units_by_key.get(key, [])
+        if not found:
+            raise CellProblem(f"找不到板块“{compact(value)}”（可填板块代码、名称或简称）。")
+        if len(found) > 1:
+            raise CellProblem(f"“{compact(value)}”对应多个板块，请填写板块代码。")
+        return found[0]
+
+    def district(self, value, *, city_id: int) -> Region:
+        if city_id not in self._districts:
+            regions = Region.objects.filter(parent_id=city_id)
+            self._districts[city_id] = _by_names(regions)
+        found = self._districts[city_id].get(name_key(compact(value)), [])
+        if len(found) != 1:
+            raise CellProblem(f"在本市找不到行政区“{compact(value)}”。")
+        return found[0]
+
+    def cluster(self, value, *, city_id: int) -> IndustryCluster:
+        if city_id not in self._clusters:
+            found = defaultdict(list)
+            for cluster in IndustryCluster.objects.filter(city_id=city_id):
+                for text in {cluster.code, cluster.name}:
+                    found[name_key(text)].append(cluster)
+            self._clusters[city_id] = found
+        found = self._clusters[city_id].get(name_key(value), [])
+        if len(found) != 1:
+            raise CellProblem(f"本市没有名为“{str(value).strip()}”的产业集群。")
+        return found[0]
+
+    def load_projects(self, *, codes, unit_ids) -> None:
+        """Projects with the file's codes (anywhere, to tell a code used elsewhere) and the
+        projects of the file's units (to match by name)."""
+        codes = [c for c in codes if c]
+        queryset = Project.objects.select_related("unit")
+        for project in queryset.filter(code__in=codes):
+            self.projects_by_code[project.code] = project
+        for project in queryset.filter(unit_id__in=list(unit_ids)):
+            if project.code:
+                self.projects_by_code.setdefault(project.code, project)
+            self.projects_by_name[(project.unit_id, name_key(project.name))].append(project)
+
+    def find_project(self, *, code: str, name: str, unit) -> Project | None:
+        """By project code, else by name within the unit. Raises CellProblem when the name
+        is ambiguous or the code and the name point at different projects."""
+        if code and code in self.projects_by_code:
+            return self.projects_by_code[code]
+        if name and unit is not None:
+            found = self.projects_by_name.get((unit.id, name_key(name)), [])
+            if len(found) > 1:
+                raise CellProblem(
+                    f"板块“{unit}”中有 {len(found)} 个名为“{name}”的项目，请填写项目代码区分。"
+                )
+            if found:
+                project = found[0]
+                if code and project.code and project.code != code:
+                    raise CellProblem(
+                        f"板块“{unit}”中同名项目的项目代码是 {project.code}，与本行的 {code} 不一致。"
+                    )
+                return project
+        return None
+
+    def find_by_name_anywhere(self, name: str) -> list[Project]:
+        key = name_key(name)
+        return [p for (unit_id, k), ps in self.projects_by_name.items() if k == key for p in ps]
