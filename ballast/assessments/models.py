@@ -349,7 +349,7 @@ class EfficiencyScheme(BallastModel):
         default=DEFAULT_CAP,
         help_text="单项指标值/基准值的上限，如 1.2",
     )
-    class_cutoffs = models.JSONField("分类线", default=dict)
+    class_cutoffs = models.JSONField("分类线", default=dict, blank=True)
 
     access_group = "config"
     city_path = "city"
