@@ -117,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = (
     if PRODUCTION
     else []
 )
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

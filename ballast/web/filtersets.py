@@ -1,0 +1,93 @@
+"""The project list's filters. The queryset handed in is already restricted to the user
+and annotated with ``stage_seq`` (as of the page's date) and ``size``."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from ballast.accounts.choices import Role
+from ballast.accounts.models import User
+from ballast.projects.choices import STAGE_ORDER, Level, SizeClass, Stage
+from ballast.projects.models import AnnualPlan, IndustryCluster, Project
+from ballast.regions.models import Region
+
+STAGE_CHOICES = [("none", "未入库"), *Stage.choices]
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """Filters of /projects/: unit, stage as of the date, cluster, level, size class,
+    linked leader, plan year, and a search over name, code and investor."""
+
+    q = django_filters.CharFilter(label="搜索", method="search")
+    unit = django_filters.ModelChoiceFilter(label="板块", queryset=Region.objects.none())
+    stage = django_filters.ChoiceFilter(label="阶段", choices=STAGE_CHOICES, method="by_stage")
+    cluster = django_filters.ModelChoiceFilter(
+        label="产业集群", queryset=IndustryCluster.objects.none()
+    )
+    level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
+    size = django_filters.ChoiceFilter(label="规模", choices=SizeClass.choices)
+    leader = django_filters.ModelChoiceFilter(
+        label="挂钩领导", field_name="leaders", queryset=User.objects.none(), distinct=False
+    )
+    plan_year = django_filters.NumberFilter(label="计划年度", method="by_plan_year")
+    sort = django_filters.OrderingFilter(
+        label="排序",
+        fields=(
+            ("name", "name"),
+            ("code", "code"),
+            ("unit__sort_order", "unit"),
+            ("total_investment", "investment"),
+            ("stage_seq", "stage"),
+            ("planned_start", "planned_start"),
+        ),
+        field_labels={
+            "name": "项目名称",
+            "code": "项目代码",
+            "unit": "板块",
+            "investment": "总投资",
+            "stage": "阶段",
+            "planned_start": "计划开工",
+        },
+    )
+
+    class Meta:
+        model = Project
+        fields = ("q", "unit", "stage", "cluster", "level", "size", "leader", "plan_year")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Region.objects.restrict(user).filter(is_assessment_unit=True)
+        if not user.is_superuser and not user.is_city_level:
+            units = units.filter(pk=user.region_id)
+        self.filters["unit"].queryset = units
+        self.filters["cluster"].queryset = IndustryCluster.objects.restrict(user).filter(
+            is_active=True
+        )
+        city_id = user.city_id_in_scope
+        self.filters["leader"].queryset = User.objects.filter(role=Role.LEADER).filter(
+            Q(region_id=city_id) | Q(region__parent_id=city_id)
+        )
+        for name, field in self.form.fields.items():
+            if name != "q":
+                field.widget.attrs.setdefault("class", "select")
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"placeholder": "名称、代码或投资主体", "type": "search"}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__icontains=value)
+        )
+
+    def by_stage(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(stage_seq__isnull=True)
+        return queryset.filter(stage_seq=STAGE_ORDER[value])
+
+    def by_plan_year(self, queryset, name, value):
+        return queryset.filter(
+            Exists(AnnualPlan.objects.filter(project=OuterRef("pk"), year=int(value)))
+        )

@@ -1,0 +1,188 @@
+"""Forms of the pages. They collect input; the rules live in the services, whose
+``ValidationError`` is put back on the fields by :func:`apply_errors`."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from ballast.accounts.choices import Role
+from ballast.accounts.models import Department, User
+from ballast.projects.choices import (
+    NodeKind,
+    NodeOutcome,
+    Stage,
+    SuspensionKind,
+    SuspensionReason,
+    TerminationReason,
+)
+from ballast.projects.models import IndustryCluster, Node, Project
+from ballast.projects.services import PROJECT_FIELDS
+from ballast.regions.models import Region
+from ballast.reports.models import MonthlyReport
+from ballast.reports.services import REPORT_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = None) -> None:
+    """Show a service's ``ValidationError`` on the form's fields (others on the form).
+
+    ``aliases`` maps a model field the service names to the form field that holds it.
+    """
+    aliases = aliases or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            field = aliases.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ProjectForm(forms.ModelForm):
+    """Create or edit a project; the choices offered are those inside the user's scope."""
+
+    leaders = forms.ModelMultipleChoiceField(
+        label="挂钩领导", queryset=User.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "planned_start": DATE,
+            "planned_completion": DATE,
+            "planned_full_output": DATE,
+            "content": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Region.objects.restrict(user).filter(is_assessment_unit=True)
+        if not user.is_superuser and not user.is_city_level:
+            units = units.filter(pk=user.region_id)
+            self.fields["unit"].initial = user.region_id
+        self.fields["unit"].queryset = units
+        city_id = user.city_id_in_scope
+        self.fields["district"].queryset = Region.objects.filter(parent_id=city_id)
+        self.fields["cluster"].queryset = IndustryCluster.objects.restrict(user)
+        parents = Project.objects.restrict(user).filter(parent__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents.only("id", "name")
+        self.fields["leaders"].queryset = User.objects.filter(role=Role.LEADER).filter(
+            Q(region_id=city_id) | Q(region__parent_id=city_id)
+        )
+        if self.instance.pk:
+            self.fields["leaders"].initial = list(self.instance.leaders.all())
+
+    def _post_clean(self):
+        # The service validates the whole object (full_clean) and reports on the fields.
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROJECT_FIELDS}
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label="阶段", choices=Stage.choices)
+    date = forms.DateField(label="日期", widget=DATE)
+    evidence = forms.CharField(
+        label="佐证说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label="变更原因", required=False, help_text="更正已记录日期时填写")
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=SuspensionKind.choices)
+    reason = forms.ChoiceField(label="原因", choices=SuspensionReason.choices)
+    on = forms.DateField(label="停缓建日期", widget=DATE)
+    planned_resume_on = forms.DateField(label="计划复工日期", required=False, widget=DATE)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(forms.Form):
+    on = forms.DateField(label="复工日期", widget=DATE)
+    note = forms.CharField(label="说明", required=False)
+
+
+class TerminateForm(forms.Form):
+    on = forms.DateField(label="终止日期", widget=DATE)
+    reason = forms.ChoiceField(label="原因", choices=TerminationReason.choices)
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NodeForm(forms.ModelForm):
+    class Meta:
+        model = Node
+        fields = (
+            "kind",
+            "name",
+            "deadline",
+            "department",
+            "department_name",
+            "person",
+            "outcome",
+            "completed_on",
+            "note",
+            "sort_order",
+        )
+        widgets = {
+            "deadline": DATE,
+            "completed_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            city_id=user.city_id_in_scope
+        )
+        self.fields["kind"].choices = NodeKind.choices
+        self.fields["outcome"].choices = NodeOutcome.choices
+
+    def _post_clean(self):
+        pass
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    planned_investment = forms.DecimalField(
+        label="年度计划投资（万元）", max_digits=16, decimal_places=2
+    )
+    start_month = forms.IntegerField(label="计划开工月份", required=False)
+    statistics_month = forms.IntegerField(label="计划列统月份", required=False)
+    completion_month = forms.IntegerField(label="计划竣工月份", required=False)
+    production_month = forms.IntegerField(label="计划投产月份", required=False)
+
+
+class ReportForm(forms.ModelForm):
+    """The month's report as a clerk fills it in."""
+
+    class Meta:
+        model = MonthlyReport
+        fields = REPORT_FIELDS
+        widgets = {
+            "investment": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "progress": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 2}),
+            "suggestions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in REPORT_FIELDS}
+
+
+class AmendForm(ReportForm):
+    reason = forms.CharField(label="更正原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", max_length=500)
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=64)
+    querystring = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

@@ -1,0 +1,180 @@
+"""Reads the pages need that are not figures: the cockpit's counts, history rows.
+
+Counts come from the projects' own selectors; every queryset is restricted to the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count
+
+from ballast.accounts import policy
+from ballast.accounts.models import LoginEvent
+from ballast.projects.choices import STAGE_BY_ORDER, Stage
+from ballast.projects.models import (
+    AnnualPlan,
+    Node,
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+)
+from ballast.projects.selectors import active_q, with_stage_as_of
+from ballast.reports.models import MonthlyReport
+
+# What a history row is called on the pages.
+HISTORY_MODELS = (
+    (Project, "项目", "pk"),
+    (StageEvent, "阶段节点", "project_id"),
+    (Node, "节点计划", "project_id"),
+    (AnnualPlan, "年度计划", "project_id"),
+    (Suspension, "停缓建", "project_id"),
+    (Termination, "终止退出", "project_id"),
+    (MonthlyReport, "月度填报", "project_id"),
+)
+DIFF_EXCLUDED = ("created_at", "updated_at")
+
+
+def stage_counts(*, user, as_of: date) -> dict:
+    """Projects in ``user``'s scope by stage as of ``as_of``, overall and per unit."""
+    projects = with_stage_as_of(Project.objects.restrict(user), as_of)
+    rows = (
+        projects.order_by()
+        .values("unit_id", "unit__short_name", "unit__name", "unit__sort_order", "stage_seq")
+        .annotate(n=Count("pk"))
+    )
+    active = projects.filter(active_q(as_of)).count()
+    by_stage = {seq: 0 for seq in [0, *STAGE_BY_ORDER]}
+    units: dict[int, dict] = {}
+    for row in rows:
+        seq = row["stage_seq"] or 0
+        by_stage[seq] += row["n"]
+        unit = units.setdefault(
+            row["unit_id"],
+            {
+                "id": row["unit_id"],
+                "name": row["unit__short_name"] or row["unit__name"],
+                "order": row["unit__sort_order"],
+                "counts": {s: 0 for s in by_stage},
+                "total": 0,
+            },
+        )
+        unit["counts"][seq] += row["n"]
+        unit["total"] += row["n"]
+    stages = [
+        {"seq": seq, "value": STAGE_BY_ORDER.get(seq, ""), "label": _stage_label(seq)}
+        for seq in by_stage
+    ]
+    unit_rows = sorted(units.values(), key=lambda u: (u["order"], u["name"]))
+    for unit in unit_rows:
+        unit["cells"] = [unit["counts"][s["seq"]] for s in stages]
+    return {
+        "total": sum(by_stage.values()),
+        "active": active,
+        "stages": [{**s, "n": by_stage[s["seq"]]} for s in stages],
+        "units": unit_rows,
+    }
+
+
+def _stage_label(seq: int) -> str:
+    return Stage(STAGE_BY_ORDER[seq]).label if seq else "未入库"
+
+
+@dataclass
+class HistoryRow:
+    when: object
+    kind: str
+    object_label: str
+    action: str
+    user: object
+    source: str
+    reason: str
+    changes: list
+
+
+_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def _rows_of(records, kind: str) -> list[HistoryRow]:
+    """Turn historical records (any order) into rows with the fields each change touched."""
+    previous: dict[int, object] = {}
+    rows = []
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        changes = []
+        before = previous.get(record.id)
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, excluded_fields=DIFF_EXCLUDED)
+            changes = [
+                {"field": _verbose(record, c.field), "old": c.old, "new": c.new}
+                for c in delta.changes
+            ]
+        previous[record.id] = record
+        rows.append(
+            HistoryRow(
+                when=record.history_date,
+                kind=kind,
+                object_label=_label(record),
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                user=record.history_user,
+                source=getattr(record, "history_source", ""),
+                reason=getattr(record, "history_reason_text", "")
+                or (record.history_change_reason or ""),
+                changes=changes,
+            )
+        )
+    return rows
+
+
+def _verbose(record, name: str) -> str:
+    try:
+        return str(record.instance_type._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 — a field gone from the model keeps its raw name
+        return name
+
+
+def _label(record) -> str:
+    for attr in ("get_stage_display", "get_kind_display"):
+        if hasattr(record, attr):
+            return getattr(record, attr)()
+    if hasattr(record, "year") and hasattr(record, "planned_investment"):
+        return f"{record.year}年"
+    if hasattr(record, "month") and hasattr(record, "investment"):
+        return f"{record.month:%Y-%m}"
+    if hasattr(record, "name"):
+        return record.name
+    return ""
+
+
+def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
+    """The full history of a project and its events, nodes, plans and reports, newest
+    first; one query per kind of record whatever the number of rows."""
+    rows: list[HistoryRow] = []
+    for model, kind, key in HISTORY_MODELS:
+        records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
+        rows.extend(_rows_of(records.select_related("history_user"), kind))
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows[:limit]
+
+
+def recent_history(*, user, limit: int = 100) -> list[HistoryRow]:
+    """The latest history rows in ``user``'s scope (auditors, administrators)."""
+    if policy.VIEW not in policy.allowed_actions(user, "history"):
+        return []
+    rows: list[HistoryRow] = []
+    for model, kind, _key in HISTORY_MODELS:
+        # Historical rows are governed by group "history", scoped like their objects.
+        records = (
+            policy.restrict(model.history.all(), user)
+            .select_related("history_user")
+            .order_by("-history_date")[:limit]
+        )
+        rows.extend(_rows_of(list(records), kind))
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return rows[:limit]
+
+
+def login_log(*, user, limit: int = 100):
+    """The latest sign-ins and sign-outs ``user`` may read."""
+    return policy.restrict(LoginEvent.objects.select_related("user"), user)[:limit]

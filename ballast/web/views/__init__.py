@@ -1,0 +1,1 @@
+"""The pages: thin doors into the selectors (reads) and services (writes)."""

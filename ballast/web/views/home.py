@@ -1,0 +1,41 @@
+"""The landing page: each role lands on the page it needs."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from ballast.accounts.choices import Role
+from ballast.web import selectors
+from ballast.web.clock import parse_date, request_today
+from ballast.web.views.common import LANDING, shows_cockpit
+
+
+@login_required
+def home(request):
+    """City administrators and leaders see the cockpit; clerks and reviewers go to their
+    queue; the other roles see what they may use."""
+    user = request.user
+    if user.role in LANDING and not user.is_superuser:
+        return redirect(LANDING[user.role])
+    if shows_cockpit(user):
+        return cockpit(request)
+    return workspace(request)
+
+
+def cockpit(request):
+    today = request_today()
+    as_of = parse_date(request.GET.get("as_of"), today)
+    counts = selectors.stage_counts(user=request.user, as_of=as_of)
+    return render(
+        request,
+        "web/cockpit.html",
+        {"as_of": as_of, "counts": counts, "is_today": as_of == today},
+    )
+
+
+def workspace(request):
+    user = request.user
+    context = {"role": user.role}
+    if user.role == Role.AUDITOR or user.is_superuser:
+        context["logins"] = selectors.login_log(user=user, limit=50)
+        context["history"] = selectors.recent_history(user=user, limit=50)
+    return render(request, "web/workspace.html", context)

@@ -1,0 +1,400 @@
+"""/projects/: the list with filters, saved filters and export; the project page; the
+forms that create and change projects and their lifecycle."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, Prefetch, Value, When
+from django.db.models import CharField as CharOutput
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from ballast.accounts import policy
+from ballast.accounts.models import User
+from ballast.figures.selectors import with_investment_progress
+from ballast.projects import services
+from ballast.projects.choices import STAGE_EVIDENCE, Stage
+from ballast.projects.models import Node, Project, size_class_expression
+from ballast.projects.selectors import (
+    Status,
+    stage_as_of,
+    status_as_of,
+    suspended_q,
+    terminated_q,
+    with_stage_as_of,
+)
+from ballast.reports import selectors as report_selectors
+from ballast.reports.models import MonthlyReport
+from ballast.web import exports
+from ballast.web.clock import parse_date, request_today
+from ballast.web.filtersets import ProjectFilterSet
+from ballast.web.forms import (
+    NodeForm,
+    PlanForm,
+    ProjectForm,
+    ResumeForm,
+    SavedFilterForm,
+    StageForm,
+    SuspendForm,
+    TerminateForm,
+    apply_errors,
+)
+from ballast.web.models import SavedFilter
+from ballast.web.selectors import project_history
+
+PAGE_SIZE = 50
+# Query parameters that are not filters (kept out of saved filters).
+NON_FILTER_PARAMS = ("page", "export")
+
+
+def _require(user, action: str, model) -> None:
+    if not policy.may(user, action, model):
+        raise PermissionDenied(policy._denied_message(action))
+
+
+def list_queryset(user, as_of: date):
+    """The user's projects, annotated for the list: stage and status as of, size class."""
+    status = Case(
+        When(terminated_q(as_of), then=Value(Status.TERMINATED)),
+        When(suspended_q(as_of), then=Value(Status.SUSPENDED)),
+        default=Value(Status.ACTIVE),
+        output_field=CharOutput(),
+    )
+    return (
+        with_stage_as_of(Project.objects.restrict(user), as_of)
+        .annotate(size=size_class_expression(), status=status)
+        .select_related("unit", "cluster")
+    )
+
+
+@login_required
+def project_list(request):
+    user = request.user
+    _require(user, policy.VIEW, Project)
+    today = request_today()
+    as_of = parse_date(request.GET.get("as_of"), today)
+    filterset = ProjectFilterSet(
+        request.GET or None, queryset=list_queryset(user, as_of), user=user
+    )
+    projects = filterset.qs
+    if not request.GET.get("sort"):
+        projects = projects.order_by("unit__sort_order", "-total_investment", "pk")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        name = f"projects-{as_of:%Y%m%d}"
+        rows = projects.iterator(chunk_size=500)
+        return (
+            exports.project_csv(rows, name) if export == "csv" else exports.project_xlsx(rows, name)
+        )
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    leaders = User.objects.only("id", "full_name", "username")
+    page.object_list = list(
+        page.object_list.prefetch_related(Prefetch("leaders", queryset=leaders))
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    filter_query = _filter_query(request.GET)
+    return render(
+        request,
+        "web/project_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "as_of": as_of,
+            "query": params.urlencode(),
+            "filter_query": filter_query,
+            "saved_filters": SavedFilter.objects.filter(user=user),
+            "save_form": SavedFilterForm(initial={"querystring": filter_query}),
+            "may_add": policy.may(user, policy.ADD, Project),
+            "status_labels": Status.LABELS,
+        },
+    )
+
+
+def _filter_query(params: QueryDict) -> str:
+    kept = params.copy()
+    for name in NON_FILTER_PARAMS:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
+@login_required
+@require_POST
+def saved_filter_save(request):
+    form = SavedFilterForm(request.POST)
+    if form.is_valid():
+        SavedFilter.objects.update_or_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            defaults={"querystring": _filter_query(QueryDict(form.cleaned_data["querystring"]))},
+        )
+        messages.success(request, f"已保存筛选“{form.cleaned_data['name']}”。")
+    else:
+        messages.error(request, "请填写筛选名称。")
+    return redirect(f"/projects/?{form.data.get('querystring', '')}")
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request, pk: int):
+    saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
+    saved.delete()
+    messages.success(request, f"已删除筛选“{saved.name}”。")
+    return redirect("web:project_list")
+
+
+def _project_for(user, pk: int, action: str = policy.VIEW) -> Project:
+    """The project if the user may see it; 404 otherwise (never tell outsiders it exists)."""
+    return get_object_or_404(Project.objects.restrict(user).select_related("unit"), pk=pk)
+
+
+@login_required
+def project_detail(request, pk: int):
+    user = request.user
+    project = get_object_or_404(
+        Project.objects.restrict(user).select_related(
+            "unit", "district", "cluster", "parent", "termination"
+        ),
+        pk=pk,
+    )
+    today = request_today()
+    as_of = parse_date(request.GET.get("as_of"), today)
+    year = as_of.year
+    plans = list(project.plans.prefetch_related("months").order_by("-year"))
+    plan = next((p for p in plans if p.year == year), None)
+    totals = (
+        with_investment_progress(Project.objects.filter(pk=project.pk), year=year, as_of=as_of)
+        .values(
+            "ytd_investment_wan", "since_start_investment_wan", "completion_rate", "time_progress"
+        )
+        .get()
+    )
+    reports = list(
+        MonthlyReport.objects.restrict(user).filter(project=project).order_by("-month")[:36]
+    )
+    stage = stage_as_of(project, as_of)
+    context = {
+        "project": project,
+        "as_of": as_of,
+        "year": year,
+        "stage": stage,
+        "stage_label": Stage(stage).label if stage else None,
+        "status": status_as_of(project, as_of),
+        "status_labels": Status.LABELS,
+        "events": list(project.stage_events.order_by("date")),
+        "nodes": list(project.nodes.select_related("department")),
+        "plans": plans,
+        "plan": plan,
+        "phases": list(project.phases.all()),
+        "leaders": list(project.leaders.all()),
+        "suspensions": list(project.suspensions.all()),
+        "reports": reports,
+        "totals": totals,
+        "plan_share": _percent(totals["completion_rate"]),
+        "total_share": _share(totals["since_start_investment_wan"], project.total_investment),
+        "time_progress": _percent(totals["time_progress"]),
+        "chart": _chart_data(project, plan, year),
+        "history": project_history(project=project),
+        "may_change": policy.may(user, policy.CHANGE, Project),
+    }
+    return render(request, "web/project_detail.html", context)
+
+
+def _percent(ratio):
+    return None if ratio is None else ratio * 100
+
+
+def _share(part, whole):
+    if not whole:
+        return None
+    return part * 100 / whole
+
+
+def _chart_data(project, plan, year: int) -> dict:
+    """Monthly accepted investment against the plan (its own curve, else m/12)."""
+    actual = report_selectors.accepted_by_month(project=project, year=year)
+    planned = plan.planned_investment if plan else None
+    curve = {m.month: m.planned_investment for m in plan.months.all()} if plan else {}
+    cumulative, running, plan_cum, plan_running = [], 0, [], 0
+    for month in range(1, 13):
+        running += actual.get(month, 0)
+        cumulative.append(f"{running:.2f}")
+        if planned is None:
+            plan_cum.append(None)
+        elif curve:
+            plan_running += curve.get(month, 0)
+            plan_cum.append(f"{plan_running:.2f}")
+        else:
+            plan_cum.append(f"{planned * month / 12:.2f}")
+    return {
+        "year": year,
+        "months": [f"{m}月" for m in range(1, 13)],
+        "monthly": [f"{actual[m]:.2f}" if m in actual else None for m in range(1, 13)],
+        "cumulative": cumulative,
+        "plan": plan_cum,
+    }
+
+
+def _form_page(request, template_context: dict, form, title: str, project=None):
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": title, "project": project, **template_context},
+    )
+
+
+@login_required
+def project_create(request):
+    user = request.user
+    _require(user, policy.ADD, Project)
+    form = ProjectForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                user=user, data=form.service_data(), leaders=form.cleaned_data["leaders"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已新增项目“{project.name}”。")
+            return redirect("web:project_detail", project.pk)
+    return _form_page(request, {}, form, "新增项目")
+
+
+@login_required
+def project_edit(request, pk: int):
+    user = request.user
+    project = _project_for(user, pk)
+    _require(user, policy.CHANGE, Project)
+    form = ProjectForm(request.POST or None, instance=project, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                user=user,
+                project=project,
+                data=form.service_data(),
+                leaders=form.cleaned_data["leaders"],
+                reason=request.POST.get("change_reason", ""),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "项目信息已保存。")
+            return redirect("web:project_detail", project.pk)
+    return _form_page(request, {"reason_field": True}, form, f"修改项目：{project.name}", project)
+
+
+def _project_action(request, pk, form_class, title, run, aliases=None, initial=None):
+    """A form page that runs one service on a project and returns to its page."""
+    user = request.user
+    project = _project_for(user, pk)
+    _require(user, policy.CHANGE, Project)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = run(user, project, form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases)
+        else:
+            messages.success(request, message)
+            return redirect("web:project_detail", project.pk)
+    return _form_page(request, {"evidence_hints": STAGE_EVIDENCE}, form, title, project)
+
+
+@login_required
+def stage_record(request, pk: int):
+    def run(user, project, data):
+        event = services.stage_record(
+            user=user,
+            project=project,
+            stage=data["stage"],
+            on=data["date"],
+            evidence=data["evidence"],
+            reason=data["reason"],
+        )
+        return f"已记录“{event.get_stage_display()}” {event.date}。"
+
+    return _project_action(
+        request, pk, StageForm, "记录阶段", run, initial={"stage": request.GET.get("stage")}
+    )
+
+
+@login_required
+def project_suspend(request, pk: int):
+    def run(user, project, data):
+        services.project_suspend(
+            user=user,
+            project=project,
+            kind=data["kind"],
+            reason=data["reason"],
+            on=data["on"],
+            note=data["note"],
+            planned_resume_on=data["planned_resume_on"],
+        )
+        return "已记录停缓建。"
+
+    return _project_action(request, pk, SuspendForm, "停缓建", run, aliases={"started_on": "on"})
+
+
+@login_required
+def project_resume(request, pk: int):
+    def run(user, project, data):
+        services.project_resume(user=user, project=project, on=data["on"], note=data["note"])
+        return "已记录复工。"
+
+    return _project_action(request, pk, ResumeForm, "复工", run, aliases={"resumed_on": "on"})
+
+
+@login_required
+def project_terminate(request, pk: int):
+    def run(user, project, data):
+        services.project_terminate(
+            user=user, project=project, on=data["on"], reason=data["reason"], note=data["note"]
+        )
+        return "项目已终止。"
+
+    return _project_action(
+        request, pk, TerminateForm, "终止项目", run, aliases={"terminated_on": "on"}
+    )
+
+
+@login_required
+def plan_edit(request, pk: int):
+    def run(user, project, data):
+        plan = services.plan_save(
+            user=user,
+            project=project,
+            year=data["year"],
+            planned_investment=data["planned_investment"],
+            start_month=data["start_month"],
+            statistics_month=data["statistics_month"],
+            completion_month=data["completion_month"],
+            production_month=data["production_month"],
+        )
+        return f"已保存 {plan.year} 年度计划。"
+
+    initial = {"year": request.GET.get("year") or request_today().year}
+    return _project_action(request, pk, PlanForm, "年度计划", run, initial=initial)
+
+
+@login_required
+def node_edit(request, pk: int, node_pk: int | None = None):
+    user = request.user
+    project = _project_for(user, pk)
+    _require(user, policy.CHANGE, Project)
+    node = get_object_or_404(Node, pk=node_pk, project=project) if node_pk else None
+    form = NodeForm(request.POST or None, instance=node, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.node_save(user=user, project=project, node=node, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "节点已保存。")
+            return redirect("web:project_detail", project.pk)
+    title = "修改节点" if node else "新增节点"
+    return _form_page(request, {}, form, title, project)

@@ -1,0 +1,306 @@
+"""/reports/: a clerk's month view, the entry form, the review queues and amendments."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ballast.accounts import policy
+from ballast.core.periods import add_months
+from ballast.projects.models import Project
+from ballast.regions.models import Region
+from ballast.reports import selectors, services
+from ballast.reports.choices import ReportStatus
+from ballast.reports.models import MonthlyReport
+from ballast.web.clock import parse_month, reporting_month, request_today
+from ballast.web.forms import AmendForm, ReportForm, ReturnForm, apply_errors
+from ballast.web.selectors import project_history
+from ballast.web.views.common import back
+
+
+def _require(user, action: str) -> None:
+    if not policy.may(user, action, MonthlyReport):
+        raise PermissionDenied(policy._denied_message(action))
+
+
+def _missing(status: str | None, return_reason: str | None) -> str:
+    """What is still to do for a project's month, in the clerk's words."""
+    if status is None:
+        return "未填报"
+    if status == ReportStatus.DRAFT:
+        return "已退回，待修改后报送" if return_reason else "草稿未报送"
+    return ""
+
+
+@login_required
+def report_month(request):
+    """Every project of the user's scope that must report for the month, with its state."""
+    user = request.user
+    _require(user, policy.VIEW)
+    today = request_today()
+    month = parse_month(request.GET.get("month"), reporting_month(today))
+    projects = Project.objects.restrict(user).select_related("unit")
+    unit_id = request.GET.get("unit")
+    if unit_id and unit_id.isdigit():
+        projects = projects.filter(unit_id=int(unit_id))
+    rows = list(
+        selectors.projects_due(projects=projects, month=month).order_by(
+            "unit__sort_order", "-total_investment", "pk"
+        )
+    )
+    for row in rows:
+        row.missing = _missing(row.report_status, row.report_return_reason)
+        row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
+    city = Region.objects.filter(pk=user.city_id_in_scope).first()
+    deadline = services.deadline_for(city=city, month=month)
+    done = sum(1 for r in rows if not r.missing)
+    units = (
+        Region.objects.restrict(user).filter(is_assessment_unit=True)
+        if user.is_city_level or user.is_superuser
+        else []
+    )
+    return render(
+        request,
+        "web/report_month.html",
+        {
+            "month": month,
+            "rows": rows,
+            "deadline": deadline,
+            "days_left": (deadline - today).days,
+            "done": done,
+            "missing_count": len(rows) - done,
+            "previous": add_months(month, -1),
+            "next": add_months(month, 1),
+            "units": units,
+            "unit_id": unit_id,
+            "may_add": policy.may(user, policy.ADD, MonthlyReport),
+        },
+    )
+
+
+def _month_from(text: str) -> date:
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return date(year, month, 1)
+    except ValueError as exc:
+        from django.http import Http404
+
+        raise Http404("月份格式应为 YYYY-MM。") from exc
+
+
+@login_required
+def report_entry(request, project_pk: int, month: str):
+    """The clerk's form for one project's month: plan and sums beside the amount typed."""
+    user = request.user
+    month = _month_from(month)
+    project = get_object_or_404(
+        Project.objects.restrict(user).select_related("unit"), pk=project_pk
+    )
+    report = MonthlyReport.objects.restrict(user).filter(project=project, month=month).first()
+    if report is not None and report.status != ReportStatus.DRAFT:
+        return redirect("web:report_detail", report.pk)
+    _require(user, policy.ADD if report is None else policy.CHANGE)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_save(
+                user=user, project=project, month=month, data=form.service_data()
+            )
+            if "submit" in request.POST:
+                services.report_submit(user=user, report=report)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if "submit" in request.POST:
+                messages.success(request, f"“{project.name}” {month:%Y年%m月}填报已报送。")
+                return redirect(f"{reverse('web:report_month')}?month={month:%Y-%m}")
+            messages.success(request, "草稿已保存。")
+            return redirect("web:report_entry", project.pk, f"{month:%Y-%m}")
+    sums = selectors.report_sums(project=project, month=month)
+    return render(
+        request,
+        "web/report_entry.html",
+        {
+            "project": project,
+            "month": month,
+            "report": report,
+            "form": form,
+            "sums": sums,
+            "sums_json": {k: (f"{v:.2f}" if v is not None else None) for k, v in sums.items()},
+            "deadline": services.deadline_for(city=project.unit.parent, month=month),
+        },
+    )
+
+
+@login_required
+def report_detail(request, pk: int):
+    user = request.user
+    report = get_object_or_404(
+        selectors.with_report_context(
+            MonthlyReport.objects.restrict(user).select_related(
+                "project__unit", "submitted_by", "unit_approved_by", "accepted_by"
+            )
+        ),
+        pk=pk,
+    )
+    actions = policy.allowed_actions(user, "report")
+    status = report.status
+    return render(
+        request,
+        "web/report_detail.html",
+        {
+            "report": report,
+            "may_edit": status == ReportStatus.DRAFT and policy.CHANGE in actions,
+            "may_approve": status == ReportStatus.SUBMITTED and policy.APPROVE in actions,
+            "may_accept": status == ReportStatus.UNIT_APPROVED and policy.ACCEPT in actions,
+            "may_return": policy.RETURN in actions
+            and (
+                (status == ReportStatus.SUBMITTED and policy.APPROVE in actions)
+                or (status == ReportStatus.UNIT_APPROVED and policy.ACCEPT in actions)
+            ),
+            "may_amend": status == ReportStatus.ACCEPTED and policy.AMEND in actions,
+            "history": [
+                row
+                for row in project_history(project=report.project)
+                if row.kind == "月度填报" and row.object_label == f"{report.month:%Y-%m}"
+            ],
+        },
+    )
+
+
+def _queue(request, action: str, status: str, template_title: str, url_name: str):
+    user = request.user
+    _require(user, action)
+    reports = selectors.with_report_context(
+        MonthlyReport.objects.restrict(user, action)
+        .filter(status=status)
+        .select_related("project__unit", "submitted_by", "unit_approved_by")
+        .order_by("month", "project__unit__sort_order", "project_id")
+    )
+    rows = list(reports[:200])
+    for row in rows:
+        row.year_to_date = row.year_before + row.investment
+        row.since_start = row.since_start_before + row.investment
+        row.plan_share = (
+            row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
+        )
+    return render(
+        request,
+        "web/review_queue.html",
+        {
+            "rows": rows,
+            "title": template_title,
+            "action": action,
+            "return_form": ReturnForm(),
+            "here": reverse(url_name),
+        },
+    )
+
+
+@login_required
+def review_unit(request):
+    """The unit reviewer's queue: submitted reports to approve or return."""
+    return _queue(request, policy.APPROVE, ReportStatus.SUBMITTED, "板块审核", "web:review_unit")
+
+
+@login_required
+def review_city(request):
+    """The city's queue: unit-approved reports to accept or return."""
+    return _queue(request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, "市级验收", "web:review_city")
+
+
+def _report_for(user, pk: int) -> MonthlyReport:
+    return get_object_or_404(MonthlyReport.objects.restrict(user), pk=pk)
+
+
+def _flow(request, pk: int, run, done: str, fallback: str):
+    report = _report_for(request.user, pk)
+    try:
+        run(report)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"“{report.project.name}” {report.month:%Y年%m月}：{done}")
+    return back(request, fallback)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk: int):
+    return _flow(
+        request,
+        pk,
+        lambda r: services.report_submit(user=request.user, report=r),
+        "已报送。",
+        "web:report_month",
+    )
+
+
+@login_required
+@require_POST
+def report_approve(request, pk: int):
+    return _flow(
+        request,
+        pk,
+        lambda r: services.report_approve(user=request.user, report=r),
+        "审核通过。",
+        "web:review_unit",
+    )
+
+
+@login_required
+@require_POST
+def report_accept(request, pk: int):
+    return _flow(
+        request,
+        pk,
+        lambda r: services.report_accept(user=request.user, report=r),
+        "已验收。",
+        "web:review_city",
+    )
+
+
+@login_required
+@require_POST
+def report_return(request, pk: int):
+    reason = request.POST.get("reason", "")
+    return _flow(
+        request,
+        pk,
+        lambda r: services.report_return(user=request.user, report=r, reason=reason),
+        "已退回。",
+        "web:home",
+    )
+
+
+@login_required
+def report_amend(request, pk: int):
+    """更正 of an accepted report, with a reason kept in its history."""
+    user = request.user
+    report = get_object_or_404(
+        MonthlyReport.objects.restrict(user).select_related("project__unit"), pk=pk
+    )
+    _require(user, policy.AMEND)
+    form = AmendForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_amend(
+                user=user,
+                report=report,
+                data=form.service_data(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "更正已保存。")
+            return redirect("web:report_detail", report.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": f"更正：{report}", "project": report.project},
+    )
