@@ -192,7 +192,7 @@ MONTH_HEADER = re.compile(
 
 
 def _month_of(text: str) -> tuple[int | None, int] | None:
-    key = header_key(text)
+    key = split_unit(text)[0]
     match = MONTH_HEADER.match(key)
     if not match:
         return None
@@ -249,6 +249,7 @@ def _header_for(grid, index: int, two_rows: bool, aliases, allow_months: bool):
                         month = (int(parent_year[1]), child_month[1])
                 if month is not None:
                     head.month = month
+                    head.unit = next((u for u in units if u), "")
                     head.text = written
                     break
         header.append(head)
