@@ -34,7 +34,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncMonth
 
 from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
@@ -172,7 +172,7 @@ def _under_construction(projects, as_of: date):
             project=OuterRef("pk"), stage__in=stages_from(Stage.STARTED), date__lte=as_of
         )
         .order_by("date")
-        .annotate(m=TruncMonth("date", output_field=DateField()))
+        .annotate(m=Cast(TruncMonth("date", output_field=DateField()), DateField()))
         .values("m")[:1],
         output_field=DateField(),
     )
