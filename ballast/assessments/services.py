@@ -90,7 +90,25 @@ def scheme_data_from_yaml(text: str) -> dict:
             validate_params(item["method"], indicator_params(item), Decimal(str(item["weight"])))
         except ValidationError as exc:
             raise ValidationError(f"指标“{item['label']}”：{'；'.join(exc.messages)}") from exc
+        known = _figure_keys()
+        if known is not None:
+            for key in (
+                item["key"] if item["method"] != Method.MANUAL else None,
+                item.get("target_key"),
+            ):
+                if key is not None and key not in known:
+                    raise ValidationError(
+                        f"指标“{item['label']}”的数据键“{key}”不存在（见 docs/figures.md）。"
+                    )
     return data
+
+
+def _figure_keys():
+    try:
+        from ballast.figures.selectors import FIGURE_KEYS
+    except ImportError:  # the figures app not yet there: keys are checked when assessed
+        return None
+    return FIGURE_KEYS
 
 
 def indicator_params(item: dict) -> dict:

@@ -12,6 +12,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ballast.assessments.management.cli import parse_date
 from ballast.assessments.models import EfficiencyScheme
 from ballast.assessments.mujun import (
     default_efficiency_schemes,
@@ -22,13 +23,6 @@ from ballast.projects.choices import Category
 from ballast.projects.models import Project
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"日期“{text}”格式不正确，应为 YYYY-MM-DD，如 2023-12-31。") from exc
 
 
 def efficiency_scheme_for(city, text: str | None) -> EfficiencyScheme:
