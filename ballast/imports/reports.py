@@ -88,7 +88,8 @@ class ReportPlanner:
             if "month" not in values:
                 return []
             data = {k: values[k] for k in FIELD_KEYS if k in values}
-            if "investment" not in data:
+            failed = {e.column for e in row.errors}
+            if "investment" not in data and self.header_text("investment") not in failed:
                 row.error(self.header_text("investment"), "请填写当月完成投资。")
                 return []
             return [(values["month"], data, self.header_text("investment"))]
@@ -158,12 +159,16 @@ class ReportPlanner:
         return project
 
     def plan_row(self, raw, row, values) -> None:
-        if row.errors:
-            return
         project = self.find_project(values)
         row.project_id = project.pk
         row.label = project.name
         months = self.months_of(raw, row, values)
+        for month, _data, column in months:
+            key = (project.pk, month)
+            if key in self.seen:
+                row.error(column, f"{month:%Y年%m月} 的填报与第 {self.seen[key]} 行重复。")
+            else:
+                self.seen[key] = row.row
         if row.errors:
             return
         existing = {
@@ -173,12 +178,7 @@ class ReportPlanner:
             )
         }
         actions = set()
-        for month, data, column in months:
-            key = (project.pk, month)
-            if key in self.seen:
-                row.error(column, f"{month:%Y年%m月} 的填报与第 {self.seen[key]} 行重复。")
-                continue
-            self.seen[key] = row.row
+        for month, data, _column in months:
             report = existing.get(month)
             prefix = f"{month:%Y年%m月}"
             if report is None:
