@@ -1,0 +1,285 @@
+"""Where a bulletin's figures come from.
+
+A bulletin computes no figure of its own: each comes from the selector that owns it
+(``figures.selectors``, ``alerts.selectors``, ``assessments``, ``coordination``). This
+module is the one place that calls them and turns their answers into plain values, so
+the composer (``selectors.py``) reads like the bulletin and a change in a figure
+selector's shape is absorbed here.
+
+The assessment ranking is optional: a city without an active scheme for the period's
+kind gets a bulletin without the ranking section (``available["assessment"]`` false).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Q, Subquery
+
+from ballast.core.periods import Period
+from ballast.projects.choices import Stage
+from ballast.projects.models import AnnualPlan, Project
+from ballast.projects.selectors import batches, reached_by, terminated_q
+from ballast.regions.models import Region
+
+logger = logging.getLogger(__name__)
+
+
+def units_of(city: Region):
+    return Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
+        "sort_order", "code"
+    )
+
+
+def same_day_last_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- unit figures -----------------------------------------------------------------------
+
+
+def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
+    """Each unit's figures for ``year`` as of ``as_of`` (``figures.selectors``)."""
+    from ballast.figures.selectors import units_figures as selector
+
+    return selector(city=city, year=year, as_of=as_of)
+
+
+def scope_figures(*, city: Region, unit: Region | None, year: int, as_of: date) -> dict:
+    """The figures of the bulletin's scope: the city (sums of its units) or one unit."""
+    from ballast.figures.selectors import unit_figures
+
+    return unit_figures(unit=unit or city, year=year, as_of=as_of)
+
+
+def _get(mapping, *path, default=None):
+    for key in path:
+        if not isinstance(mapping, dict) or key not in mapping:
+            return default
+        mapping = mapping[key]
+    return mapping
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def normalise(figures: dict) -> dict:
+    """The values a bulletin uses from one unit's figures, as Decimals and ints."""
+    row = {}
+    for key in ("signed", "started", "completed", "in_production"):
+        row[f"{key}_count"] = int(_get(figures, "new", key, "count", default=0) or 0)
+        row[f"{key}_wan"] = _dec(_get(figures, "new", key, "investment_wan"))
+    cohort = _get(figures, "signed_cohort", default={}) or {}
+    row["cohort_count"] = int(cohort.get("count") or 0)
+    for key in ("landed", "started", "in_statistics"):
+        value = cohort.get(key)
+        if isinstance(value, dict):  # {count: …} or a bare count
+            value = value.get("count")
+        row[f"cohort_{key}"] = int(value or 0)
+    row["plan_wan"] = _dec(_get(figures, "investment", "annual_plan_wan"))
+    row["invested_wan"] = _dec(_get(figures, "investment", "completed_wan"))
+    row["completion_rate"] = _get(figures, "investment", "completion_rate")
+    row["time_progress"] = _get(figures, "investment", "time_progress")
+    row["time_progress_gap"] = _get(figures, "investment", "time_progress_gap")
+    for key in ("landed", "started", "in_statistics"):
+        row[f"cohort_{key}_rate"] = cohort.get(f"{key}_rate")
+    return row
+
+
+# --- targets ----------------------------------------------------------------------------
+
+
+TARGET_INDICATORS = {
+    "signed_count": "signed_count",
+    "signed_wan": "signed_investment",
+    "started_count": "started_count",
+    "started_wan": "started_investment",
+    "completed_count": "completed_count",
+    "completed_wan": "completed_investment",
+}
+
+
+def targets_to(*, units, period: Period) -> dict[str, dict[str, Decimal]]:
+    """Each unit's target for its year-to-date figures at the end of ``period`` (unit code
+    → key → value), as the assessments measure them (``assessments.selectors.
+    unit_targets``): the quarters' targets up to the period (2023H1: Q1 + Q2), the annual
+    target at the year's end, else the annual target × m/12. No entry: no target."""
+    from ballast.assessments.selectors import unit_targets
+
+    return unit_targets(units=list(units), period=period, indicators=TARGET_INDICATORS)
+
+
+# --- projects: the largest started, the most lagging, next period's tasks ----------------
+
+
+def _city_projects(city: Region, unit: Region | None):
+    projects = Project.objects.filter(unit__parent=city)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    return projects
+
+
+def largest_started(*, city, unit, period: Period, as_of: date, limit: int = 10) -> list[dict]:
+    """The ``limit`` largest projects started from the year's start to ``as_of`` (红榜)."""
+    year_span = Period(period.year, "Y")
+    started = batches(projects=_city_projects(city, unit), period=year_span, as_of=as_of).started
+    return list(
+        started.order_by("-total_investment", "id").values(
+            "code", "name", "unit__code", "unit__name", "total_investment"
+        )[:limit]
+    )
+
+
+def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list[dict]:
+    """Projects with an annual plan whose year-to-date completion rate lags their 序时进度
+    the most (黑榜), by ``figures.selectors.with_investment_progress``."""
+    from ballast.figures.selectors import with_investment_progress
+
+    rows = (
+        with_investment_progress(_city_projects(city, unit), year=year, as_of=as_of)
+        .filter(annual_plan_wan__gt=0, completion_rate__lt=F("time_progress"))
+        .values(
+            "code",
+            "name",
+            "unit__code",
+            "unit__name",
+            "total_investment",
+            "annual_plan_wan",
+            "ytd_investment_wan",
+            "completion_rate",
+            "time_progress",
+        )
+    )
+    # Ordered here by the exact Decimal gap (ties: the larger plan first), on the few
+    # projects behind schedule.
+    behind = [
+        {
+            **r,
+            "plan_wan": r["annual_plan_wan"],
+            "done_wan": r["ytd_investment_wan"],
+            "gap": r["time_progress"] - r["ytd_investment_wan"] / r["annual_plan_wan"],
+        }
+        for r in rows
+    ]
+    behind.sort(key=lambda r: (-r["gap"], -r["plan_wan"], r["name"]))
+    return behind[:limit]
+
+
+def planned_in(*, city, unit, period: Period, as_of: date) -> list[dict]:
+    """Projects planned to start or complete within ``period`` that had not done so by
+    ``as_of``: by their annual plan's month or, without one, their planned date."""
+    months = list(range(period.first_month, period.last_month + 1))
+    projects = _city_projects(city, unit)
+    rows = []
+    for task, stage, month_field, date_field in (
+        ("start", Stage.STARTED, "start_month", "planned_start"),
+        ("complete", Stage.COMPLETED, "completion_month", "planned_completion"),
+    ):
+        planned_month = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
+            month_field
+        )[:1]
+        found = (
+            projects.annotate(plan_month=Subquery(planned_month))
+            .filter(
+                Q(plan_month__in=months)
+                | Q(
+                    plan_month__isnull=True,
+                    **{f"{date_field}__gte": period.start, f"{date_field}__lte": period.end},
+                )
+            )
+            .exclude(reached_by(stage, as_of))
+            .exclude(terminated_q(as_of))
+            .values(
+                "code",
+                "name",
+                "unit__code",
+                "unit__name",
+                "unit__sort_order",
+                "total_investment",
+                "plan_month",
+                date_field,
+            )
+        )
+        for r in found:
+            month = r["plan_month"] or r[date_field].month
+            rows.append({**r, "task": task, "month": month})
+    rows.sort(
+        key=lambda r: (
+            r["unit__sort_order"],
+            r["unit__code"],
+            r["task"],
+            r["month"],
+            -r["total_investment"],
+        )
+    )
+    return rows
+
+
+# --- warnings, assessment, coordination --------------------------------------------------
+
+
+def warnings(*, city, unit, as_of: date) -> list | None:
+    from ballast.alerts.selectors import warnings_as_of
+
+    return warnings_as_of(projects=_city_projects(city, unit), as_of=as_of)
+
+
+def assessment(*, city, period: Period, as_of: date) -> list[dict] | None:
+    """The ranking of the city's active assessment scheme for ``period``'s kind (季度比、
+    半年评、年度考): rows ``{unit, unit_name, score, rank, rank_change}`` best first (the
+    published result when there is one). None when the city has no such scheme."""
+    from ballast.assessments.choices import PERIOD_KIND_OF
+    from ballast.assessments.models import Scheme
+    from ballast.assessments.selectors import assess
+
+    scheme = (
+        Scheme.objects.filter(city=city, period_kind=PERIOD_KIND_OF[period.kind], active=True)
+        .order_by("id")
+        .first()
+    )
+    if scheme is None:
+        logger.info(
+            "%s没有%s考核方案，通报不含考核排名。", city.name, PERIOD_KIND_OF[period.kind].label
+        )
+        return None
+    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city)
+    return [
+        {
+            "unit": row["unit"],
+            "unit_name": row.get("unit_name"),
+            "score": row["score"],
+            "rank": row["rank"],
+            "rank_change": row.get("rank_change"),
+        }
+        for row in result.rows
+    ] or None
+
+
+def open_issues(*, city, unit, as_of: date) -> dict:
+    """Coordination issues of the scope as of ``as_of`` by responsible department
+    (``coordination.selectors.issue_figures``): open, overdue and closed counts."""
+    from ballast.coordination.models import Issue
+    from ballast.coordination.selectors import issue_figures, issue_totals
+
+    issues = Issue.objects.filter(project__in=_city_projects(city, unit))
+    groups = issue_figures(issues=issues, as_of=as_of, by="department")
+    totals = issue_totals(issues=issues, as_of=as_of)
+    return {
+        "by_department": [
+            {"department": g.label, "open": g.open, "overdue": g.overdue, "closed": g.closed}
+            for g in sorted(groups, key=lambda g: (-g.open, -g.overdue, g.label))
+            if g.open or g.overdue
+        ],
+        "raised": totals.raised,
+        "open": totals.open,
+        "overdue": totals.overdue,
+        "closed": totals.closed,
+    }
