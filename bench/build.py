@@ -1,0 +1,283 @@
+"""Build the benchmark dataset fast: regions through ``init_city``, everything else by raw
+bulk SQL (COPY on PostgreSQL, ``executemany`` on SQLite) — no ORM saves, no history rows.
+
+The data is deterministic (a seeded generator): projects with signing, landing, start,
+statistics, completion, production and capacity dates; annual plans for 2021–2023 (one in
+ten with its own monthly curve); monthly reports for every month of construction from
+January 2021 to December 2023 (the last months partly unaccepted); unit targets for 2023.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ballast.projects.models import (
+    AnnualPlan,
+    PlanMonth,
+    Project,
+    StageEvent,
+    UnitTarget,
+)
+from ballast.regions.models import Region
+from ballast.regions.services import init_city, jiangsu_data
+from ballast.reports.models import MonthlyReport
+
+FIRST_YEAR, LAST_YEAR = 2021, 2023
+END = date(LAST_YEAR, 12, 31)
+CATEGORIES = [
+    ("industrial", 55),
+    ("services", 15),
+    ("infrastructure", 15),
+    ("social", 10),
+    ("ecology", 5),
+]
+PRODUCING = {"industrial", "services"}
+SIZES = [  # (low, high, weight) in 万元
+    (2_000, 9_999, 40),
+    (10_000, 99_999, 40),
+    (100_000, 499_999, 15),
+    (500_000, 999_999, 4),
+    (1_000_000, 3_000_000, 1),
+]
+
+
+class Table:
+    """Rows for one model's table: every concrete column, defaults filled in once."""
+
+    def __init__(self, model, columns: list[str]):
+        self.model = model
+        self.table = model._meta.db_table
+        now = timezone.now()
+        if connection.vendor == "sqlite":
+            now = now.replace(tzinfo=None)  # Django stores naive UTC in SQLite
+        fields = model._meta.concrete_fields
+        self.columns = [f.column for f in fields]
+        template = []
+        for f in fields:
+            if f.name in ("created_at", "updated_at"):
+                template.append(now)
+            elif f.has_default():
+                template.append(f.get_default())
+            elif f.null:
+                template.append(None)
+            elif f.get_internal_type() in ("CharField", "TextField", "SlugField"):
+                template.append("")
+            else:
+                template.append(None)
+        self.template = template
+        self.positions = [self.columns.index(c) for c in columns]
+        self.rows: list[list] = []
+
+    def add(self, *values) -> None:
+        row = self.template.copy()
+        for position, value in zip(self.positions, values, strict=True):
+            row[position] = value
+        self.rows.append(row)
+
+    def flush(self) -> int:
+        n = len(self.rows)
+        if not n:
+            return 0
+        cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        if connection.vendor == "postgresql":
+            raw = connection.connection  # the psycopg connection
+            copy_sql = f"COPY {self.table} ({cols}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for row in self.rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(self.columns))
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {self.table} ({cols}) VALUES ({marks})", self.rows)
+        self.rows = []
+        return n
+
+
+def _weighted(rng, pairs):
+    total = sum(w for *_, w in pairs)
+    x = rng.uniform(0, total)
+    for item in pairs:
+        x -= item[-1]
+        if x <= 0:
+            return item
+    return pairs[-1]
+
+
+def _month_first(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _money(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def city_codes(n_cities: int) -> list[str]:
+    return [c["code"] for c in jiangsu_data()["cities"]][:n_cities]
+
+
+def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print) -> dict:
+    """Build the dataset into the (empty) current database; returns row counts."""
+    rng = random.Random(seed)
+    started_at = time.perf_counter()
+    cities = [init_city(code=code) for code in city_codes(n_cities)]
+    units = {
+        city.pk: list(Region.objects.filter(parent=city, is_assessment_unit=True))
+        for city in cities
+    }
+    projects = Table(
+        Project,
+        [
+            "id",
+            "name",
+            "unit_id",
+            "category",
+            "level",
+            "origin",
+            "total_investment",
+            "baseline_total_investment",
+            "planned_start",
+            "planned_completion",
+            "baseline_completion",
+        ],
+    )
+    events = Table(StageEvent, ["project_id", "stage", "date"])
+    plans = Table(
+        AnnualPlan, ["id", "project_id", "year", "planned_investment", "completion_month"]
+    )
+    months = Table(PlanMonth, ["plan_id", "month", "planned_investment"])
+    reports = Table(MonthlyReport, ["project_id", "month", "investment", "status"])
+    targets = Table(UnitTarget, ["unit_id", "period", "indicator", "value"])
+    counts = dict.fromkeys(("projects", "events", "plans", "months", "reports", "targets"), 0)
+    project_id = plan_id = 0
+    with transaction.atomic():
+        for city in cities:
+            for unit in units[city.pk]:
+                for period, factor in (("2023", 4), ("2023Q3", 1)):
+                    n = projects_per_city // len(units[city.pk])
+                    targets.add(unit.pk, period, "signed_count", Decimal(n // 5 * factor // 4))
+                    targets.add(unit.pk, period, "started_count", Decimal(n // 6 * factor // 4))
+                    targets.add(unit.pk, period, "landed_rate", Decimal("0.8"))
+            for _ in range(projects_per_city):
+                project_id += 1
+                unit = rng.choice(units[city.pk])
+                category = _weighted(rng, CATEGORIES)[0]
+                low, high, _w = _weighted(rng, SIZES)
+                total = rng.randint(low, high) * 100  # cents of 万元 in whole 万元
+                stages = {}
+                day = date(2018, 1, 1) + timedelta(days=rng.randint(0, 6 * 365 - 90))
+                if rng.random() < 0.9:
+                    stages["signed"] = day
+                if rng.random() < 0.85:
+                    day += timedelta(days=rng.randint(15, 90))
+                    stages["landed"] = day
+                    if rng.random() < 0.85:
+                        day += timedelta(days=rng.randint(30, 150))
+                        stages["started"] = day
+                        start = day
+                        if rng.random() < 0.9:
+                            stages["in_statistics"] = day + timedelta(days=rng.randint(20, 70))
+                        day = start + timedelta(days=rng.randint(500, 1500))
+                        stages["completed"] = day
+                        if category in PRODUCING:
+                            day += timedelta(days=rng.randint(30, 90))
+                            stages["in_production"] = day
+                            if rng.random() < 0.6:
+                                stages["at_capacity"] = day + timedelta(days=rng.randint(300, 600))
+                signed = stages.get("signed") or stages.get("landed") or day
+                planned_start = signed + timedelta(days=90)
+                planned_completion = planned_start + timedelta(days=rng.randint(500, 1300))
+                late = rng.random() < 0.3
+                baseline_completion = (
+                    planned_completion - timedelta(days=rng.randint(30, 2000))
+                    if late
+                    else planned_completion
+                )
+                baseline_total = total - rng.randint(0, total // 5) * (rng.random() < 0.2)
+                projects.add(
+                    project_id,
+                    f"基准项目{project_id}",
+                    unit.pk,
+                    category,
+                    "city",
+                    "domestic",
+                    _money(total),
+                    _money(baseline_total),
+                    planned_start,
+                    planned_completion,
+                    baseline_completion,
+                )
+                for stage, on in stages.items():
+                    if on <= END:
+                        events.add(project_id, stage, on)
+                start = stages.get("started")
+                if start is None or start > END:
+                    continue
+                completed = stages["completed"]
+                span_months = max(1, (completed - start).days // 30)
+                monthly = total // span_months  # cents per month on average
+                for year in range(FIRST_YEAR, LAST_YEAR + 1):
+                    if start.year > year or completed.year < year:
+                        continue
+                    plan_id += 1
+                    first = max(start, date(year, 1, 1))
+                    last = min(completed, date(year, 12, 31))
+                    n_months = last.month - first.month + 1
+                    planned = monthly * n_months
+                    plans.add(
+                        plan_id,
+                        project_id,
+                        year,
+                        _money(planned),
+                        completed.month if completed.year == year else None,
+                    )
+                    if rng.random() < 0.1 and n_months:
+                        share = planned // n_months
+                        for m in range(first.month, last.month + 1):
+                            amount = share if m < last.month else planned - share * (n_months - 1)
+                            months.add(plan_id, m, _money(amount))
+                month = _month_first(max(start, date(FIRST_YEAR, 1, 1)))
+                stop = _month_first(min(completed, END))
+                while month <= stop:
+                    amount = int(monthly * rng.uniform(0.0, 2.0)) if rng.random() > 0.05 else 0
+                    if month < date(2023, 11, 1):
+                        status = "accepted" if rng.random() > 0.002 else "returned"
+                    elif month == date(2023, 11, 1):
+                        status = "accepted" if rng.random() < 0.7 else "submitted"
+                    else:
+                        status = "draft"
+                    reports.add(project_id, month, _money(amount), status)
+                    month = _next_month(month)
+                if len(reports.rows) > 200_000:
+                    counts["reports"] += reports.flush()
+            for name, table in (
+                ("projects", projects),
+                ("events", events),
+                ("plans", plans),
+                ("months", months),
+                ("reports", reports),
+                ("targets", targets),
+            ):
+                counts[name] += table.flush()
+            log(f"  {city.name}: {sum(counts.values()):,} rows so far")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in (Project, AnnualPlan):
+                    table = model._meta.db_table
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT MAX(id) FROM {table}))"
+                    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    counts["seconds"] = round(time.perf_counter() - started_at, 1)
+    return counts

@@ -1,0 +1,111 @@
+"""Hand-written plain SQL aggregates: the lower bound of each measured figure.
+
+Each bound computes the same core numbers as the selector it is compared with — new
+events, the signed cohort and its stages, plans and their curves, accepted investment,
+projects producing for a year — with the simplest joins and one aggregate each, and
+nothing else (no previous year, no quarter, no targets). ``scope`` narrows to a city
+(``u.parent_id = %s``) or a unit (``p.unit_id = %s``); ``group`` adds ``p.unit_id`` to
+every GROUP BY (all units at once).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+
+from ballast.core.periods import add_months, month_start
+from ballast.projects.choices import STAGE_ORDER
+
+P = "projects_project"
+E = "projects_stageevent"
+A = "projects_annualplan"
+M = "projects_planmonth"
+R = "reports_monthlyreport"
+U = "regions_region"
+
+SEQ = "CASE e.stage " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in STAGE_ORDER.items()) + " END"
+
+
+def _queries(scope: str, group: bool, year: int, as_of: date, scope_id: int):
+    g_sel = "p.unit_id, " if group else ""
+    g_by = " GROUP BY p.unit_id" if group else ""
+    g_outer = " GROUP BY t.unit_id" if group else ""
+    t_sel = "t.unit_id, " if group else ""
+    jan1 = date(year, 1, 1)
+    m = as_of.month if as_of.year == year else (12 if as_of.year > year else 0)
+    from_units = f"JOIN {U} u ON u.id = p.unit_id WHERE {scope}"
+    yield (
+        f"SELECT {g_sel}e.stage, COUNT(*), SUM(p.total_investment) FROM {E} e "
+        f"JOIN {P} p ON p.id = e.project_id {from_units} "
+        "AND e.stage IN ('signed', 'started', 'completed', 'in_production') "
+        f"AND e.date >= %s AND e.date <= %s GROUP BY {g_sel}e.stage",
+        [scope_id, jan1, as_of],
+    )
+    yield (
+        f"SELECT {t_sel}COUNT(*), SUM(t.total), SUM(CASE WHEN t.top >= 4 THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN t.top >= 5 THEN 1 ELSE 0 END), SUM(CASE WHEN t.top >= 6 THEN 1 ELSE 0 END) "
+        f"FROM (SELECT {g_sel}s.project_id, MAX(p.total_investment) AS total, MAX({SEQ}) AS top "
+        f"FROM {E} s JOIN {P} p ON p.id = s.project_id "
+        f"JOIN {E} e ON e.project_id = s.project_id AND e.date <= %s {from_units} "
+        "AND s.stage = 'signed' AND s.date >= %s AND s.date <= %s "
+        f"GROUP BY {g_sel}s.project_id) t{g_outer}",
+        [as_of, scope_id, jan1, as_of],
+    )
+    yield (
+        f"SELECT {g_sel}COUNT(*), SUM(a.planned_investment), "
+        "SUM(CASE WHEN a.completion_month IS NOT NULL THEN 1 ELSE 0 END) "
+        f"FROM {A} a JOIN {P} p ON p.id = a.project_id {from_units} AND a.year = %s{g_by}",
+        [scope_id, year],
+    )
+    yield (
+        f"SELECT {g_sel}SUM(pm.planned_investment) FROM {M} pm "
+        f"JOIN {A} a ON a.id = pm.plan_id JOIN {P} p ON p.id = a.project_id {from_units} "
+        f"AND a.year = %s AND pm.month <= %s{g_by}",
+        [scope_id, year, m],
+    )
+    yield (
+        f"SELECT {g_sel}SUM(r.investment) FROM {R} r "
+        f"JOIN {A} a ON a.project_id = r.project_id AND a.year = %s "
+        f"JOIN {P} p ON p.id = r.project_id {from_units} "
+        f"AND r.status = 'accepted' AND r.month >= %s AND r.month <= %s{g_by}",
+        [year, scope_id, jan1, month_start(as_of)],
+    )
+    yield (
+        f"SELECT {g_sel}COUNT(*) FROM {E} e JOIN {P} p ON p.id = e.project_id {from_units} "
+        f"AND e.stage = 'in_production' AND e.date <= %s{g_by}",
+        [scope_id, add_months(as_of, -12)],
+    )
+
+
+def figures_bound(*, scope: str, scope_id: int, year: int, as_of: date, group=False) -> list:
+    """Run the lower-bound queries; returns their rows (so they are really fetched)."""
+    out = []
+    with connection.cursor() as cursor:
+        for sql, params in _queries(scope, group, year, as_of, scope_id):
+            cursor.execute(sql, params)
+            out.append(cursor.fetchall())
+    return out
+
+
+def warnings_bound(*, city_id: int, as_of: date) -> list:
+    """What every warning needs at least: each active project's latest stage and its last
+    reported months up to the as-of date (one grouped scan each)."""
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.project_id, MAX({SEQ}), MAX(e.date) FROM {E} e "
+            f"JOIN {P} p ON p.id = e.project_id JOIN {U} u ON u.id = p.unit_id "
+            "WHERE u.parent_id = %s AND e.date <= %s GROUP BY e.project_id",
+            [city_id, as_of],
+        )
+        out.append(cursor.fetchall())
+        cursor.execute(
+            f"SELECT r.project_id, MAX(r.month), "
+            f"SUM(CASE WHEN r.month >= %s THEN r.investment ELSE 0 END) FROM {R} r "
+            f"JOIN {P} p ON p.id = r.project_id JOIN {U} u ON u.id = p.unit_id "
+            "WHERE u.parent_id = %s AND r.month <= %s GROUP BY r.project_id",
+            [add_months(month_start(as_of), -2), city_id, month_start(as_of)],
+        )
+        out.append(cursor.fetchall())
+    return out

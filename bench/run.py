@@ -1,0 +1,244 @@
+"""The figures benchmark: build a dataset, then time each figure against its SQL bound.
+
+    .venv/bin/python bench/run.py --db sqlite --scale city
+    .venv/bin/python bench/run.py --db postgres --scale province [--rebuild]
+
+* ``city``: one city (8,000 projects); ``province``: Jiangsu's 13 cities (7,700 projects
+  each, 100,100 in all), 3 years of monthly reports (2021–2023).
+* SQLite: ``var/bench/ballast_bench_<scale>.sqlite3``; PostgreSQL: the database
+  ``ballast_bench`` on ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``). The
+  dataset is built once (raw bulk SQL, see ``bench/build.py``) and reused; ``--rebuild``
+  drops it first.
+
+For each of: the city's figures, one unit's figures, every unit's figures at once, all
+warnings of the city, a quarterly assessment — it prints the median time of
+``--repeat`` runs (after a warm-up) and its ratio to the median time of the hand-written
+plain SQL aggregate that is the lower bound for it (``bench/lower_bounds.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALES = {"city": (1, 8_000), "province": (13, 7_700)}
+PG_NAME = "ballast_bench"
+YEAR, AS_OF = 2023, date(2023, 9, 30)
+
+
+def configure(db: str, scale: str, rebuild: bool) -> str:
+    if db == "sqlite":
+        path = ROOT / "var" / "bench" / f"ballast_bench_{scale}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rebuild:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    else:
+        import psycopg
+
+        server = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]
+            ).fetchone()
+            if exists and rebuild:
+                conn.execute(f"DROP DATABASE {PG_NAME}")
+                exists = None
+            if not exists:
+                conn.execute(f"CREATE DATABASE {PG_NAME}")
+        url = f"{server}/{PG_NAME}"
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ballast.settings")
+    return url
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    result = fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{mem_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        mem = "? RAM"
+    return f"{cpu}, {os.cpu_count()} cores, {mem}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--scale", choices=tuple(SCALES), default="city")
+    parser.add_argument("--rebuild", action="store_true", help="drop and build the dataset")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--only", action="append", help="figures|unit|units|warnings|assessment (repeatable)"
+    )
+    args = parser.parse_args()
+    url = configure(args.db, args.scale, args.rebuild)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from ballast.projects.models import Project
+    from bench import lower_bounds
+    from bench.build import build, city_codes
+
+    call_command("migrate", verbosity=0)
+    n_cities, per_city = SCALES[args.scale]
+    if not Project.objects.exists():
+        print(f"building {args.scale} dataset on {args.db} …", flush=True)
+        counts = build(n_cities=n_cities, projects_per_city=per_city)
+        print(f"built: {counts}", flush=True)
+
+    from ballast.figures.selectors import city_units, unit_figures, units_figures
+    from ballast.regions.models import Region
+    from ballast.reports.models import MonthlyReport
+
+    city = Region.objects.get(code=city_codes(1)[0])
+    unit = city_units(city).first()
+    rows = {
+        "projects": Project.objects.count(),
+        "monthly reports": MonthlyReport.objects.count(),
+    }
+    with connection.cursor() as cursor:
+        total = 0
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith(("projects_", "reports_")) and "historical" not in table:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                total += cursor.fetchone()[0]
+        rows["rows in projects_* and reports_*"] = total
+        rows["projects in the timed city"] = Project.objects.filter(unit__parent=city).count()
+    db_version = (
+        f"SQLite {connection.Database.sqlite_version}"
+        if connection.vendor == "sqlite"
+        else f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    )
+
+    measures = []
+
+    def measure(key, label, fn, bound):
+        if args.only and key not in args.only:
+            return
+        seconds, _ = timed(fn, args.repeat)
+        bound_seconds, _ = timed(bound, args.repeat) if bound else (None, None)
+        measures.append((label, seconds, bound_seconds))
+        ratio = f"{seconds / bound_seconds:.1f}×" if bound_seconds else "—"
+        print(f"  {label}: {seconds * 1000:.0f} ms (bound {_ms(bound_seconds)}; {ratio})")
+
+    city_scope = ("u.parent_id = %s", city.pk)
+    unit_scope = ("p.unit_id = %s", unit.pk)
+    measure(
+        "figures",
+        f"city figures ({city.name}, unit_figures)",
+        lambda: unit_figures(unit=city, year=YEAR, as_of=AS_OF),
+        lambda: lower_bounds.figures_bound(
+            scope=city_scope[0], scope_id=city_scope[1], year=YEAR, as_of=AS_OF
+        ),
+    )
+    measure(
+        "unit",
+        f"one unit's figures ({unit.name})",
+        lambda: unit_figures(unit=unit, year=YEAR, as_of=AS_OF),
+        lambda: lower_bounds.figures_bound(
+            scope=unit_scope[0], scope_id=unit_scope[1], year=YEAR, as_of=AS_OF
+        ),
+    )
+    measure(
+        "units",
+        "every unit's figures (units_figures)",
+        lambda: units_figures(city=city, year=YEAR, as_of=AS_OF),
+        lambda: lower_bounds.figures_bound(
+            scope=city_scope[0], scope_id=city_scope[1], year=YEAR, as_of=AS_OF, group=True
+        ),
+    )
+    try:
+        from ballast.alerts import services as alert_services
+        from ballast.alerts.selectors import warnings_as_of
+        from ballast.core.history import acting
+    except ImportError:
+        print("  warnings: ballast.alerts.selectors.warnings_as_of not available")
+    else:
+        with acting(reason="基准测试", source="command"):
+            alert_services.ensure_default_rules(city)
+        city_projects = Project.objects.filter(unit__parent=city)
+        measure(
+            "warnings",
+            "all warnings of the city (warnings_as_of)",
+            lambda: warnings_as_of(projects=city_projects, as_of=AS_OF),
+            lambda: lower_bounds.warnings_bound(city_id=city.pk, as_of=AS_OF),
+        )
+    try:
+        from ballast.assessments.selectors import assess
+        from ballast.assessments.services import ensure_default_schemes
+    except ImportError:
+        print("  assessment: ballast.assessments.selectors.assess not available")
+    else:
+        schemes = {s.slug: s for s in ensure_default_schemes(city)}
+        scheme = schemes.get("quarterly")
+        if scheme is None:
+            print("  assessment: no quarterly scheme")
+        else:
+            period = f"{AS_OF.year}Q{(AS_OF.month - 1) // 3 + 1}"
+            measure(
+                "assessment",
+                f"quarterly assessment {period} (assess, with previous period)",
+                lambda: assess(scheme=scheme, period=period, as_of=AS_OF, city=city),
+                lambda: [
+                    lower_bounds.figures_bound(
+                        scope=city_scope[0],
+                        scope_id=city_scope[1],
+                        year=YEAR,
+                        as_of=day,
+                        group=True,
+                    )
+                    for day in (AS_OF, date(2023, 6, 30))
+                ],
+            )
+
+    print()
+    print(f"Machine: {machine()}; {db_version}; {url.split('@')[-1]}")
+    print("Data: " + "; ".join(f"{k} {v:,}" for k, v in rows.items()))
+    print(f"Figures for {YEAR} as of {AS_OF}, median of {args.repeat} runs after a warm-up.")
+    print()
+    print(f"| measured ({args.db}, {args.scale}) | time | SQL lower bound | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, seconds, bound in measures:
+        ratio = f"{seconds / bound:.1f}×" if bound else "—"
+        print(f"| {label} | {_ms(seconds)} | {_ms(bound)} | {ratio} |")
+
+
+def _ms(seconds) -> str:
+    return "—" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+if __name__ == "__main__":
+    main()
