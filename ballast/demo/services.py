@@ -990,7 +990,7 @@ class _Generator:
         # completion overdue: planned completion passed, not completed
         for key, low, high in (
             ("completion_overdue.yellow", 15, 80),
-            ("completion_overdue.red", 120, 360),
+            ("completion_overdue.red", 200, 420),
         ):
             for _ in range(3):
                 spec = self.case_project(key, started_months_ago=rng.randint(24, 40))
@@ -1315,7 +1315,7 @@ class _Generator:
                 category=first.category,
                 cluster_code=first.cluster_code,
                 level=first.level,
-                total=_wan(float(first.total) * rng.uniform(0.6, 1.2), 100),
+                total=_wan(max(float(first.total) * rng.uniform(0.6, 1.2), 5_000), 100),
                 investor=first.investor,
                 credit_code=first.credit_code,
                 content=first.content,
@@ -1480,6 +1480,8 @@ def step_plans(ctx: DemoContext) -> None:
     a minority carry their own monthly curve summing exactly to the plan."""
     rng = ctx.rng("plans")
     plans, curves = [], []
+    last = ctx.last_month
+    progress = Decimal(ctx.today.month) / 12
     for spec in ctx.specs:
         if spec.is_parent:
             continue
@@ -1492,8 +1494,14 @@ def step_plans(ctx: DemoContext) -> None:
         for year in sorted(y for y in years if FIRST_YEAR <= y <= ctx.today.year):
             months = {m.month: v for m, v in spec.series.items() if m.year == year}
             expected = sum(months.values(), Decimal(0))
+            to_date = sum(
+                (v for m, v in spec.series.items() if m.year == year and m <= last), Decimal(0)
+            )
             if year in spec.plan_override:
                 amount = spec.plan_override[year]
+            elif year == ctx.today.year and to_date > 0:
+                # this year's plan is roughly on 序时进度 (the month of today counted)
+                amount = _wan(float(to_date / progress) * rng.uniform(0.86, 1.04), 10)
             elif expected > 0:
                 amount = _wan(float(expected) * rng.uniform(0.92, 1.12), 10)
             else:
@@ -1641,9 +1649,9 @@ def step_reports(ctx: DemoContext) -> None:
             if spec.force_accepted or age >= 2:
                 status = ReportStatus.ACCEPTED
             elif age == 1:
-                status = rng.choices(list(ReportStatus), weights=[5, 10, 10, 75])[0]
+                status = rng.choices(list(ReportStatus), weights=[3, 4, 6, 87])[0]
             else:
-                status = rng.choices(list(ReportStatus), weights=[30, 25, 20, 25])[0]
+                status = rng.choices(list(ReportStatus), weights=[12, 14, 16, 58])[0]
             _stamp(ctx, rng, report, status, clerk, unit_reviewer, reviewer)
             rows.append(report)
     ctx.reports = ctx.bulk(MonthlyReport, rows, batch_size=1000)
