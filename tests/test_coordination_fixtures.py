@@ -13,6 +13,8 @@ from ballast.coordination import services
 from ballast.coordination.models import ProjectContact
 from tests.conftest import make_user
 
+__all__ = ["at", "other_department", "crowd", "project_a", "project_b", "raise_issue"]
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -88,7 +88,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "config": _READ,
         "region": _READ,
         "history": _READ,
-        "issue": _READ,
+        # Leaders raise what they find on visits (家家到) and confirm what they raised.
+        "issue": {VIEW, ADD, CONFIRM},
         "service": {VIEW, ADD},
         "tour": {VIEW, SCORE},
     },

@@ -280,42 +280,62 @@ def visit_coverage(*, projects: QuerySet[Project], start: date, end: date) -> Vi
 # --- site tours (观摩) ------------------------------------------------------------------
 
 
-def tour_project_scores(tour: Tour) -> dict[int, Decimal]:
-    """Each shown project's score: the judges' totals (the sum of their points over the
-    criteria, summed by the database), the single highest and single lowest total dropped
-    when there are at least three judges, the rest averaged; two places, half up.
-
-    Keys are TourProject ids. Projects no judge scored are left out.
-    """
+def tour_judge_totals(tour: Tour) -> dict[int, list[tuple[int, Decimal]]]:
+    """Per shown project (TourProject id), each judge's total — the sum of their points
+    over the criteria, summed by the database — as ``(judge_id, total)`` pairs."""
     totals = (
         TourScore.objects.filter(tour_project__tour=tour)
         .order_by()
         .values("tour_project_id", "judge_id")
         .annotate(total=Sum("points"))
-        .values_list("tour_project_id", "total")
+        .values_list("tour_project_id", "judge_id", "total")
     )
-    by_project: dict[int, list[Decimal]] = {}
-    for tour_project_id, total in totals:
-        by_project.setdefault(tour_project_id, []).append(total)
-    result = {}
-    for tour_project_id, values in by_project.items():
-        kept = sorted(values)[1:-1] if len(values) >= 3 else values
-        result[tour_project_id] = (sum(kept) / len(kept)).quantize(TWO_PLACES, ROUND_HALF_UP)
-    return result
+    by_project: dict[int, list[tuple[int, Decimal]]] = {}
+    for tour_project_id, judge_id, total in totals:
+        by_project.setdefault(tour_project_id, []).append((judge_id, total))
+    return by_project
+
+
+def _trimmed_mean(values: list[Decimal]) -> Decimal:
+    """Drop the single highest and single lowest value when there are three or more
+    (去掉一个最高分和一个最低分), then average; unrounded."""
+    kept = sorted(values)[1:-1] if len(values) >= 3 else list(values)
+    return sum(kept, Decimal(0)) / len(kept)
+
+
+def _project_means(tour: Tour) -> dict[int, Decimal]:
+    return {
+        tour_project_id: _trimmed_mean([total for _, total in pairs])
+        for tour_project_id, pairs in tour_judge_totals(tour).items()
+    }
+
+
+def tour_project_scores(tour: Tour) -> dict[int, Decimal]:
+    """Each shown project's score: the judges' totals, the single highest and single
+    lowest total dropped when there are at least three judges (with two judges or one,
+    nothing is dropped), the rest averaged; two places, half up.
+
+    Keys are TourProject ids. Projects no judge scored are left out.
+    """
+    return {
+        pk: mean.quantize(TWO_PLACES, ROUND_HALF_UP) for pk, mean in _project_means(tour).items()
+    }
 
 
 def tour_unit_scores(tour: Tour) -> dict[str, Decimal]:
-    """Each unit's tour score: the mean of its shown projects' scores (two places).
+    """Each unit's tour score: the mean of its shown projects' (unrounded) scores, rounded
+    to two places at the end. Keys are unit codes (e.g. ``"321081"``).
 
-    Keys are unit codes (e.g. ``"321081"``).
+    The same rule as ``ballast.assessments.selectors.manual_unit_scores``, so a tour
+    published to an assessment indicator gives the same unit scores there.
     """
-    project_scores = tour_project_scores(tour)
+    means = _project_means(tour)
     units: dict[str, list[Decimal]] = {}
-    for tour_project_id, unit_code in tour.tour_projects.filter(pk__in=project_scores).values_list(
+    for tour_project_id, unit_code in tour.tour_projects.filter(pk__in=means).values_list(
         "pk", "project__unit__code"
     ):
-        units.setdefault(unit_code, []).append(project_scores[tour_project_id])
+        units.setdefault(unit_code, []).append(means[tour_project_id])
     return {
-        code: (sum(scores) / len(scores)).quantize(TWO_PLACES, ROUND_HALF_UP)
+        code: (sum(scores, Decimal(0)) / len(scores)).quantize(TWO_PLACES, ROUND_HALF_UP)
         for code, scores in sorted(units.items())
     }

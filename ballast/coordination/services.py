@@ -464,3 +464,39 @@ def tour_score_set(
     with acting(user):
         score.save()
     return score
+
+
+def tour_publish_to_assessment(*, user, tour: Tour, indicator, period: str | None = None):
+    """Feed a tour's scores to a ``manual`` indicator of an assessment scheme.
+
+    For each unit, every shown project gets one entry per judge: the judge's total over
+    the criteria. The assessments app then drops each project's highest and lowest judge
+    total and averages — the rule of :func:`selectors.tour_unit_scores`. Returns the
+    entries written, per unit code.
+    """
+    from ballast.assessments.services import manual_scores_set
+    from ballast.coordination.selectors import tour_judge_totals
+
+    period = period or tour.period
+    totals = tour_judge_totals(tour)
+    judges = dict(TourJudge.objects.filter(tour=tour).values_list("pk", "name"))
+    written = {}
+    tour_projects = (
+        TourProject.objects.filter(tour=tour, pk__in=totals)
+        .select_related("project", "project__unit")
+        .order_by("project__unit__code", "pk")
+    )
+    by_unit: dict = {}
+    for tp in tour_projects:
+        by_unit.setdefault(tp.project.unit, []).append(tp)
+    with transaction.atomic():
+        for unit, tps in by_unit.items():
+            scores = [
+                {"judge": judges[judge_id], "score": total, "project": tp.project}
+                for tp in tps
+                for judge_id, total in totals[tp.pk]
+            ]
+            written[unit.code] = manual_scores_set(
+                user=user, indicator=indicator, period=period, unit=unit, scores=scores
+            )
+    return written
