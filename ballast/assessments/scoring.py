@@ -33,6 +33,15 @@ def dec(value) -> Decimal | None:
     return Decimal(str(value))
 
 
+def plain(value: Decimal | None) -> str | None:
+    """A number as written by hand: at most four decimals, no trailing zeros ("4", "0.5")."""
+    if value is None:
+        return None
+    if value.as_tuple().exponent < -4:
+        value = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class IndicatorSpec:
     """An indicator as the engine sees it (from the database or a YAML file)."""
@@ -58,8 +67,8 @@ class IndicatorResult:
     def as_json(self, label: str) -> dict:
         return {
             "label": label,
-            "value": None if self.value is None else str(self.value),
-            "target": None if self.target is None else str(self.target),
+            "value": plain(self.value),
+            "target": plain(self.target),
             "points": str(self.points),
             "note": self.note,
         }

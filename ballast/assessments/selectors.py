@@ -18,7 +18,7 @@ from django.db.models import Count, Max, Min, Sum
 
 from ballast.assessments.choices import PERIOD_KIND_OF, Method
 from ballast.assessments.models import Indicator, ManualScore, PublishedResult, Scheme
-from ballast.assessments.scoring import IndicatorSpec, dec, evaluate
+from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
 from ballast.core.periods import Period, add_months
 from ballast.projects.choices import TargetIndicator
 from ballast.projects.models import UnitTarget
@@ -278,16 +278,13 @@ def assess(
     used = {
         "values": _strings(values),
         "targets": _strings(targets),
-        "manual": {k: {u: str(v) for u, v in m.items()} for k, m in manual.items()},
+        "manual": {k: {u: plain(v) for u, v in m.items()} for k, m in manual.items()},
     }
     return Assessment(definition.name, str(parsed), as_of, rows, used)
 
 
 def _strings(nested: dict) -> dict:
-    return {
-        unit: {k: None if v is None else str(v) for k, v in inner.items()}
-        for unit, inner in nested.items()
-    }
+    return {unit: {k: plain(v) for k, v in inner.items()} for unit, inner in nested.items()}
 
 
 def _figure_values(definition, city, period, as_of, units, figures) -> dict:
