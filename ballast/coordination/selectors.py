@@ -267,8 +267,12 @@ def visit_coverage(*, projects: QuerySet[Project], start: date, end: date) -> Vi
         visitor__linked_projects=OuterRef("pk"),
     )
     active = projects.filter(active_q(end)).annotate(visited=Exists(by_own_leader))
-    counts = active.order_by().aggregate(
-        active=Count("pk"), visited=Count("pk", filter=Q(visited=True))
+    # the Exists goes into the aggregate's filter itself (filtering on the annotation's
+    # alias inside an aggregate is not reliable across backends)
+    counts = (
+        projects.filter(active_q(end))
+        .order_by()
+        .aggregate(active=Count("pk"), visited=Count("pk", filter=Q(Exists(by_own_leader))))
     )
     return VisitCoverage(
         active=counts["active"],
