@@ -241,3 +241,22 @@ def test_assess_command_errors_are_chinese(started_city):
         run("--scheme", str(started_city), "--period", "2023Q1", "--json", "--publish")
     with pytest.raises(CommandError, match="无法识别的期间"):
         run("--scheme", str(started_city), "--period", "Q1", "--json")
+
+
+@pytest.mark.parametrize(
+    ("slug", "period"), [("quarterly", "2023Q1"), ("half-year", "2023H1"), ("annual", "2023")]
+)
+def test_shipped_schemes_assess_on_the_real_figures(started_city, city, slug, period):
+    from ballast.assessments.services import ensure_default_schemes
+
+    ensure_default_schemes(city)
+    rows = run("--scheme", slug, "--period", period, "--as-of", "2023-03-31", "--json")
+    assert len(rows) == 9
+    assert all(D(r["score"]) <= D(100) for r in rows)
+    a = next(r for r in rows if r["unit"] == "321081")
+    started = a["indicators"]["new.started.count"]
+    # the year: no annual target and only two quarterly ones → no target
+    assert (started["value"], started["target"]) == (
+        "2",
+        {"quarterly": "2", "half-year": "4", "annual": None}[slug],
+    )

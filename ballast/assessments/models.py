@@ -115,6 +115,11 @@ class Indicator(BallastModel):
             validate_params(self.method, self.params, self.weight)
         except ValidationError as exc:
             raise ValidationError({"params": exc.messages}) from exc
+        from ballast.assessments.services import _figure_keys
+
+        known = _figure_keys()
+        if known is not None and self.method != Method.MANUAL and self.key not in known:
+            raise ValidationError({"key": f"数据键“{self.key}”不存在（见 docs/figures.md）。"})
 
 
 def validate_params(method: str, params, weight=None) -> None:

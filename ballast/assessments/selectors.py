@@ -300,7 +300,10 @@ def _figure_values(definition, city, period, as_of, units, figures) -> dict:
         units_figures, figure_value = _figures_source()
         data = units_figures(city=city, year=period.year, as_of=as_of)
         return {
-            u.code: {k: dec(figure_value(data.get(u.code) or {}, k)) for k in keys} for u in units
+            u.code: {
+                k: dec(figure_value(data[u.code], k)) if u.code in data else None for k in keys
+            }
+            for u in units
         }
     data = figures(city=city, year=period.year, as_of=as_of)
     return {u.code: {k: dec((data.get(u.code) or {}).get(k)) for k in keys} for u in units}

@@ -104,6 +104,7 @@ def scheme_data_from_yaml(text: str) -> dict:
 
 
 def _figure_keys():
+    """The known figure keys, or None while the figures app is not there."""
     try:
         from ballast.figures.selectors import FIGURE_KEYS
     except ImportError:  # the figures app not yet there: keys are checked when assessed
