@@ -234,7 +234,9 @@ def _column_widths(columns: list[dict]) -> list[float]:
         elif "板块" in label or "部门" in label or "规则" in label:
             weights.append(2.1)
         elif label in ("序号", "名次"):
-            weights.append(0.8)
+            weights.append(1.0)
+        elif "起始" in label:
+            weights.append(1.8)
         else:
             weights.append(1.5)
     total = sum(weights)
@@ -279,7 +281,11 @@ def _table(document, table: dict) -> None:
         for index, column in enumerate(columns):
             align = (
                 WD_ALIGN_PARAGRAPH.LEFT
-                if column["type"] == "text" and index > 0 and "板块" not in column["label"]
+                if column["type"] == "text"
+                and index > 0
+                and "板块" not in column["label"]
+                and "起始" not in column["label"]
+                and "进位" not in column["label"]
                 else WD_ALIGN_PARAGRAPH.CENTER
             )
             _cell(
@@ -288,6 +294,13 @@ def _table(document, table: dict) -> None:
                 bold=is_total,
                 align=align,
             )
+    # Widths on the grid columns (LibreOffice reads these) and on every cell (Word),
+    # with a fixed layout so neither re-balances them.
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    grid._tbl.tblPr.append(layout)
+    for index, column in enumerate(grid.columns):
+        column.width = Mm(widths[index])
     for row in grid.rows:
         for index, cell in enumerate(row.cells):
             cell.width = Mm(widths[index])
