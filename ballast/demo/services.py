@@ -649,7 +649,12 @@ class _Generator:
                 spec.investor = self.company(spec.unit_code, word)
             else:
                 unit_name = self.ctx.unit(spec.unit_code).display_name
-                spec.investor = f"{unit_name}{rng.choice(['城市建设发展集团', '交通建设投资公司', '水利建设有限公司', '国有资产投资经营公司'])}"
+                owners = {
+                    Category.INFRASTRUCTURE: ["交通建设投资有限公司", "城市建设发展集团有限公司"],
+                    Category.SOCIAL: ["城市建设发展集团有限公司", "国有资产投资经营有限公司"],
+                    Category.ECOLOGY: ["水利建设有限公司", "城市建设发展集团有限公司"],
+                }[spec.category]
+                spec.investor = f"{unit_name}{rng.choice(owners)}"
         if not spec.credit_code:
             spec.credit_code = _credit_code(rng, spec.unit_code)
         if spec.land is None and not spec.is_parent:
@@ -687,14 +692,20 @@ class _Generator:
         """name, cluster code, content, capacity"""
         rng = self.rng
         unit_name = self.ctx.unit(unit_code).display_name
+        place = rng.choice(UNIT_GEO.get(unit_code, (0, 0, 0, [""]))[3]).removeprefix(unit_name)
         if category == Category.INDUSTRIAL:
             industrial = [c for c in CLUSTERS if c[2] == Category.INDUSTRIAL]
             cluster = rng.choices(
                 industrial, weights=[14, 14, 14, 12, 9, 7, 5, 6, 4, 5, 6][: len(industrial)]
             )[0]
             product = rng.choice(cluster[4])
-            amount = rng.choice([5, 10, 20, 30, 50, 100, 200, 500])
-            unit_word = rng.choice(["万套", "万件", "吨", "万台", "套"])
+            if cluster[0] in ("new-materials", "food", "textile"):
+                amount, unit_word = rng.choice([1, 2, 3, 5, 10, 20, 30]), "万吨"
+            elif cluster[0] in ("new-energy",) and "光伏" in product:
+                amount, unit_word = rng.choice([1, 2, 3, 5, 10]), "GW"
+            else:
+                amount = rng.choice([5, 10, 20, 30, 50, 100, 200, 500])
+                unit_word = rng.choice(["万套", "万件", "万台", "套"])
             brand = rng.choice(BRANDS) + rng.choice(BRANDS)
             name = f"{brand}年产{amount}{unit_word}{product}项目"
             content = f"新建生产厂房、研发楼及配套设施，购置{product}生产线{rng.randint(2, 12)}条"
@@ -708,12 +719,17 @@ class _Generator:
             return name, cluster[0], f"建设{product}及配套商业设施", f"建成{product}一处"
         if category == Category.INFRASTRUCTURE:
             base = rng.choice(INFRA_NAMES)
-            return f"{unit_name}{rng.choice(BRANDS)}{base}工程", None, f"{base}工程建设", ""
+            return f"{unit_name}{place}{base}工程", None, f"{base}工程建设", ""
         if category == Category.SOCIAL:
             base = rng.choice(SOCIAL_NAMES)
-            return f"{unit_name}{base}项目", None, f"{base}建设", ""
+            return f"{unit_name}{place}{base}项目", None, f"{base}建设", ""
         base = rng.choice(ECOLOGY_NAMES)
-        return f"{unit_name}{base}工程", "green" if rng.random() < 0.3 else None, f"{base}", ""
+        return (
+            f"{unit_name}{place}{base}工程",
+            "green" if rng.random() < 0.3 else None,
+            f"{base}",
+            "",
+        )
 
     # -- timeline --
 
@@ -1110,6 +1126,7 @@ class _Generator:
                 parent_key=parent.key,
                 phase_label=label,
                 named=True,
+                enterprise_user=parent.enterprise_user,
             )
             self.names.add(spec.name)
             end = completed or d(2027, 3, 31)
@@ -1382,7 +1399,7 @@ def step_projects(ctx: DemoContext) -> None:
             expected_annual_tax=spec.tax,
             baseline_total_investment=spec.baseline_total,
             baseline_completion=spec.baseline_completion or spec.planned_completion,
-            service_team=f"{unit.display_name}{spec.name.removesuffix('项目')[:12]}项目服务专班",
+            service_team=f"{spec.name}服务专班",
             responsible_officer=_person(rng),
             responsible_phone=_phone(rng),
             enterprise_contact=ent.full_name if ent else _person(rng),
