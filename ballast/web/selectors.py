@@ -107,7 +107,12 @@ def _rows_of(records, kind: str) -> list[HistoryRow]:
         if before is not None and record.history_type == "~":
             delta = record.diff_against(before, excluded_fields=DIFF_EXCLUDED)
             changes = [
-                {"field": _verbose(record, c.field), "old": c.old, "new": c.new}
+                {
+                    "field": _verbose(record, c.field),
+                    "old": c.old,
+                    "new": c.new,
+                    "model_field": _model_field(record, c.field),
+                }
                 for c in delta.changes
             ]
         previous[record.id] = record
@@ -124,6 +129,42 @@ def _rows_of(records, kind: str) -> list[HistoryRow]:
                 changes=changes,
             )
         )
+    return rows
+
+
+def _model_field(record, name: str):
+    try:
+        return record.instance_type._meta.get_field(name)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
+    """Show choices by their labels and foreign keys by their objects' names; one query
+    per kind of related object, whatever the number of rows."""
+    wanted: dict[type, set] = {}
+    for row in rows:
+        for change in row.changes:
+            field = change["model_field"]
+            if field is not None and field.is_relation and field.many_to_one:
+                for value in (change["old"], change["new"]):
+                    if value is not None:
+                        wanted.setdefault(field.related_model, set()).add(value)
+    names = {
+        model: {obj.pk: str(obj) for obj in model._base_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+    for row in rows:
+        for change in row.changes:
+            field = change.pop("model_field")
+            for side in ("old", "new"):
+                value = change[side]
+                if value is None or field is None:
+                    continue
+                if field.choices:
+                    change[side] = dict(field.flatchoices).get(value, value)
+                elif field.is_relation and field.many_to_one:
+                    change[side] = names.get(field.related_model, {}).get(value, value)
     return rows
 
 
@@ -155,7 +196,7 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
         records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
         rows.extend(_rows_of(records.select_related("history_user"), kind))
     rows.sort(key=lambda r: r.when, reverse=True)
-    return rows[:limit]
+    return _readable(rows[:limit])
 
 
 def recent_history(*, user, limit: int = 100) -> list[HistoryRow]:
@@ -172,7 +213,7 @@ def recent_history(*, user, limit: int = 100) -> list[HistoryRow]:
         )
         rows.extend(_rows_of(list(records), kind))
     rows.sort(key=lambda r: r.when, reverse=True)
-    return rows[:limit]
+    return _readable(rows[:limit])
 
 
 def login_log(*, user, limit: int = 100):

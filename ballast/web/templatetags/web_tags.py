@@ -30,15 +30,12 @@ def nav(context):
     if user.is_superuser or user.role == "city_admin":
         items.append(("管理后台", reverse("admin:index")))
     path = request.path
+    # The deepest menu entry holding the page is the active one (/reports/city/ is not
+    # also /reports/).
+    holding = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    active = max(holding, key=len) if holding else None
     return {
-        "items": [
-            {
-                "label": label,
-                "url": url,
-                "active": path == url or (url != "/" and path.startswith(url)),
-            }
-            for label, url in items
-        ],
+        "items": [{"label": label, "url": url, "active": url == active} for label, url in items],
         "request": request,
     }
 

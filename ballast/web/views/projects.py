@@ -197,7 +197,7 @@ def project_detail(request, pk: int):
         "plan_share": _percent(totals["completion_rate"]),
         "total_share": _share(totals["since_start_investment_wan"], project.total_investment),
         "time_progress": _percent(totals["time_progress"]),
-        "chart": _chart_data(project, plan, year),
+        "chart": _chart_data(project, plan, year, as_of),
         "history": project_history(project=project),
         "may_change": policy.may(user, policy.CHANGE, Project),
     }
@@ -214,15 +214,16 @@ def _share(part, whole):
     return part * 100 / whole
 
 
-def _chart_data(project, plan, year: int) -> dict:
+def _chart_data(project, plan, year: int, as_of: date) -> dict:
     """Monthly accepted investment against the plan (its own curve, else m/12)."""
     actual = report_selectors.accepted_by_month(project=project, year=year)
     planned = plan.planned_investment if plan else None
     curve = {m.month: m.planned_investment for m in plan.months.all()} if plan else {}
     cumulative, running, plan_cum, plan_running = [], 0, [], 0
+    last = as_of.month if as_of.year == year else (12 if as_of.year > year else 0)
     for month in range(1, 13):
         running += actual.get(month, 0)
-        cumulative.append(f"{running:.2f}")
+        cumulative.append(f"{running:.2f}" if month <= last else None)
         if planned is None:
             plan_cum.append(None)
         elif curve:
