@@ -260,3 +260,12 @@ def test_shipped_schemes_assess_on_the_real_figures(started_city, city, slug, pe
         "2",
         {"quarterly": "2", "half-year": "4", "annual": None}[slug],
     )
+
+
+def test_assess_command_prints_a_chinese_table(started_city):
+    out = StringIO()
+    call_command("assess", "--scheme", str(started_city), "--period", "2023Q1", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "2023年一季度 开工季度比（截至 2023-03-31，试算）"
+    assert lines[1].split() == ["1", "仪征", "100.00", "持平"]
+    assert lines[2].split() == ["2", "高邮", "50.00", "退1"]
