@@ -56,7 +56,8 @@ class Table:
         now = timezone.now()
         if connection.vendor == "sqlite":
             now = now.replace(tzinfo=None)  # Django stores naive UTC in SQLite
-        fields = model._meta.concrete_fields
+        pk = model._meta.pk.column
+        fields = [f for f in model._meta.concrete_fields if f.column != pk or pk in columns]
         self.columns = [f.column for f in fields]
         template = []
         for f in fields:

@@ -2,8 +2,9 @@
 
 Each bound computes the same core numbers as the selector it is compared with — new
 events, the signed cohort and its stages, plans and their curves, accepted investment,
-projects producing for a year — with the simplest joins and one aggregate each, and
-nothing else (no previous year, no quarter, no targets). ``scope`` narrows to a city
+projects producing for a year — and the same numbers of the previous year (year on
+year) — with the simplest joins and one aggregate each, and nothing else (no quarter, no
+targets, no size classes). ``scope`` narrows to a city
 (``u.parent_id = %s``) or a unit (``p.unit_id = %s``); ``group`` adds ``p.unit_id`` to
 every GROUP BY (all units at once).
 """
@@ -35,13 +36,14 @@ def _queries(scope: str, group: bool, year: int, as_of: date, scope_id: int):
     jan1 = date(year, 1, 1)
     m = as_of.month if as_of.year == year else (12 if as_of.year > year else 0)
     from_units = f"JOIN {U} u ON u.id = p.unit_id WHERE {scope}"
-    yield (
-        f"SELECT {g_sel}e.stage, COUNT(*), SUM(p.total_investment) FROM {E} e "
-        f"JOIN {P} p ON p.id = e.project_id {from_units} "
-        "AND e.stage IN ('signed', 'started', 'completed', 'in_production') "
-        f"AND e.date >= %s AND e.date <= %s GROUP BY {g_sel}e.stage",
-        [scope_id, jan1, as_of],
-    )
+    for first, last in ((jan1, as_of), (date(year - 1, 1, 1), add_months(as_of, -12))):
+        yield (
+            f"SELECT {g_sel}e.stage, COUNT(*), SUM(p.total_investment) FROM {E} e "
+            f"JOIN {P} p ON p.id = e.project_id {from_units} "
+            "AND e.stage IN ('signed', 'started', 'completed', 'in_production') "
+            f"AND e.date >= %s AND e.date <= %s GROUP BY {g_sel}e.stage",
+            [scope_id, first, last],
+        )
     yield (
         f"SELECT {t_sel}COUNT(*), SUM(t.total), SUM(CASE WHEN t.top >= 4 THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN t.top >= 5 THEN 1 ELSE 0 END), SUM(CASE WHEN t.top >= 6 THEN 1 ELSE 0 END) "
@@ -55,8 +57,9 @@ def _queries(scope: str, group: bool, year: int, as_of: date, scope_id: int):
     yield (
         f"SELECT {g_sel}COUNT(*), SUM(a.planned_investment), "
         "SUM(CASE WHEN a.completion_month IS NOT NULL THEN 1 ELSE 0 END) "
-        f"FROM {A} a JOIN {P} p ON p.id = a.project_id {from_units} AND a.year = %s{g_by}",
-        [scope_id, year],
+        f"FROM {A} a JOIN {P} p ON p.id = a.project_id {from_units} AND a.year IN (%s, %s) "
+        f"GROUP BY {g_sel}a.year",
+        [scope_id, year, year - 1],
     )
     yield (
         f"SELECT {g_sel}SUM(pm.planned_investment) FROM {M} pm "
@@ -64,13 +67,14 @@ def _queries(scope: str, group: bool, year: int, as_of: date, scope_id: int):
         f"AND a.year = %s AND pm.month <= %s{g_by}",
         [scope_id, year, m],
     )
-    yield (
-        f"SELECT {g_sel}SUM(r.investment) FROM {R} r "
-        f"JOIN {A} a ON a.project_id = r.project_id AND a.year = %s "
-        f"JOIN {P} p ON p.id = r.project_id {from_units} "
-        f"AND r.status = 'accepted' AND r.month >= %s AND r.month <= %s{g_by}",
-        [year, scope_id, jan1, month_start(as_of)],
-    )
+    for y, day in ((year, as_of), (year - 1, add_months(as_of, -12))):
+        yield (
+            f"SELECT {g_sel}SUM(r.investment) FROM {R} r "
+            f"JOIN {A} a ON a.project_id = r.project_id AND a.year = %s "
+            f"JOIN {P} p ON p.id = r.project_id {from_units} "
+            f"AND r.status = 'accepted' AND r.month >= %s AND r.month <= %s{g_by}",
+            [y, scope_id, date(y, 1, 1), month_start(day)],
+        )
     yield (
         f"SELECT {g_sel}COUNT(*) FROM {E} e JOIN {P} p ON p.id = e.project_id {from_units} "
         f"AND e.stage = 'in_production' AND e.date <= %s{g_by}",

@@ -54,6 +54,7 @@ from ballast.projects.choices import (
     SizeClass,
     Stage,
     TargetIndicator,
+    stages_from,
 )
 from ballast.projects.models import (
     AnnualPlan,
@@ -475,47 +476,65 @@ def _raw_plans(unit_ids, year, as_of, prev_year, out):
 
 
 def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
-    """Accepted investment of projects with an annual plan for the report's year."""
-    this_year = Q(month__year=year, month__lte=month_start(as_of))
-    this_quarter = this_year & Q(month__gte=quarter_start)
-    last_year = Q(month__year=prev_year, month__lte=month_start(prev_as_of))
+    """Accepted investment of projects with an annual plan for the report's year: this
+    year to ``as_of``'s month (and its quarter), and last year to the same month."""
+    accepted = MonthlyReport.objects.filter(
+        status=ReportStatus.ACCEPTED, project__unit_id__in=unit_ids
+    ).order_by()
     rows = (
-        MonthlyReport.objects.filter(
-            status=ReportStatus.ACCEPTED,
-            project__unit_id__in=unit_ids,
-            project__plans__year=F("month__year"),
+        accepted.filter(
+            project__plans__year=year,
+            month__gte=date(year, 1, 1),
+            month__lte=min(month_start(as_of), date(year, 12, 1)),
         )
-        .filter(this_year | last_year)
-        .order_by()
         .values("project__unit_id")
         .annotate(
-            cur=Sum("investment", filter=this_year),
-            q=Sum("investment", filter=this_quarter),
-            prev=Sum("investment", filter=last_year),
+            cur=Sum("investment"),
+            q=Sum("investment", filter=Q(month__gte=quarter_start)),
         )
     )
     for row in rows:
         sums = out[row["project__unit_id"]]
         sums["reports.ytd"] += row["cur"] or 0
         sums["reports.quarter"] += row["q"] or 0
-        sums["reports.prev_ytd"] += row["prev"] or 0
+    rows = (
+        accepted.filter(
+            project__plans__year=prev_year,
+            month__gte=date(prev_year, 1, 1),
+            month__lte=min(month_start(prev_as_of), date(prev_year, 12, 1)),
+        )
+        .values("project__unit_id")
+        .annotate(prev=Sum("investment"))
+    )
+    for row in rows:
+        out[row["project__unit_id"]]["reports.prev_ytd"] += row["prev"] or 0
 
 
 def _raw_capacity(unit_ids, as_of, out):
-    """达产达效: producing for at least 12 months by ``as_of``, and of those at capacity."""
+    """达产达效: producing for at least 12 months by ``as_of`` (a 投产 or later event dated
+    on or before ``as_of`` − 12 months), and of those at capacity by ``as_of``. Driven by
+    the few production events rather than by every project."""
     year_before = add_months(as_of, -12)
+    at_capacity = Exists(
+        StageEvent.objects.filter(
+            project=OuterRef("project_id"), stage=Stage.AT_CAPACITY, date__lte=as_of
+        )
+    )
     rows = (
-        Project.objects.filter(unit_id__in=unit_ids)
-        .filter(reached_by(Stage.IN_PRODUCTION, year_before))
+        StageEvent.objects.filter(
+            project__unit_id__in=unit_ids,
+            stage__in=stages_from(Stage.IN_PRODUCTION),
+            date__lte=year_before,
+        )
         .order_by()
-        .values("unit_id")
+        .values("project__unit_id")
         .annotate(
-            n=Count("pk"),
-            done=Count("pk", filter=Q(reached_by(Stage.AT_CAPACITY, as_of))),
+            n=Count("project_id", distinct=True),
+            done=Count("project_id", distinct=True, filter=Q(at_capacity)),
         )
     )
     for row in rows:
-        sums = out[row["unit_id"]]
+        sums = out[row["project__unit_id"]]
         sums["cap.eligible"] += row["n"]
         sums["cap.done"] += row["done"]
 
