@@ -84,6 +84,11 @@ class IssueAdmin(RestrictedAdmin):
     )
     actions = ["acknowledge"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The project is fixed once raised; a department officer cannot even list projects.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "project", "raised_on", "visit") if obj else fields
+
     def save_model(self, request, obj, form, change):
         try:
             if change:

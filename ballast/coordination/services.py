@@ -78,7 +78,7 @@ def local_date(moment: datetime | date) -> date:
 
 def _locked(issue: Issue) -> Issue:
     return (
-        Issue.objects.select_for_update()
+        Issue.objects.select_for_update(of=("self",))
         .select_related("project", "project__unit", "department")
         .get(pk=issue.pk)
     )
@@ -347,7 +347,7 @@ def escalate_issues(*, as_of: datetime | date, issues=None) -> list[Issue]:
 
 @transaction.atomic
 def _escalate_one(pk: int, reason: str, moment: datetime) -> Issue | None:
-    issue = Issue.objects.select_for_update().select_related("project").get(pk=pk)
+    issue = Issue.objects.select_for_update(of=("self",)).select_related("project").get(pk=pk)
     if issue.escalated_at is not None or issue.level != IssueLevel.UNIT:
         return None  # another run got there first
     issue.level = IssueLevel.CITY
