@@ -354,3 +354,11 @@ def test_amendment_of_accepted_report_keeps_reason(client, people, web_city):
     sept.refresh_from_db()
     assert sept.investment == Decimal("280.00") and sept.amendment_count == 1
     assert sept.history.first().history_reason_text == "更正：统计口径调整"
+
+
+def test_pages_switch_to_english(client, people, web_city):
+    login(client, people["clerk_a"])
+    assert "导出 Excel" in client.get("/projects/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/projects/"})
+    html = client.get("/projects/").content.decode()
+    assert "Export Excel" in html and "Monthly reports" in html

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ballast.accounts import policy
 from ballast.core.money import quantize, wan_to_yi
@@ -18,17 +19,17 @@ def nav(context):
     """The menu of what the signed-in person may use."""
     request = context["request"]
     user = request.user
-    items = [("首页", reverse("web:home"))]
+    items = [(_("首页"), reverse("web:home"))]
     if policy.may(user, policy.VIEW, Project):
-        items.append(("项目", reverse("web:project_list")))
+        items.append((_("项目"), reverse("web:project_list")))
     if policy.may(user, policy.VIEW, MonthlyReport):
-        items.append(("月度填报", reverse("web:report_month")))
+        items.append((_("月度填报"), reverse("web:report_month")))
     if policy.may(user, policy.APPROVE, MonthlyReport):
-        items.append(("板块审核", reverse("web:review_unit")))
+        items.append((_("板块审核"), reverse("web:review_unit")))
     if policy.may(user, policy.ACCEPT, MonthlyReport):
-        items.append(("市级验收", reverse("web:review_city")))
+        items.append((_("市级验收"), reverse("web:review_city")))
     if user.is_superuser or user.role == "city_admin":
-        items.append(("管理后台", reverse("admin:index")))
+        items.append((_("管理后台"), reverse("admin:index")))
     path = request.path
     # The deepest menu entry holding the page is the active one (/reports/city/ is not
     # also /reports/).
