@@ -70,3 +70,12 @@ def test_reset_refuses_a_database_with_projects_that_is_not_a_demo(make_project)
 def test_a_malformed_day_is_refused():
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run("--today", "2025/06/30")
+
+
+def test_building_over_people_of_the_same_names_fails_cleanly_and_writes_nothing(people):
+    users = User.objects.count()
+    with pytest.raises(CommandError, match="同名"):
+        run("--today", "2025-06-30")
+    assert User.objects.count() == users
+    assert not Project.objects.exists()
+    assert not DemoBuild.objects.exists()

@@ -4,6 +4,7 @@ import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ballast.accounts.models import User
@@ -44,15 +45,21 @@ class Command(BaseCommand):
             self.print_logins(password)
             return
         day = _parse_day(today) if today else system_today()
-        if reset:
-            try:
-                services.reset_demo()
-            except services.NotADemoDatabase as exc:
-                raise CommandError(str(exc)) from exc
-        elif services.demo_loaded():
+        if not reset and services.demo_loaded():
             self.stdout.write("演示城市已加载（如需重建请加 --reset）。")
             return
-        summary = services.build_demo(seed=seed, password=password, today=day)
+        try:
+            # one transaction: a failed rebuild leaves the old demo in place
+            with transaction.atomic():
+                if reset:
+                    services.reset_demo()
+                summary = services.build_demo(seed=seed, password=password, today=day)
+        except services.NotADemoDatabase as exc:
+            raise CommandError(str(exc)) from exc
+        except IntegrityError as exc:
+            raise CommandError(
+                "数据库中已有同名的演示用户、部门或项目代码，请在空库上构建，或在演示库上使用 --reset。"
+            ) from exc
         counts = summary.counts
         self.stdout.write(
             self.style.SUCCESS(
