@@ -3,8 +3,10 @@ its stages, its status and a plan year with its annual planned investment."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -73,6 +75,35 @@ def display(value) -> str:
 def _project_code(value) -> str:
     text = compact(value).upper()
     return re.sub(r"[‐‑‒–—―－_]", "-", text)
+
+
+def _chunks(ids, size=500):
+    ids = sorted(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+class Known:
+    """What is already recorded about the file's projects, loaded in a few queries."""
+
+    def __init__(self, project_ids):
+        self.events: dict[int, dict[str, date]] = defaultdict(dict)
+        self.terminations: dict[int, Termination] = {}
+        self.open_suspensions: dict[int, Suspension] = {}
+        self.plans: dict[tuple[int, int], AnnualPlan] = {}
+        for chunk in _chunks(project_ids):
+            for project_id, stage, on in StageEvent.objects.filter(
+                project_id__in=chunk
+            ).values_list("project_id", "stage", "date"):
+                self.events[project_id][stage] = on
+            for termination in Termination.objects.filter(project_id__in=chunk):
+                self.terminations[termination.project_id] = termination
+            for suspension in Suspension.objects.filter(
+                project_id__in=chunk, resumed_on__isnull=True
+            ):
+                self.open_suspensions[suspension.project_id] = suspension
+            for plan in AnnualPlan.objects.filter(project_id__in=chunk):
+                self.plans[(plan.project_id, plan.year)] = plan
 
 
 class LedgerPlanner:
@@ -169,6 +200,7 @@ class LedgerPlanner:
             codes=[v.get("code") for _r, v in raw_values],
             unit_ids={v["unit"].id for _r, v in raw_values if "unit" in v},
         )
+        self.known = Known(self.lookups.loaded_project_ids())
         for row, values in raw_values:
             if not row.errors:
                 try:
@@ -294,7 +326,7 @@ class LedgerPlanner:
         return None
 
     def validate_project(self, row, project, data) -> Project:
-        candidate = Project.objects.get(pk=project.pk) if project else Project()
+        candidate = copy.copy(project) if project else Project()
         exclude = []
         for key, value in data.items():
             if isinstance(value, tuple):
@@ -319,8 +351,8 @@ class LedgerPlanner:
         existing = {}
         terminated_on = None
         if project is not None:
-            existing = dict(StageEvent.objects.filter(project=project).values_list("stage", "date"))
-            termination = Termination.objects.filter(project=project).first()
+            existing = dict(self.known.events.get(project.pk, {}))
+            termination = self.known.terminations.get(project.pk)
             terminated_on = termination.terminated_on if termination else None
         if terminated_on is None and values.get("status") == "terminated":
             terminated_on = values.get("status_date")
@@ -373,10 +405,8 @@ class LedgerPlanner:
         note = values.get("status_note", "")
         open_suspension = terminated = None
         if project is not None:
-            open_suspension = Suspension.objects.filter(
-                project=project, resumed_on__isnull=True
-            ).first()
-            terminated = Termination.objects.filter(project=project).first()
+            open_suspension = self.known.open_suspensions.get(project.pk)
+            terminated = self.known.terminations.get(project.pk)
         column = self.header_text("status")
         date_column = self.header_text("status_date")
         if status == "active":
@@ -425,9 +455,7 @@ class LedgerPlanner:
             else (TerminationReason.OTHER, "")
         )
         last = max(
-            [*StageEvent.objects.filter(project=project).values_list("date", flat=True)]
-            if project
-            else [],
+            list(self.known.events.get(project.pk, {}).values()) if project else [],
             default=None,
         )
         file_last = max((v for k, v in values.items() if k.startswith("stage:")), default=None)
@@ -460,7 +488,7 @@ class LedgerPlanner:
             return
         existing = None
         if project is not None:
-            existing = AnnualPlan.objects.filter(project=project, year=year).first()
+            existing = self.known.plans.get((project.pk, year))
         if existing is not None and existing.planned_investment == amount:
             return
         row.ops.append(("plan", year, amount))

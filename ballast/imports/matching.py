@@ -72,14 +72,19 @@ class Lookups:
     def load_projects(self, *, codes, unit_ids) -> None:
         """Projects with the file's codes (anywhere, to tell a code used elsewhere) and the
         projects of the file's units (to match by name)."""
-        codes = [c for c in codes if c]
-        queryset = Project.objects.select_related("unit")
-        for project in queryset.filter(code__in=codes):
-            self.projects_by_code[project.code] = project
+        codes = sorted({c for c in codes if c})
+        queryset = Project.objects.select_related("unit", "district", "cluster", "parent")
+        for start in range(0, len(codes), 500):
+            for project in queryset.filter(code__in=codes[start : start + 500]):
+                self.projects_by_code[project.code] = project
         for project in queryset.filter(unit_id__in=list(unit_ids)):
             if project.code:
                 self.projects_by_code.setdefault(project.code, project)
             self.projects_by_name[(project.unit_id, name_key(project.name))].append(project)
+
+    def loaded_project_ids(self) -> set[int]:
+        ids = {p.pk for p in self.projects_by_code.values()}
+        return ids | {p.pk for ps in self.projects_by_name.values() for p in ps}
 
     def find_project(self, *, code: str, name: str, unit) -> Project | None:
         """By project code, else by name within the unit. Raises CellProblem when the name
