@@ -126,3 +126,28 @@ def test_issue_overdue_warning(five, project_a, project_b):
         project_b.pk: ("red", date(2023, 3, 21)),  # issue 2: 26 days late
     }
     assert "1 个协调问题超过办结期限" in earlier[0].detail
+
+
+def test_median_of_an_even_count_is_the_mean_of_the_middle_two(project_a, crowd, raise_issue):
+    dept = crowd["department"]
+    for raised, closed in (
+        (date(2023, 3, 1), date(2023, 3, 11)),
+        (date(2023, 3, 1), date(2023, 3, 22)),
+    ):
+        issue = raise_issue(project_a, raised_on=raised, deadline=None)
+        services.issue_acknowledge(user=dept, issue=issue, now=at(2023, 3, 1, 10))
+        services.issue_resolve(user=dept, issue=issue, on=closed, resolution="已办")
+        services.issue_close(user=crowd["clerk_a"], issue=issue, on=closed)
+    total = selectors.issue_totals(issues=Issue.objects.all(), as_of=date(2023, 4, 1))
+    assert total.median_days_to_close == Decimal("15.5")  # days 10 and 21
+    (row,) = selectors.issue_figures(issues=Issue.objects.all(), as_of=date(2023, 4, 1), by="unit")
+    assert row.median_days_to_close == Decimal("15.5")
+
+
+def test_warnings_command_lists_issue_overdue(five, capsys):
+    from django.core.management import call_command
+
+    call_command("warnings", "--as-of", "2023-04-30", "--rule", "issue_overdue", "--json")
+    out = capsys.readouterr().out
+    assert '"rule": "issue_overdue"' in out
+    assert "高邮光伏组件" in out
