@@ -68,15 +68,18 @@ class Command(BaseCommand):
                 f"月报 {counts.get('monthlyreport', 0)} 条，用户 {counts.get('user', 0)} 个。"
             )
         )
-        self.print_logins(password)
+        self.print_logins(password, known=True)
 
-    def print_logins(self, password: str):
+    def print_logins(self, password: str, known: bool = False):
+        """The login table; the password is shown only if it is the demo users' one."""
         rows = services.demo_logins()
         if not rows:
             self.stdout.write("尚无演示用户（先运行 load_demo）。")
             return
-        admin = User.objects.filter(username="city_admin").first()
-        shown = password if admin and admin.check_password(password) else "（构建时设定的密码）"
+        if not known:
+            admin = User.objects.filter(username="city_admin").first()
+            known = bool(admin and admin.check_password(password))
+        shown = password if known else "（构建时设定的密码）"
         width = max(len(r[0]) for r in rows)
         self.stdout.write(f"{'用户名'.ljust(width)}  角色        所属              密码")
         for username, role, scope in rows:
