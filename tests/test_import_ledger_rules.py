@@ -297,3 +297,12 @@ def test_services_reject_what_slipped_past_the_plan_and_roll_back(people, make_p
 
     assert str(failure.value).startswith("第 3 行：")
     assert not Project.objects.filter(name="新项目").exists()
+
+
+def test_commands_need_someone_to_act_as(db, tmp_path):
+    path = xlsx(tmp_path / "nobody.xlsx", [["项目名称", "所属板块"], ["项目", "仪征"]])
+
+    with pytest.raises(CommandError, match="没有可用的超级用户或市级管理员"):
+        call_command("import_projects", str(path))
+    with pytest.raises(CommandError, match="没有名为“ghost”的有效用户"):
+        call_command("import_projects", str(path), "--user", "ghost")

@@ -209,3 +209,29 @@ def test_report_command_dry_run_and_user(people, projects, tmp_path):
     assert not MonthlyReport.objects.exists()
     call_command("import_reports", str(path), "--user", "city_admin", stdout=out)
     assert MonthlyReport.objects.get().accepted_by == people["city_admin"]
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_the_report_templates_read_back(people, projects, tmp_path, wide):
+    from ballast.imports.templates import build_template
+
+    workbook = build_template("reports", wide=wide)
+    sheet = workbook["月度填报"]
+    headers = [c.value for c in sheet[2]]
+    row = dict.fromkeys(headers)
+    row.update({"项目名称": "阿特斯光储", "所属板块": "仪征"})
+    if wide:
+        row.update({"年度": 2022, "11月（万元）": 30, "12月（万元）": "40"})
+    else:
+        row.update({"月份": "2022-12", "当月完成投资（万元）": 40, "完成比例（%）": 12.5})
+    sheet.append([row[h] for h in headers])
+    path = tmp_path / "template.xlsx"
+    workbook.save(path)
+
+    plan = plan_report_import(path, user=people["city_admin"])
+
+    assert plan.warnings == []
+    assert plan.layout == ("wide" if wide else "long")
+    apply_plan(plan, user=people["city_admin"])
+    assert MonthlyReport.objects.get(month=date(2022, 12, 1)).investment == Decimal("40.00")
+    assert MonthlyReport.objects.count() == (2 if wide else 1)
