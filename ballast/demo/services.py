@@ -838,7 +838,8 @@ class _Generator:
                 production = completion + _days(rng, 0, 60)
                 stages[Stage.IN_PRODUCTION] = production
                 capacity = production + _days(rng, 180, 540)
-                stages[Stage.AT_CAPACITY] = capacity
+                if rng.random() < 0.7:  # not every plant reaches its designed output
+                    stages[Stage.AT_CAPACITY] = capacity
                 spec.planned_full_output = production + _days(rng, 150, 400)
         else:
             if spec.planned_completion <= today:
