@@ -108,3 +108,8 @@ def test_names_lose_stray_spaces_but_keep_their_characters():
 )
 def test_units_declared_in_headers(header, expected):
     assert split_unit(header) == expected
+
+
+def test_a_bare_year_is_not_read_as_an_excel_serial_day():
+    with pytest.raises(CellProblem, match="不是有效的日期"):
+        to_date(2023)

@@ -200,7 +200,7 @@ def to_date(value, *, allow_month: bool = True) -> date:
                 return _make_date(n // 10000, n // 100 % 100, n % 100, value)
             if allow_month and 190001 <= n <= 210012:
                 return _make_date(n // 100, n % 100, 1, value)
-            if 1 <= n <= 80000:  # an Excel serial day number
+            if 32874 <= n <= 73415:  # an Excel serial day number (1990–2100)
                 return (EXCEL_EPOCH + timedelta(days=n)).date()
         elif allow_month and 1900 < number < 2101:
             return _month_from_year_fraction(float(number), value)

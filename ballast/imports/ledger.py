@@ -72,6 +72,14 @@ def display(value) -> str:
     return str(value)
 
 
+def display_field(key: str, value) -> str:
+    """A project field's value as people read it: choice labels, not stored values."""
+    if isinstance(value, str) and value:
+        choices = dict(Project._meta.get_field(key).flatchoices or ())
+        return str(choices.get(value, value))
+    return display(value)
+
+
 def _project_code(value) -> str:
     text = compact(value).upper()
     return re.sub(r"[‐‑‒–—―－_]", "-", text)
@@ -256,7 +264,9 @@ class LedgerPlanner:
             row.action = "create"
             row.ops.append(("create", data))
             for key, value in data.items():
-                row.changes.append(FieldChange(self.header_text(key), "", display(value)))
+                row.changes.append(
+                    FieldChange(self.header_text(key), "", display_field(key, value))
+                )
             self.file_projects[(target_unit.id, code or cells.name_key(name))] = row.row
             if code:
                 self.file_projects[(target_unit.id, cells.name_key(name))] = row.row
@@ -275,7 +285,11 @@ class LedgerPlanner:
                 elif old_id != new_id and not (old_id in (None, "") and new_id in (None, "")):
                     changed[key] = value
                     row.changes.append(
-                        FieldChange(self.header_text(key), display(old), display(value))
+                        FieldChange(
+                            self.header_text(key),
+                            display_field(key, old),
+                            display_field(key, value),
+                        )
                     )
             if changed:
                 row.ops.append(("update", changed))
