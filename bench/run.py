@@ -100,6 +100,12 @@ def main() -> None:
     parser.add_argument("--scale", choices=tuple(SCALES), default="city")
     parser.add_argument("--rebuild", action="store_true", help="drop and build the dataset")
     parser.add_argument("--build-only", action="store_true", help="build, do not time")
+    parser.add_argument(
+        "--jit",
+        choices=("default", "off"),
+        default="default",
+        help="PostgreSQL: 'off' runs SET jit = off (recommended for these short aggregates)",
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--only", action="append", help="figures|unit|units|warnings|assessment (repeatable)"
@@ -130,6 +136,9 @@ def main() -> None:
     from ballast.regions.models import Region
     from ballast.reports.models import MonthlyReport
 
+    if connection.vendor == "postgresql" and args.jit == "off":
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
     city = Region.objects.get(code=city_codes(1)[0])
     unit = city_units(city).first()
     rows = {
@@ -235,7 +244,8 @@ def main() -> None:
             )
 
     print()
-    print(f"Machine: {machine()}; {db_version}; {url.split('@')[-1]}")
+    jit = f"; jit {args.jit}" if connection.vendor == "postgresql" else ""
+    print(f"Machine: {machine()}; {db_version}{jit}; {url.split('@')[-1]}")
     print("Data: " + "; ".join(f"{k} {v:,}" for k, v in rows.items()))
     print(
         f"Figures for {YEAR} as of {AS_OF}; best of {args.repeat} runs after a warm-up; "
