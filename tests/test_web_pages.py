@@ -231,7 +231,8 @@ def test_project_page_shows_accepted_year_to_date(client, people, web_city):
     assert page.context["plan_share"] == Decimal("25")
     assert round(page.context["time_progress"], 1) == Decimal("83.3")  # 10 of 12 months
     assert page.context["chart"]["monthly"][8] == "300.00"
-    assert page.context["chart"]["cumulative"][11] == "300.00"
+    assert page.context["chart"]["cumulative"][9] == "300.00"  # through October
+    assert page.context["chart"]["cumulative"][10] is None  # nothing drawn after as_of
     assert page.context["chart"]["plan"][2] == "300.00"  # 1,200 × 3/12
     assert page.context["stage_label"] == "开工"
     html = page.content.decode()

@@ -95,6 +95,14 @@ class HistoryRow:
 
 
 _ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+_SOURCES = {
+    "web": "网页",
+    "admin": "后台",
+    "import": "导入",
+    "command": "命令",
+    "api": "接口",
+    "system": "系统",
+}
 
 
 def _rows_of(records, kind: str) -> list[HistoryRow]:
@@ -123,7 +131,7 @@ def _rows_of(records, kind: str) -> list[HistoryRow]:
                 object_label=_label(record),
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 user=record.history_user,
-                source=getattr(record, "history_source", ""),
+                source=_SOURCES.get(getattr(record, "history_source", ""), ""),
                 reason=getattr(record, "history_reason_text", "")
                 or (record.history_change_reason or ""),
                 changes=changes,
