@@ -148,7 +148,7 @@ def test_rows_match_by_code_then_by_name_within_the_unit(people, make_project, u
         ("update", named.pk),
     ]
     assert [str(c) for c in plan.rows[0].changes] == ["项目名称：旧名称 → 新名称"]
-    assert [str(c) for c in plan.rows[1].changes] == ["总投资（万元）：1000 → 1200"]
+    assert [str(c) for c in plan.rows[1].changes] == ["总投资（万元）：1000 万元 → 1200 万元"]
     apply_plan(plan, user=people["city_admin"])
     coded.refresh_from_db()
     named.refresh_from_db()

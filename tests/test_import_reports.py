@@ -122,9 +122,9 @@ def test_wide_reports_with_a_merged_year_over_the_months(people, projects, tmp_p
 
     assert plan.is_valid, plan.error_listing()
     assert [str(c) for c in plan.rows[0].changes] == [
-        "2023年01月当月完成投资：（空） → 1",
-        "2023年02月当月完成投资：（空） → 2",
-        "2023年03月当月完成投资：（空） → 3",
+        "2023年01月当月完成投资：（空） → 1 万元",
+        "2023年02月当月完成投资：（空） → 2 万元",
+        "2023年03月当月完成投资：（空） → 3 万元",
     ]
 
 

@@ -72,11 +72,16 @@ def display(value) -> str:
     return str(value)
 
 
+STORED_UNITS = {c.key: c.unit for c in LEDGER_COLUMNS if c.kind in ("money", "usd", "land", "area")}
+
+
 def display_field(key: str, value) -> str:
-    """A project field's value as people read it: choice labels, not stored values."""
+    """A project field's value as people read it: choice labels, amounts with their unit."""
     if isinstance(value, str) and value:
         choices = dict(Project._meta.get_field(key).flatchoices or ())
         return str(choices.get(value, value))
+    if isinstance(value, Decimal) and key in STORED_UNITS:
+        return f"{display(value)} {STORED_UNITS[key]}"
     return display(value)
 
 
@@ -509,8 +514,10 @@ class LedgerPlanner:
         row.changes.append(
             FieldChange(
                 f"{year}年{self.header_text('planned_investment')}",
-                display(existing.planned_investment) if existing else "",
-                display(amount),
+                display_field("planned_investment", existing.planned_investment)
+                if existing
+                else "",
+                display_field("planned_investment", amount),
             )
         )
 

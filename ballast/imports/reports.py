@@ -20,6 +20,16 @@ from ballast.reports.models import MonthlyReport
 FIELD_KEYS = ("investment", "progress", "percent_complete", "problems", "suggestions")
 
 
+def _shown(field: str, value) -> str:
+    if value is None or value == "":
+        return ""
+    if field == "investment":
+        return f"{display(value)} 万元"
+    if field == "percent_complete":
+        return f"{display(value)}%"
+    return display(value)
+
+
 class ReportPlanner:
     def __init__(self, *, user, table: Table, plan: ImportPlan):
         self.user = user
@@ -185,7 +195,7 @@ class ReportPlanner:
                 actions.add("create")
                 row.ops.append(("report", project.pk, month, data))
                 row.changes.append(
-                    FieldChange(f"{prefix}当月完成投资", "", display(data["investment"]))
+                    FieldChange(f"{prefix}当月完成投资", "", f"{display(data['investment'])} 万元")
                 )
                 continue
             changed = {}
@@ -200,7 +210,11 @@ class ReportPlanner:
             for field, value in changed.items():
                 label = MonthlyReport._meta.get_field(field).verbose_name
                 row.changes.append(
-                    FieldChange(f"{prefix}{label}", display(getattr(report, field)), display(value))
+                    FieldChange(
+                        f"{prefix}{label}",
+                        _shown(field, getattr(report, field)),
+                        _shown(field, value),
+                    )
                 )
             if report.status != ReportStatus.ACCEPTED:
                 row.changes.append(
