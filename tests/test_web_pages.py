@@ -363,3 +363,13 @@ def test_pages_switch_to_english(client, people, web_city):
     client.post("/i18n/setlang/", {"language": "en", "next": "/projects/"})
     html = client.get("/projects/").content.decode()
     assert "Export Excel" in html and "Monthly reports" in html
+
+
+def test_report_page_weighs_the_report_against_the_plan(client, people, web_city):
+    login(client, people["reviewer_a"])
+    page = client.get(f"/reports/{web_city['oct'].pk}/")
+    report = page.context["report"]
+    # September's accepted 300 plus October's 150, of a 1,200 plan.
+    assert report.year_to_date == Decimal("450.00")
+    assert report.plan_share == Decimal("37.5")
+    assert page.context["may_approve"] and not page.context["may_accept"]

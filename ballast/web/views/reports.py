@@ -147,6 +147,10 @@ def report_detail(request, pk: int):
         ),
         pk=pk,
     )
+    report.year_to_date = report.year_before + report.investment
+    report.plan_share = (
+        report.year_to_date * 100 / report.plan_investment if report.plan_investment else None
+    )
     actions = policy.allowed_actions(user, "report")
     status = report.status
     return render(
