@@ -5,7 +5,7 @@ officer sees its inbox across units but no project rows; an enterprise sees its 
 from datetime import date
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ballast.accounts import policy
 from ballast.coordination import selectors, services
@@ -122,3 +122,22 @@ def test_department_handing_the_issue_away_loses_it(issue_a, crowd, other_depart
 def test_policy_names_the_new_actions(crowd):
     assert policy.allowed_actions(crowd["enterprise"], "issue") == {"view", "add", "confirm"}
     assert policy.allowed_actions(crowd["department"], "project") == set()
+
+
+def test_contacts_are_linked_by_the_projects_unit(project_a, crowd, make_user_enterprise):
+    newcomer = make_user_enterprise
+    with pytest.raises(PermissionDenied):
+        services.contact_add(user=crowd["clerk_b"], project=project_a, contact=newcomer)
+    assert not Project.objects.restrict(newcomer).exists()
+    services.contact_add(user=crowd["clerk_a"], project=project_a, contact=newcomer)
+    assert list(Project.objects.restrict(newcomer)) == [project_a]
+    with pytest.raises(ValidationError):  # only enterprise users are contacts
+        services.contact_add(user=crowd["clerk_a"], project=project_a, contact=crowd["clerk_b"])
+
+
+@pytest.fixture
+def make_user_enterprise(unit_a):
+    from ballast.accounts.choices import Role
+    from tests.conftest import make_user
+
+    return make_user("enterprise_new", Role.ENTERPRISE, unit_a)
