@@ -389,15 +389,11 @@ class LedgerPlanner:
                 if (earlier and other_on > on) or (not earlier and other_on < on):
                     if other in file_dates and not earlier:
                         continue  # reported on the later stage's column
-                    where = (
-                        f"“{self.header_text(f'stage:{other}')}”"
-                        if other in file_dates
-                        else "已记录的"
-                    )
+                    where = "本行的" if other in file_dates else "已记录的"
                     relation = "早于" if earlier else "晚于"
                     row.error(
                         column,
-                        f"“{label}”日期 {on} {relation}{where}“{Stage(other).label}”日期 {other_on}，阶段日期不能倒序。",
+                        f"{label}日期 {on} {relation}{where}{Stage(other).label}日期 {other_on}，阶段日期不能倒序。",
                     )
                     break
             if terminated_on and on > terminated_on:
