@@ -106,3 +106,17 @@ def test_issue_raised_at_city_level_is_not_escalated(project_a, raise_issue):
     assert services.escalate_issues(as_of=date(2023, 4, 1)) == []
     issue.refresh_from_db()
     assert issue.escalated_at is None
+
+
+def test_two_runs_racing_escalate_once(project_a, raise_issue):
+    """Both runs found the issue; the second, under the row lock, sees it done and stops."""
+    from ballast.coordination.services import _escalate_one
+
+    issue = raise_issue(project_a, deadline=date(2023, 3, 31))
+    first = _escalate_one(issue.pk, "overdue", at(2023, 4, 1, 7))
+    second = _escalate_one(issue.pk, "overdue", at(2023, 4, 1, 7, 1))
+    assert first is not None and second is None
+    issue.refresh_from_db()
+    assert issue.escalated_at == at(2023, 4, 1, 7)
+    assert issue.history.filter(level="city").count() == 1
+    assert Notice.objects.filter(kind="issue_escalated").count() == 3
