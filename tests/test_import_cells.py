@@ -113,3 +113,8 @@ def test_units_declared_in_headers(header, expected):
 def test_a_bare_year_is_not_read_as_an_excel_serial_day():
     with pytest.raises(CellProblem, match="不是有效的日期"):
         to_date(2023)
+
+
+def test_absurdly_large_numbers_are_refused_not_crashed_on():
+    with pytest.raises(CellProblem, match="过大"):
+        to_quantity("1e40", kind="money")

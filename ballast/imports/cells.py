@@ -45,7 +45,13 @@ AREA_UNITS = {
     "万m2": Decimal(10000),
 }
 PERCENT_UNITS = {"%": Decimal(1)}
-UNIT_TABLES = {"money": MONEY_UNITS, "usd": USD_UNITS, "land": LAND_UNITS, "area": AREA_UNITS}
+UNIT_TABLES = {
+    "money": MONEY_UNITS,
+    "usd": USD_UNITS,
+    "land": LAND_UNITS,
+    "area": AREA_UNITS,
+    "degree": {},
+}
 
 
 class CellProblem(ValueError):
@@ -139,7 +145,10 @@ def to_quantity(value, *, kind: str, unit: str = "", places: Decimal = TWO_PLACE
             raise CellProblem(f"单位“{cell_unit}”不适用于本列。")
         unit = cell_unit
     factor = table.get(unit, Decimal(1)) if unit else Decimal(1)
-    return (number * factor).quantize(places, ROUND_HALF_UP)
+    try:
+        return (number * factor).quantize(places, ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise CellProblem(f"数值“{clean_text(value)}”过大。") from exc
 
 
 def to_percent(value, *, formatted_as_percent: bool = False) -> Decimal:
@@ -147,7 +156,10 @@ def to_percent(value, *, formatted_as_percent: bool = False) -> Decimal:
     number, unit = to_decimal(value)
     if formatted_as_percent and not isinstance(value, str):
         number = number * 100
-    result = number.quantize(TWO_PLACES, ROUND_HALF_UP)
+    try:
+        result = number.quantize(TWO_PLACES, ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise CellProblem(f"数值“{clean_text(value)}”过大。") from exc
     if unit not in ("", "%"):
         raise CellProblem(f"“{clean_text(value)}”不是百分比。")
     if not Decimal(0) <= result <= Decimal(100):

@@ -172,8 +172,9 @@ class LedgerPlanner:
                 elif kind in QUANTITY_KINDS:
                     values[key] = cells.to_quantity(cell.value, kind=kind, unit=self.unit_of(key))
                 elif kind == "coordinate":
-                    number, _unit = cells.to_decimal(cell.value)
-                    values[key] = number.quantize(Decimal("0.000001"))
+                    values[key] = cells.to_quantity(
+                        cell.value, kind="degree", places=Decimal("0.000001")
+                    )
                 elif kind == "date":
                     values[key] = cells.to_date(cell.value)
                 elif kind == "year":
