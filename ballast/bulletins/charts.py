@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from decimal import Decimal
 from functools import lru_cache
 
@@ -90,16 +91,26 @@ def render_chart(chart: dict) -> bytes:
     axes.set_xticks(positions)
     axes.set_xticklabels(categories, fontsize=7, rotation=30 if len(categories) > 6 else 0, **text)
     axes.tick_params(axis="y", labelsize=7)
-    axes.set_ylabel(chart.get("unit", ""), fontsize=8, **text)
-    axes.set_title(chart["title"], fontsize=10, **text)
+    axes.set_ylabel(chart.get("unit", ""), fontsize=8, rotation=0, loc="top", **text)
+    axes.set_title(chart["title"], fontsize=10, pad=20, **text)
     axes.spines[["top", "right"]].set_visible(False)
     legend = {"prop": font.copy() if font else None}
     if legend["prop"] is not None:
         legend["prop"].set_size(7)
     else:
         legend = {"fontsize": 7}
-    axes.legend(frameon=False, **legend)
-    figure.tight_layout()
+    # Above the plot, below the title: never over the bars.
+    axes.legend(
+        frameon=False,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=len(chart["series"]),
+        **legend,
+    )
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    with warnings.catch_warnings():
+        if font is None:  # already logged once: no warning per missing glyph
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.tight_layout()
+        figure.savefig(buffer, format="png")
     return buffer.getvalue()
