@@ -12,7 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from ballast.bulletins.models import Bulletin
-from ballast.bulletins.selectors import bulletin_content, content_hash
+from ballast.bulletins.selectors import bulletin_content, content_hash, published_bulletins
 from ballast.bulletins.services import bulletin_docx, bulletin_publish
 from ballast.projects import services as ps
 from tests.test_bulletin_content import q1_city  # noqa: F401 - fixture
@@ -78,3 +78,14 @@ def test_bulletin_command_writes_docx_and_xlsx_and_publishes(
     assert "新签约" in load_workbook(annex).sheetnames
     bulletin = Bulletin.objects.get()
     assert bulletin.published_by == people["city_admin"] and bulletin.city == city
+
+
+def test_clerk_sees_city_bulletins_and_own_unit_only(q1_city, city, unit_a, unit_b, people):  # noqa: F811
+    admin = people["city_admin"]
+    whole = bulletin_publish(user=admin, city=city, period="2023Q1")
+    of_a = bulletin_publish(user=admin, city=city, period="2023Q1", unit=unit_a)
+    of_b = bulletin_publish(user=admin, city=city, period="2023Q1", unit=unit_b)
+    assert (whole.number, of_a.number, of_b.number) == (1, 2, 3)
+    assert set(published_bulletins(user=people["clerk_b"])) == {whole, of_b}
+    assert set(published_bulletins(user=people["city_reviewer"])) == {whole, of_a, of_b}
+    assert not published_bulletins(user=people["auditor"]).exists()
