@@ -143,3 +143,21 @@ def test_history_of_an_import_names_the_file_and_the_source(people, messy_ledger
     assert record.history_user == clerk
     assert record.history_source == "import"
     assert record.history_change_reason == "导入 仪征台账.xlsx"
+
+
+def test_the_plan_year_comes_from_a_merged_year_above_the_plan_column(people, tmp_path):
+    path = write(
+        tmp_path / "year.xlsx",
+        [
+            ["项目名称", "所属板块", "总投资（万元）", "2024年", None],
+            [None, None, None, "计划投资", "1-6月完成"],
+            ["新材料产业园", "仪征", 50000, 8000, 3000],
+        ],
+        merges=["A1:A2", "B1:B2", "C1:C2", "D1:E1"],
+    )
+
+    plan = plan_ledger_import(path, user=people["clerk_a"])
+
+    assert plan.warnings == ["以下列未识别，已忽略：1-6月完成"]
+    apply_plan(plan, user=people["clerk_a"])
+    assert AnnualPlan.objects.get(project__name="新材料产业园").year == 2024
