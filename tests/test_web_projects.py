@@ -282,3 +282,19 @@ def test_reviewer_cannot_post_project_changes(client, people, listed):
     )
     assert response.status_code == 403
     assert not StageEvent.objects.filter(stage="completed").exists()
+
+
+def test_plan_with_its_own_monthly_curve(client, people, listed):
+    a1 = listed["a1"]
+    client.force_login(people["clerk_a"])
+    curve = {f"m{m}": "100" for m in range(1, 13)}
+    page = client.post(
+        f"/projects/{a1.pk}/plan/", {"year": 2027, "planned_investment": "1300", **curve}
+    )
+    assert "月度计划之和应等于年度计划投资。" in page.context["form"].non_field_errors()
+    client.post(f"/projects/{a1.pk}/plan/", {"year": 2027, "planned_investment": "1200", **curve})
+    plan = AnnualPlan.objects.get(project=a1, year=2027)
+    assert plan.months.count() == 12
+    form = client.get(f"/projects/{a1.pk}/plan/?year=2027").context["form"]
+    assert form.initial["planned_investment"] == Decimal("1200.00")
+    assert form.initial["m3"] == Decimal("100.00")

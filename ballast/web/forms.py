@@ -154,6 +154,22 @@ class PlanForm(forms.Form):
     completion_month = forms.IntegerField(label="计划竣工月份", required=False)
     production_month = forms.IntegerField(label="计划投产月份", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The plan's own monthly curve (optional): when filled, 序时进度 follows it.
+        for month in range(1, 13):
+            self.fields[f"m{month}"] = forms.DecimalField(
+                label=f"{month}月计划（万元）", max_digits=16, decimal_places=2, required=False
+            )
+
+    def months(self) -> dict | None:
+        curve = {
+            month: self.cleaned_data[f"m{month}"]
+            for month in range(1, 13)
+            if self.cleaned_data.get(f"m{month}") is not None
+        }
+        return curve or None
+
 
 class ReportForm(forms.ModelForm):
     """The month's report as a clerk fills it in."""

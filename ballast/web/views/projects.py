@@ -18,7 +18,7 @@ from ballast.accounts.models import User
 from ballast.figures.selectors import with_investment_progress
 from ballast.projects import services
 from ballast.projects.choices import STAGE_EVIDENCE, Stage
-from ballast.projects.models import Node, Project, size_class_expression
+from ballast.projects.models import AnnualPlan, Node, Project, size_class_expression
 from ballast.projects.selectors import (
     Status,
     stage_as_of,
@@ -375,10 +375,30 @@ def plan_edit(request, pk: int):
             statistics_month=data["statistics_month"],
             completion_month=data["completion_month"],
             production_month=data["production_month"],
+            months=months,
         )
         return f"已保存 {plan.year} 年度计划。"
 
-    initial = {"year": request.GET.get("year") or request_today().year}
+    months = None
+    if request.method == "POST":
+        probe = PlanForm(request.POST)
+        months = probe.months() if probe.is_valid() else None
+    year = request.GET.get("year") or request_today().year
+    initial = {"year": year}
+    existing = (
+        AnnualPlan.objects.filter(project_id=pk, project__in=Project.objects.restrict(request.user))
+        .filter(year=int(year) if str(year).isdigit() else 0)
+        .prefetch_related("months")
+        .first()
+    )
+    if existing is not None:
+        initial.update(
+            {
+                "planned_investment": existing.planned_investment,
+                **{f: getattr(existing, f) for f in AnnualPlan.month_fields},
+                **{f"m{m.month}": m.planned_investment for m in existing.months.all()},
+            }
+        )
     return _project_action(request, pk, PlanForm, "年度计划", run, initial=initial)
 
 
