@@ -234,3 +234,18 @@ def test_every_key_is_documented_and_present(small_city, unit_a, d):
     assert figure_value(figures, "new.started.count") == 2
     with pytest.raises(KeyError):
         figure_value(figures, "new.nothing")
+
+
+def test_as_of_after_the_year_counts_only_that_years_dates(small_city, people, unit_a, d):
+    """As of 2024-03-31, year 2023: A4 (signed 2023-07-02) joins the cohort and A2 has
+    started; a project signed and started in 2024 counts in neither."""
+    ps.stage_record(
+        user=people["city_admin"], project=small_city["A6"], stage="started", on=d(2024, 1, 5)
+    )
+    figures = unit_figures(unit=unit_a, year=Y, as_of=d(2024, 3, 31))
+    assert figures["signed_cohort"]["count"] == 4  # A1, A2, A3, A4
+    assert figures["signed_cohort"]["started"] == 2  # A1, A2 (07-05)
+    assert figures["new"]["started"]["count"] == 3  # A5, A1, A2 — not A6 (2024)
+    assert figures["quarter"]["period"] == "2023Q4"
+    assert figures["quarter"]["new"]["signed"]["count"] == 0
+    assert figures["investment"]["time_progress"] == Decimal("1.0000")

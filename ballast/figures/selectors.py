@@ -355,9 +355,12 @@ def flatten(figures: dict, prefix: str = "") -> dict:
 def _raw_new_events(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
     """New signed/started/completed/in-production events: this year, this quarter, last
     year to the same day."""
-    this_year = Q(date__gte=date(year, 1, 1), date__lte=as_of)
-    this_quarter = Q(date__gte=quarter_start, date__lte=as_of)
-    last_year = Q(date__gte=date(prev_year, 1, 1), date__lte=prev_as_of)
+    end = min(as_of, date(year, 12, 31))
+    this_year = Q(date__gte=date(year, 1, 1), date__lte=end)
+    this_quarter = Q(date__gte=quarter_start, date__lte=end)
+    last_year = Q(
+        date__gte=date(prev_year, 1, 1), date__lte=min(prev_as_of, date(prev_year, 12, 31))
+    )
     rows = (
         StageEvent.objects.filter(project__unit_id__in=unit_ids, stage__in=NEW_STAGES)
         .filter(this_year | last_year)
@@ -415,7 +418,7 @@ def _raw_signed_cohort(unit_ids, year, as_of, out):
             project__unit_id__in=unit_ids,
             stage=Stage.SIGNED,
             date__gte=date(year, 1, 1),
-            date__lte=as_of,
+            date__lte=min(as_of, date(year, 12, 31)),
         )
         .order_by()
         .values("project__unit_id")
