@@ -184,3 +184,13 @@ def test_people_see_and_read_only_their_own_notices(project_a, mailed, raise_iss
     notifications.notice_mark_read(user=mailed["department"], notice=notice, now=at(2023, 3, 2))
     notice.refresh_from_db()
     assert notice.read_at == at(2023, 3, 2)
+
+
+def test_reassigning_notifies_the_new_department(project_a, mailed, raise_issue, other_department):
+    issue = raise_issue(project_a, deadline=date(2023, 3, 31))
+    services.issue_update(
+        user=mailed["clerk_a"], issue=issue, data={"department": other_department}
+    )
+    services.issue_update(user=mailed["clerk_a"], issue=issue, data={"description": "补充说明"})
+    assert _kinds("dept_other") == ["issue_assigned"]
+    assert _kinds("dept") == ["issue_assigned"]

@@ -312,7 +312,8 @@ def escalate_issues(*, as_of: datetime | date, issues=None) -> list[Issue]:
     and an issue already escalated (or raised at city level) is never touched again. Runs
     from ``send_notifications`` and when an issue is raised. ``issues`` narrows the
     candidates (default: all). Safe to run concurrently: each row is re-checked under
-    its lock.
+    its lock. ``escalated_at`` is ``as_of`` when it is a moment; given only a date, the
+    rules are judged on that date and ``escalated_at`` records when the run happened.
     """
     moment = as_of if isinstance(as_of, datetime) else timezone.now()
     day = local_date(as_of)
