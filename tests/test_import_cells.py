@@ -69,6 +69,8 @@ def test_dates_in_every_usual_form(raw):
         (2023.12, None, date(2023, 12, 1)),
         (date(2023, 3, 18), None, date(2023, 3, 1)),
         ("3月", 2023, date(2023, 3, 1)),
+        ("三月", 2023, date(2023, 3, 1)),
+        ("2023年十二月", None, date(2023, 12, 1)),
         (202303, None, date(2023, 3, 1)),
     ],
 )

@@ -86,7 +86,7 @@ def test_wide_reports_with_a_year_in_the_title(people, projects, tmp_path):
         tmp_path / "wide.xlsx",
         [
             ["2023年重大项目月度完成投资（单位：万元）"],
-            ["序号", "项目名称", "所属板块", "1月", "2月", "3月完成投资"],
+            ["序号", "项目名称", "所属板块", "1月", "二月", "3月完成投资"],
             [1, "阿特斯光储", "仪征", 100, "２００", None],
             [2, "亚新科双环", "仪征", None, 50.5, "-"],
         ],
@@ -168,7 +168,7 @@ def test_report_rows_with_problems_are_listed_and_nothing_is_written(people, pro
             ["项目名称", "所属板块", "月份", "当月完成投资", "完成比例"],
             ["阿特斯光储", "仪征", "2023年3月", 10, 120],
             ["不存在的项目", "仪征", "2023年3月", 10, None],
-            ["亚新科双环", "仪征", "三月", None, None],
+            ["亚新科双环", "仪征", "第三月", None, None],
             ["阿特斯光储", "仪征", "2023-03", 10, None],
         ],
     )
@@ -178,7 +178,7 @@ def test_report_rows_with_problems_are_listed_and_nothing_is_written(people, pro
     assert [str(e) for e in plan.errors] == [
         "第 2 行“完成比例”列：完成比例 120.00% 应在 0–100 之间。",
         "第 3 行：找不到名为“不存在的项目”的项目（板块“仪征市”），请先导入项目台账。",
-        "第 4 行“月份”列：“三月”不是有效的日期，请写成 2023-03-08、2023.3.8、2023/3/8 或 2023年3月8日。",
+        "第 4 行“月份”列：“第三月”不是有效的月份，请写成 2023-03 或 2023年3月。",
         "第 5 行“当月完成投资”列：2023年03月 的填报与第 2 行重复。",
     ]
     with pytest.raises(CommandError):

@@ -233,11 +233,24 @@ def to_date(value, *, allow_month: bool = True) -> date:
     raise CellProblem(f"“{clean_text(value)}”不是有效的日期，{DATE_HINT}。")
 
 
+_CHINESE_MONTHS = {
+    "十二": "12", "十一": "11", "十": "10", "九": "9", "八": "8", "七": "7",
+    "六": "6", "五": "5", "四": "4", "三": "3", "二": "2", "一": "1",
+}  # fmt: skip
+
+
+def arabic_months(text: str) -> str:
+    """ "三月" → "3月", "2023年十二月" → "2023年12月"."""
+    return re.sub(
+        r"(十二|十一|十|九|八|七|六|五|四|三|二|一)(?=月)", lambda m: _CHINESE_MONTHS[m[1]], text
+    )
+
+
 def to_month(value, *, year: int | None = None) -> date:
     """The first day of a month: 2023-03, 2023年3月, 2023.3, an Excel date, or "3月" with
     ``year`` known from elsewhere (the title or a 年度 column)."""
     if not isinstance(value, (date, datetime, int, float, Decimal)):
-        text = compact(value)
+        text = arabic_months(compact(value))
         match = re.fullmatch(r"(\d{1,2})月(份)?", text)
         if match:
             if year is None:
@@ -245,6 +258,12 @@ def to_month(value, *, year: int | None = None) -> date:
                     f"“{text}”没有年份，请写成 2023年3月 或在标题、年度列中写明年份。"
                 )
             return _make_date(year, int(match[1]), 1, value)
+        try:
+            return to_date(text, allow_month=True).replace(day=1)
+        except CellProblem as exc:
+            raise CellProblem(
+                f"“{clean_text(value)}”不是有效的月份，请写成 2023-03 或 2023年3月。"
+            ) from exc
     return to_date(value, allow_month=True).replace(day=1)
 
 

@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from ballast.imports.cells import MONEY_UNITS, clean_text, compact, nfkc
+from ballast.imports.cells import MONEY_UNITS, arabic_months, clean_text, compact, nfkc
 from ballast.imports.columns import IGNORED_HEADERS, Column, alias_map, header_key, split_unit
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -192,7 +192,7 @@ MONTH_HEADER = re.compile(
 
 
 def _month_of(text: str) -> tuple[int | None, int] | None:
-    key = split_unit(text)[0]
+    key = arabic_months(split_unit(text)[0])
     match = MONTH_HEADER.match(key)
     if not match:
         return None
