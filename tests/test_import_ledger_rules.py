@@ -306,3 +306,20 @@ def test_commands_need_someone_to_act_as(db, tmp_path):
         call_command("import_projects", str(path))
     with pytest.raises(CommandError, match="没有名为“ghost”的有效用户"):
         call_command("import_projects", str(path), "--user", "ghost")
+
+
+def test_one_project_code_on_two_rows_is_an_error_even_in_two_units(people, tmp_path):
+    path = xlsx(
+        tmp_path / "twice.xlsx",
+        [
+            ["项目代码", "项目名称", "所属板块", "总投资（万元）"],
+            ["2023-321081-39-03-000009", "甲", "仪征", 1],
+            ["2023-321081-39-03-000009", "乙", "高邮", 1],
+        ],
+    )
+
+    plan = plan_ledger_import(path, user=people["city_admin"])
+
+    assert [str(e) for e in plan.errors] == [
+        "第 3 行：与第 2 行是同一个项目，一个项目只能出现一行。"
+    ]

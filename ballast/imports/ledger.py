@@ -64,6 +64,8 @@ def _reason(choices, text: str):
 def display(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, tuple):  # ("row", n): a project created by an earlier row
+        return f"第 {value[1]} 行的新项目"
     if isinstance(value, Decimal):
         text = format(value.normalize(), "f")
         return text
@@ -232,9 +234,12 @@ class LedgerPlanner:
         project = self.lookups.find_project(code=code, name=name, unit=unit)
         if project is None and unit is None and not code and name:
             raise CellProblem("没有项目代码时须填写所属板块，以便按名称匹配项目。")
-        identity = (
-            project.pk if project else (unit.id if unit else None, code or cells.name_key(name))
-        )
+        if project is not None:
+            identity = project.pk
+        elif code:
+            identity = ("code", code)
+        else:
+            identity = ("name", unit.id if unit else None, cells.name_key(name))
         if identity in self.seen:
             raise CellProblem(f"与第 {self.seen[identity]} 行是同一个项目，一个项目只能出现一行。")
         self.seen[identity] = row.row
@@ -288,6 +293,9 @@ class LedgerPlanner:
                 )
                 if isinstance(value, tuple):  # a parent among this file's new rows
                     changed[key] = value
+                    row.changes.append(
+                        FieldChange(self.header_text(key), display_field(key, old), display(value))
+                    )
                 elif old_id != new_id and not (old_id in (None, "") and new_id in (None, "")):
                     changed[key] = value
                     row.changes.append(
