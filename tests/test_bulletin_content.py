@@ -147,9 +147,11 @@ def test_lists_of_projects_red_and_black(q1_city, city):
     largest = content["tables"]["largest_started"]["rows"]
     assert largest == [[1, "阿特斯光储全产业链", "仪征", "20.00"]]
     lagging = content["tables"]["most_lagging"]["rows"]
-    # PA3 5.0% and PB1 0.0% are behind 25.0%; PA1 (40.0%) is ahead.
-    assert [row[1] for row in lagging] == ["亚新科双环汽车零部件", "中国移动长三角(扬州)数据中心"]
-    assert lagging[1][5:] == ["5.0", "20.0"]
+    # PA3 (5.0%) and PB1 (0.0%) are behind 25.0%; PA1 (40.0%) is ahead. Shortfalls:
+    # PA3 120,000 × 3/12 − 6,000 = 24,000; PB1 30,000 × 3/12 − 0 = 7,500.
+    assert [row[1] for row in lagging] == ["中国移动长三角(扬州)数据中心", "亚新科双环汽车零部件"]
+    assert lagging[0][3:] == ["12.00", "0.60", "5.0", "20.0", "2.40"]
+    assert lagging[1][3:] == ["3.00", "0.00", "0.0", "25.0", "0.75"]
 
 
 def test_next_quarter_tasks_from_plan_months(q1_city, city):

@@ -562,6 +562,7 @@ def _honour(content, city, unit, period, as_of, ranking, investment_table) -> li
             ("累计完成投资（亿元）", "yi"),
             ("完成率（%）", "percent"),
             ("慢于序时进度（百分点）", "percent"),
+            ("欠序时进度投资（亿元）", "yi"),
         ],
         [
             [
@@ -572,6 +573,7 @@ def _honour(content, city, unit, period, as_of, ranking, investment_table) -> li
                 yi_cell(r["done_wan"]),
                 _pct(r["completion_rate"]),
                 percent(r["gap"]),
+                yi_cell(r["shortfall_wan"]),
             ]
             for i, r in enumerate(lagging, 1)
         ],
@@ -579,7 +581,8 @@ def _honour(content, city, unit, period, as_of, ranking, investment_table) -> li
     blocks += [
         _sub(index + 1, "黑榜项目"),
         _p(
-            f"年度投资完成率低于序时进度、差距最大的{len(lagging)}个项目如下，请所在板块督促加快推进。"
+            f"年度投资完成率低于序时进度、欠序时进度投资最多的{len(lagging)}个项目如下，"
+            "请所在板块督促加快推进。"
             if lagging
             else "暂无年度投资完成率低于序时进度的项目。"
         ),

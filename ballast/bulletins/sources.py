@@ -139,8 +139,10 @@ def largest_started(*, city, unit, period: Period, as_of: date, limit: int = 10)
 
 
 def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list[dict]:
-    """Projects with an annual plan whose year-to-date completion rate lags their 序时进度
-    the most (黑榜), by ``figures.selectors.with_investment_progress``."""
+    """Projects with an annual plan whose year-to-date completion rate is behind their
+    序时进度 (``figures.selectors.with_investment_progress``), the largest shortfall first
+    (黑榜): shortfall = plan × 序时进度 − completed (万元), so a large project a few points
+    behind outranks a small one far behind."""
     from ballast.figures.selectors import with_investment_progress
 
     rows = (
@@ -158,18 +160,18 @@ def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list
             "time_progress",
         )
     )
-    # Ordered here by the exact Decimal gap (ties: the larger plan first), on the few
-    # projects behind schedule.
+    # Ordered here in exact Decimals, on the projects behind schedule only.
     behind = [
         {
             **r,
             "plan_wan": r["annual_plan_wan"],
             "done_wan": r["ytd_investment_wan"],
             "gap": r["time_progress"] - r["ytd_investment_wan"] / r["annual_plan_wan"],
+            "shortfall_wan": r["annual_plan_wan"] * r["time_progress"] - r["ytd_investment_wan"],
         }
         for r in rows
     ]
-    behind.sort(key=lambda r: (-r["gap"], -r["plan_wan"], r["name"]))
+    behind.sort(key=lambda r: (-r["shortfall_wan"], -r["gap"], r["name"]))
     return behind[:limit]
 
 
