@@ -323,3 +323,24 @@ def test_one_project_code_on_two_rows_is_an_error_even_in_two_units(people, tmp_
     assert [str(e) for e in plan.errors] == [
         "第 3 行：与第 2 行是同一个项目，一个项目只能出现一行。"
     ]
+
+
+def test_stage_dates_can_all_be_moved_later_or_earlier_at_once(people, make_project, tmp_path):
+    project = make_project(
+        name="改期项目", stages={"signed": date(2023, 1, 1), "started": date(2023, 2, 1)}
+    )
+    clerk = people["clerk_a"]
+    for signed, started in (("2023-03-01", "2023-04-01"), ("2022-11-01", "2022-12-01")):
+        path = xlsx(
+            tmp_path / f"move{signed}.xlsx",
+            [["项目名称", "所属板块", "签约日期", "开工日期", "落地日期"],
+             ["改期项目", "仪征", signed, started, started]],
+        )  # fmt: skip
+
+        apply_plan(plan_ledger_import(path, user=clerk), user=clerk)
+
+        assert dict(StageEvent.objects.filter(project=project).values_list("stage", "date")) == {
+            "signed": date.fromisoformat(signed),
+            "landed": date.fromisoformat(started),
+            "started": date.fromisoformat(started),
+        }

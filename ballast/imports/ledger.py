@@ -409,7 +409,15 @@ class LedgerPlanner:
                 row.error(column, f"项目于 {terminated_on} 终止，不能有之后的“{label}”日期 {on}。")
         if row.errors:
             return
-        for stage in sorted(file_dates, key=STAGE_ORDER.get):
+        # Record in an order in which every intermediate state keeps the dates in order:
+        # dates moved earlier first (earliest stage first), then new or later dates (latest
+        # stage first), as stage_record checks each date against the others.
+        moved_earlier = [s for s in file_dates if existing.get(s) and file_dates[s] < existing[s]]
+        others = [s for s in file_dates if s not in moved_earlier]
+        order = sorted(moved_earlier, key=STAGE_ORDER.get) + sorted(
+            others, key=STAGE_ORDER.get, reverse=True
+        )
+        for stage in order:
             if existing.get(stage) != file_dates[stage]:
                 row.ops.append(("stage", stage, file_dates[stage]))
                 row.changes.append(
