@@ -344,3 +344,21 @@ def test_stage_dates_can_all_be_moved_later_or_earlier_at_once(people, make_proj
             "landed": date.fromisoformat(started),
             "started": date.fromisoformat(started),
         }
+
+
+def test_an_uploaded_file_object_is_read_like_a_path(people, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = xlsx(
+        tmp_path / "up.xlsx", [["项目名称", "所属板块", "总投资（万元）"], ["上传项目", "仪征", 9]]
+    )
+    upload = SimpleUploadedFile("网页上传.xlsx", path.read_bytes())
+    csv_upload = SimpleUploadedFile(
+        "网页上传.csv", "项目名称,所属板块,总投资\n上传项目,仪征,9\n".encode()
+    )
+
+    plan = plan_ledger_import(upload, user=people["clerk_a"], filename=upload.name)
+    csv_plan = plan_ledger_import(csv_upload, user=people["clerk_a"])
+
+    assert (plan.counts["create"], csv_plan.counts["create"]) == (1, 1)
+    assert (plan.reason, csv_plan.reason) == ("导入 网页上传.xlsx", "导入 网页上传.csv")
