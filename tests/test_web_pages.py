@@ -373,3 +373,10 @@ def test_report_page_weighs_the_report_against_the_plan(client, people, web_city
     assert report.year_to_date == Decimal("450.00")
     assert report.plan_share == Decimal("37.5")
     assert page.context["may_approve"] and not page.context["may_accept"]
+
+
+def test_unit_leader_cockpit_counts_only_their_unit(client, people, web_city):
+    login(client, people["leader_a"])
+    counts = client.get("/?as_of=2026-10-31").context["counts"]
+    assert counts["total"] == 1
+    assert [u["name"] for u in counts["units"]] == ["仪征"]

@@ -4,6 +4,7 @@ and annotated with ``stage_seq`` (as of the page's date) and ``size``."""
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import User
@@ -18,20 +19,20 @@ class ProjectFilterSet(django_filters.FilterSet):
     """Filters of /projects/: unit, stage as of the date, cluster, level, size class,
     linked leader, plan year, and a search over name, code and investor."""
 
-    q = django_filters.CharFilter(label="搜索", method="search")
-    unit = django_filters.ModelChoiceFilter(label="板块", queryset=Region.objects.none())
-    stage = django_filters.ChoiceFilter(label="阶段", choices=STAGE_CHOICES, method="by_stage")
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    unit = django_filters.ModelChoiceFilter(label=_("板块"), queryset=Region.objects.none())
+    stage = django_filters.ChoiceFilter(label=_("阶段"), choices=STAGE_CHOICES, method="by_stage")
     cluster = django_filters.ModelChoiceFilter(
-        label="产业集群", queryset=IndustryCluster.objects.none()
+        label=_("产业集群"), queryset=IndustryCluster.objects.none()
     )
-    level = django_filters.ChoiceFilter(label="层级", choices=Level.choices)
-    size = django_filters.ChoiceFilter(label="规模", choices=SizeClass.choices)
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices)
+    size = django_filters.ChoiceFilter(label=_("规模"), choices=SizeClass.choices)
     leader = django_filters.ModelChoiceFilter(
-        label="挂钩领导", field_name="leaders", queryset=User.objects.none(), distinct=False
+        label=_("挂钩领导"), field_name="leaders", queryset=User.objects.none(), distinct=False
     )
-    plan_year = django_filters.NumberFilter(label="计划年度", method="by_plan_year")
+    plan_year = django_filters.NumberFilter(label=_("计划年度"), method="by_plan_year")
     sort = django_filters.OrderingFilter(
-        label="排序",
+        label=_("排序"),
         fields=(
             ("name", "name"),
             ("code", "code"),
@@ -71,7 +72,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             if name != "q":
                 field.widget.attrs.setdefault("class", "select")
         self.form.fields["q"].widget = forms.TextInput(
-            attrs={"placeholder": "名称、代码或投资主体", "type": "search"}
+            attrs={"placeholder": _("名称、代码或投资主体"), "type": "search"}
         )
 
     def search(self, queryset, name, value):

@@ -4,6 +4,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
@@ -42,7 +43,7 @@ class ProjectForm(forms.ModelForm):
     """Create or edit a project; the choices offered are those inside the user's scope."""
 
     leaders = forms.ModelMultipleChoiceField(
-        label="挂钩领导", queryset=User.objects.none(), required=False
+        label=_("挂钩领导"), queryset=User.objects.none(), required=False
     )
 
     class Meta:
@@ -84,31 +85,35 @@ class ProjectForm(forms.ModelForm):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(label="阶段", choices=Stage.choices)
-    date = forms.DateField(label="日期", widget=DATE)
+    stage = forms.ChoiceField(label=_("阶段"), choices=Stage.choices)
+    date = forms.DateField(label=_("日期"), widget=DATE)
     evidence = forms.CharField(
-        label="佐证说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("佐证说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    reason = forms.CharField(label="变更原因", required=False, help_text="更正已记录日期时填写")
+    reason = forms.CharField(
+        label=_("变更原因"), required=False, help_text=_("更正已记录日期时填写")
+    )
 
 
 class SuspendForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=SuspensionKind.choices)
-    reason = forms.ChoiceField(label="原因", choices=SuspensionReason.choices)
-    on = forms.DateField(label="停缓建日期", widget=DATE)
-    planned_resume_on = forms.DateField(label="计划复工日期", required=False, widget=DATE)
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=_("类型"), choices=SuspensionKind.choices)
+    reason = forms.ChoiceField(label=_("原因"), choices=SuspensionReason.choices)
+    on = forms.DateField(label=_("停缓建日期"), widget=DATE)
+    planned_resume_on = forms.DateField(label=_("计划复工日期"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResumeForm(forms.Form):
-    on = forms.DateField(label="复工日期", widget=DATE)
-    note = forms.CharField(label="说明", required=False)
+    on = forms.DateField(label=_("复工日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), required=False)
 
 
 class TerminateForm(forms.Form):
-    on = forms.DateField(label="终止日期", widget=DATE)
-    reason = forms.ChoiceField(label="原因", choices=TerminationReason.choices)
-    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label=_("终止日期"), widget=DATE)
+    reason = forms.ChoiceField(label=_("原因"), choices=TerminationReason.choices)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NodeForm(forms.ModelForm):
@@ -145,14 +150,14 @@ class NodeForm(forms.ModelForm):
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     planned_investment = forms.DecimalField(
-        label="年度计划投资（万元）", max_digits=16, decimal_places=2
+        label=_("年度计划投资（万元）"), max_digits=16, decimal_places=2
     )
-    start_month = forms.IntegerField(label="计划开工月份", required=False)
-    statistics_month = forms.IntegerField(label="计划列统月份", required=False)
-    completion_month = forms.IntegerField(label="计划竣工月份", required=False)
-    production_month = forms.IntegerField(label="计划投产月份", required=False)
+    start_month = forms.IntegerField(label=_("计划开工月份"), required=False)
+    statistics_month = forms.IntegerField(label=_("计划列统月份"), required=False)
+    completion_month = forms.IntegerField(label=_("计划竣工月份"), required=False)
+    production_month = forms.IntegerField(label=_("计划投产月份"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,13 +197,13 @@ class ReportForm(forms.ModelForm):
 
 
 class AmendForm(ReportForm):
-    reason = forms.CharField(label="更正原因", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("更正原因"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退回原因", max_length=500)
+    reason = forms.CharField(label=_("退回原因"), max_length=500)
 
 
 class SavedFilterForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=64)
+    name = forms.CharField(label=_("名称"), max_length=64)
     querystring = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ from django.db.models import Case, Prefetch, Value, When
 from django.db.models import CharField as CharOutput
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -132,9 +133,9 @@ def saved_filter_save(request):
             name=form.cleaned_data["name"],
             defaults={"querystring": _filter_query(QueryDict(form.cleaned_data["querystring"]))},
         )
-        messages.success(request, f"已保存筛选“{form.cleaned_data['name']}”。")
+        messages.success(request, _("已保存筛选“%(name)s”。") % {"name": form.cleaned_data["name"]})
     else:
-        messages.error(request, "请填写筛选名称。")
+        messages.error(request, _("请填写筛选名称。"))
     return redirect(f"/projects/?{form.data.get('querystring', '')}")
 
 
@@ -143,7 +144,7 @@ def saved_filter_save(request):
 def saved_filter_delete(request, pk: int):
     saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
     saved.delete()
-    messages.success(request, f"已删除筛选“{saved.name}”。")
+    messages.success(request, _("已删除筛选“%(name)s”。") % {"name": saved.name})
     return redirect("web:project_list")
 
 
@@ -261,9 +262,9 @@ def project_create(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"已新增项目“{project.name}”。")
+            messages.success(request, _("已新增项目“%(name)s”。") % {"name": project.name})
             return redirect("web:project_detail", project.pk)
-    return _form_page(request, {}, form, "新增项目")
+    return _form_page(request, {}, form, _("新增项目"))
 
 
 @login_required
@@ -284,9 +285,15 @@ def project_edit(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "项目信息已保存。")
+            messages.success(request, _("项目信息已保存。"))
             return redirect("web:project_detail", project.pk)
-    return _form_page(request, {"reason_field": True}, form, f"修改项目：{project.name}", project)
+    return _form_page(
+        request,
+        {"reason_field": True},
+        form,
+        _("修改项目：%(name)s") % {"name": project.name},
+        project,
+    )
 
 
 def _project_action(request, pk, form_class, title, run, aliases=None, initial=None):
@@ -317,10 +324,13 @@ def stage_record(request, pk: int):
             evidence=data["evidence"],
             reason=data["reason"],
         )
-        return f"已记录“{event.get_stage_display()}” {event.date}。"
+        return _("已记录“%(stage)s” %(date)s。") % {
+            "stage": event.get_stage_display(),
+            "date": event.date,
+        }
 
     return _project_action(
-        request, pk, StageForm, "记录阶段", run, initial={"stage": request.GET.get("stage")}
+        request, pk, StageForm, _("记录阶段"), run, initial={"stage": request.GET.get("stage")}
     )
 
 
@@ -336,18 +346,18 @@ def project_suspend(request, pk: int):
             note=data["note"],
             planned_resume_on=data["planned_resume_on"],
         )
-        return "已记录停缓建。"
+        return _("已记录停缓建。")
 
-    return _project_action(request, pk, SuspendForm, "停缓建", run, aliases={"started_on": "on"})
+    return _project_action(request, pk, SuspendForm, _("停缓建"), run, aliases={"started_on": "on"})
 
 
 @login_required
 def project_resume(request, pk: int):
     def run(user, project, data):
         services.project_resume(user=user, project=project, on=data["on"], note=data["note"])
-        return "已记录复工。"
+        return _("已记录复工。")
 
-    return _project_action(request, pk, ResumeForm, "复工", run, aliases={"resumed_on": "on"})
+    return _project_action(request, pk, ResumeForm, _("复工"), run, aliases={"resumed_on": "on"})
 
 
 @login_required
@@ -356,10 +366,10 @@ def project_terminate(request, pk: int):
         services.project_terminate(
             user=user, project=project, on=data["on"], reason=data["reason"], note=data["note"]
         )
-        return "项目已终止。"
+        return _("项目已终止。")
 
     return _project_action(
-        request, pk, TerminateForm, "终止项目", run, aliases={"terminated_on": "on"}
+        request, pk, TerminateForm, _("终止项目"), run, aliases={"terminated_on": "on"}
     )
 
 
@@ -377,7 +387,7 @@ def plan_edit(request, pk: int):
             production_month=data["production_month"],
             months=months,
         )
-        return f"已保存 {plan.year} 年度计划。"
+        return _("已保存 %(year)s 年度计划。") % {"year": plan.year}
 
     months = None
     if request.method == "POST":
@@ -399,7 +409,7 @@ def plan_edit(request, pk: int):
                 **{f"m{m.month}": m.planned_investment for m in existing.months.all()},
             }
         )
-    return _project_action(request, pk, PlanForm, "年度计划", run, initial=initial)
+    return _project_action(request, pk, PlanForm, _("年度计划"), run, initial=initial)
 
 
 @login_required
@@ -415,7 +425,7 @@ def node_edit(request, pk: int, node_pk: int | None = None):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "节点已保存。")
+            messages.success(request, _("节点已保存。"))
             return redirect("web:project_detail", project.pk)
-    title = "修改节点" if node else "新增节点"
+    title = _("修改节点") if node else _("新增节点")
     return _form_page(request, {}, form, title, project)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -30,9 +31,9 @@ def _require(user, action: str) -> None:
 def _missing(status: str | None, return_reason: str | None) -> str:
     """What is still to do for a project's month, in the clerk's words."""
     if status is None:
-        return "未填报"
+        return _("未填报")
     if status == ReportStatus.DRAFT:
-        return "已退回，待修改后报送" if return_reason else "草稿未报送"
+        return _("已退回，待修改后报送") if return_reason else _("草稿未报送")
     return ""
 
 
@@ -116,9 +117,13 @@ def report_entry(request, project_pk: int, month: str):
             apply_errors(form, exc)
         else:
             if "submit" in request.POST:
-                messages.success(request, f"“{project.name}” {month:%Y年%m月}填报已报送。")
+                messages.success(
+                    request,
+                    _("“%(name)s” %(month)s填报已报送。")
+                    % {"name": project.name, "month": f"{month:%Y-%m}"},
+                )
                 return redirect(f"{reverse('web:report_month')}?month={month:%Y-%m}")
-            messages.success(request, "草稿已保存。")
+            messages.success(request, _("草稿已保存。"))
             return redirect("web:report_entry", project.pk, f"{month:%Y-%m}")
     sums = selectors.report_sums(project=project, month=month)
     return render(
@@ -208,13 +213,15 @@ def _queue(request, action: str, status: str, template_title: str, url_name: str
 @login_required
 def review_unit(request):
     """The unit reviewer's queue: submitted reports to approve or return."""
-    return _queue(request, policy.APPROVE, ReportStatus.SUBMITTED, "板块审核", "web:review_unit")
+    return _queue(request, policy.APPROVE, ReportStatus.SUBMITTED, _("板块审核"), "web:review_unit")
 
 
 @login_required
 def review_city(request):
     """The city's queue: unit-approved reports to accept or return."""
-    return _queue(request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, "市级验收", "web:review_city")
+    return _queue(
+        request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, _("市级验收"), "web:review_city"
+    )
 
 
 def _report_for(user, pk: int) -> MonthlyReport:
@@ -228,7 +235,11 @@ def _flow(request, pk: int, run, done: str, fallback: str):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"“{report.project.name}” {report.month:%Y年%m月}：{done}")
+        messages.success(
+            request,
+            _("“%(name)s” %(month)s：%(done)s")
+            % {"name": report.project.name, "month": f"{report.month:%Y-%m}", "done": done},
+        )
     return back(request, fallback)
 
 
@@ -239,7 +250,7 @@ def report_submit(request, pk: int):
         request,
         pk,
         lambda r: services.report_submit(user=request.user, report=r),
-        "已报送。",
+        _("已报送。"),
         "web:report_month",
     )
 
@@ -251,7 +262,7 @@ def report_approve(request, pk: int):
         request,
         pk,
         lambda r: services.report_approve(user=request.user, report=r),
-        "审核通过。",
+        _("审核通过。"),
         "web:review_unit",
     )
 
@@ -263,7 +274,7 @@ def report_accept(request, pk: int):
         request,
         pk,
         lambda r: services.report_accept(user=request.user, report=r),
-        "已验收。",
+        _("已验收。"),
         "web:review_city",
     )
 
@@ -276,7 +287,7 @@ def report_return(request, pk: int):
         request,
         pk,
         lambda r: services.report_return(user=request.user, report=r, reason=reason),
-        "已退回。",
+        _("已退回。"),
         "web:home",
     )
 
@@ -301,10 +312,14 @@ def report_amend(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "更正已保存。")
+            messages.success(request, _("更正已保存。"))
             return redirect("web:report_detail", report.pk)
     return render(
         request,
         "web/form.html",
-        {"form": form, "title": f"更正：{report}", "project": report.project},
+        {
+            "form": form,
+            "title": _("更正：%(report)s") % {"report": report},
+            "project": report.project,
+        },
     )
