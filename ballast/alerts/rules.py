@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -33,6 +34,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 
@@ -366,43 +369,33 @@ def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
 
 
 def _cumulative_over_total(projects, as_of: date):
-    reports = accepted_reports(as_of)
-    cumulative = Subquery(
-        reports.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("investment"))
-        .values("total"),
-        output_field=MONEY,
-    )
-    running = Subquery(
-        reports.filter(project=OuterRef("project"), month__lte=OuterRef("month"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("investment"))
-        .values("total"),
-        output_field=MONEY,
-    )
-    crossed = Subquery(
-        reports.filter(project=OuterRef("pk"))
-        .annotate(running=running)
-        .filter(running__gt=OuterRef("total_investment"))
-        .order_by("month")
-        .values("month")[:1],
-        output_field=DateField(),
-    )
+    """Red: the accepted investment of all months up to ``as_of`` exceeds the total; since
+    the month whose report took the running sum over it. One pass with window sums."""
+    by_project = {"partition_by": [F("project_id")]}
     rows = (
-        projects.annotate(cumulative=cumulative)
-        .filter(cumulative__gt=F("total_investment"))
-        .annotate(crossed=crossed)
-        .values_list("pk", "cumulative", "total_investment", "crossed")
+        accepted_reports(as_of)
+        .filter(project__in=projects)
+        .annotate(
+            running=Window(Sum("investment"), order_by=F("month").asc(), **by_project),
+            cumulative=Window(Sum("investment"), **by_project),
+            total=F("project__total_investment"),
+        )
+        .annotate(before=ExpressionWrapper(F("running") - F("investment"), output_field=MONEY))
+        # The crossing month: over the total with it, not over without it.
+        .filter(cumulative__gt=F("total"), running__gt=F("total"), before__lte=F("total"))
+        .order_by("project_id", "month")
+        .values_list("project_id", "month", "cumulative", "total")
     )
-    for pk, cum, total, crossed in rows:
+    seen = set()
+    for pk, month, cumulative, total in rows:
+        if pk in seen:  # only with negative amounts can the sum cross twice
+            continue
+        seen.add(pk)
         yield Hit(
             pk,
             Level.RED,
-            crossed or as_of,
-            f"累计完成投资 {Decimal(cum):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
+            month,
+            f"累计完成投资 {Decimal(cumulative):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
         )
 
 
@@ -433,34 +426,41 @@ def _negative_amounts(projects, as_of: date):
 
 
 def _unusual_pace(projects, as_of: date, rule):
-    reports = accepted_reports(as_of)
-    others = reports.filter(project=OuterRef("project")).exclude(month=OuterRef("month")).order_by()
+    """A month of the last 12 at least ``yellow`` times the mean of the project's other
+    accepted months (red: ``red`` times). One pass with window sums and counts."""
+    by_project = {"partition_by": [F("project_id")]}
+    recent = add_months(month_start(as_of), -PACE_WINDOW_MONTHS)
     rows = (
-        reports.filter(
-            project__in=projects,
-            month__gt=add_months(month_start(as_of), -PACE_WINDOW_MONTHS),
-        )
+        accepted_reports(as_of)
+        .filter(project__in=projects)
         .annotate(
-            others_sum=Subquery(
-                others.values("project").annotate(s=Sum("investment")).values("s"),
+            all_sum=Window(Sum("investment"), **by_project),
+            all_count=Window(Count("pk"), **by_project),
+            # Months outside the window weigh 0, so they never pass the bar below.
+            candidate=Case(
+                When(month__gt=recent, then=F("investment")),
+                default=Value(Decimal(0)),
                 output_field=MONEY,
             ),
-            others_count=Subquery(
-                others.values("project").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
         )
-        .filter(others_count__gte=PACE_MIN_OTHER_MONTHS, others_sum__gt=0)
         .annotate(
-            scaled=ExpressionWrapper(F("investment") * F("others_count"), output_field=MONEY),
+            others_sum=ExpressionWrapper(F("all_sum") - F("investment"), output_field=MONEY),
+            others_count=ExpressionWrapper(F("all_count") - 1, output_field=IntegerField()),
+        )
+        .annotate(
+            scaled=ExpressionWrapper(F("candidate") * F("others_count"), output_field=MONEY),
             yellow_bar=ExpressionWrapper(
                 Value(rule.yellow_threshold, output_field=MONEY) * F("others_sum"),
                 output_field=MONEY,
             ),
         )
-        .filter(scaled__gte=F("yellow_bar"))
-        .order_by("project", "month")
-        .values_list("project", "month", "investment", "others_sum", "others_count")
+        .filter(
+            others_count__gte=PACE_MIN_OTHER_MONTHS,
+            others_sum__gt=0,
+            scaled__gte=F("yellow_bar"),
+        )
+        .order_by("project_id", "month")
+        .values_list("project_id", "month", "investment", "others_sum", "others_count")
     )
     for pk, month, amount, others_sum, count in rows:
         ratio = Decimal(amount) * count / Decimal(others_sum)
