@@ -362,3 +362,25 @@ def test_an_uploaded_file_object_is_read_like_a_path(people, tmp_path):
 
     assert (plan.counts["create"], csv_plan.counts["create"]) == (1, 1)
     assert (plan.reason, csv_plan.reason) == ("导入 网页上传.xlsx", "导入 网页上传.csv")
+
+
+def test_zip_bombs_and_files_that_are_not_workbooks_are_refused(people, tmp_path, monkeypatch):
+    path = xlsx(tmp_path / "ok.xlsx", [["项目名称", "所属板块"], ["项目", "仪征"]])
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"not a workbook")
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    clerk = people["clerk_a"]
+
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+    assert "解压后" in plan_ledger_import(path, user=clerk).file_errors[0].message
+    assert (
+        plan_ledger_import(fake, user=clerk)
+        .file_errors[0]
+        .message.startswith("文件不是有效的 .xlsx 工作簿")
+    )
+    assert (
+        plan_ledger_import(old, user=clerk)
+        .file_errors[0]
+        .message.startswith("不支持旧版 .xls 文件")
+    )
