@@ -63,6 +63,7 @@ def test_title_and_headings_use_their_faces(document):
     assert east_asia(sub.runs[0]) == "楷体_GB2312"
     masthead = document.paragraphs[0]
     assert masthead.text == "扬州市重大项目建设工作通报"
+    assert document.paragraphs[1].text == "2023年（未发布稿）"  # numbered on publication
 
 
 def test_page_numbers_are_dash_page_dash_odd_right_even_left(document):

@@ -36,6 +36,7 @@ def test_regenerated_bulletin_keeps_its_figures_after_data_changed(
     assert bulletin.figures_hash == content_hash(bulletin.content)
     assert bulletin.history.get().history_user == admin
     published = summary(bytes(bulletin.docx))
+    assert Document(io.BytesIO(bytes(bulletin.docx))).paragraphs[1].text == "2023年第1期"
     assert "新签约项目3个" in published
 
     # A late-recorded signing dated in the quarter changes the figures from now on.

@@ -173,12 +173,13 @@ def _masthead(document, content: dict) -> None:
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _spacing(number, before=6, after=6, first_line_chars=None)
-    _run(
-        number,
-        content.get("number_text") or f"{content['year']}年第{content.get('number') or 1}期",
-        BODY_FONT,
-        BODY_SIZE,
+    # A bulletin gets its number when published; a draft says it is one.
+    text = (
+        f"{content['year']}年第{content['number']}期"
+        if content.get("number")
+        else f"{content['year']}年（未发布稿）"
     )
+    _run(number, text, BODY_FONT, BODY_SIZE)
 
     issuer = document.add_paragraph()
     _spacing(issuer, first_line_chars=None)
