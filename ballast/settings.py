@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ballast.bulletins",
     "ballast.demo",
     "ballast.web",
+    "ballast.dashboards",
 ]
 
 MIDDLEWARE = [

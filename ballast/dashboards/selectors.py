@@ -1,0 +1,470 @@
+"""Reads of the cockpits, rankings and map. Every number comes from the domain selectors
+(figures, projects, alerts, coordination, assessments); this module only picks the
+scope (the user's restricted rows, narrowed to one unit) and arranges the results for
+the pages, with the link to the list behind each number."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from ballast.accounts import policy
+from ballast.alerts.choices import Level as WarningLevel
+from ballast.alerts.selectors import warnings_as_of
+from ballast.assessments.models import PublishedResult, Scheme
+from ballast.assessments.selectors import assess
+from ballast.coordination.models import Issue
+from ballast.coordination.selectors import issue_figures, issue_totals
+from ballast.core.periods import Period
+from ballast.dashboards.models import UnitOutline
+from ballast.figures.selectors import (
+    SIZE_CLASSES,
+    TARGET_ACTUALS,
+    figure_value,
+    quarter_of,
+    unit_figures,
+    units_figures,
+)
+from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, SizeClass, Stage, TargetIndicator
+from ballast.projects.models import Project, size_class_expression
+from ballast.projects.selectors import batches, with_stage_as_of
+from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PERIOD_OF_KIND = {"quarter": "Q", "half": "H", "year": "Y", "two_month": "B", "month": "M"}
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def cockpit_units(user):
+    """The assessment units whose cockpit ``user`` may open (their own for unit people)."""
+    return policy.units_for(user, policy.VIEW, Project).order_by("sort_order", "code")
+
+
+def may_see_cockpit(user) -> bool:
+    """Cockpits show figures and targets: people who may read both."""
+    return policy.may(user, policy.VIEW, Project) and "view" in policy.allowed_actions(
+        user, "target"
+    )
+
+
+def scoped_projects(user, region: Region):
+    """The projects ``user`` may see, narrowed to ``region`` (a unit, or the city)."""
+    projects = Project.objects.restrict(user)
+    if region.kind == RegionKind.CITY:
+        return projects.filter(unit__parent=region, unit__is_assessment_unit=True)
+    return projects.filter(unit=region)
+
+
+def scoped_issues(user, region: Region):
+    issues = Issue.objects.restrict(user)
+    if region.kind == RegionKind.CITY:
+        return issues.filter(project__unit__parent=region)
+    return issues.filter(project__unit=region)
+
+
+def link(name: str, **params) -> str:
+    """A URL with the non-empty query parameters."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def projects_link(**params) -> str:
+    return link("web:project_list", **params)
+
+
+# --------------------------------------------------------------------------- cockpit
+
+
+def cockpit(*, user, region: Region, as_of: date) -> dict:
+    """Everything a cockpit shows for ``region`` (the city or one unit) as of ``as_of``."""
+    is_city = region.kind == RegionKind.CITY
+    city = region if is_city else region.parent
+    unit_param = "" if is_city else region.pk
+    day = as_of.isoformat()
+    year = as_of.year
+    projects = scoped_projects(user, region)
+
+    figures = unit_figures(unit=region, year=year, as_of=as_of)
+    per_unit = units_figures(city=city, year=year, as_of=as_of) if is_city else {}
+    units = {u.code: u for u in cockpit_units(user)}
+    quarter = quarter_of(as_of)
+    return {
+        "region": region,
+        "is_city": is_city,
+        "year": year,
+        "quarter": str(quarter),
+        "figures": figures,
+        "key_figures": key_figures(figures, unit_param=unit_param, year=year, as_of=as_of),
+        "funnel": funnel(projects, as_of=as_of, unit_param=unit_param),
+        "investment": investment_by_unit(
+            per_unit or {region.code: figures}, units, year=year, as_of=as_of
+        ),
+        "ranking": ranking(
+            user=user, city=city, as_of=as_of, highlight=None if is_city else region
+        ),
+        "warnings": warning_summary(
+            projects, as_of=as_of, unit_code="" if is_city else region.code
+        ),
+        "issues": issue_summary(
+            scoped_issues(user, region), as_of=as_of, unit_code="" if is_city else region.code
+        ),
+        "sizes": size_classes(projects, unit_param=unit_param),
+        "batches": batch_counts(projects, quarter=quarter, as_of=as_of, unit_param=unit_param),
+        "as_of_text": day,
+    }
+
+
+def key_figures(figures: dict, *, unit_param, year: int, as_of: date) -> list[dict]:
+    """The year's figures against their targets (one row per target indicator)."""
+    start = date(year, 1, 1).isoformat()
+    end = as_of.isoformat()
+    rows = []
+    for indicator in TargetIndicator:
+        key = TARGET_ACTUALS[indicator]
+        actual = figure_value(figures, key)
+        kind = "rate" if indicator.value.endswith("_rate") else "money"
+        if indicator.value.endswith("_count"):
+            kind = "count"
+        stage = key.split(".")[1] if key.startswith("new.") else None
+        if stage:
+            href = link("dashboards:drill", reached=stage, start=start, end=end, unit=unit_param)
+        elif indicator == TargetIndicator.ANNUAL_INVESTMENT:
+            href = projects_link(plan_year=year, unit=unit_param, as_of=end)
+        else:
+            cohort_stage = indicator.value.removesuffix("_rate")
+            href = link(
+                "dashboards:drill",
+                reached="signed",
+                start=start,
+                end=end,
+                unit=unit_param,
+                then=cohort_stage,
+            )
+        rows.append(
+            {
+                "key": indicator.value,
+                "label": indicator.label,
+                "kind": kind,
+                "actual": actual,
+                "target": figures["targets"].get(indicator.value),
+                "completion": figures["target_completion"].get(indicator.value),
+                "href": href,
+            }
+        )
+    return rows
+
+
+def funnel(projects, *, as_of: date, unit_param) -> list[dict]:
+    """Projects at each stage on ``as_of`` (reserve → … → at capacity), in stage order."""
+    rows = with_stage_as_of(projects, as_of).order_by().values("stage_seq").annotate(n=Count("pk"))
+    counts = {row["stage_seq"] or 0: row["n"] for row in rows}
+    day = as_of.isoformat()
+    result = [
+        {
+            "value": stage.value,
+            "label": stage.label,
+            "n": counts.get(STAGE_ORDER[stage.value], 0),
+            "href": projects_link(stage=stage.value, unit=unit_param, as_of=day),
+        }
+        for stage in Stage
+    ]
+    result.insert(
+        0,
+        {
+            "value": "none",
+            "label": "未入库",
+            "n": counts.get(0, 0),
+            "href": projects_link(stage="none", unit=unit_param, as_of=day),
+        },
+    )
+    return result
+
+
+def investment_by_unit(per_unit: dict, units: dict, *, year: int, as_of: date) -> list[dict]:
+    """Each unit's completion of its annual plan against 序时进度 (from ``units_figures``)."""
+    rows = []
+    for code, figures in per_unit.items():
+        inv = figures["investment"]
+        unit = units.get(code)
+        rows.append(
+            {
+                "code": code,
+                "name": figures["unit_name"],
+                "plan": inv["annual_plan_wan"],
+                "completed": inv["completed_wan"],
+                "completion_rate": inv["completion_rate"],
+                "time_progress": inv["time_progress"],
+                "gap": inv["time_progress_gap"],
+                "href": projects_link(
+                    plan_year=year, unit=unit.pk if unit else "", as_of=as_of.isoformat()
+                )
+                if unit
+                else "",
+                "cockpit": reverse("dashboards:unit_cockpit", args=[code]) if unit else "",
+            }
+        )
+    return rows
+
+
+def size_classes(projects, *, unit_param) -> list[dict]:
+    """Projects by size class (from total investment), largest class first."""
+    rows = (
+        projects.order_by()
+        .annotate(size=size_class_expression())
+        .values("size")
+        .annotate(n=Count("pk"), inv=Sum("total_investment"))
+    )
+    found = {row["size"]: row for row in rows}
+    return [
+        {
+            "value": cls.value,
+            "label": SizeClass(cls).label,
+            "n": found.get(cls.value, {}).get("n", 0),
+            "investment": found.get(cls.value, {}).get("inv") or 0,
+            "href": projects_link(size=cls.value, unit=unit_param),
+        }
+        for cls in SIZE_CLASSES
+    ]
+
+
+BATCH_LABELS = (
+    ("signed_landed", "招引落地", "signed_landed"),
+    ("started", "启动开工", "started"),
+    ("completed", "建成完工", "completed"),
+    ("reserve", "谋划储备", "reserve"),
+)
+
+
+def batch_counts(projects, *, quarter: Period, as_of: date, unit_param) -> list[dict]:
+    """The quarter's four batches (四个一批) counted up to ``as_of``."""
+    found = batches(projects=projects, period=quarter, as_of=as_of)
+    end = min(quarter.end, as_of).isoformat()
+    counts = projects.order_by().aggregate(
+        **{
+            attr: Count("pk", filter=Q(pk__in=getattr(found, attr).values("pk")))
+            for attr, _, _ in BATCH_LABELS
+        }
+    )
+    return [
+        {
+            "key": attr,
+            "label": label,
+            "n": counts[attr],
+            "href": link(
+                "dashboards:drill",
+                batch=key,
+                start=quarter.start.isoformat(),
+                end=end,
+                unit=unit_param,
+            ),
+        }
+        for attr, label, key in BATCH_LABELS
+    ]
+
+
+def warning_summary(projects, *, as_of: date, unit_code: str = "") -> dict:
+    """Warnings by level and by rule (``warnings_as_of`` over the scope)."""
+    found = warnings_as_of(projects=projects, as_of=as_of)
+    by_level = Counter(w.level for w in found)
+    by_rule: dict[str, dict] = {}
+    for w in found:
+        row = by_rule.setdefault(
+            w.rule, {"rule": w.rule, "label": w.rule_label, "red": 0, "yellow": 0}
+        )
+        row[w.level] += 1
+    day = as_of.isoformat()
+    for row in by_rule.values():
+        row["href"] = link("dashboards:warnings", rule=row["rule"], unit=unit_code, as_of=day)
+    return {
+        "total": len(found),
+        "projects": len({w.project_id for w in found}),
+        "levels": [
+            {
+                "value": level.value,
+                "label": level.label,
+                "n": by_level.get(level.value, 0),
+                "href": link("dashboards:warnings", level=level.value, unit=unit_code, as_of=day),
+            }
+            for level in (WarningLevel.RED, WarningLevel.YELLOW)
+        ],
+        "rules": list(by_rule.values()),
+        "href": link("dashboards:warnings", unit=unit_code, as_of=day),
+        "items": found,
+    }
+
+
+def issue_summary(issues, *, as_of: date, unit_code: str = "") -> dict:
+    """Open and overdue coordination issues (``issue_totals``), and by unit."""
+    totals = issue_totals(issues=issues, as_of=as_of)
+    day = as_of.isoformat()
+    by_unit = issue_figures(issues=issues, as_of=as_of, by="unit") if not unit_code else []
+    return {
+        "totals": totals,
+        "open_href": link("dashboards:issues", state="open", unit=unit_code, as_of=day),
+        "overdue_href": link("dashboards:issues", state="overdue", unit=unit_code, as_of=day),
+        "closed_href": link("dashboards:issues", state="closed", unit=unit_code, as_of=day),
+        "by_unit": [
+            {
+                "figures": f,
+                "open_href": link("dashboards:issues", state="open", unit=f.key, as_of=day),
+                "overdue_href": link("dashboards:issues", state="overdue", unit=f.key, as_of=day),
+            }
+            for f in by_unit
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+def schemes_of(user, city: Region):
+    """The city's active assessment schemes ``user`` may read."""
+    return (
+        Scheme.objects.restrict(user)
+        .filter(city=city, active=True)
+        .prefetch_related("indicators")
+        .order_by("name")
+    )
+
+
+def default_scheme(schemes):
+    """The 季度比 scheme when there is one, else the first."""
+    schemes = list(schemes)
+    for scheme in schemes:
+        if scheme.period_kind == "quarter":
+            return scheme
+    return schemes[0] if schemes else None
+
+
+def period_for(scheme: Scheme, as_of: date) -> Period:
+    """The scheme's period holding ``as_of`` (e.g. 2026Q4 for a quarterly scheme)."""
+    kind = PERIOD_OF_KIND.get(scheme.period_kind, "Q")
+    months = {"Y": 12, "H": 6, "Q": 3, "B": 2, "M": 1}[kind]
+    n = (as_of.month - 1) // months + 1
+    if kind == "Y":
+        return Period.parse(str(as_of.year))
+    if kind == "M":
+        return Period.parse(f"{as_of.year}-{as_of.month:02d}")
+    return Period.parse(f"{as_of.year}{kind}{n}")
+
+
+def ranking(*, user, city: Region, as_of: date, scheme=None, period=None, highlight=None):
+    """The assessment of ``scheme`` (default: the 季度比) for ``period`` (default: the one
+    holding ``as_of``): the published result if any, else computed as of ``as_of``."""
+    schemes = schemes_of(user, city)
+    scheme = scheme or default_scheme(schemes)
+    if scheme is None:
+        return None
+    period = period or period_for(scheme, as_of)
+    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city)
+    for row in result.rows:
+        change = row.get("rank_change")
+        row["move"] = "up" if change and change > 0 else ("down" if change and change < 0 else "")
+        row["move_abs"] = abs(change) if change else 0
+        row["is_highlight"] = highlight is not None and row["unit"] == highlight.code
+    return {"scheme": scheme, "period": str(period), "result": result}
+
+
+def rank_history(*, user, scheme: Scheme, limit: int = 8) -> list[dict]:
+    """Ranks of every unit in the scheme's last ``limit`` published results, oldest first."""
+    published = list(
+        PublishedResult.objects.restrict(user)
+        .filter(scheme=scheme)
+        .order_by("-period")
+        .values("period", "results")[:limit]
+    )
+    published.reverse()
+    return [
+        {"period": p["period"], "ranks": {r["unit"]: r["rank"] for r in p["results"]}}
+        for p in published
+    ]
+
+
+# --------------------------------------------------------------------------- map
+
+
+def outlines(user, city: Region) -> dict:
+    """The units' outlines as a FeatureCollection: those the city loaded, else the
+    schematic file shipped for the city (``data/<city code>.geojson``), else none."""
+    stored = list(
+        UnitOutline.objects.restrict(user)
+        .filter(region__parent=city)
+        .values("region__code", "region__name", "region__short_name", "geojson")
+    )
+    if stored:
+        features = [
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": row["region__code"],
+                    "name": row["region__short_name"] or row["region__name"],
+                },
+                "geometry": row["geojson"],
+            }
+            for row in stored
+        ]
+        return {"type": "FeatureCollection", "features": features, "source": "loaded"}
+    path = DATA_DIR / f"{city.code}.geojson"
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = dict(Region.objects.filter(parent=city).values_list("code", "short_name"))
+        for feature in data.get("features", []):
+            code = feature["properties"].get("code")
+            if names.get(code):
+                feature["properties"]["name"] = names[code]
+        data["source"] = "shipped"
+        return data
+    return {"type": "FeatureCollection", "features": [], "source": "none"}
+
+
+def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
+    """Projects with a point and those without, each with stage and worst warning level."""
+    levels: dict[int, str] = {}
+    for w in warnings_as_of(projects=projects, as_of=as_of):
+        if levels.get(w.project_id) != WarningLevel.RED:
+            levels[w.project_id] = w.level
+    rows = (
+        with_stage_as_of(projects, as_of)
+        .order_by("unit__sort_order", "-total_investment", "pk")
+        .values(
+            "pk",
+            "name",
+            "code",
+            "longitude",
+            "latitude",
+            "stage_seq",
+            "unit__short_name",
+            "unit__name",
+            "unit__code",
+            "total_investment",
+        )  # fmt: skip
+    )
+    with_point, without = [], []
+    for row in rows:
+        stage = STAGE_BY_ORDER.get(row["stage_seq"]) if row["stage_seq"] else None
+        item = {
+            "id": row["pk"],
+            "name": row["name"],
+            "code": row["code"] or "",
+            "unit": row["unit__short_name"] or row["unit__name"],
+            "stage": stage or "none",
+            "stage_label": Stage(stage).label if stage else "未入库",
+            "warning": levels.get(row["pk"], "none"),
+            "investment": str(row["total_investment"]),
+            "url": reverse("web:project_detail", args=[row["pk"]]),
+        }
+        if row["longitude"] is not None and row["latitude"] is not None:
+            item["value"] = [float(row["longitude"]), float(row["latitude"])]
+            with_point.append(item)
+        else:
+            without.append(item)
+    return with_point, without

@@ -1,0 +1,666 @@
+"""The cockpits, warnings, issues board, rankings, visits and tours, a leader's portfolio
+and the 挂图作战 map. Querysets start from ``Model.objects.restrict(request.user)``;
+numbers come from the domain selectors through :mod:`ballast.dashboards.selectors`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from ballast.accounts import policy
+from ballast.accounts.choices import Role
+from ballast.accounts.models import Department, User
+from ballast.alerts import registry
+from ballast.alerts.choices import Level as WarningLevel
+from ballast.alerts.selectors import warnings_as_of
+from ballast.assessments.models import Scheme
+from ballast.assessments.services import ensure_default_schemes
+from ballast.coordination import services as coordination
+from ballast.coordination.choices import IssueStatus
+from ballast.coordination.models import Issue, Tour, TourProject, Visit
+from ballast.coordination.selectors import (
+    closed_by_q,
+    issues_visible,
+    leader_portfolio,
+    open_q,
+    overdue_q,
+    tour_project_scores,
+    tour_unit_scores,
+    visit_coverage,
+)
+from ballast.core.periods import Period
+from ballast.dashboards import selectors
+from ballast.figures.selectors import quarter_of
+from ballast.projects.choices import STAGE_ORDER, Stage
+from ballast.projects.models import Project
+from ballast.projects.selectors import batches, reached_by, reached_in, with_stage_as_of
+from ballast.regions.models import Region
+from ballast.web.clock import parse_date, request_today
+from ballast.web.exports import safe_text
+from ballast.web.views.common import back
+
+PAGE_SIZE = 50
+
+
+def _as_of(request) -> tuple[date, date]:
+    today = request_today()
+    return parse_date(request.GET.get("as_of"), today), today
+
+
+def _city_of(user) -> Region:
+    city_id = user.city_id_in_scope
+    if city_id is None:
+        raise PermissionDenied("您的账号没有所属地区。")
+    return Region.objects.get(pk=city_id)
+
+
+def _units(user):
+    return list(selectors.cockpit_units(user))
+
+
+def _unit_param(request, units) -> Region | None:
+    """The ``unit`` query parameter (id or code) when it is one of ``units``."""
+    value = (request.GET.get("unit") or "").strip()
+    if not value:
+        return None
+    for unit in units:
+        if str(unit.pk) == value or unit.code == value:
+            return unit
+    return None
+
+
+# --------------------------------------------------------------------------- cockpits
+
+
+@login_required
+def cockpit(request):
+    """The city cockpit; unit people are taken to their unit's cockpit."""
+    user = request.user
+    if not selectors.may_see_cockpit(user):
+        raise PermissionDenied("您没有查看驾驶舱的权限。")
+    if not (user.is_superuser or user.is_city_level):
+        query = request.GET.urlencode()
+        target = reverse("dashboards:unit_cockpit", args=[user.region.code])
+        return redirect(f"{target}?{query}" if query else target)
+    return _cockpit_page(request, _city_of(user))
+
+
+@login_required
+def unit_cockpit(request, unit_code: str):
+    user = request.user
+    if not selectors.may_see_cockpit(user):
+        raise PermissionDenied("您没有查看驾驶舱的权限。")
+    unit = selectors.cockpit_units(user).filter(code=unit_code).first()
+    if unit is None:
+        raise Http404("没有这个板块，或不在您的范围内。")
+    return _cockpit_page(request, unit)
+
+
+def _cockpit_page(request, region: Region):
+    as_of, today = _as_of(request)
+    city = region if region.kind == "city" else region.parent
+    if not Scheme.objects.filter(city=city).exists() and request.user.is_city_level:
+        ensure_default_schemes(city, user=request.user)
+    data = selectors.cockpit(user=request.user, region=region, as_of=as_of)
+    return render(
+        request,
+        "dashboards/cockpit.html",
+        {
+            **data,
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "units": _units(request.user),
+            "chart": {
+                "funnel": [
+                    {"name": s["label"], "value": s["n"], "href": s["href"]} for s in data["funnel"]
+                ],
+                "investment": [
+                    {
+                        "name": row["name"],
+                        "rate": _pct(row["completion_rate"]),
+                        "progress": _pct(row["time_progress"]),
+                        "href": row["href"],
+                    }
+                    for row in data["investment"]
+                ],
+                "warnings": [
+                    {
+                        "name": lv["label"],
+                        "value": lv["n"],
+                        "level": lv["value"],
+                        "href": lv["href"],
+                    }
+                    for lv in data["warnings"]["levels"]
+                ],
+            },
+        },
+    )
+
+
+def _pct(value):
+    """A rate (0.5 = 50%) as a percent number for the charts, one place."""
+    if value is None:
+        return None
+    return float(round(value * 100, 1))
+
+
+@login_required
+def drill(request):
+    """The projects behind a cockpit number the project list has no filter for: those
+    reaching a stage within a window (``reached``, ``start``, ``end``; with ``then``,
+    those of them that had also reached that stage by ``end``), or a 四个一批 batch."""
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project):
+        raise PermissionDenied("您没有查看项目的权限。")
+    today = request_today()
+    start = parse_date(request.GET.get("start"), date(today.year, 1, 1))
+    end = parse_date(request.GET.get("end"), today)
+    units = _units(user)
+    unit = _unit_param(request, units)
+    projects = Project.objects.restrict(user).select_related("unit")
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    title = "项目清单"
+    batch = request.GET.get("batch")
+    reached = request.GET.get("reached")
+    then = request.GET.get("then")
+    if batch in {"signed_landed", "started", "completed", "reserve"}:
+        period = Period(start.year, "Q", (start.month - 1) // 3 + 1)
+        projects = getattr(batches(projects=projects, period=period, as_of=end), batch)
+        title = dict((k, label) for k, label, _ in selectors.BATCH_LABELS)[batch] + "一批"
+    elif reached in STAGE_ORDER:
+        projects = projects.filter(reached_in(reached, start, end))
+        title = f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d} {Stage(reached).label}的项目"
+        if then in STAGE_ORDER:
+            projects = projects.filter(reached_by(then, end))
+            title += f"（其中截至 {end:%Y-%m-%d} 已{Stage(then).label}）"
+    projects = with_stage_as_of(projects, end).order_by("unit__sort_order", "-total_investment")
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "dashboards/drill.html",
+        {
+            "title": title,
+            "unit": unit,
+            "page": page,
+            "query": params.urlencode(),
+            "stage_of": {n: Stage(s).label for s, n in STAGE_ORDER.items()},
+            "end": end,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@login_required
+def warnings(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
+        raise PermissionDenied("您没有查看预警的权限。")
+    as_of, today = _as_of(request)
+    units = _units(user)
+    unit = _unit_param(request, units)
+    rule = request.GET.get("rule") or ""
+    level = request.GET.get("level") or ""
+    projects = Project.objects.restrict(user)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    rules = [rule] if rule in registry.keys() else None
+    found = warnings_as_of(projects=projects, as_of=as_of, rules=rules)
+    counts = {lv.value: sum(1 for w in found if w.level == lv.value) for lv in WarningLevel}
+    if level in counts:
+        found = [w for w in found if w.level == level]
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return _warnings_export(found, f"warnings-{as_of:%Y%m%d}", export)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "dashboards/warnings.html",
+        {
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "units": units,
+            "unit": unit,
+            "rules": [(r.key, r.label) for r in registry.all_rules()],
+            "rule": rule,
+            "levels": WarningLevel.choices,
+            "level": level,
+            "counts": counts,
+            "total": len(found),
+            "page": page,
+            "query": params.urlencode(),
+        },
+    )
+
+
+WARNING_COLUMNS = (
+    ("项目代码", lambda w: w.project_code or ""),
+    ("项目名称", lambda w: w.project_name),
+    ("板块", lambda w: w.unit_name),
+    ("挂钩领导", lambda w: "、".join(w.leaders)),
+    ("预警规则", lambda w: w.rule_label),
+    ("预警等级", lambda w: w.level_label),
+    ("起始日期", lambda w: w.since.isoformat()),
+    ("说明", lambda w: w.detail),
+)
+
+
+def _warnings_export(found, name: str, kind: str) -> HttpResponse:
+    rows = [[safe_text(get(w)) for _, get in WARNING_COLUMNS] for w in found]
+    titles = [title for title, _ in WARNING_COLUMNS]
+    if kind == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(titles)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "预警清单"
+    sheet.append(titles)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- issues
+
+BOARD_LIMIT = 40
+STATES = {
+    "open": ("未销号", open_q),
+    "overdue": ("逾期", overdue_q),
+    "closed": ("已销号", closed_by_q),
+}
+
+
+@login_required
+def issues(request):
+    """The issues board by state; a department officer's view is their inbox."""
+    user = request.user
+    if not policy.may(user, policy.VIEW, Issue):
+        raise PermissionDenied("您没有查看问题协调的权限。")
+    as_of, today = _as_of(request)
+    units = _units(user)
+    unit = _unit_param(request, units)
+    state = request.GET.get("state") or ""
+    department_id = request.GET.get("department") or ""
+    scoped = issues_visible(user=user).filter(raised_on__lte=as_of)
+    if unit is not None:
+        scoped = scoped.filter(project__unit=unit)
+    if department_id.isdigit():
+        scoped = scoped.filter(department_id=int(department_id))
+    if state in STATES:
+        scoped = scoped.filter(STATES[state][1](as_of))
+    counts = scoped.order_by().aggregate(
+        **{s.value: Count("pk", filter=Q(status=s.value)) for s in IssueStatus},
+        overdue=Count("pk", filter=overdue_q(as_of)),
+    )
+    columns = []
+    for status in IssueStatus:
+        rows = list(
+            scoped.filter(status=status.value).order_by("deadline", "raised_on", "pk")[:BOARD_LIMIT]
+        )
+        columns.append(
+            {"value": status.value, "label": status.label, "n": counts[status.value], "rows": rows}
+        )
+    city_id = user.city_id_in_scope
+    departments = Department.objects.filter(city_id=city_id).order_by("name") if city_id else []
+    return render(
+        request,
+        "dashboards/issues.html",
+        {
+            "as_of": as_of,
+            "today": today,
+            "is_today": as_of == today,
+            "units": units,
+            "unit": unit,
+            "state": state,
+            "states": [(k, v[0]) for k, v in STATES.items()],
+            "department_id": department_id,
+            "departments": departments,
+            "columns": columns,
+            "overdue": counts["overdue"],
+            "limit": BOARD_LIMIT,
+            "is_inbox": user.role == Role.DEPARTMENT,
+            "may_progress": policy.PROGRESS in policy.allowed_actions(user, "issue"),
+            "may_confirm": policy.CONFIRM in policy.allowed_actions(user, "issue"),
+        },
+    )
+
+
+ACTIONS = {
+    "acknowledge": "受理",
+    "progress": "开始办理",
+    "resolve": "办结",
+    "confirm": "确认销号",
+    "close": "确认销号",
+    "reopen": "重新打开",
+}
+
+
+@login_required
+@require_POST
+def issue_action(request, pk: int, action: str):
+    """Acknowledge / progress / resolve / confirm (close) / reopen through the services."""
+    user = request.user
+    issue = get_object_or_404(Issue.objects.restrict(user), pk=pk)
+    if action not in ACTIONS:
+        raise Http404("未知操作。")
+    today = request_today()
+    try:
+        if action == "acknowledge":
+            coordination.issue_acknowledge(user=user, issue=issue)
+        elif action == "progress":
+            coordination.issue_start(user=user, issue=issue)
+        elif action == "resolve":
+            coordination.issue_resolve(
+                user=user, issue=issue, on=today, resolution=request.POST.get("resolution", "")
+            )
+        elif action in ("confirm", "close"):
+            coordination.issue_close(user=user, issue=issue, on=today)
+        elif action == "reopen":
+            coordination.issue_reopen(user=user, issue=issue, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, f"{ACTIONS[action]}失败：{'；'.join(exc.messages)}")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "您没有该操作的权限。")
+    else:
+        messages.success(request, f"问题已{ACTIONS[action]}。")
+    return back(request, "dashboards:issues")
+
+
+# --------------------------------------------------------------------------- rankings
+
+
+@login_required
+def rankings(request):
+    user = request.user
+    if not selectors.may_see_cockpit(user):
+        raise PermissionDenied("您没有查看考核排名的权限。")
+    as_of, today = _as_of(request)
+    city = _city_of(user)
+    if not Scheme.objects.filter(city=city).exists() and user.is_city_level:
+        ensure_default_schemes(city, user=user)
+    schemes = list(selectors.schemes_of(user, city))
+    scheme = None
+    if (request.GET.get("scheme") or "").isdigit():
+        scheme = next((s for s in schemes if s.pk == int(request.GET["scheme"])), None)
+    scheme = scheme or selectors.default_scheme(schemes)
+    context = {
+        "as_of": as_of,
+        "is_today": as_of == today,
+        "schemes": schemes,
+        "scheme": scheme,
+    }
+    if scheme is not None:
+        period = None
+        try:
+            if request.GET.get("period"):
+                period = Period.parse(request.GET["period"])
+        except ValueError:
+            messages.error(request, "期间格式不正确，已改为当前期间。")
+        default = selectors.period_for(scheme, as_of)
+        if period is None or period.kind != default.kind:
+            period = default
+        own = None if user.is_city_level or user.is_superuser else user.region
+        data = selectors.ranking(
+            user=user, city=city, as_of=as_of, scheme=scheme, period=period, highlight=own
+        )
+        indicators = list(scheme.indicators.all())
+        history = selectors.rank_history(user=user, scheme=scheme)
+        current = {r["unit"]: r["rank"] for r in data["result"].rows}
+        if not any(h["period"] == data["period"] for h in history):
+            history.append({"period": data["period"], "ranks": current})
+        context.update(
+            {
+                "data": data,
+                "period": data["period"],
+                "previous_period": str(period.previous()),
+                "indicators": indicators,
+                "history": {
+                    "periods": [h["period"] for h in history],
+                    "units": [
+                        {
+                            "name": r["unit_name"],
+                            "ranks": [h["ranks"].get(r["unit"]) for h in history],
+                        }
+                        for r in data["result"].rows
+                    ],
+                },
+            }
+        )
+    return render(request, "dashboards/rankings.html", context)
+
+
+# --------------------------------------------------------------------------- visits, tours
+
+
+@login_required
+def visits(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Visit):
+        raise PermissionDenied("您没有查看走访记录的权限。")
+    as_of, today = _as_of(request)
+    quarter = quarter_of(as_of)
+    start = parse_date(request.GET.get("start"), quarter.start)
+    end = parse_date(request.GET.get("end"), min(quarter.end, as_of))
+    units = _units(user)
+    unit = _unit_param(request, units)
+    projects = Project.objects.restrict(user)
+    log = (
+        Visit.objects.restrict(user)
+        .filter(date__gte=start, date__lte=end)
+        .select_related("project", "project__unit", "visitor")
+        .order_by("-date", "-pk")
+    )
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+        log = log.filter(project__unit=unit)
+    coverage = visit_coverage(projects=projects, start=start, end=end)
+    not_visited = list(
+        coverage.not_visited.select_related("unit").order_by(
+            "unit__sort_order", "-total_investment"
+        )[:PAGE_SIZE]
+    )
+    page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "dashboards/visits.html",
+        {
+            "start": start,
+            "end": end,
+            "units": units,
+            "unit": unit,
+            "coverage": coverage,
+            "not_visited": not_visited,
+            "page": page,
+            "query": params.urlencode(),
+        },
+    )
+
+
+@login_required
+def tours(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Tour):
+        raise PermissionDenied("您没有查看观摩评比的权限。")
+    rows = (
+        Tour.objects.restrict(user)
+        .annotate(n_projects=Count("tour_projects", distinct=True))
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "dashboards/tours.html", {"page": page, "query": ""})
+
+
+@login_required
+def tour_detail(request, pk: int):
+    user = request.user
+    tour = get_object_or_404(Tour.objects.restrict(user), pk=pk)
+    visible = Project.objects.restrict(user).values("pk")
+    shown = list(
+        TourProject.objects.restrict(user)
+        .filter(tour=tour, project__in=visible)
+        .select_related("project", "project__unit")
+        .order_by("project__unit__sort_order", "pk")
+    )
+    scores = tour_project_scores(tour)
+    unit_scores = tour_unit_scores(tour)
+    own_units = {u.code: u for u in _units(user)}
+    unit_rows = sorted(
+        (
+            {"code": code, "name": own_units[code].display_name, "score": score}
+            for code, score in unit_scores.items()
+            if code in own_units
+        ),
+        key=lambda r: -r["score"],
+    )
+    project_rows = sorted(
+        ({"tp": tp, "score": scores.get(tp.pk)} for tp in shown),
+        key=lambda r: (r["score"] is None, -(r["score"] or 0)),
+    )
+    return render(
+        request,
+        "dashboards/tour_detail.html",
+        {"tour": tour, "unit_rows": unit_rows, "project_rows": project_rows},
+    )
+
+
+# --------------------------------------------------------------------------- leaders
+
+
+def _leaders(user):
+    """The linked leaders of ``user``'s city (a leader sees themselves among them)."""
+    city_id = user.city_id_in_scope
+    if city_id is None:
+        return User.objects.none()
+    return User.objects.filter(role=Role.LEADER, is_active=True).filter(
+        Q(region_id=city_id) | Q(region__parent_id=city_id)
+    )
+
+
+@login_required
+def leaders(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
+        raise PermissionDenied("您没有查看挂钩领导的权限。")
+    visible = Project.objects.restrict(user)
+    rows = (
+        _leaders(user)
+        .annotate(n=Count("linked_projects", filter=Q(linked_projects__in=visible), distinct=True))
+        .filter(n__gt=0)
+        .order_by("-n", "full_name")
+    )
+    if user.role == Role.LEADER and not rows.filter(pk=user.pk).exists():
+        pass
+    return render(request, "dashboards/leaders.html", {"leaders": rows})
+
+
+@login_required
+def leader_detail(request, pk: int):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
+        raise PermissionDenied("您没有查看挂钩领导的权限。")
+    leader = get_object_or_404(_leaders(user), pk=pk)
+    as_of, today = _as_of(request)
+    visible = set(
+        Project.objects.restrict(user).filter(leaders=leader).values_list("pk", flat=True)
+    )
+    rows = [r for r in leader_portfolio(leader=leader, as_of=as_of) if r.project.pk in visible]
+    if not rows and not (user.is_city_level or user.is_superuser or user.pk == leader.pk):
+        raise Http404("没有这位领导挂钩的、您可查看的项目。")
+    return render(
+        request,
+        "dashboards/leader.html",
+        {
+            "leader": leader,
+            "rows": rows,
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "n_warnings": sum(1 for r in rows if r.warnings),
+            "n_issues": sum(r.open_issues for r in rows),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- map
+
+
+@login_required
+def project_map(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project):
+        raise PermissionDenied("您没有查看项目的权限。")
+    as_of, today = _as_of(request)
+    city = _city_of(user)
+    units = _units(user)
+    unit = _unit_param(request, units)
+    stage = request.GET.get("stage") or ""
+    color = "warning" if request.GET.get("color") == "warning" else "stage"
+    projects = Project.objects.restrict(user)
+    if unit is not None:
+        projects = projects.filter(unit=unit)
+    points, without = selectors.map_points(projects, as_of=as_of)
+    if stage:
+        points = [p for p in points if p["stage"] == stage]
+        without = [p for p in without if p["stage"] == stage]
+    warning = request.GET.get("warning") or ""
+    if warning:
+        points = [p for p in points if p["warning"] == warning]
+        without = [p for p in without if p["warning"] == warning]
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "as_of": as_of,
+            "is_today": as_of == today,
+            "units": units,
+            "unit": unit,
+            "stage": stage,
+            "stages": [("none", "未入库"), *Stage.choices],
+            "warning": warning,
+            "color": color,
+            "map_data": {
+                "outlines": selectors.outlines(user, city),
+                "points": points,
+                "color": color,
+                "stages": [{"value": "none", "label": "未入库"}]
+                + [{"value": s.value, "label": s.label} for s in Stage],
+            },
+            "without": without,
+            "n_points": len(points),
+        },
+    )
