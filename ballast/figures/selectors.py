@@ -32,6 +32,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -172,17 +173,22 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
     """
     m = elapsed_months(year, as_of)
     reports = accepted_reports(as_of=as_of).filter(project=OuterRef("pk"))
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), year=year)
+    this_year = reports.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
     curve = PlanMonth.objects.filter(plan__project=OuterRef("pk"), plan__year=year)
-    plan_value = Subquery(plan.values("planned_investment")[:1], output_field=MONEY)
     curve_to_m = _sum_subquery(curve.filter(month__lte=m), "plan", "planned_investment")
-    return projects.annotate(
-        annual_plan_wan=plan_value,
-        ytd_investment_wan=_sum_subquery(reports.filter(month__year=year), "project", "investment"),
+    # The year's plan is a LEFT JOIN (one row at most per project and year), so reading
+    # it again in the ratios below costs nothing.
+    return projects.alias(
+        _figures_plan=FilteredRelation("plans", condition=Q(plans__year=year))
+    ).annotate(
+        annual_plan_wan=ExpressionWrapper(
+            F("_figures_plan__planned_investment"), output_field=MONEY
+        ),
+        ytd_investment_wan=_sum_subquery(this_year, "project", "investment"),
         since_start_investment_wan=_sum_subquery(reports, "project", "investment"),
         time_progress=Case(
             When(
-                Q(Exists(curve)) & Q(annual_plan_wan__gt=0),
+                Q(annual_plan_wan__gt=0) & Q(Exists(curve)),
                 then=Ratio(curve_to_m, F("annual_plan_wan")),
             ),
             default=Value(Decimal(m) / Decimal(12), output_field=RATIO),
