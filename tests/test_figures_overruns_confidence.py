@@ -116,3 +116,28 @@ def test_confidence_ratings_by_month_and_latest(make_project, d):
         "red": 1,  # p1's February rating
         "unrated": 1,  # p3
     }
+
+
+def test_confidence_by_period_takes_each_projects_latest_rating_in_it(make_project, d):
+    from ballast.core.periods import Period
+    from ballast.figures.selectors import confidence_by_period
+
+    p1, p2, _unrated = make_project(), make_project(), make_project()
+    for project, month, rating in (
+        (p1, d(2023, 1, 1), "green"),
+        (p1, d(2023, 3, 1), "red"),
+        (p1, d(2023, 4, 1), "green"),  # next quarter
+        (p2, d(2022, 12, 1), "amber"),  # previous quarter
+    ):
+        ConfidenceAssessment.objects.create(project=project, month=month, rating=rating)
+    qs = Project.objects.all()
+    assert confidence_by_period(qs, period=Period.parse("2023Q1"), as_of=d(2023, 12, 31)) == {
+        "period": "2023Q1",
+        "green": 0,
+        "amber": 0,
+        "red": 1,
+        "unrated": 2,
+    }
+    # As of February only January's rating is known.
+    early = confidence_by_period(qs, period=Period.parse("2023Q1"), as_of=d(2023, 2, 10))
+    assert (early["green"], early["red"]) == (1, 0)

@@ -959,6 +959,28 @@ def confidence_by_month(projects: QuerySet[Project], *, start: date, end: date) 
     return [dict(row) for row in rows]
 
 
+def confidence_by_period(projects: QuerySet[Project], *, period: Period, as_of: date) -> dict:
+    """Ratings of a period (a quarter, half, year …): for each project its latest rating of
+    a month within ``period`` and up to ``as_of``'s month, counted by rating
+    (``{"period", "green", "amber", "red", "unrated"}``)."""
+    last = min(month_start(period.end), month_start(as_of))
+    latest = (
+        ConfidenceAssessment.objects.filter(
+            project=OuterRef("pk"), month__gte=period.start, month__lte=last
+        )
+        .order_by("-month")
+        .values("rating")[:1]
+    )
+    sums = projects.annotate(period_rating=Subquery(latest)).aggregate(
+        **{
+            rating.value: Count("pk", filter=Q(period_rating=rating.value))
+            for rating in ConfidenceRating
+        },
+        unrated=Count("pk", filter=Q(period_rating__isnull=True)),
+    )
+    return {"period": str(period), **sums}
+
+
 def confidence_as_of(projects: QuerySet[Project], *, as_of: date) -> dict:
     """Counts of each project's latest rating of a month up to ``as_of``'s month
     (``{"green", "amber", "red", "unrated"}``)."""
