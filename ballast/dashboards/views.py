@@ -219,7 +219,8 @@ def warnings(request):
     projects = Project.objects.restrict(user)
     if unit is not None:
         projects = projects.filter(unit=unit)
-    rules = [rule] if rule in registry.keys() else None
+    known = set(registry.keys())
+    rules = [rule] if rule in known else None
     found = warnings_as_of(projects=projects, as_of=as_of, rules=rules)
     counts = {lv.value: sum(1 for w in found if w.level == lv.value) for lv in WarningLevel}
     if level in counts:
@@ -580,12 +581,11 @@ def leaders(request):
     visible = Project.objects.restrict(user)
     rows = (
         _leaders(user)
+        .select_related("region")
         .annotate(n=Count("linked_projects", filter=Q(linked_projects__in=visible), distinct=True))
         .filter(n__gt=0)
         .order_by("-n", "full_name")
     )
-    if user.role == Role.LEADER and not rows.filter(pk=user.pk).exists():
-        pass
     return render(request, "dashboards/leaders.html", {"leaders": rows})
 
 

@@ -1,0 +1,51 @@
+/* 挂图作战: projects as points on the units' outlines (no tile server). */
+(function () {
+  "use strict";
+  var holder = document.getElementById("map-chart");
+  var source = document.getElementById("map-data");
+  if (!holder || !source || !window.echarts) { return; }
+  var data = JSON.parse(source.textContent);
+  var echarts = window.echarts;
+  echarts.registerMap("ballast-units", { type: "FeatureCollection", features: data.outlines.features || [] });
+  var stageColors = ["#9aa5b1", "#8e7cc3", "#6fa8dc", "#3d85c6", "#1f4e8c", "#e69138", "#f1c232", "#6aa84f", "#38761d", "#274e13"];
+  var levelColors = { red: "#b3261e", yellow: "#e0a100", none: "#5b8def" };
+  var groups = {};
+  var names = [];
+  var colorOf = {};
+  if (data.color === "warning") {
+    [["red", "红色预警"], ["yellow", "黄色预警"], ["none", "无预警"]].forEach(function (pair) {
+      names.push(pair[1]); groups[pair[0]] = { name: pair[1], items: [] }; colorOf[pair[0]] = levelColors[pair[0]];
+    });
+  } else {
+    data.stages.forEach(function (s, i) { names.push(s.label); groups[s.value] = { name: s.label, items: [] }; colorOf[s.value] = stageColors[i % stageColors.length]; });
+  }
+  data.points.forEach(function (p) {
+    var key = data.color === "warning" ? p.warning : p.stage;
+    if (groups[key]) { groups[key].items.push(p); }
+  });
+  var series = Object.keys(groups).map(function (key) {
+    return {
+      name: groups[key].name, type: "scatter", coordinateSystem: "geo", symbolSize: 8, cursor: "pointer",
+      itemStyle: { color: colorOf[key], borderColor: "#fff", borderWidth: 0.5 },
+      data: groups[key].items
+    };
+  });
+  var chart = echarts.init(holder, null, { renderer: "canvas" });
+  chart.setOption({
+    animation: false,
+    tooltip: { trigger: "item", formatter: function (p) {
+      if (!p.data || !p.data.name) { return p.name || ""; }
+      var d = p.data;
+      return d.name + "<br>" + d.unit + " · " + d.stage_label + "<br>总投资 " + Number(d.investment).toLocaleString("zh-CN") + " 万元" +
+        (d.warning !== "none" ? "<br>" + (d.warning === "red" ? "红色预警" : "黄色预警") : "");
+    } },
+    legend: { type: "scroll", top: 0, data: names },
+    geo: { map: "ballast-units", roam: true, top: 40, bottom: 10, aspectScale: 0.85,
+      label: { show: true, fontSize: 11, color: "#334" },
+      itemStyle: { areaColor: "#e8eef7", borderColor: "#7a8ca8" },
+      emphasis: { label: { show: true }, itemStyle: { areaColor: "#d3def0" } } },
+    series: series
+  });
+  chart.on("click", function (p) { if (p.data && p.data.url) { window.location.href = p.data.url; } });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
