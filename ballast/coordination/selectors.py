@@ -323,9 +323,12 @@ def tour_judge_totals(tour: Tour) -> dict[int, list[tuple[int, Decimal]]]:
         .annotate(total=Sum("points"))
         .values_list("tour_project_id", "judge_id", "total")
     )
+    # SQLite sums decimals as floats: bring the total back to the points' exact scale.
+    scale = Decimal(1).scaleb(-TourScore._meta.get_field("points").decimal_places)
     by_project: dict[int, list[tuple[int, Decimal]]] = {}
     for tour_project_id, judge_id, total in totals:
-        by_project.setdefault(tour_project_id, []).append((judge_id, total))
+        exact = Decimal(str(total)).quantize(scale, ROUND_HALF_UP)
+        by_project.setdefault(tour_project_id, []).append((judge_id, exact))
     return by_project
 
 

@@ -45,6 +45,8 @@ from simple_history.utils import bulk_create_with_history
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
+from ballast.assessments import demo as assessments_demo
+from ballast.coordination import demo as coordination_demo
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.core.validators import USCC_ALPHABET, uscc_check_char
@@ -1884,6 +1886,8 @@ DEMO_STEPS: list = [
     step_targets,
     step_ratings,
     step_cases,
+    coordination_demo.demo_step,
+    assessments_demo.demo_step,
 ]
 
 
