@@ -47,6 +47,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, ADD, CHANGE, DELETE, PROGRESS, CONFIRM},
         "service": _ALL_PROJECT,
         "tour": {VIEW, ADD, CHANGE, DELETE, SCORE},
+        # Web imports (imports.ImportJob): the ledger of the city's units and the reports.
+        "import": {VIEW, ADD, CHANGE},
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -69,6 +71,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, ADD, CHANGE, PROGRESS, CONFIRM},
         "service": {VIEW, ADD, CHANGE},
         "tour": _READ,
+        # Web imports of their unit's ledger (the library checks each row's unit).
+        "import": {VIEW, ADD, CHANGE},
     },
     Role.UNIT_REVIEWER: {
         "project": _READ,
@@ -159,6 +163,14 @@ def scope_q(user, model) -> Q | None:
             Q(user__region_id=user.region_id)
             | Q(user__region__parent_id=user.region_id)
             | Q(user__isnull=True)
+        )
+    if unit_path is not None and city_path is not None:
+        # Rows of the whole city (no unit) or of one unit, e.g. bulletins: city people see
+        # all of their city's; unit people the city-wide ones and their own unit's.
+        if user.is_city_level:
+            return Q(**{f"{city_path}_id": region.id})
+        return Q(**{f"{unit_path}_id": region.id}) | Q(
+            **{f"{unit_path}__isnull": True, f"{city_path}_id": region.parent_id}
         )
     if user.is_city_level:
         if unit_path is not None:

@@ -41,8 +41,11 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def apply_plan(plan: ImportPlan, *, user) -> ImportResult:
-    """Carry out a valid plan as ``user`` in one transaction; all rows or none."""
+def apply_plan(plan: ImportPlan, *, user, progress=None) -> ImportResult:
+    """Carry out a valid plan as ``user`` in one transaction; all rows or none.
+
+    ``progress``, when given, is called as ``progress(done, total)`` after each row (the
+    web import's background jobs report it)."""
     if not plan.is_valid:
         raise ImportRejected(plan.errors)
     if plan.user_id != user.pk:
@@ -64,6 +67,8 @@ def apply_plan(plan: ImportPlan, *, user) -> ImportResult:
                 result.updated += 1
             else:
                 result.unchanged += 1
+            if progress is not None:
+                progress(result.created + result.updated + result.unchanged, len(plan.rows))
     return result
 
 

@@ -1,0 +1,16 @@
+"""URLs of the bulletins on the web (/bulletins/)."""
+
+from django.urls import path
+
+from ballast.bulletins import views
+
+app_name = "bulletins"
+
+urlpatterns = [
+    path("", views.bulletin_list, name="list"),
+    path("compose/", views.bulletin_compose, name="compose"),
+    path("compose/draft.<str:fmt>", views.bulletin_draft, name="draft"),
+    path("publish/", views.bulletin_publish_view, name="publish"),
+    path("<int:pk>/", views.bulletin_detail, name="detail"),
+    path("<int:pk>/download.<str:fmt>", views.bulletin_download, name="download"),
+]

@@ -1,0 +1,255 @@
+"""/bulletins/: the published bulletins, composing one for a period with a preview, draft
+downloads (.docx/.xlsx), publishing (city administrators), downloads of published ones
+(always re-rendered from their stored content)."""
+
+from __future__ import annotations
+
+import base64
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from ballast.accounts import policy
+from ballast.accounts.choices import Role
+from ballast.bulletins.charts import render_chart
+from ballast.bulletins.models import Bulletin
+from ballast.bulletins.selectors import bulletin_content, parse_period, published_bulletins
+from ballast.bulletins.services import (
+    bulletin_docx,
+    bulletin_publish,
+    bulletin_xlsx,
+    render_docx,
+    render_xlsx,
+)
+from ballast.regions.models import Region
+from ballast.web.clock import request_today
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Who may compose a draft: city-level people for the city (any unit), unit people for
+# their own unit. Publishing is the policy's (city administrators).
+COMPOSE_ROLES = (
+    Role.CITY_ADMIN,
+    Role.CITY_REVIEWER,
+    Role.LEADER,
+    Role.UNIT_CLERK,
+    Role.UNIT_REVIEWER,
+)
+
+
+def may_compose(user) -> bool:
+    return user.is_superuser or (user.role in COMPOSE_ROLES and user.region_id is not None)
+
+
+def _city_of(user) -> Region | None:
+    city_id = user.city_id_in_scope
+    if city_id is None and user.is_superuser:
+        city = Region.objects.filter(children__is_assessment_unit=True).distinct().first()
+        return city
+    return Region.objects.filter(pk=city_id).first() if city_id else None
+
+
+class ComposeForm(forms.Form):
+    period = forms.CharField(
+        label="期间",
+        max_length=8,
+        help_text="季度 2023Q1、半年 2023H1 或年度 2023",
+        widget=forms.TextInput(attrs={"placeholder": "2023Q1"}),
+    )
+    unit = forms.ModelChoiceField(
+        label="板块", queryset=Region.objects.none(), required=False, empty_label="全市"
+    )
+    as_of = forms.DateField(
+        label="数据截至",
+        required=False,
+        help_text="默认为期间末",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, user, city, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
+            "sort_order", "code"
+        )
+        self.unit_only = not (user.is_superuser or user.is_city_level)
+        if self.unit_only:
+            units = units.filter(pk=user.region_id)
+            self.fields["unit"].required = True
+            self.fields["unit"].empty_label = None
+        self.fields["unit"].queryset = units
+        self.fields["unit"].widget.attrs["class"] = "select"
+
+    def clean_period(self):
+        text = self.cleaned_data["period"].strip().upper()
+        try:
+            return str(parse_period(text))
+        except ValueError as exc:
+            raise ValidationError(str(exc).strip("'\"") or "期间格式不正确。") from exc
+
+
+def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _blocks_for_html(content: dict) -> list[dict]:
+    """The sections with their tables and charts resolved, for the preview template."""
+    sections = []
+    for section in content.get("sections", []):
+        blocks = []
+        for block in section.get("blocks", []):
+            kind = block.get("type")
+            if kind == "table":
+                table = content["tables"].get(block["table"])
+                if table:
+                    rows = list(table["rows"])
+                    if table.get("total"):
+                        rows.append(table["total"])
+                    blocks.append({"type": "table", "table": table, "rows": rows})
+            elif kind == "chart":
+                chart = content["charts"].get(block["chart"])
+                if chart:
+                    png = base64.b64encode(render_chart(chart)).decode("ascii")
+                    blocks.append({"type": "chart", "title": chart["title"], "png": png})
+            else:
+                blocks.append(block)
+        sections.append({"heading": section["heading"], "blocks": blocks})
+    return sections
+
+
+def _compose(request):
+    """The compose form and, when valid, the draft's content."""
+    user = request.user
+    if not may_compose(user):
+        raise PermissionDenied("您没有编制通报的权限。")
+    city = _city_of(user)
+    if city is None:
+        raise PermissionDenied("您的账号没有所属的市或板块。")
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = ComposeForm(data, user=user, city=city)
+    content = None
+    if form.is_valid():
+        try:
+            content = bulletin_content(
+                city=city,
+                period=form.cleaned_data["period"],
+                unit=form.cleaned_data["unit"],
+                as_of=form.cleaned_data["as_of"],
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+    return form, city, content
+
+
+def _stem(content: dict, draft: bool) -> str:
+    return f"{content['title']}{'（未发布稿）' if draft else ''}"
+
+
+@login_required
+def bulletin_list(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Bulletin):
+        raise PermissionDenied("您没有查看通报的权限。")
+    return render(
+        request,
+        "bulletins/list.html",
+        {
+            "bulletins": published_bulletins(user=user),
+            "may_compose": may_compose(user),
+            "may_publish": policy.may(user, policy.ADD, Bulletin),
+        },
+    )
+
+
+@login_required
+def bulletin_compose(request):
+    form, city, content = _compose(request)
+    if content is None and not form.is_bound:
+        today = request_today()
+        quarter = (today.month - 1) // 3
+        default = f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+        form = ComposeForm(initial={"period": default}, user=request.user, city=city)
+    return render(
+        request,
+        "bulletins/compose.html",
+        {
+            "form": form,
+            "content": content,
+            "sections": _blocks_for_html(content) if content else [],
+            "query": request.GET.urlencode(),
+            "may_publish": policy.may(request.user, policy.ADD, Bulletin),
+        },
+    )
+
+
+@login_required
+def bulletin_draft(request, fmt: str):
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    form, _city, content = _compose(request)
+    if content is None:
+        messages.error(request, "请先选择有效的期间。")
+        return redirect("bulletins:compose")
+    if fmt == "docx":
+        return _file(render_docx(content), f"{_stem(content, True)}.docx", DOCX_TYPE)
+    return _file(render_xlsx(content), f"{_stem(content, True)}（附表）.xlsx", XLSX_TYPE)
+
+
+@login_required
+@require_POST
+def bulletin_publish_view(request):
+    user = request.user
+    if not policy.may(user, policy.ADD, Bulletin):
+        raise PermissionDenied("只有市级管理员可以发布通报。")
+    city = _city_of(user)
+    form = ComposeForm(request.POST, user=user, city=city)
+    if city is None or not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, "；".join(error))
+        return redirect("bulletins:compose")
+    bulletin = bulletin_publish(
+        user=user,
+        city=city,
+        period=form.cleaned_data["period"],
+        unit=form.cleaned_data["unit"],
+        as_of=form.cleaned_data["as_of"] or None,
+    )
+    messages.success(
+        request, f"已发布：{bulletin.title}（{bulletin.period[:4]}年第{bulletin.number}期）。"
+    )
+    return redirect("bulletins:detail", bulletin.pk)
+
+
+def _published(request, pk: int) -> Bulletin:
+    return get_object_or_404(published_bulletins(user=request.user), pk=pk)
+
+
+@login_required
+def bulletin_detail(request, pk: int):
+    bulletin = _published(request, pk)
+    return render(
+        request,
+        "bulletins/detail.html",
+        {
+            "bulletin": bulletin,
+            "content": bulletin.content,
+            "sections": _blocks_for_html(bulletin.content),
+        },
+    )
+
+
+@login_required
+def bulletin_download(request, pk: int, fmt: str):
+    if fmt not in ("docx", "xlsx"):
+        raise Http404
+    bulletin = _published(request, pk)
+    if fmt == "docx":
+        return _file(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE)
+    return _file(bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx", XLSX_TYPE)

@@ -1,0 +1,384 @@
+"""Web import jobs: upload → plan (preview) → apply, small files in the request, large
+ones in a worker (a daemon thread in the embedded mode, ``manage.py process_import_jobs``
+in production).
+
+The reading, checking and writing are the import library's (``services.py``); this module
+only keeps the upload, the preview and the progress, and runs the apply.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection, connections, transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ballast.accounts import policy
+from ballast.imports.columns import header_key
+from ballast.imports.models import ImportFile, ImportJob
+from ballast.imports.plan import ImportPlan, ImportRejected, RowError
+from ballast.imports.reading import MAX_FILE_BYTES, FileRejected, _csv_grid
+from ballast.imports.services import apply_plan, plan_ledger_import, plan_report_import
+
+logger = logging.getLogger(__name__)
+
+# Files with more data rows than this are applied in the background.
+BACKGROUND_ROWS = 500
+# The progress counter is written every this many rows.
+PROGRESS_EVERY = 50
+
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+ERROR_FONT = Font(color="9C0006")
+ERROR_HEADER = "导入错误说明"
+
+PLANNERS = {ImportJob.Kind.LEDGER: plan_ledger_import, ImportJob.Kind.REPORTS: plan_report_import}
+
+
+class UploadRefused(Exception):
+    """The upload as a whole cannot be imported; ``errors`` say why (nothing was stored)."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def background_rows() -> int:
+    return getattr(settings, "IMPORT_BACKGROUND_ROWS", BACKGROUND_ROWS)
+
+
+def progress_every() -> int:
+    return getattr(settings, "IMPORT_PROGRESS_EVERY", PROGRESS_EVERY)
+
+
+def run_in_threads() -> bool:
+    """Whether the web process runs background jobs itself (the embedded mode)."""
+    return getattr(settings, "IMPORT_JOB_THREADS", getattr(settings, "MODE", "") == "embedded")
+
+
+def may_import(user, kind: str) -> bool:
+    """Whether ``user`` may start an import of ``kind`` (the library re-checks each row)."""
+    from ballast.projects.models import Project
+    from ballast.reports.models import MonthlyReport
+
+    if not policy.may(user, policy.ADD, ImportJob):
+        return False
+    if kind == ImportJob.Kind.REPORTS:
+        return policy.may(user, policy.ADD, MonthlyReport) and policy.may(
+            user, policy.ACCEPT, MonthlyReport
+        )
+    return policy.may(user, policy.ADD, Project) or policy.may(user, policy.CHANGE, Project)
+
+
+def jobs_of(user):
+    """The import jobs ``user`` may see: inside their scope, and their own."""
+    return ImportJob.objects.restrict(user).filter(user=user)
+
+
+def plan_bytes(kind: str, data: bytes, *, user, filename: str) -> ImportPlan:
+    return PLANNERS[kind](io.BytesIO(data), user=user, filename=filename)
+
+
+def preview_rows(plan: ImportPlan) -> list[dict]:
+    """The plan's rows as JSON for the preview page."""
+    return [
+        {
+            "row": row.row,
+            "label": row.label,
+            "action": row.action,
+            "changes": [[c.column, str(c.old), str(c.new)] for c in row.changes],
+            "errors": [[e.column, e.message] for e in row.errors],
+        }
+        for row in plan.rows
+    ]
+
+
+def _error_json(errors: list[RowError]) -> list[dict]:
+    return [
+        {"row": e.row, "column": e.column, "message": e.message, "text": str(e)} for e in errors
+    ]
+
+
+def create_job(*, user, kind: str, upload) -> ImportJob:
+    """Read and check ``upload`` (a Django UploadedFile) as ``user`` and keep it with its
+    preview. Raises :class:`UploadRefused` when the file as a whole is refused (too large,
+    a zip bomb, not a workbook, no table): then nothing is stored."""
+    if kind not in PLANNERS:
+        raise UploadRefused(["未知的导入类型。"])
+    if not may_import(user, kind):
+        raise PermissionDenied("您没有导入该类数据的权限。")
+    filename = (upload.name or "upload").rsplit("/", 1)[-1][:200]
+    if upload.size is not None and upload.size > MAX_FILE_BYTES:
+        raise UploadRefused(
+            [
+                f"文件大小 {upload.size / 1024 / 1024:.1f} MB 超过上限 "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB，请拆分后导入。"
+            ]
+        )
+    data = upload.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UploadRefused(
+            [f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限，请拆分后导入。"]
+        )
+    plan = plan_bytes(kind, data, user=user, filename=filename)
+    if plan.file_errors and not plan.rows:
+        raise UploadRefused([e.message for e in plan.file_errors])
+    region = user.region
+    if user.city_id_in_scope is None:
+        raise UploadRefused(["您的账号没有所属的市或板块，不能导入。"])
+    with transaction.atomic():
+        job = ImportJob(
+            user=user,
+            city_id=user.city_id_in_scope,
+            unit=region if region is not None and not user.is_city_level else None,
+            kind=kind,
+            filename=filename,
+            file_size=len(data),
+            status=ImportJob.Status.PLANNED,
+            layout=plan.layout,
+            sheet=plan.sheet[:64],
+            total_rows=len(plan.rows),
+            counts=plan.counts,
+            warnings=plan.warnings,
+            errors=_error_json(plan.errors),
+            progress_total=len(plan.rows),
+        )
+        job.full_clean()
+        job.save()
+        policy.check(user, policy.ADD, job)
+        ImportFile.objects.create(job=job, data=data, preview=preview_rows(plan))
+    return job
+
+
+def request_apply(*, user, job: ImportJob) -> bool:
+    """Apply ``job`` now (small files, returns True when done in this request) or hand it
+    to the worker (large files, returns False). The job must be the user's and valid."""
+    if job.user_id != user.pk:
+        raise PermissionDenied("导入须由上传文件的用户执行。")
+    policy.check(user, policy.CHANGE, job)
+    if not job.may_apply:
+        raise ImportRejected([RowError(0, "", "该文件有错误或已处理，不能导入。")])
+    if job.total_rows > background_rows():
+        updated = ImportJob.objects.filter(
+            pk=job.pk, status=ImportJob.Status.PLANNED, apply_requested_at__isnull=True
+        ).update(background=True, apply_requested_at=timezone.now())
+        if updated and run_in_threads():
+            transaction.on_commit(lambda: start_thread(job.pk))
+        return False
+    ImportJob.objects.filter(pk=job.pk).update(apply_requested_at=timezone.now())
+    run_job(job.pk)
+    return True
+
+
+def start_thread(job_id: int) -> threading.Thread:
+    thread = threading.Thread(
+        target=_thread_main, args=(job_id,), name=f"import-job-{job_id}", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _thread_main(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def pending_jobs():
+    """Jobs waiting for the worker, oldest first."""
+    return ImportJob.objects.filter(
+        status=ImportJob.Status.PLANNED, apply_requested_at__isnull=False
+    ).order_by("apply_requested_at", "pk")
+
+
+def progress_key(job_id: int) -> str:
+    return f"ballast:import-job:{job_id}:progress"
+
+
+class _Progress:
+    """Reports applied rows every N rows. The apply runs in one transaction, so the count
+    is written where a poller can see it before the commit: the cache (same process, the
+    embedded mode) and, on PostgreSQL, the job row through a separate connection."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.every = max(1, progress_every())
+        self.side = None
+        if connection.vendor != "sqlite" and not getattr(settings, "IMPORT_PROGRESS_INLINE", False):
+            self.side = connections.create_connection("default")
+
+    def __call__(self, done: int, total: int) -> None:
+        if done % self.every and done != total:
+            return
+        cache.set(progress_key(self.job_id), {"done": done, "total": total}, 3600)
+        if self.side is not None:
+            try:
+                with self.side.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {ImportJob._meta.db_table} SET progress_done = %s WHERE id = %s",  # noqa: S608
+                        [done, self.job_id],
+                    )
+            except Exception:  # progress is advisory; never fail the import over it
+                logger.exception("import job %s: progress not written", self.job_id)
+                self.side = None
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def run_job(job_id: int) -> ImportJob | None:
+    """Claim and apply one job (the worker). Returns the job, or None when another worker
+    has it. The file is planned again, as its user, right before applying: if anything
+    changed since the preview the job fails instead of importing something else."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PLANNED).update(
+        status=ImportJob.Status.APPLYING, progress_done=0
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    progress = _Progress(job.pk)
+    errors: list[RowError] = []
+    result = {}
+    try:
+        data = bytes(ImportFile.objects.get(job=job).data)
+        plan = plan_bytes(job.kind, data, user=job.user, filename=job.filename)
+        if not plan.is_valid:
+            errors = plan.errors
+        elif plan.counts != job.counts:
+            errors = [RowError(0, "", "预览之后数据已发生变化，请重新上传文件并预览后再导入。")]
+        else:
+            applied = apply_plan(plan, user=job.user, progress=progress)
+            result = {
+                "created": applied.created,
+                "updated": applied.updated,
+                "unchanged": applied.unchanged,
+            }
+    except ImportRejected as exc:
+        errors = exc.errors
+    except (PermissionDenied, FileRejected) as exc:
+        errors = [RowError(0, "", str(exc))]
+    except Exception:
+        logger.exception("import job %s failed", job_id)
+        errors = [RowError(0, "", "导入时发生系统错误，没有写入任何数据，请联系管理员。")]
+    finally:
+        progress.close()
+        cache.delete(progress_key(job.pk))
+    job.finished_at = timezone.now()
+    if errors:
+        job.status = ImportJob.Status.FAILED
+        job.errors = _error_json(errors)
+    else:
+        job.status = ImportJob.Status.APPLIED
+        job.result = result
+        job.progress_done = job.total_rows
+    job.save(update_fields=["status", "errors", "result", "progress_done", "finished_at"])
+    return job
+
+
+def job_progress(job: ImportJob) -> dict:
+    """What the progress endpoint reports."""
+    done = job.progress_done
+    if job.status == ImportJob.Status.APPLYING:
+        cached = cache.get(progress_key(job.pk))
+        if cached:
+            done = max(done, cached["done"])
+    total = job.progress_total or job.total_rows
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": done,
+        "total": total,
+        "percent": round(done * 100 / total) if total else 0,
+        "finished": job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED),
+        "result": job.result,
+        "error_count": len(job.errors),
+    }
+
+
+# --- the annotated workbook ---------------------------------------------------------------
+
+
+def _messages_by_row(errors: list[dict]) -> dict[int, list[dict]]:
+    by_row: dict[int, list[dict]] = {}
+    for error in errors:
+        by_row.setdefault(error["row"], []).append(error)
+    return by_row
+
+
+def _row_text(errors: list[dict]) -> str:
+    return "；".join((f"“{e['column']}”列：" if e["column"] else "") + e["message"] for e in errors)
+
+
+def annotated_workbook(job: ImportJob) -> bytes:
+    """The uploaded workbook with an error column: every row with errors gets its
+    messages (in Chinese) in a red cell, and the cells of the named columns are filled
+    red. A CSV upload comes back as an xlsx copy of its cells."""
+    data = bytes(ImportFile.objects.get(job=job).data)
+    by_row = _messages_by_row(job.errors)
+    if job.is_csv:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = (job.sheet or "数据")[:31]
+        for cells in _csv_grid(data):
+            sheet.append([_plain(cell.value) for cell in cells])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    else:
+        workbook = load_workbook(io.BytesIO(data))
+        sheet = workbook[job.sheet] if job.sheet in workbook.sheetnames else workbook.active
+    data_rows = [r for r in by_row if r > 0]
+    preview = ImportFile.objects.get(job=job).preview
+    first = min([p["row"] for p in preview] + data_rows, default=2)
+    header_row = max(1, first - 1)
+    column = sheet.max_column + 1
+    headers = _header_positions(sheet, header_row)
+    head = sheet.cell(row=header_row, column=column, value=ERROR_HEADER)
+    head.font = Font(bold=True, color="9C0006")
+    head.fill = ERROR_FILL
+    sheet.column_dimensions[get_column_letter(column)].width = 60
+    for row, errors in sorted(by_row.items()):
+        target = row if row > 0 else header_row
+        cell = sheet.cell(row=target, column=column)
+        text = _row_text(errors)
+        cell.value = f"{ERROR_HEADER}（文件：{text}）" if row <= 0 else text
+        cell.data_type = "s"
+        cell.fill = ERROR_FILL
+        cell.font = ERROR_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for error in errors:
+            index = headers.get(header_key(error["column"])) if error["column"] else None
+            if index and row > 0:
+                sheet.cell(row=row, column=index).fill = ERROR_FILL
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _plain(value):
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value
+    return value
+
+
+def _header_positions(sheet, header_row: int) -> dict[str, int]:
+    """Header text (as matched) → column index, from the header row and the one above
+    (a two-row header's upper row, which may carry the merged label)."""
+    found: dict[str, int] = {}
+    for row in (header_row, header_row - 1):
+        if row < 1:
+            continue
+        for cell in sheet[row]:
+            if cell.value is not None and str(cell.value).strip():
+                found.setdefault(header_key(str(cell.value)), cell.column)
+    return found

@@ -1,0 +1,109 @@
+"""Web imports: an uploaded file, its preview and the result of applying it."""
+
+from django.conf import settings
+from django.db import models
+
+from ballast.core.models import BallastModel
+
+
+class ImportJob(BallastModel):
+    """One upload of a project ledger or of monthly reports through the web.
+
+    The file and the previewed rows live in :class:`ImportFile` (kept out of the history
+    tables: a 20 MB file is not copied on every status change). ``errors`` lists every
+    row error; ``result`` what applying did.
+    """
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", "项目台账"
+        REPORTS = "reports", "月度填报"
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "已上传"
+        PLANNED = "planned", "已预览"
+        APPLYING = "applying", "导入中"
+        APPLIED = "applied", "已导入"
+        FAILED = "failed", "导入失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+    )
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="设区市", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "regions.Region",
+        verbose_name="板块",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="板块人员导入时为其板块；市级导入为空",
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    filename = models.CharField("文件名", max_length=255)
+    file_size = models.PositiveIntegerField("文件大小（字节）", default=0)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.UPLOADED
+    )
+    layout = models.CharField("格式", max_length=8, blank=True)
+    sheet = models.CharField("工作表", max_length=64, blank=True)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    counts = models.JSONField("预览统计", default=dict, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)
+    errors = models.JSONField("错误清单", default=list, blank=True)
+    background = models.BooleanField("后台执行", default=False)
+    apply_requested_at = models.DateTimeField("申请导入时间", null=True, blank=True)
+    progress_done = models.PositiveIntegerField("已处理行数", default=0)
+    progress_total = models.PositiveIntegerField("待处理行数", default=0)
+    result = models.JSONField("导入结果", default=dict, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    access_group = "import"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=("status", "apply_requested_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
+    def may_apply(self) -> bool:
+        return self.status == self.Status.PLANNED and not self.errors and self.total_rows > 0
+
+    @property
+    def is_csv(self) -> bool:
+        return self.filename.lower().endswith((".csv", ".txt"))
+
+
+class ImportFile(models.Model):
+    """The bytes of an upload and its previewed rows; reached only through its job.
+
+    Bytes in the database (at most 20 MB, larger files are refused before this) so that
+    applying re-reads exactly what was previewed and the annotated copy with an error
+    column can be produced.
+    """
+
+    job = models.OneToOneField(
+        ImportJob, verbose_name="导入任务", on_delete=models.CASCADE, related_name="upload"
+    )
+    data = models.BinaryField("文件内容")
+    preview = models.JSONField("预览", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入文件"
+        verbose_name_plural = "导入文件"
+
+    def __str__(self) -> str:
+        return self.job.filename

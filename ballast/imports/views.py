@@ -1,0 +1,202 @@
+"""/imports/: upload a ledger or monthly reports, preview, apply; templates; ledger
+exports in the project list's filters."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from ballast.accounts import policy
+from ballast.imports import exports, jobs
+from ballast.imports.forms import UploadForm
+from ballast.imports.models import ImportFile, ImportJob
+from ballast.imports.plan import ACTION_LABELS, ImportRejected
+from ballast.imports.templates import build_template
+from ballast.projects.models import Project
+from ballast.reports.models import MonthlyReport
+from ballast.web.clock import parse_date, request_today
+from ballast.web.filtersets import ProjectFilterSet
+from ballast.web.views.projects import list_queryset
+
+PREVIEW_PAGE = 200
+
+
+def _file_response(data: bytes, filename: str, content_type: str = exports.XLSX_TYPE):
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _may_use(user) -> bool:
+    return policy.may(user, policy.VIEW, ImportJob)
+
+
+@login_required
+def upload(request):
+    user = request.user
+    if not _may_use(user):
+        raise PermissionDenied("您没有导入数据的权限。")
+    refused: list[str] = []
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            try:
+                job = jobs.create_job(
+                    user=user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+                )
+            except jobs.UploadRefused as exc:
+                refused = exc.errors
+            else:
+                if job.errors:
+                    messages.error(
+                        request, f"文件中有 {len(job.errors)} 处错误，请修改后重新上传。"
+                    )
+                return redirect("imports:job", job.pk)
+    else:
+        form = UploadForm(user=user)
+    today = request_today()
+    filterset = ProjectFilterSet(
+        request.GET or None, queryset=list_queryset(user, today), user=user
+    )
+    return render(
+        request,
+        "imports/upload.html",
+        {
+            "form": form,
+            "refused": refused,
+            "jobs": jobs.jobs_of(user)[:20],
+            "may_reports": jobs.may_import(user, ImportJob.Kind.REPORTS),
+            "filterset": filterset,
+            "year": today.year,
+            "background_rows": jobs.background_rows(),
+        },
+        status=400 if refused else 200,
+    )
+
+
+@login_required
+def template_download(request, kind: str):
+    if kind not in ("ledger", "reports"):
+        raise Http404
+    wide = kind == "reports" and request.GET.get("wide") == "1"
+    workbook = build_template(kind, wide=wide)
+    out = io.BytesIO()
+    workbook.save(out)
+    name = {"ledger": "项目台账模板", "reports": "月度填报模板"}[kind]
+    if kind == "reports":
+        name += "-宽表" if wide else "-长表"
+    return _file_response(out.getvalue(), f"{name}.xlsx")
+
+
+def _job(request, pk: int) -> ImportJob:
+    return get_object_or_404(jobs.jobs_of(request.user).select_related("user"), pk=pk)
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = _job(request, pk)
+    show = request.GET.get("show", "changes")
+    rows = ImportFile.objects.values_list("preview", flat=True).get(job=job)
+    if show == "changes":
+        rows = [r for r in rows if r["action"] != "unchanged"]
+    elif show in ACTION_LABELS:
+        rows = [r for r in rows if r["action"] == show]
+    page = Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "imports/job.html",
+        {
+            "job": job,
+            "page": page,
+            "show": show,
+            "query": f"show={show}",
+            "labels": ACTION_LABELS,
+            "file_errors": [e for e in job.errors if not e["row"]],
+            "progress": jobs.job_progress(job),
+            "is_background": job.total_rows > jobs.background_rows(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_apply(request, pk: int):
+    job = _job(request, pk)
+    try:
+        done = jobs.request_apply(user=request.user, job=job)
+    except ImportRejected as exc:
+        for error in exc.errors:
+            messages.error(request, error.message)
+        return redirect("imports:job", job.pk)
+    job.refresh_from_db()
+    if not done:
+        messages.info(request, f"共 {job.total_rows} 行，已转入后台导入，本页会显示进度。")
+    elif job.status == ImportJob.Status.APPLIED:
+        result = job.result
+        messages.success(
+            request,
+            f"导入完成：新增 {result.get('created', 0)}，修改 {result.get('updated', 0)}，"
+            f"无变化 {result.get('unchanged', 0)}。",
+        )
+    else:
+        messages.error(request, "导入未执行，没有写入任何数据。请查看错误清单。")
+    return redirect("imports:job", job.pk)
+
+
+@login_required
+def job_progress_view(request, pk: int):
+    return JsonResponse(jobs.job_progress(_job(request, pk)))
+
+
+@login_required
+def job_errors(request, pk: int):
+    job = _job(request, pk)
+    if not job.errors:
+        raise Http404("该文件没有错误。")
+    stem = job.filename.rsplit(".", 1)[0]
+    return _file_response(jobs.annotated_workbook(job), f"{stem}-错误标注.xlsx")
+
+
+def _filtered_projects(request):
+    user = request.user
+    if not policy.may(user, policy.VIEW, Project):
+        raise PermissionDenied("您没有查看项目的权限。")
+    as_of = parse_date(request.GET.get("as_of"), request_today())
+    params = request.GET.copy()
+    for name in ("year", "page", "export"):
+        params.pop(name, None)
+    filterset = ProjectFilterSet(params or None, queryset=list_queryset(user, as_of), user=user)
+    return filterset.qs.order_by("unit__sort_order", "-total_investment", "pk")
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year if 1990 <= year <= 2100 else request_today().year
+
+
+@login_required
+def export_ledger_view(request):
+    projects = _filtered_projects(request)
+    year = _year(request)
+    return _file_response(exports.export_ledger(projects, year=year), f"{year}年项目台账.xlsx")
+
+
+@login_required
+def export_reports_view(request):
+    projects = _filtered_projects(request)
+    year = _year(request)
+    reports = MonthlyReport.objects.restrict(request.user).filter(
+        project__in=projects.values("pk"), month__year=year
+    )
+    return _file_response(exports.export_reports(reports), f"{year}年月度填报.xlsx")
