@@ -187,7 +187,7 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                         start = day
                         if rng.random() < 0.9:
                             stages["in_statistics"] = day + timedelta(days=rng.randint(20, 70))
-                        day = start + timedelta(days=rng.randint(500, 1500))
+                        day = start + timedelta(days=rng.randint(600, 1800))
                         stages["completed"] = day
                         if category in PRODUCING:
                             day += timedelta(days=rng.randint(30, 90))

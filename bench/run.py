@@ -3,8 +3,8 @@
     .venv/bin/python bench/run.py --db sqlite --scale city
     .venv/bin/python bench/run.py --db postgres --scale province [--rebuild]
 
-* ``city``: one city (8,000 projects); ``province``: Jiangsu's 13 cities (7,700 projects
-  each, 100,100 in all), 3 years of monthly reports (2021–2023).
+* ``city``: one city (8,000 projects); ``province``: Jiangsu's 13 cities (10,000 projects
+  each, 130,000 in all), 3 years of monthly reports (2021–2023).
 * SQLite: ``var/bench/ballast_bench_<scale>.sqlite3``; PostgreSQL: the database
   ``ballast_bench`` on ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``). The
   dataset is built once (raw bulk SQL, see ``bench/build.py``) and reused; ``--rebuild``
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SCALES = {"city": (1, 8_000), "province": (13, 7_700)}
+SCALES = {"city": (1, 8_000), "province": (13, 10_000)}
 PG_NAME = "ballast_bench"
 YEAR, AS_OF = 2023, date(2023, 9, 30)
 
