@@ -50,6 +50,7 @@ class Bulletin(BallastModel):
 
     access_group = "config"
     city_path = "city"
+    unit_path = "unit"  # null for the city's own bulletins
 
     class Meta:
         verbose_name = "通报"

@@ -16,8 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from ballast.bulletins import sources
 from ballast.bulletins.choices import KIND_OF_PERIOD
 from ballast.bulletins.models import Bulletin
@@ -68,14 +66,10 @@ def content_hash(content: BulletinContent) -> str:
 def published_bulletins(*, user):
     """The published bulletins ``user`` may see, newest first.
 
-    The policy gives everyone in a city its bulletins (access group ``config``); a
-    bulletin of one unit holds that unit's projects, so a unit person sees the city's
-    bulletins and their own unit's, never another unit's.
+    The policy (``accounts/policy.py``, rows with a city and an optional unit) gives a
+    unit person the city's bulletins and their own unit's, never another unit's.
     """
-    visible = Bulletin.objects.restrict(user, "view").select_related("city", "unit")
-    if user.is_superuser or getattr(user, "is_city_level", False):
-        return visible
-    return visible.filter(Q(unit__isnull=True) | Q(unit_id=user.region_id))
+    return Bulletin.objects.restrict(user, "view").select_related("city", "unit")
 
 
 # --- helpers -----------------------------------------------------------------------------
