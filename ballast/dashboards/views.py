@@ -107,11 +107,17 @@ def unit_cockpit(request, unit_code: str):
     return _cockpit_page(request, unit)
 
 
+def _ensure_schemes(user, city: Region) -> None:
+    """A city without assessment schemes gets the shipped ones on its administrator's
+    first visit (others see no ranking until then)."""
+    if policy.may(user, policy.ADD, Scheme) and not Scheme.objects.filter(city=city).exists():
+        ensure_default_schemes(city, user=user)
+
+
 def _cockpit_page(request, region: Region):
     as_of, today = _as_of(request)
     city = region if region.kind == "city" else region.parent
-    if not Scheme.objects.filter(city=city).exists() and request.user.is_city_level:
-        ensure_default_schemes(city, user=request.user)
+    _ensure_schemes(request.user, city)
     data = selectors.cockpit(user=request.user, region=region, as_of=as_of)
     return render(
         request,
@@ -411,8 +417,7 @@ def rankings(request):
         raise PermissionDenied("您没有查看考核排名的权限。")
     as_of, today = _as_of(request)
     city = _city_of(user)
-    if not Scheme.objects.filter(city=city).exists() and user.is_city_level:
-        ensure_default_schemes(city, user=user)
+    _ensure_schemes(user, city)
     schemes = list(selectors.schemes_of(user, city))
     scheme = None
     if (request.GET.get("scheme") or "").isdigit():
