@@ -100,6 +100,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_JIT_OFF", True
+):
+    # PostgreSQL's JIT compiles the figures' aggregates afresh on every call and makes them
+    # 1.4–2× slower (docs/performance.md); off unless DATABASE_JIT_OFF=false.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Wait for a writer instead of failing at once; WAL lets pages read while a job writes.

@@ -96,6 +96,10 @@ class MonthlyReport(BallastModel):
         indexes = [
             models.Index(fields=("status", "month")),
             models.Index(fields=("project", "status", "month")),
+            # Covers the figures' sums of accepted investment (docs/performance.md).
+            models.Index(
+                fields=("status", "month", "project", "investment"), name="report_accepted_sums"
+            ),
         ]
 
     def __str__(self) -> str:
