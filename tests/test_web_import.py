@@ -317,3 +317,22 @@ def test_template_downloads(clerk_a):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert "总投资（万元）" in [c.value for c in sheet[2]]
     assert clerk_a.get("/imports/template/nothing/").status_code == 404
+
+
+def test_embedded_mode_starts_the_worker_thread_after_commit(
+    clerk_a, unit_a, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    settings.IMPORT_JOB_THREADS = True
+    started = []
+    monkeypatch.setattr(jobs, "start_thread", started.append)
+    upload(clerk_a, workbook_bytes(MESSY))
+    job = last_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk_a.post(f"/imports/{job.pk}/apply/")
+        assert started == []  # not before the request's transaction commits
+    assert started == [job.pk]
+    # asking again does not queue it twice
+    with django_capture_on_commit_callbacks(execute=True):
+        clerk_a.post(f"/imports/{job.pk}/apply/")
+    assert started == [job.pk]

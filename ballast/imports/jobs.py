@@ -213,7 +213,9 @@ class _Progress:
         self.job_id = job_id
         self.every = max(1, progress_every())
         self.side = None
-        if connection.vendor != "sqlite" and not getattr(settings, "IMPORT_PROGRESS_INLINE", False):
+        # Only outside a transaction: inside one (a request applying a small file, a
+        # test) the claimed job row is locked and a second connection would wait on it.
+        if connection.vendor != "sqlite" and not connection.in_atomic_block:
             self.side = connections.create_connection("default")
 
     def __call__(self, done: int, total: int) -> None:
