@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,6 +27,14 @@ PAGES = [
     "/leaders/",
     "/map/",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty dashboards cache (the test databases reuse ids)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -234,6 +243,20 @@ def test_as_of_moves_the_cockpit_back_in_time(client, people, small_city):
     assert early["issues"]["totals"].open == 0  # raised on 1 October
 
 
+def test_cockpit_shows_a_change_at_once_although_results_are_cached(client, people, small_city):
+    url = f"/cockpit/?as_of={AS_OF}"
+    before = {s["value"]: s["n"] for s in get(client, people["city_admin"], url).context["funnel"]}
+    assert before["started"] == 1
+    project_services.stage_record(
+        user=people["clerk_a"],
+        project=small_city["signed_a"],
+        stage="started",
+        on=date(2026, 11, 2),
+    )
+    after = {s["value"]: s["n"] for s in get(client, people["city_admin"], url).context["funnel"]}
+    assert after["started"] == 2 and after["signed"] == before["signed"] - 1
+
+
 def test_rankings_page_ranks_every_unit(client, people, small_city):
     ctx = get(client, people["city_admin"], f"/rankings/?as_of={AS_OF}").context
     rows = ctx["data"]["result"].rows
@@ -333,8 +356,9 @@ QUERY_PAGES = [
 
 @pytest.mark.parametrize("url", QUERY_PAGES)
 def test_query_count_does_not_grow_with_projects(
-    client, people, make_project, unit_b, url, django_assert_max_num_queries
+    client, people, make_project, unit_b, url, django_assert_max_num_queries, settings
 ):
+    settings.BALLAST_DASHBOARD_CACHE_SECONDS = 0  # count the selectors' queries
     url = url.replace("LEADER", str(people["city_leader"].pk))
     user = people["city_admin"]
     build(make_project, people, unit_b, 5)

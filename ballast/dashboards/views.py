@@ -41,6 +41,7 @@ from ballast.coordination.selectors import (
 )
 from ballast.core.periods import Period
 from ballast.dashboards import selectors
+from ballast.dashboards.cache import cached, scope_key
 from ballast.figures.selectors import quarter_of
 from ballast.projects.choices import STAGE_ORDER, Stage
 from ballast.projects.models import Project
@@ -118,7 +119,11 @@ def _cockpit_page(request, region: Region):
     as_of, today = _as_of(request)
     city = region if region.kind == "city" else region.parent
     _ensure_schemes(request.user, city)
-    data = selectors.cockpit(user=request.user, region=region, as_of=as_of)
+    user = request.user
+    data = cached(
+        ("cockpit", scope_key(user), region.pk, as_of),
+        lambda: selectors.cockpit(user=user, region=region, as_of=as_of),
+    )
     return render(
         request,
         "dashboards/cockpit.html",
@@ -227,7 +232,10 @@ def warnings(request):
         projects = projects.filter(unit=unit)
     known = set(registry.keys())
     rules = [rule] if rule in known else None
-    found = warnings_as_of(projects=projects, as_of=as_of, rules=rules)
+    found = cached(
+        ("warnings", scope_key(user), unit.pk if unit else "", rules, as_of),
+        lambda: warnings_as_of(projects=projects, as_of=as_of, rules=rules),
+    )
     counts = {lv.value: sum(1 for w in found if w.level == lv.value) for lv in WarningLevel}
     if level in counts:
         found = [w for w in found if w.level == level]
@@ -440,8 +448,11 @@ def rankings(request):
         if period is None or period.kind != default.kind:
             period = default
         own = None if user.is_city_level or user.is_superuser else user.region
-        data = selectors.ranking(
-            user=user, city=city, as_of=as_of, scheme=scheme, period=period, highlight=own
+        data = cached(
+            ("ranking", scope_key(user), scheme.pk, str(period), as_of),
+            lambda: selectors.ranking(
+                user=user, city=city, as_of=as_of, scheme=scheme, period=period, highlight=own
+            ),
         )
         indicators = list(scheme.indicators.all())
         history = selectors.rank_history(user=user, scheme=scheme)
@@ -604,7 +615,10 @@ def leader_detail(request, pk: int):
     visible = set(
         Project.objects.restrict(user).filter(leaders=leader).values_list("pk", flat=True)
     )
-    rows = [r for r in leader_portfolio(leader=leader, as_of=as_of) if r.project.pk in visible]
+    portfolio = cached(
+        ("portfolio", leader.pk, as_of), lambda: leader_portfolio(leader=leader, as_of=as_of)
+    )
+    rows = [r for r in portfolio if r.project.pk in visible]
     if not rows and not (user.is_city_level or user.is_superuser or user.pk == leader.pk):
         raise Http404("没有这位领导挂钩的、您可查看的项目。")
     return render(
@@ -638,7 +652,10 @@ def project_map(request):
     projects = Project.objects.restrict(user)
     if unit is not None:
         projects = projects.filter(unit=unit)
-    points, without = selectors.map_points(projects, as_of=as_of)
+    points, without = cached(
+        ("map", scope_key(user), unit.pk if unit else "", as_of),
+        lambda: selectors.map_points(projects, as_of=as_of),
+    )
     if stage:
         points = [p for p in points if p["stage"] == stage]
         without = [p for p in without if p["stage"] == stage]

@@ -18,9 +18,7 @@ NAV = (
     ("驾驶舱", "dashboards:cockpit", "target", ()),
     ("预警", "dashboards:warnings", "project", ("enterprise",)),
     ("问题协调", "dashboards:issues", "issue", ()),
-    ("排名", "dashboards:rankings", "target", ()),
     ("挂图作战", "dashboards:map", "project", ()),
-    ("走访观摩", "dashboards:visits", "service", ()),
 )
 
 

@@ -25,10 +25,22 @@
   });
   var series = Object.keys(groups).map(function (key) {
     return {
-      name: groups[key].name, type: "scatter", coordinateSystem: "geo", symbolSize: 8, cursor: "pointer",
+      name: groups[key].name, type: "scatter", coordinateSystem: "geo", symbolSize: 9, cursor: "pointer",
       itemStyle: { color: colorOf[key], borderColor: "#fff", borderWidth: 0.5 },
       data: groups[key].items
     };
+  });
+  // Small areas (the parks inside the centre) keep their outline but not their label,
+  // which would cover the larger units' labels.
+  function span(feature) {
+    var xs = [], ys = [];
+    (function walk(c) { if (typeof c[0] === "number") { xs.push(c[0]); ys.push(c[1]); } else { c.forEach(walk); } })(feature.geometry.coordinates);
+    return (Math.max.apply(null, xs) - Math.min.apply(null, xs)) * (Math.max.apply(null, ys) - Math.min.apply(null, ys));
+  }
+  var features = data.outlines.features || [];
+  var largest = features.reduce(function (m, f) { return Math.max(m, span(f)); }, 0);
+  var regions = features.filter(function (f) { return span(f) < largest / 25; }).map(function (f) {
+    return { name: f.properties.name, label: { show: false }, itemStyle: { areaColor: "#dfe7f3" } };
   });
   var chart = echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
@@ -43,6 +55,7 @@
     geo: { map: "ballast-units", roam: true, top: 40, bottom: 10, aspectScale: 0.85,
       label: { show: true, fontSize: 11, color: "#334" },
       itemStyle: { areaColor: "#e8eef7", borderColor: "#7a8ca8" },
+      regions: regions,
       emphasis: { label: { show: true }, itemStyle: { areaColor: "#d3def0" } } },
     series: series
   });
