@@ -50,17 +50,19 @@ def _history_tables() -> list[str]:
 
 
 def data_stamp() -> str:
-    """The newest history id of every history table, as one string (one query)."""
+    """The newest history id and time of every history table, as one string (one query)."""
     tables = _history_tables()
     if not tables:
         return "0"
     quote = connection.ops.quote_name
     sql = " UNION ALL ".join(
-        f"SELECT MAX({quote('history_id')}) FROM {quote(table)}" for table in tables
+        f"SELECT MAX({quote('history_id')}), MAX({quote('history_date')}) FROM {quote(table)}"
+        for table in tables
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        values = [row[0] or 0 for row in cursor.fetchall()]
+        # ids and times together: rolled-back transactions (tests) may reuse ids
+        values = [f"{row[0] or 0}@{row[1] or ''}" for row in cursor.fetchall()]
     return hashlib.sha1(",".join(map(str, values)).encode()).hexdigest()[:16]
 
 

@@ -17,8 +17,8 @@ def get_item(mapping, key):
 NAV = (
     ("驾驶舱", "dashboards:cockpit", "target", ()),
     ("预警", "dashboards:warnings", "project", ("enterprise",)),
-    ("问题协调", "dashboards:issues", "issue", ()),
-    ("挂图作战", "dashboards:map", "project", ()),
+    ("问题", "dashboards:issues", "issue", ()),
+    ("地图", "dashboards:map", "project", ()),
 )
 
 
