@@ -159,3 +159,16 @@ def test_anonymous_gets_nothing(filled):
 
     assert Project.objects.exists()
     assert not Project.objects.restrict(AnonymousUser()).exists()
+
+
+def test_import_jobs_are_seen_by_their_uploader_only(people, city):
+    from ballast.imports.models import ImportJob
+
+    fields = {f.name for f in ImportJob._meta.get_fields()}
+    assert {"user", "city"} <= fields
+    job = ImportJob.objects.create(
+        user=people["clerk_a"], city=city, kind="ledger", filename="台账.xlsx"
+    )
+    assert list(ImportJob.objects.restrict(people["clerk_a"])) == [job]
+    for other in ("clerk_b", "city_admin", "reviewer_a"):
+        assert not ImportJob.objects.restrict(people[other]).exists()

@@ -144,7 +144,8 @@ def scope_q(user, model) -> Q | None:
     """The filter that keeps the rows of ``model`` inside ``user``'s scope; None: no rows."""
     if user.is_superuser:
         return Q()
-    if model.access_group in PERSONAL_GROUPS:
+    if model.access_group in PERSONAL_GROUPS or getattr(model, "owner_only", False):
+        # Personal rows (notices, one's own import jobs): the owner's only.
         return Q(**{f"{model.owner_path}_id": user.pk})
     if user.role == Role.ENTERPRISE and model.access_group != "region":
         return _enterprise_q(user, model)

@@ -78,8 +78,8 @@ def may_import(user, kind: str) -> bool:
 
 
 def jobs_of(user):
-    """The import jobs ``user`` may see: inside their scope, and their own."""
-    return ImportJob.objects.restrict(user).filter(user=user)
+    """The import jobs ``user`` may see: their own (the policy's owner-only scope)."""
+    return ImportJob.objects.restrict(user)
 
 
 def plan_bytes(kind: str, data: bytes, *, user, filename: str) -> ImportPlan:

@@ -64,6 +64,9 @@ class ImportJob(BallastModel):
 
     access_group = "import"
     city_path = "city"
+    # An upload holds a unit's data before it is checked: only its uploader sees it.
+    owner_only = True
+    owner_path = "user"
 
     class Meta:
         verbose_name = "导入任务"
