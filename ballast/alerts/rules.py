@@ -43,8 +43,9 @@ from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
 from ballast.core.periods import add_months, month_start
 from ballast.figures import selectors as figure_selectors
+from ballast.figures.selectors import Ratio
 from ballast.projects.choices import STATISTICS_THRESHOLD_WAN, Stage, stages_from
-from ballast.projects.models import StageEvent
+from ballast.projects.models import AnnualPlan, StageEvent
 from ballast.projects.selectors import reached_by, stage_seq_expression
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
@@ -284,8 +285,15 @@ def _lagging_rows(projects, as_of: date, yellow_points: Decimal):
             gap=ExpressionWrapper(F("time_progress") - F("completion_rate"), output_field=RATIO)
         )
         .filter(gap__gte=Value(bar, output_field=RATIO))
+        # Evaluated for the firing rows only: the walk back needs the start date.
+        .annotate(started_on=_first_stage_date(Stage.STARTED, as_of))
         .values_list(
-            "pk", "annual_plan_wan", "ytd_investment_wan", "time_progress", "completion_rate"
+            "pk",
+            "annual_plan_wan",
+            "ytd_investment_wan",
+            "time_progress",
+            "completion_rate",
+            "started_on",
         )
     )
 
@@ -294,34 +302,94 @@ def _points(time_progress, completion_rate) -> Decimal:
     return ((Decimal(time_progress) - Decimal(completion_rate)) * 100).quantize(POINT_PLACES)
 
 
+def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal):
+    """For each currently lagging project (pk → the date it started), the first day of the
+    earliest month of the year from whose end on it has lagged without a break.
+
+    Two grouped queries give every earlier month-end k of the year at once, with the
+    expressions of :func:`ballast.figures.selectors.with_investment_progress` evaluated at
+    that month-end: 序时进度 per plan (the plan's monthly curve up to k / the plan, else
+    k/12) and the completion rate per project (accepted reports of the year up to month k
+    / the plan). The walk back over the at most 11 month-ends of each firing project is
+    done on those rows.
+    """
+    since = {pk: month_start(as_of) for pk in lagging}
+    months = range(1, as_of.month)
+    if not lagging or not months:
+        return since
+    year = as_of.year
+    zero = Value(Decimal("0.00"), output_field=MONEY)
+    plans = AnnualPlan.objects.filter(project__in=list(lagging), year=year).order_by()
+    progress = {
+        row["project"]: row
+        for row in plans.values("project").annotate(
+            _curve_months=Count("months"),
+            **{
+                f"tp_{k}": Case(
+                    When(
+                        _curve_months__gt=0,
+                        then=Ratio(
+                            Coalesce(
+                                Sum("months__planned_investment", filter=Q(months__month__lte=k)),
+                                zero,
+                            ),
+                            F("planned_investment"),
+                        ),
+                    ),
+                    default=Value(Decimal(k) / Decimal(12), output_field=RATIO),
+                    output_field=RATIO,
+                )
+                for k in months
+            },
+        )
+    }
+    reports = accepted_reports(as_of).filter(
+        project__in=list(lagging),
+        month__gte=date(year, 1, 1),
+        month__lt=month_start(as_of),
+        project__plans__year=year,
+    )
+    completion = {
+        row["project"]: row
+        for row in reports.order_by()
+        .values("project")
+        .annotate(
+            _plan=Max("project__plans__planned_investment"),
+            **{
+                f"cr_{k}": Ratio(
+                    Coalesce(Sum("investment", filter=Q(month__lte=date(year, k, 1))), zero),
+                    F("_plan"),
+                )
+                for k in months
+            },
+        )
+    }
+    for pk, started_on in lagging.items():
+        for k in reversed(months):
+            month_end = add_months(date(year, k, 1), 1) - timedelta(days=1)
+            if started_on is None or started_on > month_end:
+                break
+            rate = completion[pk][f"cr_{k}"] if pk in completion else Decimal(0)
+            if _points(progress[pk][f"tp_{k}"], rate) < yellow:
+                break
+            since[pk] = date(year, k, 1)
+    return since
+
+
 def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
     """低于序时进度: a started project with an annual plan whose year-to-date completion
     rate is at least n points below 序时进度 (10 yellow, 20 red by default). ``since`` is
     the first day of the earliest month of the year from whose end on it has lagged
-    without a break."""
+    without a break. Two queries: the current figures, then the month-ends of the firing
+    projects (:func:`_lagging_since`)."""
     yellow, red = rule.yellow_threshold, rule.red_threshold
-    current = {}
-    for pk, plan, ytd, progress, rate in _lagging_rows(projects, as_of, yellow):
+    current, started = {}, {}
+    for pk, plan, ytd, progress, rate, started_on in _lagging_rows(projects, as_of, yellow):
         points = _points(progress, rate)
         if points >= yellow:
             current[pk] = (plan, ytd, progress, rate, points)
-    since = {pk: month_start(as_of) for pk in current}
-    still = set(current)
-    # Walk back month by month (one query each, over the still-lagging projects only).
-    for back in range(1, as_of.month):
-        if not still:
-            break
-        month_end = add_months(month_start(as_of), -back + 1) - timedelta(days=1)
-        lagged = {
-            pk
-            for pk, _plan, _ytd, progress, rate in _lagging_rows(
-                projects.filter(pk__in=still), month_end, yellow
-            )
-            if _points(progress, rate) >= yellow
-        }
-        for pk in lagged:
-            since[pk] = month_start(month_end)
-        still = lagged
+            started[pk] = started_on
+    since = _lagging_since(started, as_of, yellow)
     for pk, (plan, ytd, progress, rate, points) in current.items():
         level = Level.RED if points >= red else Level.YELLOW
         yield Hit(
@@ -368,75 +436,32 @@ def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
 # --- data_anomaly ---------------------------------------------------------------------
 
 
-def _cumulative_over_total(projects, as_of: date):
-    """Red: the accepted investment of all months up to ``as_of`` exceeds the total; since
-    the month whose report took the running sum over it. One pass with window sums."""
+def _report_findings(projects, as_of: date, rule):
+    """The findings on accepted reports, from one pass with window sums and counts:
+
+    * red — the accepted investment of all months up to ``as_of`` exceeds the total; since
+      the month whose report took the running sum over it;
+    * red — a negative amount; since the first such month;
+    * a month of the last 12 at least ``yellow`` times the mean of the project's other
+      accepted months (red: ``red`` times).
+
+    Returns ``{project_id: {"over": Hit, "negative": Hit, "pace": [Hit, …]}}``.
+    """
     by_project = {"partition_by": [F("project_id")]}
+    recent = add_months(month_start(as_of), -PACE_WINDOW_MONTHS)
+    crossing = Q(cumulative__gt=F("total"), running__gt=F("total"), before__lte=F("total"))
+    unusual = Q(others_count__gte=PACE_MIN_OTHER_MONTHS, others_sum__gt=0) & Q(
+        scaled__gte=F("yellow_bar")
+    )
     rows = (
         accepted_reports(as_of)
         .filter(project__in=projects)
         .annotate(
             running=Window(Sum("investment"), order_by=F("month").asc(), **by_project),
             cumulative=Window(Sum("investment"), **by_project),
-            total=F("project__total_investment"),
-        )
-        .annotate(before=ExpressionWrapper(F("running") - F("investment"), output_field=MONEY))
-        # The crossing month: over the total with it, not over without it.
-        .filter(cumulative__gt=F("total"), running__gt=F("total"), before__lte=F("total"))
-        .order_by("project_id", "month")
-        .values_list("project_id", "month", "cumulative", "total")
-    )
-    seen = set()
-    for pk, month, cumulative, total in rows:
-        if pk in seen:  # only with negative amounts can the sum cross twice
-            continue
-        seen.add(pk)
-        yield Hit(
-            pk,
-            Level.RED,
-            month,
-            f"累计完成投资 {Decimal(cumulative):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
-        )
-
-
-def _negative_amounts(projects, as_of: date):
-    from ballast.projects.models import AnnualPlan
-
-    for pk, since in (
-        accepted_reports(as_of)
-        .filter(project__in=projects, investment__lt=0)
-        .order_by()
-        .values("project")
-        .annotate(first=Min("month"))
-        .values_list("project", "first")
-    ):
-        yield Hit(pk, Level.RED, since, "月报完成投资为负数")
-    for pk, year in (
-        AnnualPlan.objects.filter(
-            project__in=projects, year__lte=as_of.year, planned_investment__lt=0
-        )
-        .order_by()
-        .values("project")
-        .annotate(first=Min("year"))
-        .values_list("project", "first")
-    ):
-        yield Hit(pk, Level.RED, date(year, 1, 1), f"{year}年度计划投资为负数")
-    for pk in projects.filter(total_investment__lt=0).values_list("pk", flat=True):
-        yield Hit(pk, Level.RED, as_of, "总投资为负数")
-
-
-def _unusual_pace(projects, as_of: date, rule):
-    """A month of the last 12 at least ``yellow`` times the mean of the project's other
-    accepted months (red: ``red`` times). One pass with window sums and counts."""
-    by_project = {"partition_by": [F("project_id")]}
-    recent = add_months(month_start(as_of), -PACE_WINDOW_MONTHS)
-    rows = (
-        accepted_reports(as_of)
-        .filter(project__in=projects)
-        .annotate(
-            all_sum=Window(Sum("investment"), **by_project),
             all_count=Window(Count("pk"), **by_project),
-            # Months outside the window weigh 0, so they never pass the bar below.
+            total=F("project__total_investment"),
+            # Months outside the pace window weigh 0, so they never pass the bar below.
             candidate=Case(
                 When(month__gt=recent, then=F("investment")),
                 default=Value(Decimal(0)),
@@ -444,7 +469,8 @@ def _unusual_pace(projects, as_of: date, rule):
             ),
         )
         .annotate(
-            others_sum=ExpressionWrapper(F("all_sum") - F("investment"), output_field=MONEY),
+            before=ExpressionWrapper(F("running") - F("investment"), output_field=MONEY),
+            others_sum=ExpressionWrapper(F("cumulative") - F("investment"), output_field=MONEY),
             others_count=ExpressionWrapper(F("all_count") - 1, output_field=IntegerField()),
         )
         .annotate(
@@ -454,25 +480,79 @@ def _unusual_pace(projects, as_of: date, rule):
                 output_field=MONEY,
             ),
         )
-        .filter(
-            others_count__gte=PACE_MIN_OTHER_MONTHS,
-            others_sum__gt=0,
-            scaled__gte=F("yellow_bar"),
+        .annotate(
+            is_over=Case(When(crossing, then=Value(1)), default=Value(0)),
+            is_unusual=Case(When(unusual, then=Value(1)), default=Value(0)),
         )
+        .filter(Q(is_over=1) | Q(is_unusual=1) | Q(investment__lt=0))
         .order_by("project_id", "month")
-        .values_list("project_id", "month", "investment", "others_sum", "others_count")
-    )
-    for pk, month, amount, others_sum, count in rows:
-        ratio = Decimal(amount) * count / Decimal(others_sum)
-        level = Level.RED if ratio >= rule.red_threshold else Level.YELLOW
-        mean = Decimal(others_sum) / count
-        yield Hit(
-            pk,
-            level,
-            month,
-            f"{_ym(month)}完成投资 {Decimal(amount):.2f} 万元，为其他月份平均 {mean:.2f} 万元的 "
-            f"{ratio:.1f} 倍",
+        .values_list(
+            "project_id",
+            "month",
+            "investment",
+            "cumulative",
+            "total",
+            "others_sum",
+            "others_count",
+            "is_over",
+            "is_unusual",
         )
+    )
+    found: dict[int, dict] = {}
+    for pk, month, amount, cumulative, total, others_sum, count, over, pace in rows:
+        mine = found.setdefault(pk, {"pace": []})
+        # Only with negative amounts can the sum cross twice: the first crossing counts.
+        if over and "over" not in mine:
+            mine["over"] = Hit(
+                pk,
+                Level.RED,
+                month,
+                f"累计完成投资 {Decimal(cumulative):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
+            )
+        if amount < 0 and "negative" not in mine:
+            mine["negative"] = Hit(pk, Level.RED, month, "月报完成投资为负数")
+        if pace:
+            ratio = Decimal(amount) * count / Decimal(others_sum)
+            level = Level.RED if ratio >= rule.red_threshold else Level.YELLOW
+            mean = Decimal(others_sum) / count
+            mine["pace"].append(
+                Hit(
+                    pk,
+                    level,
+                    month,
+                    f"{_ym(month)}完成投资 {Decimal(amount):.2f} 万元，为其他月份平均 "
+                    f"{mean:.2f} 万元的 {ratio:.1f} 倍",
+                )
+            )
+    return found
+
+
+def _negative_project_amounts(projects, as_of: date):
+    """Red: an annual plan of a year up to ``as_of``'s year, or the total, below 0. One
+    query. Returns ``{project_id: [Hit, …]}`` (plan first, then total)."""
+    first_negative_plan = Subquery(
+        AnnualPlan.objects.filter(
+            project=OuterRef("pk"), year__lte=as_of.year, planned_investment__lt=0
+        )
+        .order_by()
+        .values("project")
+        .annotate(first=Min("year"))
+        .values("first"),
+        output_field=IntegerField(),
+    )
+    rows = (
+        projects.annotate(negative_plan_year=first_negative_plan)
+        .filter(Q(negative_plan_year__isnull=False) | Q(total_investment__lt=0))
+        .values_list("pk", "negative_plan_year", "total_investment")
+    )
+    found: dict[int, list[Hit]] = {}
+    for pk, year, total in rows:
+        hits = found.setdefault(pk, [])
+        if year is not None:
+            hits.append(Hit(pk, Level.RED, date(year, 1, 1), f"{year}年度计划投资为负数"))
+        if total is not None and total < 0:
+            hits.append(Hit(pk, Level.RED, as_of, "总投资为负数"))
+    return found
 
 
 def _stage_dates_out_of_order(projects, as_of: date):
@@ -498,17 +578,21 @@ def _stage_dates_out_of_order(projects, as_of: date):
 def evaluate_data_anomaly(*, projects, as_of, rule) -> Iterator[Hit]:
     """数据异常: cumulative investment above the total, negative amounts, a month far
     above the project's usual pace (yellow/red ratio thresholds), stage dates out of
-    order. One warning per project: the worst level, the earliest date, every finding."""
-    found: dict[int, list[Hit]] = {}
-    for check in (
-        _cumulative_over_total(projects, as_of),
-        _negative_amounts(projects, as_of),
-        _unusual_pace(projects, as_of, rule),
-        _stage_dates_out_of_order(projects, as_of),
-    ):
-        for hit in check:
-            found.setdefault(hit.project_id, []).append(hit)
-    for pk, hits in found.items():
+    order. One warning per project: the worst level, the earliest date, every finding
+    (in that order). Three queries: one pass over the accepted reports with window sums,
+    the negative plans and totals, the stage dates."""
+    reported = _report_findings(projects, as_of, rule)
+    negative = _negative_project_amounts(projects, as_of)
+    out_of_order = {hit.project_id: hit for hit in _stage_dates_out_of_order(projects, as_of)}
+    for pk in sorted(reported.keys() | negative.keys() | out_of_order.keys()):
+        mine = reported.get(pk, {})
+        hits = [
+            *([mine["over"]] if "over" in mine else []),
+            *([mine["negative"]] if "negative" in mine else []),
+            *negative.get(pk, []),
+            *mine.get("pace", []),
+            *([out_of_order[pk]] if pk in out_of_order else []),
+        ]
         yield Hit(
             pk,
             min((h.level for h in hits), key=LEVEL_RANK.__getitem__),
