@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ballast.assessments.selectors import assess
 from ballast.coordination import services as coordination
 from ballast.figures.selectors import unit_figures, units_figures
 from ballast.projects import services as project_services
@@ -255,6 +256,19 @@ def test_cockpit_shows_a_change_at_once_although_results_are_cached(client, peop
     )
     after = {s["value"]: s["n"] for s in get(client, people["city_admin"], url).context["funnel"]}
     assert after["started"] == 2 and after["signed"] == before["signed"] - 1
+
+
+def test_cockpit_ranking_is_the_assessment(client, people, small_city, city):
+    ctx = get(client, people["city_admin"], f"/cockpit/?as_of={AS_OF}").context
+    scheme = ctx["ranking"]["scheme"]
+    expected = assess(scheme=scheme, period="2026Q4", as_of=date(2026, 11, 20), city=city)
+    shown_rows = [
+        (r["unit"], r["score"], r["rank"], r["rank_change"]) for r in ctx["ranking"]["result"].rows
+    ]
+    assert shown_rows == [
+        (r["unit"], r["score"], r["rank"], r["rank_change"]) for r in expected.rows
+    ]
+    assert scheme.period_kind == "quarter"
 
 
 def test_rankings_page_ranks_every_unit(client, people, small_city):

@@ -27,6 +27,7 @@ from ballast.figures.selectors import (
     SIZE_CLASSES,
     TARGET_ACTUALS,
     figure_value,
+    flatten,
     quarter_of,
     unit_figures,
     units_figures,
@@ -84,6 +85,27 @@ def projects_link(**params) -> str:
 # --------------------------------------------------------------------------- cockpit
 
 
+class FiguresOnce:
+    """``units_figures`` read once per (city, year, as-of) within one page: the cockpit's
+    investment chart and the assessment of the current period share one result. Called
+    as an assessment's figure source it gives each unit's flattened figures."""
+
+    def __init__(self):
+        self._seen: dict[tuple, dict] = {}
+
+    def units(self, *, city: Region, year: int, as_of: date) -> dict:
+        key = (city.pk, year, as_of)
+        if key not in self._seen:
+            self._seen[key] = units_figures(city=city, year=year, as_of=as_of)
+        return self._seen[key]
+
+    def __call__(self, *, city: Region, year: int, as_of: date) -> dict:
+        return {
+            code: flatten(figures)
+            for code, figures in self.units(city=city, year=year, as_of=as_of).items()
+        }
+
+
 def cockpit(*, user, region: Region, as_of: date) -> dict:
     """Everything a cockpit shows for ``region`` (the city or one unit) as of ``as_of``."""
     is_city = region.kind == RegionKind.CITY
@@ -94,7 +116,8 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
     projects = scoped_projects(user, region)
 
     figures = unit_figures(unit=region, year=year, as_of=as_of)
-    per_unit = units_figures(city=city, year=year, as_of=as_of) if is_city else {}
+    source = FiguresOnce()
+    per_unit = source.units(city=city, year=year, as_of=as_of) if is_city else {}
     units = {u.code: u for u in cockpit_units(user)}
     quarter = quarter_of(as_of)
     return {
@@ -109,7 +132,11 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
             per_unit or {region.code: figures}, units, year=year, as_of=as_of
         ),
         "ranking": ranking(
-            user=user, city=city, as_of=as_of, highlight=None if is_city else region
+            user=user,
+            city=city,
+            as_of=as_of,
+            highlight=None if is_city else region,
+            figures=source,
         ),
         "warnings": warning_summary(
             projects, as_of=as_of, unit_code="" if is_city else region.code
@@ -357,7 +384,9 @@ def period_for(scheme: Scheme, as_of: date) -> Period:
     return Period.parse(f"{as_of.year}{kind}{n}")
 
 
-def ranking(*, user, city: Region, as_of: date, scheme=None, period=None, highlight=None):
+def ranking(
+    *, user, city: Region, as_of: date, scheme=None, period=None, highlight=None, figures=None
+):
     """The assessment of ``scheme`` (default: the 季度比) for ``period`` (default: the one
     holding ``as_of``): the published result if any, else computed as of ``as_of``."""
     schemes = schemes_of(user, city)
@@ -365,7 +394,7 @@ def ranking(*, user, city: Region, as_of: date, scheme=None, period=None, highli
     if scheme is None:
         return None
     period = period or period_for(scheme, as_of)
-    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city)
+    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city, figures=figures)
     for row in result.rows:
         change = row.get("rank_change")
         row["move"] = "up" if change and change > 0 else ("down" if change and change < 0 else "")
