@@ -436,6 +436,53 @@ def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
 # --- data_anomaly ---------------------------------------------------------------------
 
 
+# Slack for the candidate filter below: sums compared in another order may differ by a
+# rounding error on SQLite (binary floating point); far below a cent.
+CANDIDATE_SLACK = Decimal("0.01")
+
+
+def _report_candidates(projects, as_of: date, rule) -> list[int]:
+    """The projects whose accepted reports may hold a finding, by one grouped aggregate
+    (cheap: no window): cumulative sum above the total, a negative amount, or a month of
+    the last 12 whose amount ``a`` can reach the pace bar — ``a · (n − 1) ≥ yellow ·
+    (S − a)`` for some month is ``max(a) · (n − 1 + yellow) ≥ yellow · S`` (S the sum, n
+    the count of the project's accepted months). A superset of the projects that fire:
+    :func:`_report_findings` decides on the reports of these only."""
+    recent = add_months(month_start(as_of), -PACE_WINDOW_MONTHS)
+    yellow = Value(rule.yellow_threshold, output_field=MONEY)
+    slack = Value(CANDIDATE_SLACK, output_field=MONEY)
+    rows = (
+        accepted_reports(as_of)
+        .filter(project__in=projects)
+        .order_by()
+        .values("project")
+        .annotate(
+            total_sum=Sum("investment"),
+            months=Count("pk"),
+            lowest=Min("investment"),
+            recent_peak=Max("investment", filter=Q(month__gt=recent)),
+            total=Max("project__total_investment"),
+        )
+        .annotate(
+            peak_scaled=ExpressionWrapper(
+                Coalesce(F("recent_peak"), Value(Decimal(0), output_field=MONEY))
+                * (F("months") - 1 + yellow)
+                + slack,
+                output_field=MONEY,
+            ),
+            sum_scaled=ExpressionWrapper(yellow * F("total_sum"), output_field=MONEY),
+            over_bar=ExpressionWrapper(F("total") - slack, output_field=MONEY),
+        )
+        .filter(
+            Q(total_sum__gt=F("over_bar"))
+            | Q(lowest__lt=0)
+            | Q(months__gt=PACE_MIN_OTHER_MONTHS, peak_scaled__gte=F("sum_scaled"))
+        )
+        .values_list("project", flat=True)
+    )
+    return list(rows)
+
+
 def _report_findings(projects, as_of: date, rule):
     """The findings on accepted reports, from one pass with window sums and counts:
 
@@ -453,9 +500,12 @@ def _report_findings(projects, as_of: date, rule):
     unusual = Q(others_count__gte=PACE_MIN_OTHER_MONTHS, others_sum__gt=0) & Q(
         scaled__gte=F("yellow_bar")
     )
+    candidates = _report_candidates(projects, as_of, rule)
+    if not candidates:
+        return {}
     rows = (
         accepted_reports(as_of)
-        .filter(project__in=projects)
+        .filter(project__in=candidates)
         .annotate(
             running=Window(Sum("investment"), order_by=F("month").asc(), **by_project),
             cumulative=Window(Sum("investment"), **by_project),
