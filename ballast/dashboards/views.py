@@ -677,6 +677,8 @@ def project_map(request):
             "color": color,
             "map_data": {
                 "outlines": selectors.outlines(user, city),
+                # the map opens on the chosen unit, or on a unit person's own unit
+                "focus": unit.code if unit else (units[0].code if len(units) == 1 else ""),
                 "points": points,
                 "color": color,
                 "stages": [{"value": "none", "label": "未入库"}]

@@ -42,6 +42,21 @@
   var regions = features.filter(function (f) { return span(f) < largest / 25; }).map(function (f) {
     return { name: f.properties.name, label: { show: false }, itemStyle: { areaColor: "#dfe7f3" } };
   });
+  function bbox(feature) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") { b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])]; } else { c.forEach(walk); }
+    })(feature.geometry.coordinates);
+    return b;
+  }
+  var view = {};
+  var focused = features.filter(function (f) { return f.properties.code === data.focus; })[0];
+  if (focused && features.length > 1) {
+    var all = features.map(bbox).reduce(function (a, b) { return [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])]; });
+    var own = bbox(focused);
+    view.center = [(own[0] + own[2]) / 2, (own[1] + own[3]) / 2];
+    view.zoom = Math.max(1, 0.8 * Math.min((all[2] - all[0]) / (own[2] - own[0]), (all[3] - all[1]) / (own[3] - own[1])));
+  }
   var chart = echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
@@ -55,7 +70,7 @@
     geo: { map: "ballast-units", roam: true, top: 40, bottom: 10, aspectScale: 0.85,
       label: { show: true, fontSize: 11, color: "#334" },
       itemStyle: { areaColor: "#e8eef7", borderColor: "#7a8ca8" },
-      regions: regions,
+      regions: regions, center: view.center, zoom: view.zoom || 1,
       emphasis: { label: { show: true }, itemStyle: { areaColor: "#d3def0" } } },
     series: series
   });
