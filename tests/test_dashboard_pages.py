@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ballast.assessments.selectors import assess
+from ballast.assessments.services import assessment_publish, ensure_default_schemes
 from ballast.coordination import services as coordination
 from ballast.figures.selectors import unit_figures, units_figures
 from ballast.projects import services as project_services
@@ -278,6 +279,24 @@ def test_rankings_page_ranks_every_unit(client, people, small_city):
     ranks = [r["rank"] for r in rows]
     assert ranks == sorted(ranks) and ranks[0] == 1  # best first
     assert ctx["period"] == "2026Q4"
+
+
+def test_rank_history_holds_published_periods_and_the_current_one(client, people, small_city, city):
+    admin = people["city_admin"]
+    scheme = next(s for s in ensure_default_schemes(city, user=admin) if s.slug == "quarterly")
+    published = assessment_publish(
+        user=admin, scheme=scheme, period="2026Q3", as_of=date(2026, 10, 15)
+    )
+    ctx = get(client, admin, f"/rankings/?scheme={scheme.pk}&as_of={AS_OF}").context
+    history = ctx["history"]
+    assert history["periods"] == ["2026Q3", "2026Q4"]
+    q3 = {r["unit"]: r["rank"] for r in published.results}
+    names = {r["unit_name"]: r["unit"] for r in ctx["data"]["result"].rows}
+    for unit in history["units"]:
+        assert unit["ranks"][0] == q3[names[unit["name"]]]
+    # the quarter before opens the published result as stored
+    ctx = get(client, admin, f"/rankings/?scheme={scheme.pk}&period=2026Q3").context
+    assert ctx["data"]["result"].published is True
 
 
 def test_warnings_export_csv_lists_only_the_scope(client, people, small_city):
