@@ -52,7 +52,6 @@ from ballast.reports.models import MonthlyReport
 from ballast.reports.services import deadline_for
 
 MONEY = DecimalField(max_digits=20, decimal_places=4)
-EARLIEST = date(1, 1, 1)
 # A month is compared with the project's usual pace only when it has at least this many
 # other accepted months: fewer say nothing about a pace.
 PACE_MIN_OTHER_MONTHS = 3
@@ -169,57 +168,52 @@ def evaluate_not_in_statistics(*, projects, as_of, rule) -> Iterator[Hit]:
 # --- stalled (只开工不施工) ----------------------------------------------------------------
 
 
-def _under_construction(projects, as_of: date):
-    """Started by ``as_of`` and not completed by it, with ``started_month`` annotated."""
-    started_month = Subquery(
+def _started_month(as_of: date, project: str = "pk") -> Subquery:
+    """The first day of the month in which the project (``OuterRef(project)``) started."""
+    return Subquery(
         StageEvent.objects.filter(
-            project=OuterRef("pk"), stage__in=stages_from(Stage.STARTED), date__lte=as_of
+            project=OuterRef(project), stage__in=stages_from(Stage.STARTED), date__lte=as_of
         )
         .order_by("date")
         .annotate(m=Cast(TruncMonth("date", output_field=DateField()), DateField()))
         .values("m")[:1],
         output_field=DateField(),
     )
-    return (
-        projects.filter(reached_by(Stage.STARTED, as_of))
-        .exclude(reached_by(Stage.COMPLETED, as_of))
-        .annotate(started_month=started_month)
+
+
+def _under_construction(projects, as_of: date, *, annotate: bool = True):
+    """Started by ``as_of`` and not completed by it, with ``started_month`` annotated."""
+    rows = projects.filter(reached_by(Stage.STARTED, as_of)).exclude(
+        reached_by(Stage.COMPLETED, as_of)
     )
+    return rows.annotate(started_month=_started_month(as_of)) if annotate else rows
 
 
 def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
     """只开工不施工: the project's latest n reported months (since its start) all show no
-    investment. Counted: the accepted reports after its last month with investment."""
-    reports = accepted_reports(as_of).filter(
-        project=OuterRef("pk"), month__gte=OuterRef("started_month")
+    investment. Counted: the accepted reports after its last month with investment.
+
+    One grouped query over the accepted zero reports (from the start month on) of the
+    projects under construction that have no later report with investment — exactly the
+    reports after the last month with investment. Each report row needs only two index
+    look-ups (no subquery nested in another), so it stays linear on PostgreSQL too."""
+    reports = accepted_reports(as_of)
+    later_positive = reports.filter(
+        project=OuterRef("project"), month__gt=OuterRef("month"), investment__gt=0
     )
-    last_positive = Subquery(
-        reports.filter(investment__gt=0)
+    rows = (
+        reports.filter(
+            project__in=_under_construction(projects, as_of, annotate=False).values("pk"),
+            investment=0,
+        )
+        .alias(started_month=_started_month(as_of, "project"))
+        .filter(month__gte=F("started_month"))
+        .exclude(Exists(later_positive))
         .order_by()
         .values("project")
-        .annotate(last=Max("month"))
-        .values("last"),
-        output_field=DateField(),
-    )
-    zero_after = reports.filter(investment=0, month__gt=OuterRef("last_positive")).order_by()
-    rows = (
-        _under_construction(projects, as_of)
-        .annotate(last_positive=Coalesce(last_positive, Value(EARLIEST)))
-        .annotate(
-            zero_months=Coalesce(
-                Subquery(
-                    zero_after.values("project").annotate(n=Count("pk")).values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            ),
-            zero_since=Subquery(
-                zero_after.values("project").annotate(m=Min("month")).values("m"),
-                output_field=DateField(),
-            ),
-        )
+        .annotate(zero_months=Count("pk"), zero_since=Min("month"))
         .filter(zero_months__gte=max(rule.months("yellow"), 1))
-        .values_list("pk", "zero_months", "zero_since")
+        .values_list("project", "zero_months", "zero_since")
     )
     red = rule.months("red")
     for pk, months, since in rows:
