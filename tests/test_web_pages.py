@@ -83,6 +83,10 @@ def test_each_role_lands_on_its_page(client, people, web_city, role):
         assert response.status_code == 302
         assert response["Location"] == LANDING[role]
         assert client.get(response["Location"]).status_code == 200
+    elif role == "leader_a":  # unit leaders land on their unit's cockpit
+        assert response.status_code == 302
+        assert response["Location"] == "/cockpit/321081/"
+        assert client.get(response["Location"]).status_code == 200
     else:
         assert response.status_code == 200
 
@@ -102,16 +106,21 @@ def test_sign_in_page_is_chinese_and_lands_the_clerk_on_reports(client, people):
     assert client.get(response["Location"]).url == "/reports/"
 
 
-def test_cockpit_counts_projects_by_stage_as_of_a_date(client, people, web_city):
+def test_cockpit_at_root_counts_projects_by_stage_as_of_a_date(client, people, web_city):
+    """ "/" serves the dashboards' cockpit to city people; its funnel moves with as_of."""
     login(client, people["city_admin"])
-    march = client.get("/?as_of=2026-03-15").context["counts"]
-    assert march["total"] == 2
-    by_stage = {s["value"]: s["n"] for s in march["stages"]}
-    assert by_stage["started"] == 2  # A1 started 1 March, B1 on 1 February
-    january = client.get("/?as_of=2026-01-31").context["counts"]
-    by_stage = {s["value"]: s["n"] for s in january["stages"]}
-    assert by_stage["signed"] == 1 and by_stage["started"] == 0
-    assert january["stages"][0]["n"] == 1  # B1 had no stage yet
+
+    def funnel(day):
+        page = client.get(f"/?as_of={day}")
+        assert page.status_code == 200
+        return {s["value"]: s["n"] for s in page.context["funnel"]}
+
+    march = funnel("2026-03-15")
+    assert sum(march.values()) == 2
+    assert march["started"] == 2  # A1 started 1 March, B1 on 1 February
+    january = funnel("2026-01-31")
+    assert january["signed"] == 1 and january["started"] == 0
+    assert january["none"] == 1  # B1 had no stage yet
 
 
 def test_auditor_sees_login_log_and_history_only(client, people, web_city):
@@ -375,8 +384,10 @@ def test_report_page_weighs_the_report_against_the_plan(client, people, web_city
     assert page.context["may_approve"] and not page.context["may_accept"]
 
 
-def test_unit_leader_cockpit_counts_only_their_unit(client, people, web_city):
+def test_unit_leader_is_taken_to_their_unit_cockpit(client, people, web_city):
     login(client, people["leader_a"])
-    counts = client.get("/?as_of=2026-10-31").context["counts"]
-    assert counts["total"] == 1
-    assert [u["name"] for u in counts["units"]] == ["仪征"]
+    response = client.get("/?as_of=2026-10-31")
+    assert response.status_code == 302
+    assert response["Location"] == "/cockpit/321081/?as_of=2026-10-31"
+    funnel = client.get(response["Location"]).context["funnel"]
+    assert sum(s["n"] for s in funnel) == 1

@@ -6,9 +6,6 @@ Counts come from the projects' own selectors; every queryset is restricted to th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
-from django.db.models import Count
 
 from ballast.accounts import policy
 from ballast.accounts.models import LoginEvent
@@ -21,7 +18,6 @@ from ballast.projects.models import (
     Suspension,
     Termination,
 )
-from ballast.projects.selectors import active_q, with_stage_as_of
 from ballast.reports.models import MonthlyReport
 
 # What a history row is called on the pages.
@@ -35,47 +31,6 @@ HISTORY_MODELS = (
     (MonthlyReport, "月度填报", "project_id"),
 )
 DIFF_EXCLUDED = ("created_at", "updated_at")
-
-
-def stage_counts(*, user, as_of: date) -> dict:
-    """Projects in ``user``'s scope by stage as of ``as_of``, overall and per unit."""
-    projects = with_stage_as_of(Project.objects.restrict(user), as_of)
-    rows = (
-        projects.order_by()
-        .values("unit_id", "unit__short_name", "unit__name", "unit__sort_order", "stage_seq")
-        .annotate(n=Count("pk"))
-    )
-    active = projects.filter(active_q(as_of)).count()
-    by_stage = {seq: 0 for seq in [0, *STAGE_BY_ORDER]}
-    units: dict[int, dict] = {}
-    for row in rows:
-        seq = row["stage_seq"] or 0
-        by_stage[seq] += row["n"]
-        unit = units.setdefault(
-            row["unit_id"],
-            {
-                "id": row["unit_id"],
-                "name": row["unit__short_name"] or row["unit__name"],
-                "order": row["unit__sort_order"],
-                "counts": {s: 0 for s in by_stage},
-                "total": 0,
-            },
-        )
-        unit["counts"][seq] += row["n"]
-        unit["total"] += row["n"]
-    stages = [
-        {"seq": seq, "value": STAGE_BY_ORDER.get(seq, ""), "label": _stage_label(seq)}
-        for seq in by_stage
-    ]
-    unit_rows = sorted(units.values(), key=lambda u: (u["order"], u["name"]))
-    for unit in unit_rows:
-        unit["cells"] = [unit["counts"][s["seq"]] for s in stages]
-    return {
-        "total": sum(by_stage.values()),
-        "active": active,
-        "stages": [{**s, "n": by_stage[s["seq"]]} for s in stages],
-        "units": unit_rows,
-    }
 
 
 def _stage_label(seq: int) -> str:

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 
 from ballast.accounts.choices import Role
 from ballast.web import selectors
-from ballast.web.clock import parse_date, request_today
 from ballast.web.views.common import LANDING, shows_cockpit
 
 
@@ -17,19 +16,11 @@ def home(request):
     if user.role in LANDING and not user.is_superuser:
         return redirect(LANDING[user.role])
     if shows_cockpit(user):
+        # The cockpit lives in the dashboards app; it is served at "/" itself.
+        from ballast.dashboards.views import cockpit
+
         return cockpit(request)
     return workspace(request)
-
-
-def cockpit(request):
-    today = request_today()
-    as_of = parse_date(request.GET.get("as_of"), today)
-    counts = selectors.stage_counts(user=request.user, as_of=as_of)
-    return render(
-        request,
-        "web/cockpit.html",
-        {"as_of": as_of, "counts": counts, "is_today": as_of == today},
-    )
 
 
 def workspace(request):
