@@ -95,10 +95,10 @@ class MonthlyReport(BallastModel):
         ]
         indexes = [
             models.Index(fields=("status", "month")),
-            models.Index(fields=("project", "status", "month")),
-            # Covers the figures' sums of accepted investment (docs/performance.md).
+            # Covers the sums of accepted investment, per project (the figures' subqueries)
+            # and grouped over all projects (docs/performance.md).
             models.Index(
-                fields=("status", "month", "project", "investment"), name="report_accepted_sums"
+                fields=("project", "status", "month", "investment"), name="report_accepted_sums"
             ),
         ]
 

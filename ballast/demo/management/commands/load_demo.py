@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ballast.accounts.models import User
+from ballast.core.db import refresh_statistics
 from ballast.demo import services
 
 
@@ -54,6 +55,7 @@ class Command(BaseCommand):
                 if reset:
                     services.reset_demo()
                 summary = services.build_demo(seed=seed, password=password, today=day)
+            refresh_statistics()
         except services.NotADemoDatabase as exc:
             raise CommandError(str(exc)) from exc
         except IntegrityError as exc:
