@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -48,7 +49,7 @@ from ballast.projects.models import Project
 from ballast.projects.selectors import batches, reached_by, reached_in, with_stage_as_of
 from ballast.regions.models import Region
 from ballast.web.clock import parse_date, request_today
-from ballast.web.exports import safe_text
+from ballast.web.exports import safe_text, table_export
 from ballast.web.views.common import back
 
 PAGE_SIZE = 50
@@ -319,6 +320,28 @@ STATES = {
 }
 
 
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+ISSUE_COLUMNS = (
+    ("项目代码", lambda i: (i.project.code or "") if i.project else ""),
+    ("项目名称", lambda i: i.project.name if i.project else ""),
+    ("板块", lambda i: i.project.unit.display_name if i.project else ""),
+    ("问题类别", lambda i: i.get_category_display()),
+    ("重大事项", lambda i: "是" if i.is_major else ""),
+    ("问题描述", lambda i: i.description),
+    ("责任部门", lambda i: i.department.name if i.department else ""),
+    ("责任人", lambda i: i.responsible_name),
+    ("提出日期", lambda i: _date(i.raised_on)),
+    ("办结期限", lambda i: _date(i.deadline)),
+    ("状态", lambda i: i.get_status_display()),
+    ("办结日期", lambda i: _date(i.resolved_on)),
+    ("办理结果", lambda i: i.resolution),
+    ("销号日期", lambda i: _date(i.closed_on)),
+)
+
+
 @login_required
 def issues(request):
     """The issues board by state; a department officer's view is their inbox."""
@@ -337,6 +360,12 @@ def issues(request):
         scoped = scoped.filter(department_id=int(department_id))
     if state in STATES:
         scoped = scoped.filter(STATES[state][1](as_of))
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = scoped.select_related("project__unit", "department").order_by(
+            "status", "deadline", "raised_on", "pk"
+        )
+        return table_export(export, ISSUE_COLUMNS, rows, f"issues-{as_of:%Y%m%d}", "问题协调")
     counts = scoped.order_by().aggregate(
         **{s.value: Count("pk", filter=Q(status=s.value)) for s in IssueStatus},
         overdue=Count("pk", filter=overdue_q(as_of)),
@@ -418,6 +447,45 @@ def issue_action(request, pk: int, action: str):
 # --------------------------------------------------------------------------- rankings
 
 
+def _number(value):
+    """A score as a Decimal for the spreadsheet; blanks stay blank."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+
+
+def _points(row, key):
+    cell = (row.get("indicators") or {}).get(key)
+    if cell is None:
+        return None
+    points = cell.get("points") if isinstance(cell, dict) else getattr(cell, "points", None)
+    return _number(points)
+
+
+def _move(row) -> str:
+    if row.get("move") == "up":
+        return f"进{row['move_abs']}"
+    if row.get("move") == "down":
+        return f"退{row['move_abs']}"
+    return ""
+
+
+def _ranking_columns(indicators):
+    columns = [
+        ("名次", lambda r: r.get("rank")),
+        ("板块", lambda r: r.get("unit_name")),
+        ("总分（分）", lambda r: _number(r.get("score"))),
+        ("进位/退位", _move),
+    ]
+    for ind in indicators:
+        title = f"{ind.label or ind.key}（分，权重{ind.weight.normalize():f}）"
+        columns.append((title, lambda r, key=ind.key: _points(r, key)))
+    return columns
+
+
 @login_required
 def rankings(request):
     user = request.user
@@ -455,6 +523,15 @@ def rankings(request):
             ),
         )
         indicators = list(scheme.indicators.all())
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return table_export(
+                export,
+                _ranking_columns(indicators),
+                data["result"].rows,
+                f"ranking-{data['period']}",
+                f"{data['period']}考核排名",
+            )
         history = selectors.rank_history(user=user, scheme=scheme)
         current = {r["unit"]: r["rank"] for r in data["result"].rows}
         if not any(h["period"] == data["period"] for h in history):
@@ -483,6 +560,17 @@ def rankings(request):
 # --------------------------------------------------------------------------- visits, tours
 
 
+VISIT_COLUMNS = (
+    ("日期", lambda v: _date(v.date)),
+    ("项目代码", lambda v: v.project.code or ""),
+    ("项目名称", lambda v: v.project.name),
+    ("板块", lambda v: v.project.unit.display_name),
+    ("走访人", lambda v: str(v.visitor)),
+    ("方式", lambda v: v.get_kind_display()),
+    ("发现情况", lambda v: v.findings),
+)
+
+
 @login_required
 def visits(request):
     user = request.user
@@ -504,6 +592,11 @@ def visits(request):
     if unit is not None:
         projects = projects.filter(unit=unit)
         log = log.filter(project__unit=unit)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_export(
+            export, VISIT_COLUMNS, log, f"visits-{start:%Y%m%d}-{end:%Y%m%d}", "走访记录"
+        )
     coverage = visit_coverage(projects=projects, start=start, end=end)
     not_visited = list(
         coverage.not_visited.select_related("unit").order_by(

@@ -18,6 +18,7 @@ from ballast.reports import selectors, services
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
 from ballast.web.clock import parse_month, reporting_month, request_today
+from ballast.web.exports import table_export
 from ballast.web.forms import AmendForm, ReportForm, ReturnForm, apply_errors
 from ballast.web.selectors import project_history
 from ballast.web.views.common import back
@@ -35,6 +36,31 @@ def _missing(status: str | None, return_reason: str | None) -> str:
     if status == ReportStatus.DRAFT:
         return _("已退回，待修改后报送") if return_reason else _("草稿未报送")
     return ""
+
+
+MONTH_COLUMNS = (
+    ("项目代码", lambda p: p.code or ""),
+    ("项目名称", lambda p: p.name),
+    ("板块", lambda p: p.unit.display_name),
+    ("总投资（万元）", lambda p: p.total_investment),
+    ("当月完成投资（万元）", lambda p: p.report_investment),
+    ("填报状态", lambda p: p.status_label),
+    ("待办", lambda p: p.missing),
+    ("退回原因", lambda p: p.report_return_reason or ""),
+)
+
+QUEUE_COLUMNS = (
+    ("月份", lambda r: f"{r.month:%Y-%m}"),
+    ("项目代码", lambda r: r.project.code or ""),
+    ("项目名称", lambda r: r.project.name),
+    ("板块", lambda r: r.project.unit.display_name),
+    ("当月完成投资（万元）", lambda r: r.investment),
+    ("本年累计（万元）", lambda r: r.year_to_date),
+    ("年度计划投资（万元）", lambda r: r.plan_investment),
+    ("占年度计划（%）", lambda r: round(r.plan_share, 1) if r.plan_share is not None else None),
+    ("开工以来累计（万元）", lambda r: r.since_start),
+    ("形象进度", lambda r: r.progress),
+)
 
 
 @login_required
@@ -58,6 +84,11 @@ def report_month(request):
         row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
     city = Region.objects.filter(pk=user.city_id_in_scope).first()
     deadline = services.deadline_for(city=city, month=month)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_export(
+            export, MONTH_COLUMNS, rows, f"reports-{month:%Y%m}", f"{month:%Y-%m}月度填报"
+        )
     done = sum(1 for r in rows if not r.missing)
     units = (
         Region.objects.restrict(user).filter(is_assessment_unit=True)
@@ -197,6 +228,9 @@ def _queue(request, action: str, status: str, template_title: str, url_name: str
         row.plan_share = (
             row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
         )
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_export(export, QUEUE_COLUMNS, rows, f"review-{action}", template_title)
     return render(
         request,
         "web/review_queue.html",
