@@ -29,3 +29,9 @@ def test_issues_board_and_rankings_switch_to_english(client, people):
     assert "Coordination issues" in html and "Export Excel" in html
     html = client.get("/rankings/").content.decode()
     assert "Rankings" in html and "Rank history" in html
+
+
+def test_project_list_ledger_link_switches_to_english(client, people):
+    client.force_login(people["clerk_a"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/projects/"})
+    assert "Export ledger" in client.get("/projects/").content.decode()
