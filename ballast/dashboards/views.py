@@ -17,6 +17,8 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -63,7 +65,7 @@ def _as_of(request) -> tuple[date, date]:
 def _city_of(user) -> Region:
     city_id = user.city_id_in_scope
     if city_id is None:
-        raise PermissionDenied("您的账号没有所属地区。")
+        raise PermissionDenied(_("您的账号没有所属地区。"))
     return Region.objects.get(pk=city_id)
 
 
@@ -90,7 +92,7 @@ def cockpit(request):
     """The city cockpit; unit people are taken to their unit's cockpit."""
     user = request.user
     if not selectors.may_see_cockpit(user):
-        raise PermissionDenied("您没有查看驾驶舱的权限。")
+        raise PermissionDenied(_("您没有查看驾驶舱的权限。"))
     if not (user.is_superuser or user.is_city_level):
         query = request.GET.urlencode()
         target = reverse("dashboards:unit_cockpit", args=[user.region.code])
@@ -102,10 +104,10 @@ def cockpit(request):
 def unit_cockpit(request, unit_code: str):
     user = request.user
     if not selectors.may_see_cockpit(user):
-        raise PermissionDenied("您没有查看驾驶舱的权限。")
+        raise PermissionDenied(_("您没有查看驾驶舱的权限。"))
     unit = selectors.cockpit_units(user).filter(code=unit_code).first()
     if unit is None:
-        raise Http404("没有这个板块，或不在您的范围内。")
+        raise Http404(_("没有这个板块，或不在您的范围内。"))
     return _cockpit_page(request, unit)
 
 
@@ -174,7 +176,7 @@ def drill(request):
     those of them that had also reached that stage by ``end``), or a 四个一批 batch."""
     user = request.user
     if not policy.may(user, policy.VIEW, Project):
-        raise PermissionDenied("您没有查看项目的权限。")
+        raise PermissionDenied(_("您没有查看项目的权限。"))
     today = request_today()
     start = parse_date(request.GET.get("start"), date(today.year, 1, 1))
     end = parse_date(request.GET.get("end"), today)
@@ -222,7 +224,7 @@ def drill(request):
 def warnings(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
-        raise PermissionDenied("您没有查看预警的权限。")
+        raise PermissionDenied(_("您没有查看预警的权限。"))
     as_of, today = _as_of(request)
     units = _units(user)
     unit = _unit_param(request, units)
@@ -314,9 +316,9 @@ def _warnings_export(found, name: str, kind: str) -> HttpResponse:
 
 BOARD_LIMIT = 40
 STATES = {
-    "open": ("未销号", open_q),
-    "overdue": ("逾期", overdue_q),
-    "closed": ("已销号", closed_by_q),
+    "open": (gettext_lazy("未销号"), open_q),
+    "overdue": (gettext_lazy("逾期"), overdue_q),
+    "closed": (gettext_lazy("已销号"), closed_by_q),
 }
 
 
@@ -347,7 +349,7 @@ def issues(request):
     """The issues board by state; a department officer's view is their inbox."""
     user = request.user
     if not policy.may(user, policy.VIEW, Issue):
-        raise PermissionDenied("您没有查看问题协调的权限。")
+        raise PermissionDenied(_("您没有查看问题协调的权限。"))
     as_of, today = _as_of(request)
     units = _units(user)
     unit = _unit_param(request, units)
@@ -404,12 +406,12 @@ def issues(request):
 
 
 ACTIONS = {
-    "acknowledge": "受理",
-    "progress": "开始办理",
-    "resolve": "办结",
-    "confirm": "确认销号",
-    "close": "确认销号",
-    "reopen": "重新打开",
+    "acknowledge": gettext_lazy("受理"),
+    "progress": gettext_lazy("开始办理"),
+    "resolve": gettext_lazy("办结"),
+    "confirm": gettext_lazy("确认销号"),
+    "close": gettext_lazy("确认销号"),
+    "reopen": gettext_lazy("重新打开"),
 }
 
 
@@ -420,7 +422,7 @@ def issue_action(request, pk: int, action: str):
     user = request.user
     issue = get_object_or_404(Issue.objects.restrict(user), pk=pk)
     if action not in ACTIONS:
-        raise Http404("未知操作。")
+        raise Http404(_("未知操作。"))
     today = request_today()
     try:
         if action == "acknowledge":
@@ -436,11 +438,15 @@ def issue_action(request, pk: int, action: str):
         elif action == "reopen":
             coordination.issue_reopen(user=user, issue=issue, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, f"{ACTIONS[action]}失败：{'；'.join(exc.messages)}")
+        messages.error(
+            request,
+            _("%(action)s失败：%(errors)s")
+            % {"action": ACTIONS[action], "errors": "；".join(exc.messages)},
+        )
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or "您没有该操作的权限。")
+        messages.error(request, str(exc) or _("您没有该操作的权限。"))
     else:
-        messages.success(request, f"问题已{ACTIONS[action]}。")
+        messages.success(request, _("问题已%(action)s。") % {"action": ACTIONS[action]})
     return back(request, "dashboards:issues")
 
 
@@ -490,7 +496,7 @@ def _ranking_columns(indicators):
 def rankings(request):
     user = request.user
     if not selectors.may_see_cockpit(user):
-        raise PermissionDenied("您没有查看考核排名的权限。")
+        raise PermissionDenied(_("您没有查看考核排名的权限。"))
     as_of, today = _as_of(request)
     city = _city_of(user)
     _ensure_schemes(user, city)
@@ -511,7 +517,7 @@ def rankings(request):
             if request.GET.get("period"):
                 period = Period.parse(request.GET["period"])
         except ValueError:
-            messages.error(request, "期间格式不正确，已改为当前期间。")
+            messages.error(request, _("期间格式不正确，已改为当前期间。"))
         default = selectors.period_for(scheme, as_of)
         if period is None or period.kind != default.kind:
             period = default
@@ -575,7 +581,7 @@ VISIT_COLUMNS = (
 def visits(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Visit):
-        raise PermissionDenied("您没有查看走访记录的权限。")
+        raise PermissionDenied(_("您没有查看走访记录的权限。"))
     as_of, today = _as_of(request)
     quarter = quarter_of(as_of)
     start = parse_date(request.GET.get("start"), quarter.start)
@@ -626,7 +632,7 @@ def visits(request):
 def tours(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Tour):
-        raise PermissionDenied("您没有查看观摩评比的权限。")
+        raise PermissionDenied(_("您没有查看观摩评比的权限。"))
     rows = (
         Tour.objects.restrict(user)
         .annotate(n_projects=Count("tour_projects", distinct=True))
@@ -686,7 +692,7 @@ def _leaders(user):
 def leaders(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
-        raise PermissionDenied("您没有查看挂钩领导的权限。")
+        raise PermissionDenied(_("您没有查看挂钩领导的权限。"))
     visible = Project.objects.restrict(user)
     rows = (
         _leaders(user)
@@ -702,7 +708,7 @@ def leaders(request):
 def leader_detail(request, pk: int):
     user = request.user
     if not policy.may(user, policy.VIEW, Project) or user.role == Role.ENTERPRISE:
-        raise PermissionDenied("您没有查看挂钩领导的权限。")
+        raise PermissionDenied(_("您没有查看挂钩领导的权限。"))
     leader = get_object_or_404(_leaders(user), pk=pk)
     as_of, today = _as_of(request)
     visible = set(
@@ -713,7 +719,7 @@ def leader_detail(request, pk: int):
     )
     rows = [r for r in portfolio if r.project.pk in visible]
     if not rows and not (user.is_city_level or user.is_superuser or user.pk == leader.pk):
-        raise Http404("没有这位领导挂钩的、您可查看的项目。")
+        raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
     return render(
         request,
         "dashboards/leader.html",
@@ -735,7 +741,7 @@ def leader_detail(request, pk: int):
 def project_map(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Project):
-        raise PermissionDenied("您没有查看项目的权限。")
+        raise PermissionDenied(_("您没有查看项目的权限。"))
     as_of, today = _as_of(request)
     city = _city_of(user)
     units = _units(user)
@@ -774,7 +780,7 @@ def project_map(request):
                 "focus": unit.code if unit else (units[0].code if len(units) == 1 else ""),
                 "points": points,
                 "color": color,
-                "stages": [{"value": "none", "label": "未入库"}]
+                "stages": [{"value": "none", "label": _("未入库")}]
                 + [{"value": s.value, "label": s.label} for s in Stage],
             },
             "without": without,
