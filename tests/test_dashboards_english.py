@@ -20,6 +20,7 @@ def test_cockpit_headings_switch_to_english(client, people):
     assert "Project lifecycle" in html
     assert "Investment this year against time-elapsed schedule" in html
     assert "项目全生命周期" not in html
+    assert "Signed and landed" in html and "No stage yet" in html
 
 
 def test_issues_board_and_rankings_switch_to_english(client, people):

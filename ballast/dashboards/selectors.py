@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from ballast.accounts import policy
 from ballast.alerts.choices import Level as WarningLevel
@@ -208,7 +209,7 @@ def funnel(projects, *, as_of: date, unit_param) -> list[dict]:
         0,
         {
             "value": "none",
-            "label": "未入库",
+            "label": gettext_noop("未入库"),
             "n": counts.get(0, 0),
             "href": projects_link(stage="none", unit=unit_param, as_of=day),
         },
@@ -264,10 +265,10 @@ def size_classes(projects, *, unit_param) -> list[dict]:
 
 
 BATCH_LABELS = (
-    ("signed_landed", "招引落地", "signed_landed"),
-    ("started", "启动开工", "started"),
-    ("completed", "建成完工", "completed"),
-    ("reserve", "谋划储备", "reserve"),
+    ("signed_landed", gettext_noop("招引落地"), "signed_landed"),
+    ("started", gettext_noop("启动开工"), "started"),
+    ("completed", gettext_noop("建成完工"), "completed"),
+    ("reserve", gettext_noop("谋划储备"), "reserve"),
 )
 
 
@@ -486,7 +487,7 @@ def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
             "code": row["code"] or "",
             "unit": row["unit__short_name"] or row["unit__name"],
             "stage": stage or "none",
-            "stage_label": Stage(stage).label if stage else "未入库",
+            "stage_label": Stage(stage).label if stage else gettext_noop("未入库"),
             "warning": levels.get(row["pk"], "none"),
             "investment": str(row["total_investment"]),
             "url": reverse("web:project_detail", args=[row["pk"]]),
