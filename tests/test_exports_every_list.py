@@ -213,3 +213,16 @@ def test_project_list_links_the_ledger_export_for_those_who_import(client, peopl
     assert "/imports/export/ledger/?q=HYPERLINK" in html
     page = download(client, people["city_leader"], "/projects/")
     assert "导出台账" not in page.content.decode()
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def test_warnings_export_has_a_frozen_header_and_escaped_names(client, people, lists):
+    rows = xlsx_rows(
+        download(client, people["city_admin"], f"/warnings/?as_of={AS_OF}&export=xlsx")
+    )
+    assert rows[0][:3] == ["项目代码", "项目名称", "板块"]
+    assert all(not str(name).startswith("=") for name in column(rows, "项目名称"))
+    rows = csv_rows(download(client, people["clerk_b"], f"/warnings/?as_of={AS_OF}&export=csv"))
+    assert f"'{EVIL}" not in column(rows, "项目名称")

@@ -4,8 +4,6 @@ numbers come from the domain selectors through :mod:`ballast.dashboards.selector
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -51,7 +49,7 @@ from ballast.projects.models import Project
 from ballast.projects.selectors import batches, reached_by, reached_in, with_stage_as_of
 from ballast.regions.models import Region
 from ballast.web.clock import parse_date, request_today
-from ballast.web.exports import safe_text, table_export
+from ballast.web.exports import table_export
 from ballast.web.views.common import back
 
 PAGE_SIZE = 50
@@ -281,35 +279,8 @@ WARNING_COLUMNS = (
 
 
 def _warnings_export(found, name: str, kind: str) -> HttpResponse:
-    rows = [[safe_text(get(w)) for _, get in WARNING_COLUMNS] for w in found]
-    titles = [title for title, _ in WARNING_COLUMNS]
-    if kind == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(titles)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "预警清单"
-    sheet.append(titles)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    """The filtered warnings as CSV or xlsx (frozen header, fitted widths, escaped text)."""
+    return table_export(kind, WARNING_COLUMNS, found, name, "预警清单")
 
 
 # --------------------------------------------------------------------------- issues
