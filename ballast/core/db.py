@@ -1,6 +1,8 @@
-"""Database housekeeping shared by commands."""
+"""Database housekeeping shared by commands, and the database functions whose SQL differs
+by backend (the one place such differences live)."""
 
 from django.db import connection
+from django.db.models import DateField, Func
 
 
 def refresh_statistics() -> None:
@@ -9,3 +11,22 @@ def refresh_statistics() -> None:
     figures' per-project subqueries grow with the square of the project count."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+class MonthStart(Func):
+    """The first day of the month of a date expression, as a date.
+
+    Django's ``TruncMonth`` runs as a Python function per row on SQLite (and a time-zone
+    aware cast on PostgreSQL); this is the database's own arithmetic on both: SQLite's
+    ``date(x, 'start of month')`` and PostgreSQL's ``date_trunc``."""
+
+    arity = 1
+    output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')")
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(date_trunc('month', %(expressions)s) AS date)"
+        )

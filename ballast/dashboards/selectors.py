@@ -27,6 +27,7 @@ from ballast.dashboards.models import UnitOutline
 from ballast.figures.selectors import (
     SIZE_CLASSES,
     TARGET_ACTUALS,
+    city_and_units_figures,
     figure_value,
     flatten,
     quarter_of,
@@ -94,6 +95,13 @@ class FiguresOnce:
     def __init__(self):
         self._seen: dict[tuple, dict] = {}
 
+    def city_and_units(self, *, city: Region, year: int, as_of: date) -> tuple[dict, dict]:
+        """The city's figures and its units', from one set of queries; the units' are kept
+        for the later calls."""
+        city_figures, per_unit = city_and_units_figures(city=city, year=year, as_of=as_of)
+        self._seen[(city.pk, year, as_of)] = per_unit
+        return city_figures, per_unit
+
     def units(self, *, city: Region, year: int, as_of: date) -> dict:
         key = (city.pk, year, as_of)
         if key not in self._seen:
@@ -116,9 +124,11 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
     year = as_of.year
     projects = scoped_projects(user, region)
 
-    figures = unit_figures(unit=region, year=year, as_of=as_of)
     source = FiguresOnce()
-    per_unit = source.units(city=city, year=year, as_of=as_of) if is_city else {}
+    if is_city:
+        figures, per_unit = source.city_and_units(city=city, year=year, as_of=as_of)
+    else:
+        figures, per_unit = unit_figures(unit=region, year=year, as_of=as_of), {}
     units = {u.code: u for u in cockpit_units(user)}
     quarter = quarter_of(as_of)
     return {

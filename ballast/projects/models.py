@@ -272,7 +272,13 @@ class StageEvent(BallastModel):
                 fields=("project", "stage"), name="stage_event_once_per_project"
             )
         ]
-        indexes = [models.Index(fields=("stage", "date")), models.Index(fields=("project", "date"))]
+        indexes = [
+            # Covers the "new events in a period" counts (stage, date range → project).
+            models.Index(fields=("stage", "date", "project"), name="stage_event_period"),
+            # Covers "reached stage X by date D" (project, date ≤ D → stage) without
+            # reading the table: the warnings and figures ask it for every project.
+            models.Index(fields=("project", "date", "stage"), name="stage_event_by_project"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()} {self.date}"
