@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ballast.core.db import refresh_statistics
 from ballast.projects.models import (
     AnnualPlan,
     PlanMonth,
@@ -278,7 +279,6 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"(SELECT MAX(id) FROM {table}))"
                     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    refresh_statistics()
     counts["seconds"] = round(time.perf_counter() - started_at, 1)
     return counts

@@ -93,23 +93,72 @@ def figures_bound(*, scope: str, scope_id: int, year: int, as_of: date, group=Fa
 
 
 def warnings_bound(*, city_id: int, as_of: date) -> list:
-    """What every warning needs at least: each active project's latest stage and its last
-    reported months up to the as-of date (one grouped scan each)."""
+    """What every warning rule reads at least, each input once, by one plain grouped scan:
+
+    1. the city's projects on the line (not terminated or suspended) with their planned
+       start and completion and total investment (start and completion overdue, the
+       totals of the anomaly checks);
+    2. each project's stage facts as of the date: the first date it reached started, in
+       statistics and completed, and its top stage (every rule but the report checks);
+    3. each project's accepted reports up to the as-of month: count, sum, smallest
+       amount, largest amount of the last 12 months, last month, last month with
+       investment, the year's sum (stalled, silent, lagging, data anomalies);
+    4. the plans of the year with their own curve to the as-of month (lagging);
+    5. the reports filed for the month whose deadline passed (report missing).
+    """
+    jan1 = date(as_of.year, 1, 1)
+    month = month_start(as_of)
+    recent = add_months(month, -12)
+    last_month = add_months(month, -1)
+    elapsed = as_of.month
+    scope = f"JOIN {P} p ON p.id = {{alias}}.project_id JOIN {U} u ON u.id = p.unit_id"
+    queries = [
+        (
+            f"SELECT p.id, p.planned_start, p.planned_completion, p.total_investment FROM {P} p "
+            f"JOIN {U} u ON u.id = p.unit_id WHERE u.parent_id = %s "
+            "AND NOT EXISTS (SELECT 1 FROM projects_termination t "
+            "WHERE t.project_id = p.id AND t.terminated_on <= %s) "
+            "AND NOT EXISTS (SELECT 1 FROM projects_suspension s WHERE s.project_id = p.id "
+            "AND s.started_on <= %s AND (s.resumed_on IS NULL OR s.resumed_on > %s))",
+            [city_id, as_of, as_of, as_of],
+        ),
+        (
+            f"SELECT e.project_id, MAX({SEQ}), "
+            f"MIN(CASE WHEN {SEQ} >= 4 THEN e.date END), "
+            f"MIN(CASE WHEN {SEQ} >= 5 THEN e.date END), "
+            f"MIN(CASE WHEN {SEQ} >= 6 THEN e.date END) FROM {E} e "
+            + scope.format(alias="e")
+            + " WHERE u.parent_id = %s AND e.date <= %s GROUP BY e.project_id",
+            [city_id, as_of],
+        ),
+        (
+            "SELECT r.project_id, COUNT(*), SUM(r.investment), MIN(r.investment), "
+            "MAX(CASE WHEN r.month > %s THEN r.investment END), MAX(r.month), "
+            "MAX(CASE WHEN r.investment > 0 THEN r.month END), "
+            f"SUM(CASE WHEN r.month >= %s THEN r.investment ELSE 0 END) FROM {R} r "
+            + scope.format(alias="r")
+            + " WHERE u.parent_id = %s AND r.status = 'accepted' AND r.month <= %s "
+            "GROUP BY r.project_id",
+            [recent, jan1, city_id, month],
+        ),
+        (
+            "SELECT a.project_id, MAX(a.planned_investment), "
+            "SUM(CASE WHEN pm.month <= %s THEN pm.planned_investment END) "
+            f"FROM {A} a LEFT JOIN {M} pm ON pm.plan_id = a.id "
+            + scope.format(alias="a")
+            + " WHERE u.parent_id = %s AND a.year = %s GROUP BY a.project_id",
+            [elapsed, city_id, as_of.year],
+        ),
+        (
+            f"SELECT r.project_id FROM {R} r "
+            + scope.format(alias="r")
+            + " WHERE u.parent_id = %s AND r.month = %s AND r.status <> 'draft'",
+            [city_id, last_month],
+        ),
+    ]
     out = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT e.project_id, MAX({SEQ}), MAX(e.date) FROM {E} e "
-            f"JOIN {P} p ON p.id = e.project_id JOIN {U} u ON u.id = p.unit_id "
-            "WHERE u.parent_id = %s AND e.date <= %s GROUP BY e.project_id",
-            [city_id, as_of],
-        )
-        out.append(cursor.fetchall())
-        cursor.execute(
-            f"SELECT r.project_id, MAX(r.month), "
-            f"SUM(CASE WHEN r.month >= %s THEN r.investment ELSE 0 END) FROM {R} r "
-            f"JOIN {P} p ON p.id = r.project_id JOIN {U} u ON u.id = p.unit_id "
-            "WHERE u.parent_id = %s AND r.month <= %s GROUP BY r.project_id",
-            [add_months(month_start(as_of), -2), city_id, month_start(as_of)],
-        )
-        out.append(cursor.fetchall())
+        for sql, params in queries:
+            cursor.execute(sql, params)
+            out.append(cursor.fetchall())
     return out

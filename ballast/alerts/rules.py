@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -25,22 +26,25 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    RowRange,
     Subquery,
     Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
+from ballast.core.db import MonthStart
 from ballast.core.periods import add_months, month_start
 from ballast.figures import selectors as figure_selectors
 from ballast.figures.selectors import Ratio
@@ -87,6 +91,7 @@ def _more_than_months_ago(day: date, months: int, as_of: date) -> bool:
     return day < add_months(as_of, -months)
 
 
+@lru_cache(maxsize=4096)
 def _first_day_past(day: date, months: int) -> date:
     """The first as-of date on which ``day`` lies more than ``months`` months back."""
     since = add_months(day, months) + timedelta(days=1)
@@ -99,9 +104,10 @@ def _overdue_hits(
     rows: Iterable[tuple[int, date]], *, as_of: date, rule, describe
 ) -> Iterator[Hit]:
     """Hits for "more than n months after a date" rules."""
-    yellow, red = rule.months("yellow"), rule.months("red")
+    yellow = rule.months("yellow")
+    red_before = add_months(as_of, -rule.months("red"))
     for pk, day in rows:
-        level = Level.RED if _more_than_months_ago(day, red, as_of) else Level.YELLOW
+        level = Level.RED if day < red_before else Level.YELLOW
         yield Hit(pk, level, _first_day_past(day, yellow), describe(day, (as_of - day).days))
 
 
@@ -174,9 +180,10 @@ def _started_month(as_of: date, project: str = "pk") -> Subquery:
         StageEvent.objects.filter(
             project=OuterRef(project), stage__in=stages_from(Stage.STARTED), date__lte=as_of
         )
-        .order_by("date")
-        .annotate(m=Cast(TruncMonth("date", output_field=DateField()), DateField()))
-        .values("m")[:1],
+        .order_by()
+        .values("project")
+        .annotate(m=MonthStart(Min("date")))
+        .values("m"),
         output_field=DateField(),
     )
 
@@ -226,7 +233,11 @@ def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
 
 def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
     """开工之后再无下文: started, not completed, and no accepted report for each of the
-    last n months (the months before the as-of month, from the start month on)."""
+    last n months (the months before the as-of month, from the start month on).
+
+    Started by the end of the window's first month, no accepted report of a month from
+    it on: two index look-ups per project; the start and the last report are then read
+    for the firing projects only."""
     last_month = add_months(month_start(as_of), -1)
 
     def window_start(months: int) -> date:
@@ -234,20 +245,16 @@ def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
 
     yellow_start = window_start(rule.months("yellow"))
     red_start = window_start(rule.months("red"))
+    reports = accepted_reports(as_of).filter(project=OuterRef("pk"))
     last_report = Subquery(
-        accepted_reports(as_of)
-        .filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(last=Max("month"))
-        .values("last"),
+        reports.order_by().values("project").annotate(last=Max("month")).values("last"),
         output_field=DateField(),
     )
     rows = (
-        _under_construction(projects, as_of)
-        .filter(started_month__lte=yellow_start)
-        .annotate(last_report=last_report)
-        .filter(Q(last_report__isnull=True) | Q(last_report__lt=yellow_start))
+        projects.filter(reached_by(Stage.STARTED, add_months(yellow_start, 1) - timedelta(days=1)))
+        .exclude(reached_by(Stage.COMPLETED, as_of))
+        .exclude(Exists(reports.filter(month__gte=yellow_start)))
+        .annotate(started_month=_started_month(as_of), last_report=last_report)
         .values_list("pk", "started_month", "last_report")
     )
     for pk, started_month, last in rows:
@@ -337,31 +344,37 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
             },
         )
     }
-    reports = accepted_reports(as_of).filter(
-        project__in=list(lagging),
-        month__gte=date(year, 1, 1),
-        month__lt=month_start(as_of),
-        project__plans__year=year,
+    # Each plan sums its own project's accepted reports (a filtered LEFT JOIN: looked up
+    # per project by the covering index, not a scan of every report of the months).
+    counted = FilteredRelation(
+        "project__reports",
+        condition=Q(
+            project__reports__status=ReportStatus.ACCEPTED,
+            project__reports__month__gte=date(year, 1, 1),
+            project__reports__month__lt=month_start(as_of),
+        ),
     )
     completion = {
         row["project"]: row
-        for row in reports.order_by()
-        .values("project")
+        for row in plans.annotate(counted=counted)
+        .values("project", "planned_investment")
         .annotate(
-            _plan=Max("project__plans__planned_investment"),
             **{
                 f"cr_{k}": Ratio(
-                    Coalesce(Sum("investment", filter=Q(month__lte=date(year, k, 1))), zero),
-                    F("_plan"),
+                    Coalesce(
+                        Sum("counted__investment", filter=Q(counted__month__lte=date(year, k, 1))),
+                        zero,
+                    ),
+                    F("planned_investment"),
                 )
                 for k in months
             },
         )
     }
+    month_ends = {k: add_months(date(year, k, 1), 1) - timedelta(days=1) for k in months}
     for pk, started_on in lagging.items():
         for k in reversed(months):
-            month_end = add_months(date(year, k, 1), 1) - timedelta(days=1)
-            if started_on is None or started_on > month_end:
+            if started_on is None or started_on > month_ends[k]:
                 break
             rate = completion[pk][f"cr_{k}"] if pk in completion else Decimal(0)
             if _points(progress[pk][f"tp_{k}"], rate) < yellow:
@@ -600,23 +613,28 @@ def _negative_project_amounts(projects, as_of: date):
 
 
 def _stage_dates_out_of_order(projects, as_of: date):
-    events = StageEvent.objects.filter(project__in=projects, date__lte=as_of).annotate(
-        seq=stage_seq_expression()
+    """Red: an event dated after an event of a later stage of the same project; since the
+    earliest such event. One pass with a window: each event against the earliest date of
+    the project's later stages (the rows before it in descending stage order)."""
+    later_min = Window(
+        Min("date"),
+        partition_by=[F("project_id")],
+        order_by=F("seq").desc(),
+        frame=RowRange(start=None, end=-1),
     )
-    later_stage_earlier = StageEvent.objects.annotate(s=stage_seq_expression()).filter(
-        project=OuterRef("project"),
-        date__lte=as_of,
-        date__lt=OuterRef("date"),
-        s__gt=OuterRef("seq"),
-    )
-    for pk, since in (
-        events.filter(Exists(later_stage_earlier))
+    rows = (
+        StageEvent.objects.filter(project__in=projects, date__lte=as_of)
+        .annotate(seq=stage_seq_expression())
+        .annotate(later_min=later_min)
+        .filter(later_min__lt=F("date"))
         .order_by()
-        .values("project")
-        .annotate(first=Min("date"))
-        .values_list("project", "first")
-    ):
-        yield Hit(pk, Level.RED, since, "阶段日期前后颠倒（后一阶段早于前一阶段）")
+        .values_list("project_id", "date")
+    )
+    first: dict[int, date] = {}
+    for pk, day in rows:
+        first[pk] = min(day, first.get(pk, day))
+    for pk in sorted(first):
+        yield Hit(pk, Level.RED, first[pk], "阶段日期前后颠倒（后一阶段早于前一阶段）")
 
 
 def evaluate_data_anomaly(*, projects, as_of, rule) -> Iterator[Hit]:

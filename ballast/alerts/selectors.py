@@ -15,8 +15,11 @@ from ballast.projects.models import Project
 from ballast.projects.selectors import active_q
 from ballast.regions.models import Region
 
+# Above this many firing projects, their names and leaders are read through the scope.
+MANY_IDS = 500
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class EarlyWarning:
     """One warning: a project, its unit and linked leaders, the rule, level and since when."""
 
@@ -109,22 +112,30 @@ def warnings_as_of(
         return []
 
     ids = {hit.project_id for _, hit in found}
+    # Many firing projects: read them through the scope (a subquery) rather than as a
+    # list of thousands of ids, which costs more to send than the rows themselves.
+    wanted_rows = (
+        Project.objects.filter(pk__in=active.values("pk"))
+        if len(ids) > MANY_IDS
+        else Project.objects.filter(pk__in=ids)
+    )
     info = {
         row["pk"]: row
-        for row in Project.objects.filter(pk__in=ids).values(
-            "pk", "code", "name", "unit__code", "unit__name"
-        )
+        for row in wanted_rows.values("pk", "code", "name", "unit__code", "unit__name")
+        if row["pk"] in ids
     }
     leaders: dict[int, list[str]] = {}
     through = Project.leaders.through
     for project_id, full_name, username in (
-        through.objects.filter(project_id__in=ids)
+        through.objects.filter(project__in=wanted_rows)
         .order_by("project_id", "user__full_name", "user__username")
         .values_list("project_id", "user__full_name", "user__username")
     ):
-        leaders.setdefault(project_id, []).append(full_name or username)
+        if project_id in ids:
+            leaders.setdefault(project_id, []).append(full_name or username)
 
     order = {r.key: r.order for r in registry.all_rules()}
+    labels = {rule.key: rule.label for rule, _ in found}
     result = [
         EarlyWarning(
             project_id=hit.project_id,
@@ -134,7 +145,7 @@ def warnings_as_of(
             unit_name=info[hit.project_id]["unit__name"],
             leaders=tuple(leaders.get(hit.project_id, ())),
             rule=rule.key,
-            rule_label=rule.label,
+            rule_label=labels[rule.key],
             level=Level(hit.level).value,
             since=hit.since,
             detail=hit.detail,

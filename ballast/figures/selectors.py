@@ -174,8 +174,26 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
     m = elapsed_months(year, as_of)
     reports = accepted_reports(as_of=as_of).filter(project=OuterRef("pk"))
     this_year = reports.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
-    curve = PlanMonth.objects.filter(plan__project=OuterRef("pk"), plan__year=year)
-    curve_to_m = _sum_subquery(curve.filter(month__lte=m), "plan", "planned_investment")
+    # The plan's own curve to month m: NULL when the plan has no curve (no PlanMonth
+    # rows), 0 when it has one with nothing planned by m. One subquery tells both (an
+    # EXISTS beside it makes PostgreSQL hash every plan curve of the year).
+    curve_to_m = Subquery(
+        PlanMonth.objects.filter(plan__project=OuterRef("pk"), plan__year=year)
+        .order_by()
+        .values("plan")
+        .annotate(
+            total=Sum(
+                Case(
+                    When(month__lte=m, then=F("planned_investment")),
+                    default=Value(Decimal(0)),
+                    output_field=MONEY,
+                )
+            )
+        )
+        .values("total"),
+        output_field=MONEY,
+    )
+    even = Value(Decimal(m) / Decimal(12), output_field=RATIO)
     # The year's plan is a LEFT JOIN (one row at most per project and year), so reading
     # it again in the ratios below costs nothing.
     return projects.alias(
@@ -188,10 +206,10 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
         since_start_investment_wan=_sum_subquery(reports, "project", "investment"),
         time_progress=Case(
             When(
-                Q(annual_plan_wan__gt=0) & Q(Exists(curve)),
-                then=Ratio(curve_to_m, F("annual_plan_wan")),
+                annual_plan_wan__gt=0,
+                then=Coalesce(Ratio(curve_to_m, F("annual_plan_wan")), even),
             ),
-            default=Value(Decimal(m) / Decimal(12), output_field=RATIO),
+            default=even,
             output_field=RATIO,
         ),
         completion_rate=Case(
