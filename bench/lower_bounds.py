@@ -67,13 +67,16 @@ def _queries(scope: str, group: bool, year: int, as_of: date, scope_id: int):
         f"AND a.year = %s AND pm.month <= %s{g_by}",
         [scope_id, year, m],
     )
+    # Each planned project's reports by the covering index (project, status, month,
+    # investment): the fastest plain form on both databases (an inner join filtered in
+    # WHERE makes SQLite scan the months' reports by the (status, month) index).
     for y, day in ((year, as_of), (year - 1, add_months(as_of, -12))):
         yield (
-            f"SELECT {g_sel}SUM(r.investment) FROM {R} r "
-            f"JOIN {A} a ON a.project_id = r.project_id AND a.year = %s "
-            f"JOIN {P} p ON p.id = r.project_id {from_units} "
-            f"AND r.status = 'accepted' AND r.month >= %s AND r.month <= %s{g_by}",
-            [y, scope_id, date(y, 1, 1), month_start(day)],
+            f"SELECT {g_sel}SUM(r.investment) FROM {A} a JOIN {P} p ON p.id = a.project_id "
+            f"JOIN {U} u ON u.id = p.unit_id "
+            f"LEFT JOIN {R} r ON r.project_id = a.project_id AND r.status = 'accepted' "
+            f"AND r.month >= %s AND r.month <= %s WHERE {scope} AND a.year = %s{g_by}",
+            [date(y, 1, 1), month_start(day), scope_id, y],
         )
     yield (
         f"SELECT {g_sel}COUNT(*) FROM {E} e JOIN {P} p ON p.id = e.project_id {from_units} "

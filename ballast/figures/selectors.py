@@ -405,33 +405,14 @@ def _raw_new_events(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of,
                 sums[f"{tag}.{row['stage']}.inv"] += row[f"{tag}_inv"] or 0
 
 
-def _size_q(cls) -> Q:
-    """Total investment within the size class ``cls`` (thresholds in 万元)."""
-    bounds = [threshold for _, threshold in SIZE_THRESHOLDS_WAN]
-    classes = [c for c, _ in SIZE_THRESHOLDS_WAN]
-    field = "project__total_investment"
-    if cls == SizeClass.BELOW:
-        return Q(**{f"{field}__lt": bounds[-1]})
-    index = classes.index(cls)
-    q = Q(**{f"{field}__gte": bounds[index]})
-    if index > 0:
-        q &= Q(**{f"{field}__lt": bounds[index - 1]})
-    return q
-
-
 def _raw_signed_cohort(unit_ids, year, as_of, out):
-    """The signed cohort and the size classes of its projects (one query)."""
-    annotations = {
-        "n": Count("pk"),
-        "inv": Sum("project__total_investment"),
-    }
+    """The signed cohort, its stages and the size classes of its projects (one query,
+    grouped by unit and size class)."""
+    annotations = {"n": Count("pk"), "inv": Sum("project__total_investment")}
     for stage in COHORT_STAGES:
         annotations[stage.value] = Count(
             "pk", filter=Q(reached_by(stage, as_of, prefix="project__"))
         )
-    for cls in SIZE_CLASSES:
-        annotations[f"size_{cls.value}_n"] = Count("pk", filter=_size_q(cls))
-        annotations[f"size_{cls.value}_inv"] = Sum("project__total_investment", filter=_size_q(cls))
     rows = (
         StageEvent.objects.filter(
             project__unit_id__in=unit_ids,
@@ -440,7 +421,7 @@ def _raw_signed_cohort(unit_ids, year, as_of, out):
             date__lte=min(as_of, date(year, 12, 31)),
         )
         .order_by()
-        .values("project__unit_id")
+        .values("project__unit_id", size=size_class_expression("project__total_investment"))
         .annotate(**annotations)
     )
     for row in rows:
@@ -449,9 +430,8 @@ def _raw_signed_cohort(unit_ids, year, as_of, out):
         sums["cohort.inv"] += row["inv"] or 0
         for stage in COHORT_STAGES:
             sums[f"cohort.{stage.value}"] += row[stage.value]
-        for cls in SIZE_CLASSES:
-            sums[f"size.{cls.value}.count"] += row[f"size_{cls.value}_n"]
-            sums[f"size.{cls.value}.inv"] += row[f"size_{cls.value}_inv"] or 0
+        sums[f"size.{row['size']}.count"] += row["n"]
+        sums[f"size.{row['size']}.inv"] += row["inv"] or 0
 
 
 def _raw_plans(unit_ids, year, as_of, prev_year, out):
