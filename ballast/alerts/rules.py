@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import lru_cache
 
 from django.db.models import (
@@ -27,6 +27,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    FloatField,
     IntegerField,
     Max,
     Min,
@@ -268,6 +269,8 @@ def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
 # --- lagging (低于序时进度) -------------------------------------------------------------
 
 RATIO = DecimalField(max_digits=14, decimal_places=6)
+# Fetched without Django's per-value conversion (see _ratio).
+RAW = FloatField()
 POINT_PLACES = Decimal("0.0001")
 
 
@@ -303,6 +306,20 @@ def _points(time_progress, completion_rate) -> Decimal:
     return ((Decimal(time_progress) - Decimal(completion_rate)) * 100).quantize(POINT_PLACES)
 
 
+RATIO_PLACES = Decimal("0.000001")
+RATIO_CONTEXT = Context(prec=RATIO.max_digits)
+
+
+def _ratio(value) -> Decimal:
+    """A month-end ratio as fetched raw (a float on SQLite, a decimal or its text on
+    PostgreSQL) as the decimal the RATIO field would give: 6 places. The month-end
+    columns are fetched raw and converted here only for the months the walk back
+    visits — most of the thousands of values are never looked at."""
+    if isinstance(value, float):
+        value = RATIO_CONTEXT.create_decimal_from_float(value)
+    return Decimal(value).quantize(RATIO_PLACES, context=RATIO_CONTEXT)
+
+
 def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal):
     """For each currently lagging project (pk → the date it started), the first day of the
     earliest month of the year from whose end on it has lagged without a break.
@@ -326,6 +343,7 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
         for row in plans.values("project").annotate(
             _curve_months=Count("months"),
             **{
+                # NULL without a curve: k/12, exactly, in the walk below.
                 f"tp_{k}": Case(
                     When(
                         _curve_months__gt=0,
@@ -335,10 +353,11 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
                                 zero,
                             ),
                             F("planned_investment"),
+                            output_field=RAW,
                         ),
                     ),
-                    default=Value(Decimal(k) / Decimal(12), output_field=RATIO),
-                    output_field=RATIO,
+                    default=None,
+                    output_field=RAW,
                 )
                 for k in months
             },
@@ -366,6 +385,7 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
                         zero,
                     ),
                     F("planned_investment"),
+                    output_field=RAW,
                 )
                 for k in months
             },
@@ -376,8 +396,10 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
         for k in reversed(months):
             if started_on is None or started_on > month_ends[k]:
                 break
-            rate = completion[pk][f"cr_{k}"] if pk in completion else Decimal(0)
-            if _points(progress[pk][f"tp_{k}"], rate) < yellow:
+            rate = _ratio(completion[pk][f"cr_{k}"]) if pk in completion else Decimal(0)
+            curve = progress[pk][f"tp_{k}"]
+            time_progress = _ratio(Decimal(k) / 12 if curve is None else curve)
+            if _points(time_progress, rate) < yellow:
                 break
             since[pk] = date(year, k, 1)
     return since

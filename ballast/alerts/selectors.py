@@ -135,7 +135,7 @@ def warnings_as_of(
             leaders.setdefault(project_id, []).append(full_name or username)
 
     order = {r.key: r.order for r in registry.all_rules()}
-    labels = {rule.key: rule.label for rule, _ in found}
+    labels = {rule.key: rule.label for rule in {rule.key: rule for rule, _ in found}.values()}
     result = [
         EarlyWarning(
             project_id=hit.project_id,
