@@ -119,10 +119,11 @@ def warnings_as_of(
         if len(ids) > MANY_IDS
         else Project.objects.filter(pk__in=ids)
     )
+    # pk → (code, name, unit code, unit name)
     info = {
-        row["pk"]: row
-        for row in wanted_rows.values("pk", "code", "name", "unit__code", "unit__name")
-        if row["pk"] in ids
+        row[0]: row[1:]
+        for row in wanted_rows.values_list("pk", "code", "name", "unit__code", "unit__name")
+        if row[0] in ids
     }
     leaders: dict[int, list[str]] = {}
     through = Project.leaders.through
@@ -136,22 +137,27 @@ def warnings_as_of(
 
     order = {r.key: r.order for r in registry.all_rules()}
     labels = {rule.key: rule.label for rule in {rule.key: rule for rule, _ in found}.values()}
-    result = [
-        EarlyWarning(
-            project_id=hit.project_id,
-            project_code=info[hit.project_id]["code"],
-            project_name=info[hit.project_id]["name"],
-            unit_code=info[hit.project_id]["unit__code"],
-            unit_name=info[hit.project_id]["unit__name"],
-            leaders=tuple(leaders.get(hit.project_id, ())),
-            rule=rule.key,
-            rule_label=labels[rule.key],
-            level=Level(hit.level).value,
-            since=hit.since,
-            detail=hit.detail,
+    levels = {level: Level(level).value for level in {hit.level for _, hit in found}}
+    no_leaders: tuple[str, ...] = ()
+    result = []
+    for rule, hit in found:
+        pk = hit.project_id
+        code, name, unit_code, unit_name = info[pk]
+        result.append(
+            EarlyWarning(
+                project_id=pk,
+                project_code=code,
+                project_name=name,
+                unit_code=unit_code,
+                unit_name=unit_name,
+                leaders=tuple(leaders[pk]) if pk in leaders else no_leaders,
+                rule=rule.key,
+                rule_label=labels[rule.key],
+                level=levels[hit.level],
+                since=hit.since,
+                detail=hit.detail,
+            )
         )
-        for rule, hit in found
-    ]
     result.sort(
         key=lambda w: (
             LEVEL_RANK[w.level],
