@@ -44,12 +44,13 @@ from ballast.core.periods import Period
 from ballast.dashboards import selectors
 from ballast.dashboards.cache import cached, scope_key
 from ballast.figures.selectors import quarter_of
-from ballast.projects.choices import STAGE_ORDER, Stage
+from ballast.projects.choices import STAGE_ORDER
 from ballast.projects.models import Project
 from ballast.projects.selectors import batches, reached_by, reached_in, with_stage_as_of
 from ballast.regions.models import Region
 from ballast.web.clock import parse_date, request_today
 from ballast.web.exports import table_export
+from ballast.web.labels import stage_choices, stage_label, translated_choices
 from ballast.web.views.common import back
 
 PAGE_SIZE = 50
@@ -133,9 +134,12 @@ def _cockpit_page(request, region: Region):
             "as_of": as_of,
             "is_today": as_of == today,
             "units": _units(request.user),
+            # the cached figures carry Chinese labels; the chart names them in the
+            # person's language
             "chart": {
                 "funnel": [
-                    {"name": s["label"], "value": s["n"], "href": s["href"]} for s in data["funnel"]
+                    {"name": stage_label(s["value"]), "value": s["n"], "href": s["href"]}
+                    for s in data["funnel"]
                 ],
                 "investment": [
                     {
@@ -148,13 +152,19 @@ def _cockpit_page(request, region: Region):
                 ],
                 "warnings": [
                     {
-                        "name": lv["label"],
+                        "name": _(lv["label"]),
                         "value": lv["n"],
                         "level": lv["value"],
                         "href": lv["href"],
                     }
                     for lv in data["warnings"]["levels"]
                 ],
+                "texts": {
+                    # {name} and {n} are filled in by charts.js
+                    "funnel_tip": _("{name}：{n} 个项目（点击查看清单）"),
+                    "rate": _("投资完成率"),
+                    "progress": _("序时进度"),
+                },
             },
         },
     )
@@ -183,20 +193,28 @@ def drill(request):
     projects = Project.objects.restrict(user).select_related("unit")
     if unit is not None:
         projects = projects.filter(unit=unit)
-    title = "项目清单"
+    title = _("项目清单")
     batch = request.GET.get("batch")
     reached = request.GET.get("reached")
     then = request.GET.get("then")
     if batch in {"signed_landed", "started", "completed", "reserve"}:
         period = Period(start.year, "Q", (start.month - 1) // 3 + 1)
         projects = getattr(batches(projects=projects, period=period, as_of=end), batch)
-        title = dict((k, label) for k, label, _ in selectors.BATCH_LABELS)[batch] + "一批"
+        label = dict((k, label) for k, label, __ in selectors.BATCH_LABELS)[batch]
+        title = _("%(batch)s一批") % {"batch": _(label)}
     elif reached in STAGE_ORDER:
         projects = projects.filter(reached_in(reached, start, end))
-        title = f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d} {Stage(reached).label}的项目"
+        title = _("%(start)s 至 %(end)s %(stage)s的项目") % {
+            "start": f"{start:%Y-%m-%d}",
+            "end": f"{end:%Y-%m-%d}",
+            "stage": stage_label(reached),
+        }
         if then in STAGE_ORDER:
             projects = projects.filter(reached_by(then, end))
-            title += f"（其中截至 {end:%Y-%m-%d} 已{Stage(then).label}）"
+            title += _("（其中截至 %(end)s 已%(stage)s）") % {
+                "end": f"{end:%Y-%m-%d}",
+                "stage": stage_label(then),
+            }
     projects = with_stage_as_of(projects, end).order_by("unit__sort_order", "-total_investment")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -209,7 +227,7 @@ def drill(request):
             "unit": unit,
             "page": page,
             "query": params.urlencode(),
-            "stage_of": {n: Stage(s).label for s, n in STAGE_ORDER.items()},
+            "stage_of": {n: stage_label(s) for s, n in STAGE_ORDER.items()},
             "end": end,
         },
     )
@@ -254,9 +272,9 @@ def warnings(request):
             "is_today": as_of == today,
             "units": units,
             "unit": unit,
-            "rules": [(r.key, r.label) for r in registry.all_rules()],
+            "rules": [(r.key, _(r.label)) for r in registry.all_rules()],
             "rule": rule,
-            "levels": WarningLevel.choices,
+            "levels": translated_choices(WarningLevel.choices),
             "level": level,
             "counts": counts,
             "total": len(found),
@@ -349,7 +367,12 @@ def issues(request):
             scoped.filter(status=status.value).order_by("deadline", "raised_on", "pk")[:BOARD_LIMIT]
         )
         columns.append(
-            {"value": status.value, "label": status.label, "n": counts[status.value], "rows": rows}
+            {
+                "value": status.value,
+                "label": _(status.label),
+                "n": counts[status.value],
+                "rows": rows,
+            }
         )
     city_id = user.city_id_in_scope
     departments = Department.objects.filter(city_id=city_id).order_by("name") if city_id else []
@@ -528,6 +551,8 @@ def rankings(request):
                         }
                         for r in data["result"].rows
                     ],
+                    # {n} is filled in by charts.js
+                    "texts": {"rank": _("第 {n} 名"), "axis": _("名次")},
                 },
             }
         )
@@ -733,6 +758,11 @@ def project_map(request):
     if warning:
         points = [p for p in points if p["warning"] == warning]
         without = [p for p in without if p["warning"] == warning]
+    # The cached points carry the Chinese stage label; the page names it in the
+    # person's language (copies: the cached dicts stay language-neutral).
+    points = [{**p, "stage_label": stage_label(p["stage"])} for p in points]
+    without = [{**p, "stage_label": stage_label(p["stage"])} for p in without]
+    stages = stage_choices()
     return render(
         request,
         "dashboards/map.html",
@@ -742,7 +772,7 @@ def project_map(request):
             "units": units,
             "unit": unit,
             "stage": stage,
-            "stages": [("none", "未入库"), *Stage.choices],
+            "stages": stages,
             "warning": warning,
             "color": color,
             "map_data": {
@@ -751,8 +781,16 @@ def project_map(request):
                 "focus": unit.code if unit else (units[0].code if len(units) == 1 else ""),
                 "points": points,
                 "color": color,
-                "stages": [{"value": "none", "label": _("未入库")}]
-                + [{"value": s.value, "label": s.label} for s in Stage],
+                "stages": [{"value": value, "label": label} for value, label in stages],
+                "levels": [
+                    {"value": WarningLevel.RED.value, "label": _(WarningLevel.RED.label)},
+                    {"value": WarningLevel.YELLOW.value, "label": _(WarningLevel.YELLOW.label)},
+                    {"value": "none", "label": _("无预警")},
+                ],
+                "texts": {
+                    "investment": _("总投资"),
+                    "wan": _("万元"),
+                },
             },
             "without": without,
             "n_points": len(points),

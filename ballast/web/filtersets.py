@@ -8,11 +8,27 @@ from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import User
-from ballast.projects.choices import STAGE_ORDER, Level, SizeClass, Stage
+from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
 from ballast.regions.models import Region
+from ballast.web.labels import stage_choices, translated_choices
 
-STAGE_CHOICES = [("none", "未入库"), *Stage.choices]
+SORT_FIELDS = (
+    ("name", "name"),
+    ("code", "code"),
+    ("unit__sort_order", "unit"),
+    ("total_investment", "investment"),
+    ("stage_seq", "stage"),
+    ("planned_start", "planned_start"),
+)
+SORT_LABELS = {
+    "name": _("项目名称"),
+    "code": _("项目代码"),
+    "unit": _("板块"),
+    "investment": _("总投资"),
+    "stage": _("阶段"),
+    "planned_start": _("计划开工"),
+}
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -21,34 +37,22 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     unit = django_filters.ModelChoiceFilter(label=_("板块"), queryset=Region.objects.none())
-    stage = django_filters.ChoiceFilter(label=_("阶段"), choices=STAGE_CHOICES, method="by_stage")
+    stage = django_filters.ChoiceFilter(label=_("阶段"), choices=stage_choices, method="by_stage")
     cluster = django_filters.ModelChoiceFilter(
         label=_("产业集群"), queryset=IndustryCluster.objects.none()
     )
-    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices)
-    size = django_filters.ChoiceFilter(label=_("规模"), choices=SizeClass.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("层级"), choices=lambda: translated_choices(Level.choices)
+    )
+    size = django_filters.ChoiceFilter(
+        label=_("规模"), choices=lambda: translated_choices(SizeClass.choices)
+    )
     leader = django_filters.ModelChoiceFilter(
         label=_("挂钩领导"), field_name="leaders", queryset=User.objects.none(), distinct=False
     )
     plan_year = django_filters.NumberFilter(label=_("计划年度"), method="by_plan_year")
     sort = django_filters.OrderingFilter(
-        label=_("排序"),
-        fields=(
-            ("name", "name"),
-            ("code", "code"),
-            ("unit__sort_order", "unit"),
-            ("total_investment", "investment"),
-            ("stage_seq", "stage"),
-            ("planned_start", "planned_start"),
-        ),
-        field_labels={
-            "name": "项目名称",
-            "code": "项目代码",
-            "unit": "板块",
-            "investment": "总投资",
-            "stage": "阶段",
-            "planned_start": "计划开工",
-        },
+        label=_("排序"), fields=SORT_FIELDS, field_labels=SORT_LABELS
     )
 
     class Meta:
@@ -57,6 +61,10 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The sort choices again, in the person's language: the filter's own were named
+        # once, when the class was defined ("… (descending)" is formatted there).
+        sort = self.filters["sort"]
+        sort.extra["choices"] = sort.build_choices(sort.normalize_fields(SORT_FIELDS), SORT_LABELS)
         units = Region.objects.restrict(user).filter(is_assessment_unit=True)
         if not user.is_superuser and not user.is_city_level:
             units = units.filter(pk=user.region_id)

@@ -11,7 +11,6 @@ from ballast.accounts.models import Department, User
 from ballast.projects.choices import (
     NodeKind,
     NodeOutcome,
-    Stage,
     SuspensionKind,
     SuspensionReason,
     TerminationReason,
@@ -21,6 +20,7 @@ from ballast.projects.services import PROJECT_FIELDS
 from ballast.regions.models import Region
 from ballast.reports.models import MonthlyReport
 from ballast.reports.services import REPORT_FIELDS
+from ballast.web.labels import stage_choices, translated_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -75,6 +75,9 @@ class ProjectForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["leaders"].initial = list(self.instance.leaders.all())
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField):  # the model's choices, in Chinese
+                field.choices = translated_choices(field.choices)
 
     def _post_clean(self):
         # The service validates the whole object (full_clean) and reports on the fields.
@@ -85,7 +88,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class StageForm(forms.Form):
-    stage = forms.ChoiceField(label=_("阶段"), choices=Stage.choices)
+    stage = forms.ChoiceField(label=_("阶段"), choices=lambda: stage_choices()[1:])
     date = forms.DateField(label=_("日期"), widget=DATE)
     evidence = forms.CharField(
         label=_("佐证说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -96,8 +99,12 @@ class StageForm(forms.Form):
 
 
 class SuspendForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类型"), choices=SuspensionKind.choices)
-    reason = forms.ChoiceField(label=_("原因"), choices=SuspensionReason.choices)
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=lambda: translated_choices(SuspensionKind.choices)
+    )
+    reason = forms.ChoiceField(
+        label=_("原因"), choices=lambda: translated_choices(SuspensionReason.choices)
+    )
     on = forms.DateField(label=_("停缓建日期"), widget=DATE)
     planned_resume_on = forms.DateField(label=_("计划复工日期"), required=False, widget=DATE)
     note = forms.CharField(
@@ -112,7 +119,9 @@ class ResumeForm(forms.Form):
 
 class TerminateForm(forms.Form):
     on = forms.DateField(label=_("终止日期"), widget=DATE)
-    reason = forms.ChoiceField(label=_("原因"), choices=TerminationReason.choices)
+    reason = forms.ChoiceField(
+        label=_("原因"), choices=lambda: translated_choices(TerminationReason.choices)
+    )
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -142,8 +151,8 @@ class NodeForm(forms.ModelForm):
         self.fields["department"].queryset = Department.objects.filter(
             city_id=user.city_id_in_scope
         )
-        self.fields["kind"].choices = NodeKind.choices
-        self.fields["outcome"].choices = NodeOutcome.choices
+        self.fields["kind"].choices = translated_choices(NodeKind.choices)
+        self.fields["outcome"].choices = translated_choices(NodeOutcome.choices)
 
     def _post_clean(self):
         pass
@@ -164,7 +173,10 @@ class PlanForm(forms.Form):
         # The plan's own monthly curve (optional): when filled, 序时进度 follows it.
         for month in range(1, 13):
             self.fields[f"m{month}"] = forms.DecimalField(
-                label=f"{month}月计划（万元）", max_digits=16, decimal_places=2, required=False
+                label=_("%(month)s月计划（万元）") % {"month": month},
+                max_digits=16,
+                decimal_places=2,
+                required=False,
             )
 
     def months(self) -> dict | None:

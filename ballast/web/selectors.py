@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from ballast.accounts import policy
 from ballast.accounts.models import LoginEvent
-from ballast.projects.choices import STAGE_BY_ORDER, Stage
 from ballast.projects.models import (
     AnnualPlan,
     Node,
@@ -19,27 +20,26 @@ from ballast.projects.models import (
     Termination,
 )
 from ballast.reports.models import MonthlyReport
+from ballast.web.labels import stage_label
 
-# What a history row is called on the pages.
+# What a history row is called on the pages (context "history": as a menu entry "项目"
+# is "Projects").
 HISTORY_MODELS = (
-    (Project, "项目", "pk"),
-    (StageEvent, "阶段节点", "project_id"),
-    (Node, "节点计划", "project_id"),
-    (AnnualPlan, "年度计划", "project_id"),
-    (Suspension, "停缓建", "project_id"),
-    (Termination, "终止退出", "project_id"),
-    (MonthlyReport, "月度填报", "project_id"),
+    (Project, pgettext_lazy("history", "项目"), "pk"),
+    (StageEvent, pgettext_lazy("history", "阶段节点"), "project_id"),
+    (Node, pgettext_lazy("history", "节点计划"), "project_id"),
+    (AnnualPlan, pgettext_lazy("history", "年度计划"), "project_id"),
+    (Suspension, pgettext_lazy("history", "停缓建"), "project_id"),
+    (Termination, pgettext_lazy("history", "终止退出"), "project_id"),
+    (MonthlyReport, pgettext_lazy("history", "月度填报"), "project_id"),
 )
 DIFF_EXCLUDED = ("created_at", "updated_at")
-
-
-def _stage_label(seq: int) -> str:
-    return Stage(STAGE_BY_ORDER[seq]).label if seq else "未入库"
 
 
 @dataclass
 class HistoryRow:
     when: object
+    model: type
     kind: str
     object_label: str
     action: str
@@ -49,18 +49,22 @@ class HistoryRow:
     changes: list
 
 
-_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
+_ACTIONS = {
+    "+": pgettext_lazy("history", "新增"),
+    "~": pgettext_lazy("history", "修改"),
+    "-": pgettext_lazy("history", "删除"),
+}
 _SOURCES = {
-    "web": "网页",
-    "admin": "后台",
-    "import": "导入",
-    "command": "命令",
-    "api": "接口",
-    "system": "系统",
+    "web": pgettext_lazy("history", "网页"),
+    "admin": pgettext_lazy("history", "后台"),
+    "import": pgettext_lazy("history", "导入"),
+    "command": pgettext_lazy("history", "命令"),
+    "api": pgettext_lazy("history", "接口"),
+    "system": pgettext_lazy("history", "系统"),
 }
 
 
-def _rows_of(records, kind: str) -> list[HistoryRow]:
+def _rows_of(records, model: type, kind: str) -> list[HistoryRow]:
     """Turn historical records (any order) into rows with the fields each change touched."""
     previous: dict[int, object] = {}
     rows = []
@@ -82,6 +86,7 @@ def _rows_of(records, kind: str) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 when=record.history_date,
+                model=model,
                 kind=kind,
                 object_label=_label(record),
                 action=_ACTIONS.get(record.history_type, record.history_type),
@@ -125,7 +130,12 @@ def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
                 if value is None or field is None:
                     continue
                 if field.choices:
-                    change[side] = dict(field.flatchoices).get(value, value)
+                    label = dict(field.flatchoices).get(value, value)
+                    if field.name == "stage":
+                        label = stage_label(value)
+                    elif isinstance(label, str):
+                        label = gettext(label)
+                    change[side] = label
                 elif field.is_relation and field.many_to_one:
                     change[side] = names.get(field.related_model, {}).get(value, value)
     return rows
@@ -139,11 +149,12 @@ def _verbose(record, name: str) -> str:
 
 
 def _label(record) -> str:
-    for attr in ("get_stage_display", "get_kind_display"):
-        if hasattr(record, attr):
-            return getattr(record, attr)()
+    if hasattr(record, "get_stage_display"):
+        return stage_label(record.stage)
+    if hasattr(record, "get_kind_display"):
+        return gettext(record.get_kind_display())
     if hasattr(record, "year") and hasattr(record, "planned_investment"):
-        return f"{record.year}年"
+        return gettext("%(year)s年") % {"year": record.year}
     if hasattr(record, "month") and hasattr(record, "investment"):
         return f"{record.month:%Y-%m}"
     if hasattr(record, "name"):
@@ -157,7 +168,7 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
     rows: list[HistoryRow] = []
     for model, kind, key in HISTORY_MODELS:
         records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
-        rows.extend(_rows_of(records.select_related("history_user"), kind))
+        rows.extend(_rows_of(records.select_related("history_user"), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])
 
@@ -174,7 +185,7 @@ def recent_history(*, user, limit: int = 100) -> list[HistoryRow]:
             .select_related("history_user")
             .order_by("-history_date")[:limit]
         )
-        rows.extend(_rows_of(list(records), kind))
+        rows.extend(_rows_of(list(records), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])
 

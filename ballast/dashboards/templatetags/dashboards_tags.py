@@ -1,6 +1,7 @@
 """Small template helpers of the dashboards."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -15,10 +16,10 @@ def get_item(mapping, key):
 
 # (label, url name, access group that must be readable, roles left out)
 NAV = (
-    ("驾驶舱", "dashboards:cockpit", "target", ()),
-    ("预警", "dashboards:warnings", "project", ("enterprise",)),
-    ("问题", "dashboards:issues", "issue", ()),
-    ("地图", "dashboards:map", "project", ()),
+    (_("驾驶舱"), "dashboards:cockpit", "target", ()),
+    (_("预警"), "dashboards:warnings", "project", ("enterprise",)),
+    (_("问题"), "dashboards:issues", "issue", ()),
+    (_("地图"), "dashboards:map", "project", ()),
 )
 
 
@@ -41,5 +42,5 @@ def dashboards_nav(context):
         items.append({"label": label, "url": url, "active": request.path.startswith(url)})
     if user.role == "leader" and not user.is_superuser:
         url = reverse("dashboards:leader", args=[user.pk])
-        items.append({"label": "我的挂钩项目", "url": url, "active": request.path == url})
+        items.append({"label": _("我的挂钩项目"), "url": url, "active": request.path == url})
     return {"items": items}

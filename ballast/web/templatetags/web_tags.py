@@ -10,6 +10,7 @@ from ballast.accounts import policy
 from ballast.core.money import quantize, wan_to_yi
 from ballast.projects.models import Project
 from ballast.reports.models import MonthlyReport
+from ballast.web.labels import month_label
 
 register = template.Library()
 
@@ -55,6 +56,16 @@ def yi(value):
     if value in (None, ""):
         return "—"
     return f"{wan_to_yi(value):,.2f}"
+
+
+@register.filter
+def month_name(value):
+    """A month number (1–12) as 3月 / Mar; blank stays blank."""
+    try:
+        month = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return month_label(month) if 1 <= month <= 12 else ""
 
 
 @register.filter

@@ -18,7 +18,7 @@ from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.figures.selectors import with_investment_progress
 from ballast.projects import services
-from ballast.projects.choices import STAGE_EVIDENCE, Stage
+from ballast.projects.choices import STAGE_EVIDENCE
 from ballast.projects.models import AnnualPlan, Node, Project, size_class_expression
 from ballast.projects.selectors import (
     Status,
@@ -44,6 +44,7 @@ from ballast.web.forms import (
     TerminateForm,
     apply_errors,
 )
+from ballast.web.labels import month_label, stage_label
 from ballast.web.models import SavedFilter
 from ballast.web.selectors import project_history
 
@@ -183,7 +184,7 @@ def project_detail(request, pk: int):
         "as_of": as_of,
         "year": year,
         "stage": stage,
-        "stage_label": Stage(stage).label if stage else None,
+        "stage_label": stage_label(stage) if stage else None,
         "status": status_as_of(project, as_of),
         "status_labels": Status.LABELS,
         "events": list(project.stage_events.order_by("date")),
@@ -234,10 +235,16 @@ def _chart_data(project, plan, year: int, as_of: date) -> dict:
             plan_cum.append(f"{planned * month / 12:.2f}")
     return {
         "year": year,
-        "months": [f"{m}月" for m in range(1, 13)],
+        "months": [month_label(m) for m in range(1, 13)],
         "monthly": [f"{actual[m]:.2f}" if m in actual else None for m in range(1, 13)],
         "cumulative": cumulative,
         "plan": plan_cum,
+        "texts": {
+            "monthly": _("当月完成"),
+            "cumulative": _("累计完成"),
+            "plan": _("累计计划（序时）"),
+            "wan": _("万元"),
+        },
     }
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -121,7 +122,7 @@ def _month_from(text: str) -> date:
     except ValueError as exc:
         from django.http import Http404
 
-        raise Http404("月份格式应为 YYYY-MM。") from exc
+        raise Http404(_("月份格式应为 YYYY-MM。")) from exc
 
 
 @login_required
@@ -206,7 +207,7 @@ def report_detail(request, pk: int):
             "history": [
                 row
                 for row in project_history(project=report.project)
-                if row.kind == "月度填报" and row.object_label == f"{report.month:%Y-%m}"
+                if row.model is MonthlyReport and row.object_label == f"{report.month:%Y-%m}"
             ],
         },
     )
@@ -353,7 +354,8 @@ def report_amend(request, pk: int):
         "web/form.html",
         {
             "form": form,
-            "title": _("更正：%(report)s") % {"report": report},
+            "title": _("更正：%(report)s")
+            % {"report": f"{report.project} {date_format(report.month, _('Y年m月'))}"},
             "project": report.project,
         },
     )

@@ -1,5 +1,6 @@
 /* Cockpit and rankings charts (ECharts from the product's own static files).
-   Hover shows the values; a click opens the list behind the number. */
+   Hover shows the values; a click opens the list behind the number. Every label comes
+   translated in the page's data (cockpit-data, rank-history: "texts"). */
 (function () {
   "use strict";
   if (!window.echarts) { return; }
@@ -21,6 +22,14 @@
       if (item && item.href) { window.location.href = item.href; }
     });
   }
+  // "{name}: {n}" with the values put in (echarts renders tooltips as HTML: escaped)
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) {
+      return key in values ? String(values[key]).replace(/[&<>"']/g, function (c) {
+        return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
+      }) : whole;
+    });
+  }
   var pct = function (v) { return v === null || v === undefined ? "—" : v.toFixed(1) + "%"; };
 
   var data = readJSON("cockpit-data");
@@ -30,7 +39,7 @@
       var stages = data.funnel.slice().reverse();
       funnel.setOption({
         animation: false,
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " 个项目（点击查看清单）"; } },
+        tooltip: { trigger: "item", formatter: function (p) { return fill(data.texts.funnel_tip, { name: p.name, n: p.value }); } },
         grid: { left: 70, right: 40, top: 8, bottom: 20 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: stages.map(function (s) { return s.name; }) },
@@ -45,15 +54,15 @@
       invest.setOption({
         animation: false,
         tooltip: { trigger: "axis", valueFormatter: pct },
-        legend: { data: ["投资完成率", "序时进度"], top: 0 },
+        legend: { data: [data.texts.rate, data.texts.progress], top: 0 },
         grid: { left: 48, right: 16, top: 34, bottom: 56 },
         xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
         yAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
         series: [
-          { name: "投资完成率", type: "bar", cursor: "pointer", data: rows.map(function (r) {
+          { name: data.texts.rate, type: "bar", cursor: "pointer", data: rows.map(function (r) {
               return { value: r.rate, itemStyle: { color: r.rate !== null && r.progress !== null && r.rate < r.progress ? "#b3261e" : "#2f7d32" } };
             }) },
-          { name: "序时进度", type: "line", symbol: "rect", symbolSize: 10, lineStyle: { type: "dashed" }, itemStyle: { color: "#b7791f" },
+          { name: data.texts.progress, type: "line", symbol: "rect", symbolSize: 10, lineStyle: { type: "dashed" }, itemStyle: { color: "#b7791f" },
             data: rows.map(function (r) { return r.progress; }) }
         ]
       });
@@ -67,11 +76,11 @@
     if (rank) {
       rank.setOption({
         animation: false,
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : "第 " + v + " 名"; } },
+        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : fill(history.texts.rank, { n: v }); } },
         legend: { type: "scroll", top: 0 },
         grid: { left: 40, right: 20, top: 40, bottom: 28 },
         xAxis: { type: "category", data: history.periods },
-        yAxis: { type: "value", inverse: true, min: 1, minInterval: 1, name: "名次" },
+        yAxis: { type: "value", inverse: true, min: 1, minInterval: 1, name: history.texts.axis },
         series: history.units.map(function (u) { return { name: u.name, type: "line", data: u.ranks, connectNulls: true }; })
       });
     }

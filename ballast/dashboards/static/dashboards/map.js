@@ -1,10 +1,14 @@
-/* 挂图作战: projects as points on the units' outlines (no tile server). */
+/* 挂图作战: projects as points on the units' outlines (no tile server). Every label it
+   shows comes translated in the page's data (map-data). */
 (function () {
   "use strict";
   var holder = document.getElementById("map-chart");
   var source = document.getElementById("map-data");
   if (!holder || !source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c]; });
+  }
   var echarts = window.echarts;
   echarts.registerMap("ballast-units", { type: "FeatureCollection", features: data.outlines.features || [] });
   var stageColors = ["#9aa5b1", "#8e7cc3", "#6fa8dc", "#3d85c6", "#1f4e8c", "#e69138", "#f1c232", "#6aa84f", "#38761d", "#274e13"];
@@ -12,9 +16,13 @@
   var groups = {};
   var names = [];
   var colorOf = {};
+  // Labels come translated with the data (the page's language); the script has no text.
+  var levelLabel = {};
+  data.levels.forEach(function (lv) { levelLabel[lv.value] = lv.label; });
+  var locale = document.documentElement.lang || "zh-CN";
   if (data.color === "warning") {
-    [["red", "红色预警"], ["yellow", "黄色预警"], ["none", "无预警"]].forEach(function (pair) {
-      names.push(pair[1]); groups[pair[0]] = { name: pair[1], items: [] }; colorOf[pair[0]] = levelColors[pair[0]];
+    data.levels.forEach(function (lv) {
+      names.push(lv.label); groups[lv.value] = { name: lv.label, items: [] }; colorOf[lv.value] = levelColors[lv.value];
     });
   } else {
     data.stages.forEach(function (s, i) { names.push(s.label); groups[s.value] = { name: s.label, items: [] }; colorOf[s.value] = stageColors[i % stageColors.length]; });
@@ -63,8 +71,9 @@
     tooltip: { trigger: "item", formatter: function (p) {
       if (!p.data || !p.data.name) { return p.name || ""; }
       var d = p.data;
-      return d.name + "<br>" + d.unit + " · " + d.stage_label + "<br>总投资 " + Number(d.investment).toLocaleString("zh-CN") + " 万元" +
-        (d.warning !== "none" ? "<br>" + (d.warning === "red" ? "红色预警" : "黄色预警") : "");
+      return escape(d.name) + "<br>" + escape(d.unit) + " · " + escape(d.stage_label) + "<br>" + escape(data.texts.investment) + " " +
+        Number(d.investment).toLocaleString(locale) + " " + escape(data.texts.wan) +
+        (d.warning !== "none" ? "<br>" + escape(levelLabel[d.warning] || d.warning) : "");
     } },
     legend: { type: "scroll", top: 0, data: names },
     geo: { map: "ballast-units", roam: true, top: 40, bottom: 10, aspectScale: 0.85,

@@ -1,23 +1,26 @@
-/* The project page's chart: monthly accepted investment against the plan (万元). */
+/* The project page's chart: monthly accepted investment against the plan (万元). Its
+   labels come translated in the page's data (invest-data: "texts"). */
 (function () {
   "use strict";
   var holder = document.getElementById("invest-chart");
   var source = document.getElementById("invest-data");
   if (!holder || !source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
+  var t = data.texts;
+  var locale = document.documentElement.lang || "zh-CN";
   var num = function (v) { return v === null ? null : Number(v); };
   var chart = window.echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toLocaleString("zh-CN", { minimumFractionDigits: 2 }) + " 万元"; } },
-    legend: { data: ["当月完成", "累计完成", "累计计划（序时）"], top: 0 },
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toLocaleString(locale, { minimumFractionDigits: 2 }) + " " + t.wan; } },
+    legend: { data: [t.monthly, t.cumulative, t.plan], top: 0 },
     grid: { left: 60, right: 20, top: 36, bottom: 28 },
     xAxis: { type: "category", data: data.months },
-    yAxis: { type: "value", name: "万元" },
+    yAxis: { type: "value", name: t.wan },
     series: [
-      { name: "当月完成", type: "bar", data: data.monthly.map(num), itemStyle: { color: "#3b6ea8" } },
-      { name: "累计完成", type: "line", data: data.cumulative.map(num), itemStyle: { color: "#c0392b" } },
-      { name: "累计计划（序时）", type: "line", data: data.plan.map(num), lineStyle: { type: "dashed" }, itemStyle: { color: "#7f8c8d" } }
+      { name: t.monthly, type: "bar", data: data.monthly.map(num), itemStyle: { color: "#3b6ea8" } },
+      { name: t.cumulative, type: "line", data: data.cumulative.map(num), itemStyle: { color: "#c0392b" } },
+      { name: t.plan, type: "line", data: data.plan.map(num), lineStyle: { type: "dashed" }, itemStyle: { color: "#7f8c8d" } }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
