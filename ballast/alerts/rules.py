@@ -45,7 +45,7 @@ from django.db.models.functions import Coalesce
 
 from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
-from ballast.core.db import MonthStart
+from ballast.core.db import IdIn, MonthStart
 from ballast.core.periods import add_months, month_start
 from ballast.figures import selectors as figure_selectors
 from ballast.figures.selectors import Ratio
@@ -337,7 +337,7 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
         return since
     year = as_of.year
     zero = Value(Decimal("0.00"), output_field=MONEY)
-    plans = AnnualPlan.objects.filter(project__in=list(lagging), year=year).order_by()
+    plans = AnnualPlan.objects.filter(IdIn("project_id", lagging), year=year).order_by()
     progress = {
         row["project"]: row
         for row in plans.values("project").annotate(
@@ -534,7 +534,7 @@ def _report_findings(projects, as_of: date, rule):
         return {}
     rows = (
         accepted_reports(as_of)
-        .filter(project__in=candidates)
+        .filter(IdIn("project_id", candidates))
         .annotate(
             running=Window(Sum("investment"), order_by=F("month").asc(), **by_project),
             cumulative=Window(Sum("investment"), **by_project),

@@ -11,12 +11,10 @@ from django.db.models import QuerySet
 from ballast.alerts import registry
 from ballast.alerts.choices import LEVEL_RANK, Level
 from ballast.alerts.models import WarningRule
+from ballast.core.db import IdIn
 from ballast.projects.models import Project
 from ballast.projects.selectors import active_q
 from ballast.regions.models import Region
-
-# Above this many firing projects, their names and leaders are read through the scope.
-MANY_IDS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,28 +110,21 @@ def warnings_as_of(
         return []
 
     ids = {hit.project_id for _, hit in found}
-    # Many firing projects: read them through the scope (a subquery) rather than as a
-    # list of thousands of ids, which costs more to send than the rows themselves.
-    wanted_rows = (
-        Project.objects.filter(pk__in=active.values("pk"))
-        if len(ids) > MANY_IDS
-        else Project.objects.filter(pk__in=ids)
-    )
-    # pk → (code, name, unit code, unit name)
+    # pk → (code, name, unit code, unit name); the ids go as one parameter (IdIn).
     info = {
         row[0]: row[1:]
-        for row in wanted_rows.values_list("pk", "code", "name", "unit__code", "unit__name")
-        if row[0] in ids
+        for row in Project.objects.filter(IdIn("pk", ids)).values_list(
+            "pk", "code", "name", "unit__code", "unit__name"
+        )
     }
     leaders: dict[int, list[str]] = {}
     through = Project.leaders.through
     for project_id, full_name, username in (
-        through.objects.filter(project__in=wanted_rows)
+        through.objects.filter(IdIn("project_id", ids))
         .order_by("project_id", "user__full_name", "user__username")
         .values_list("project_id", "user__full_name", "user__username")
     ):
-        if project_id in ids:
-            leaders.setdefault(project_id, []).append(full_name or username)
+        leaders.setdefault(project_id, []).append(full_name or username)
 
     order = {r.key: r.order for r in registry.all_rules()}
     labels = {rule.key: rule.label for rule in {rule.key: rule for rule, _ in found}.values()}
