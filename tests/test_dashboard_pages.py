@@ -183,6 +183,18 @@ def test_department_inbox_shows_issues_of_their_department(client, people, small
     assert "用地指标尚未落实" in text
 
 
+def test_issue_board_links_only_projects_the_person_may_open(client, people, small_city):
+    project = small_city["started"]
+    link = f'href="/projects/{project.pk}/"'
+    # The department officer has the issue in the inbox but may not open the project.
+    assert get(client, people["department"], f"/projects/{project.pk}/").status_code == 404
+    for who in ("department", "clerk_a", "city_admin"):
+        text = get(client, people[who], f"/issues/?as_of={AS_OF}").content.decode()
+        assert project.name in text
+        may_open = get(client, people[who], f"/projects/{project.pk}/").status_code == 200
+        assert (link in text) == may_open, who
+
+
 # --------------------------------------------------------------------------- the numbers
 
 

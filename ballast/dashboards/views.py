@@ -40,6 +40,7 @@ from ballast.coordination.selectors import (
     tour_unit_scores,
     visit_coverage,
 )
+from ballast.core.db import IdIn
 from ballast.core.periods import Period
 from ballast.dashboards import selectors
 from ballast.dashboards.cache import cached, scope_key
@@ -374,6 +375,12 @@ def issues(request):
                 "rows": rows,
             }
         )
+    # A department officer sees the issues sent to them, not every project page behind
+    # them: link only the projects this person may open.
+    on_board = {i.project_id for col in columns for i in col["rows"] if i.project_id}
+    viewable = set(
+        Project.objects.restrict(user).filter(IdIn("pk", on_board)).values_list("pk", flat=True)
+    )
     city_id = user.city_id_in_scope
     departments = Department.objects.filter(city_id=city_id).order_by("name") if city_id else []
     return render(
@@ -390,6 +397,7 @@ def issues(request):
             "department_id": department_id,
             "departments": departments,
             "columns": columns,
+            "viewable": viewable,
             "overdue": counts["overdue"],
             "limit": BOARD_LIMIT,
             "is_inbox": user.role == Role.DEPARTMENT,
