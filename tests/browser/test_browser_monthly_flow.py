@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from ballast.projects import services as project_services
 from ballast.reports.models import MonthlyReport
@@ -49,11 +50,12 @@ def test_clerk_reports_reviewers_approve_and_figures_move(session, people, proje
     assert "未填报" in row.inner_text()
     row.get_by_role("link", name="填报", exact=True).click()
     page.fill("#id_investment", "300")
-    # The sums follow the typing: 300 of a 1,200 plan is 25%.
-    assert page.inner_text("#sum-ytd") == "300.00"
-    assert page.inner_text("#sum-ytd-share") == "25.0%"
+    # The sums follow the typing: 300 of a 1,200 plan is 25%. (Waiting assertions: on a
+    # loaded machine the page's script may run a moment after the field is filled.)
+    expect(page.locator("#sum-ytd")).to_have_text("300.00")
+    expect(page.locator("#sum-ytd-share")).to_have_text("25.0%")
     page.fill("#id_investment", "240.5")
-    assert page.inner_text("#sum-ytd") == "240.50"
+    expect(page.locator("#sum-ytd")).to_have_text("240.50")
     page.fill("#id_progress", "主体钢结构完成 60%")
     s.shot("flow-01-clerk-entry")
     page.click("button[name=submit]")
