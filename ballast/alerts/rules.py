@@ -189,12 +189,11 @@ def _started_month(as_of: date, project: str = "pk") -> Subquery:
     )
 
 
-def _under_construction(projects, as_of: date, *, annotate: bool = True):
-    """Started by ``as_of`` and not completed by it, with ``started_month`` annotated."""
-    rows = projects.filter(reached_by(Stage.STARTED, as_of)).exclude(
+def _under_construction(projects, as_of: date):
+    """Started by ``as_of`` and not completed by it."""
+    return projects.filter(reached_by(Stage.STARTED, as_of)).exclude(
         reached_by(Stage.COMPLETED, as_of)
     )
-    return rows.annotate(started_month=_started_month(as_of)) if annotate else rows
 
 
 def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
@@ -211,7 +210,7 @@ def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
     )
     rows = (
         reports.filter(
-            project__in=_under_construction(projects, as_of, annotate=False).values("pk"),
+            project__in=_under_construction(projects, as_of).values("pk"),
             investment=0,
         )
         .alias(started_month=_started_month(as_of, "project"))
