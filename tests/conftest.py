@@ -73,6 +73,8 @@ def people(city, unit_a, unit_b, department):
         "city_reviewer": make_user("city_reviewer", Role.CITY_REVIEWER, city),
         "city_leader": make_user("city_leader", Role.LEADER, city),
         "auditor": make_user("auditor", Role.AUDITOR, city),
+        "system_admin": make_user("system_admin", Role.SYSTEM_ADMIN, city),
+        "security_admin": make_user("security_admin", Role.SECURITY_ADMIN, city),
         "department": make_user("dept", Role.DEPARTMENT, city, department=department),
         "clerk_a": make_user("clerk_a", Role.UNIT_CLERK, unit_a),
         "reviewer_a": make_user("reviewer_a", Role.UNIT_REVIEWER, unit_a),

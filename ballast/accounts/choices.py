@@ -10,7 +10,20 @@ class Role(models.TextChoices):
     LEADER = "leader", "领导"
     AUDITOR = "auditor", "审计员"
     ENTERPRISE = "enterprise", "企业"
+    # The three administrators of 等保2.0 (三权分立): configuration, accounts, audit.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
 
 
-CITY_ONLY_ROLES = (Role.CITY_ADMIN, Role.CITY_REVIEWER, Role.AUDITOR, Role.DEPARTMENT)
+CITY_ONLY_ROLES = (
+    Role.CITY_ADMIN,
+    Role.CITY_REVIEWER,
+    Role.AUDITOR,
+    Role.DEPARTMENT,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+)
+# The administrators of 三权分立: no person holds two of these, nor one of these and a
+# business role (a user has exactly one role).
+ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
 UNIT_ONLY_ROLES = (Role.UNIT_CLERK, Role.UNIT_REVIEWER)

@@ -109,6 +109,17 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "login": _READ,
         "region": _READ,
     },
+    # 系统管理员: configuration only (clusters, rules, schemes, calendars) — no accounts,
+    # no audit trail, no project data.
+    Role.SYSTEM_ADMIN: {
+        "config": _ALL_PROJECT,
+        "region": _READ,
+    },
+    # 安全管理员: accounts, roles, unlocks, 2FA resets — nothing else.
+    Role.SECURITY_ADMIN: {
+        "account": {VIEW, ADD, CHANGE},
+        "region": _READ,
+    },
     Role.ENTERPRISE: {
         "region": _READ,
         # Only the projects they are the contact of (coordination.ProjectContact).

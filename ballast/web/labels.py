@@ -88,6 +88,8 @@ LABELS = (
     gettext_noop("领导"),
     gettext_noop("审计员"),
     gettext_noop("企业"),
+    gettext_noop("系统管理员"),
+    gettext_noop("安全管理员"),
     # accounts.LoginEvent.Kind
     gettext_noop("登录"),
     gettext_noop("退出"),
