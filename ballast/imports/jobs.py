@@ -11,11 +11,21 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
+import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import (
+    OperationalError,
+    close_old_connections,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import F, Q
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -34,6 +44,12 @@ logger = logging.getLogger(__name__)
 BACKGROUND_ROWS = 500
 # The progress counter is written every this many rows.
 PROGRESS_EVERY = 50
+# A worker's lease on a job lasts this long and is renewed by its heartbeat (at least
+# every third of it while rows are applied); a job whose lease ran out lost its worker.
+LEASE_SECONDS = 300
+# A job whose worker died is run again by ``process_import_jobs`` until it has been
+# started this many times; then it is marked interrupted for its user to apply again.
+MAX_ATTEMPTS = 3
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
@@ -56,6 +72,14 @@ def background_rows() -> int:
 
 def progress_every() -> int:
     return getattr(settings, "IMPORT_PROGRESS_EVERY", PROGRESS_EVERY)
+
+
+def lease_seconds() -> int:
+    return max(1, getattr(settings, "IMPORT_LEASE_SECONDS", LEASE_SECONDS))
+
+
+def max_attempts() -> int:
+    return max(1, getattr(settings, "IMPORT_MAX_ATTEMPTS", MAX_ATTEMPTS))
 
 
 def run_in_threads() -> bool:
@@ -163,6 +187,18 @@ def request_apply(*, user, job: ImportJob) -> bool:
     if job.user_id != user.pk:
         raise PermissionDenied("导入须由上传文件的用户执行。")
     policy.check(user, policy.CHANGE, job)
+    if interrupt_expired(job_id=job.pk):
+        job.refresh_from_db()
+    # Applying again after a dead worker: back to the previewed state, then as usual (the
+    # file is planned afresh before it is applied).
+    if (
+        job.status == ImportJob.Status.INTERRUPTED
+        and job.may_apply
+        and ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.INTERRUPTED).update(
+            status=ImportJob.Status.PLANNED, apply_requested_at=None, progress_done=0
+        )
+    ):
+        job.refresh_from_db()
     if not job.may_apply:
         raise ImportRejected([RowError(0, "", "该文件有错误或已处理，不能导入。")])
     if job.total_rows > background_rows():
@@ -193,15 +229,122 @@ def _thread_main(job_id: int) -> None:
         connection.close()
 
 
-def pending_jobs():
-    """Jobs waiting for the worker, oldest first."""
+def pending_jobs(*, now=None):
+    """Jobs for the worker, oldest first: those waiting for it, and those whose worker
+    died (lease run out) that may be run again."""
+    now = now or timezone.now()
     return ImportJob.objects.filter(
-        status=ImportJob.Status.PLANNED, apply_requested_at__isnull=False
+        Q(status=ImportJob.Status.PLANNED, apply_requested_at__isnull=False) | _resumable(now)
     ).order_by("apply_requested_at", "pk")
+
+
+def _resumable(now) -> Q:
+    return Q(
+        status=ImportJob.Status.APPLYING,
+        lease_expires_at__lt=now,
+        attempts__lt=max_attempts(),
+    )
 
 
 def progress_key(job_id: int) -> str:
     return f"ballast:import-job:{job_id}:progress"
+
+
+def heartbeat_key(job_id: int) -> str:
+    return f"ballast:import-job:{job_id}:heartbeat"
+
+
+INTERRUPTED_MESSAGE = (
+    "上次导入在执行中中断（服务器重启或处理进程被终止），该次导入已整体撤销，"
+    "没有写入任何数据。请点击“重新导入”再次执行。"
+)
+
+
+def interrupt_expired(
+    *, now=None, job_id: int | None = None, only_exhausted: bool = False
+) -> list[int]:
+    """Mark the jobs "导入中" whose worker's lease ran out as interrupted (导入中断) and
+    return their ids. The apply is one transaction, so a dead worker's rollback left
+    nothing behind; its user is told on the job page to apply again. With
+    ``only_exhausted`` (the worker command) only the jobs already started
+    :func:`max_attempts` times: the others it runs again.
+
+    Each job is moved with an atomic ``filter(status=applying, lease expired).update()``:
+    a live worker keeps renewing its lease, and its final write checks that it still
+    holds it. A job whose heartbeat this process saw recently is left alone (SQLite
+    cannot renew the lease in the database while the apply's transaction is open)."""
+    now = now or timezone.now()
+    expired = ImportJob.objects.filter(
+        status=ImportJob.Status.APPLYING, lease_expires_at__lt=now
+    ).order_by("pk")
+    if job_id is not None:
+        expired = expired.filter(pk=job_id)
+    if only_exhausted:
+        expired = expired.filter(attempts__gte=max_attempts())
+    moved = []
+    for pk, owner in list(expired.values_list("pk", "lease_owner")):
+        if owner and cache.get(heartbeat_key(pk)) == owner:
+            continue  # its worker is alive in this process
+        try:
+            updated = ImportJob.objects.filter(
+                pk=pk,
+                status=ImportJob.Status.APPLYING,
+                lease_owner=owner,
+                lease_expires_at__lt=now,
+            ).update(
+                status=ImportJob.Status.INTERRUPTED,
+                lease_owner="",
+                lease_expires_at=None,
+                apply_requested_at=None,
+                interrupted_at=now,
+            )
+        except OperationalError:
+            # SQLite: a live worker holds the write lock, so this job is not dead.
+            logger.warning("import job %s: lease expired but the database is busy", pk)
+            continue
+        if updated:
+            logger.warning("import job %s: worker lease expired, marked interrupted", pk)
+            moved.append(pk)
+    return moved
+
+
+class _Lease:
+    """The worker's hold on a job: renewed (at most every third of its length) while
+    rows are applied. In the database through a separate connection where one can write
+    beside the apply's transaction (PostgreSQL), and always in the cache."""
+
+    def __init__(self, job_id: int, token: str, side=None):
+        self.job_id = job_id
+        self.token = token
+        self.side = side
+        self.seconds = lease_seconds()
+        self.renewed = time.monotonic()
+        cache.set(heartbeat_key(job_id), token, self.seconds)
+
+    def beat(self, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self.renewed < self.seconds / 3:
+            return
+        self.renewed = time.monotonic()
+        cache.set(heartbeat_key(self.job_id), self.token, self.seconds)
+        expires = timezone.now() + timedelta(seconds=self.seconds)
+        if self.side is None:
+            if not connection.in_atomic_block:
+                ImportJob.objects.filter(pk=self.job_id, lease_owner=self.token).update(
+                    lease_expires_at=expires
+                )
+            return
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ImportJob._meta.db_table} SET lease_expires_at = %s "  # noqa: S608
+                    "WHERE id = %s AND lease_owner = %s",
+                    [expires, self.job_id, self.token],
+                )
+        except Exception:  # the lease is renewed again on the next beat
+            logger.exception("import job %s: lease not renewed", self.job_id)
+
+    def release(self) -> None:
+        cache.delete(heartbeat_key(self.job_id))
 
 
 class _Progress:
@@ -209,7 +352,7 @@ class _Progress:
     is written where a poller can see it before the commit: the cache (same process, the
     embedded mode) and, on PostgreSQL, the job row through a separate connection."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, token: str = ""):
         self.job_id = job_id
         self.every = max(1, progress_every())
         self.side = None
@@ -217,8 +360,11 @@ class _Progress:
         # test) the claimed job row is locked and a second connection would wait on it.
         if connection.vendor != "sqlite" and not connection.in_atomic_block:
             self.side = connections.create_connection("default")
+        self.lease = _Lease(job_id, token, self.side) if token else None
 
     def __call__(self, done: int, total: int) -> None:
+        if self.lease is not None:
+            self.lease.beat()
         if done % self.every and done != total:
             return
         cache.set(progress_key(self.job_id), {"done": done, "total": total}, 3600)
@@ -234,37 +380,105 @@ class _Progress:
                 self.side = None
 
     def close(self) -> None:
+        if self.lease is not None:
+            self.lease.release()
         if self.side is not None:
             self.side.close()
 
 
-def run_job(job_id: int) -> ImportJob | None:
+def claim_job(job_id: int, *, now=None) -> str | None:
+    """Take ``job_id`` for this worker: a job waiting for the worker, or one "导入中"
+    whose worker's lease ran out (its apply rolled back when the worker died). One atomic
+    ``filter(...).update(...)``, so a live lease is never taken and two workers never
+    claim one job. Returns the lease token, or None when the job is not to be had."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    claimed = ImportJob.objects.filter(
+        Q(status=ImportJob.Status.PLANNED, apply_requested_at__isnull=False) | _resumable(now),
+        pk=job_id,
+    ).update(
+        status=ImportJob.Status.APPLYING,
+        progress_done=0,
+        lease_owner=token,
+        lease_expires_at=now + timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+    )
+    return token if claimed else None
+
+
+def _finish(job_id: int, token: str, **fields) -> ImportJob | None:
+    """Write the job's outcome if this worker still holds its lease (else None: another
+    worker took it over and this worker's apply must not count)."""
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update()
+            .filter(pk=job_id, status=ImportJob.Status.APPLYING, lease_owner=token)
+            .first()
+        )
+        if job is None:
+            return None
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.finished_at = timezone.now()
+        job.lease_owner = ""
+        job.lease_expires_at = None
+        job.save(
+            update_fields=[
+                *fields,
+                "finished_at",
+                "lease_owner",
+                "lease_expires_at",
+            ]
+        )
+        return job
+
+
+class _LeaseLost(Exception):
+    """The worker's lease was taken over while it applied: its transaction rolls back."""
+
+
+def run_job(job_id: int, *, now=None) -> ImportJob | None:
     """Claim and apply one job (the worker). Returns the job, or None when another worker
     has it. The file is planned again, as its user, right before applying: if anything
-    changed since the preview the job fails instead of importing something else."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PLANNED).update(
-        status=ImportJob.Status.APPLYING, progress_done=0
-    )
-    if not claimed:
+    changed since the preview the job fails instead of importing something else.
+
+    The rows and the job's "已导入" are written in one transaction: a worker that dies
+    anywhere before its commit leaves no row written and the job "导入中" with a lease
+    that runs out; ``process_import_jobs`` then marks it interrupted."""
+    token = claim_job(job_id, now=now)
+    if token is None:
         return None
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    progress = _Progress(job.pk)
+    progress = _Progress(job.pk, token)
     errors: list[RowError] = []
-    result = {}
+    finished = None
     try:
         data = bytes(ImportFile.objects.get(job=job).data)
         plan = plan_bytes(job.kind, data, user=job.user, filename=job.filename)
+        progress.lease.beat(force=True)
         if not plan.is_valid:
             errors = plan.errors
         elif plan.counts != job.counts:
             errors = [RowError(0, "", "预览之后数据已发生变化，请重新上传文件并预览后再导入。")]
         else:
-            applied = apply_plan(plan, user=job.user, progress=progress)
-            result = {
-                "created": applied.created,
-                "updated": applied.updated,
-                "unchanged": applied.unchanged,
-            }
+            with transaction.atomic():
+                applied = apply_plan(plan, user=job.user, progress=progress)
+                finished = _finish(
+                    job.pk,
+                    token,
+                    status=ImportJob.Status.APPLIED,
+                    result={
+                        "created": applied.created,
+                        "updated": applied.updated,
+                        "unchanged": applied.unchanged,
+                    },
+                    progress_done=job.total_rows,
+                )
+                if finished is None:
+                    raise _LeaseLost
+    except _LeaseLost:
+        logger.error("import job %s: lease lost while applying; rolled back", job_id)
+        return None
     except ImportRejected as exc:
         errors = exc.errors
     except (PermissionDenied, FileRejected) as exc:
@@ -275,16 +489,9 @@ def run_job(job_id: int) -> ImportJob | None:
     finally:
         progress.close()
         cache.delete(progress_key(job.pk))
-    job.finished_at = timezone.now()
-    if errors:
-        job.status = ImportJob.Status.FAILED
-        job.errors = _error_json(errors)
-    else:
-        job.status = ImportJob.Status.APPLIED
-        job.result = result
-        job.progress_done = job.total_rows
-    job.save(update_fields=["status", "errors", "result", "progress_done", "finished_at"])
-    return job
+    if finished is not None:
+        return finished
+    return _finish(job.pk, token, status=ImportJob.Status.FAILED, errors=_error_json(errors))
 
 
 def job_progress(job: ImportJob) -> dict:
@@ -301,7 +508,8 @@ def job_progress(job: ImportJob) -> dict:
         "done": done,
         "total": total,
         "percent": round(done * 100 / total) if total else 0,
-        "finished": job.status in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED),
+        "finished": job.status
+        in (ImportJob.Status.APPLIED, ImportJob.Status.FAILED, ImportJob.Status.INTERRUPTED),
         "result": job.result,
         "error_count": len(job.errors),
     }

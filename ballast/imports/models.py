@@ -24,6 +24,9 @@ class ImportJob(BallastModel):
         APPLYING = "applying", "导入中"
         APPLIED = "applied", "已导入"
         FAILED = "failed", "导入失败"
+        # The worker died mid-apply (server killed, restarted): its transaction rolled
+        # back, nothing was written, and the user may apply again.
+        INTERRUPTED = "interrupted", "导入中断"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,6 +63,12 @@ class ImportJob(BallastModel):
     progress_done = models.PositiveIntegerField("已处理行数", default=0)
     progress_total = models.PositiveIntegerField("待处理行数", default=0)
     result = models.JSONField("导入结果", default=dict, blank=True)
+    # The worker's lease (租约): set when a worker claims the job and renewed by its
+    # heartbeat while it applies. A job "导入中" whose lease ran out has lost its worker.
+    lease_owner = models.CharField("租约持有者", max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField("租约到期时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    interrupted_at = models.DateTimeField("中断发现时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     access_group = "import"
@@ -72,7 +81,10 @@ class ImportJob(BallastModel):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=("status", "apply_requested_at"))]
+        indexes = [
+            models.Index(fields=("status", "apply_requested_at")),
+            models.Index(fields=("status", "lease_expires_at")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
@@ -83,7 +95,19 @@ class ImportJob(BallastModel):
 
     @property
     def may_apply(self) -> bool:
-        return self.status == self.Status.PLANNED and not self.errors and self.total_rows > 0
+        """Whether its user may (again) ask for it to be applied: a clean preview not yet
+        applied, or an apply whose worker died (nothing of it was written)."""
+        if self.errors or self.total_rows == 0:
+            return False
+        return self.status in (self.Status.PLANNED, self.Status.INTERRUPTED)
+
+    def lease_expired(self, now) -> bool:
+        """Whether the job is "导入中" but its worker's lease has run out (the worker died)."""
+        return (
+            self.status == self.Status.APPLYING
+            and self.lease_expires_at is not None
+            and self.lease_expires_at < now
+        )
 
     @property
     def is_csv(self) -> bool:

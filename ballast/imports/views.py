@@ -103,6 +103,10 @@ def _job(request, pk: int) -> ImportJob:
 @login_required
 def job_detail(request, pk: int):
     job = _job(request, pk)
+    # A job "导入中" whose worker died (its lease ran out) is shown, and recorded, as
+    # interrupted, with the button to apply again (the embedded mode has no cron worker).
+    if job.status == ImportJob.Status.APPLYING and jobs.interrupt_expired(job_id=job.pk):
+        job.refresh_from_db()
     show = request.GET.get("show", "changes")
     rows = ImportFile.objects.values_list("preview", flat=True).get(job=job)
     if show == "changes":
@@ -122,6 +126,7 @@ def job_detail(request, pk: int):
             "file_errors": [e for e in job.errors if not e["row"]],
             "progress": jobs.job_progress(job),
             "is_background": job.total_rows > jobs.background_rows(),
+            "interrupted_message": jobs.INTERRUPTED_MESSAGE,
         },
     )
 
@@ -153,7 +158,10 @@ def job_apply(request, pk: int):
 
 @login_required
 def job_progress_view(request, pk: int):
-    return JsonResponse(jobs.job_progress(_job(request, pk)))
+    job = _job(request, pk)
+    if job.status == ImportJob.Status.APPLYING and jobs.interrupt_expired(job_id=job.pk):
+        job.refresh_from_db()
+    return JsonResponse(jobs.job_progress(job))
 
 
 @login_required
