@@ -260,8 +260,12 @@ def test_a_tampered_part_is_refused_before_anything_is_written(small_city, media
     changed = rewrite(archive, tmp_path, replace=(name, b"x" * (256 * 64)))
     assert f"“{name}”的校验值与清单不符" in refused(changed)
     manifest = backup.read_manifest(archive)
-    database = rewrite(archive, tmp_path, replace=(manifest["database_part"], b"not a database"))
-    assert "校验值与清单不符" in refused(database)
+    part = manifest["database_part"]
+    truncated = rewrite(archive, tmp_path, replace=(part, b"not a database"))
+    assert f"“{part}”的大小与清单不符" in refused(truncated)
+    size = manifest["parts"][part]["size"]
+    same_size = rewrite(archive, tmp_path, replace=(part, b"\0" * size))
+    assert f"“{part}”的校验值与清单不符" in refused(same_size)
     assert files_under(media_root) == MEDIA
 
 
@@ -335,14 +339,22 @@ def test_a_backup_of_another_engine_or_format_is_refused(small_city, media_root,
 def test_keep_deletes_all_but_the_newest_backups(small_city, media_root, tmp_path):
     out = tmp_path / "backups"
     out.mkdir()
-    for stamp in ("20230101-010000", "20230102-010000", "20230103-010000"):
-        (out / f"ballast-backup-{connection.vendor}-{stamp}.tar.gz").write_bytes(b"old")
+    # older archives of both engines (a city that moved from SQLite to PostgreSQL)
+    for name in (
+        "ballast-backup-postgresql-20230101-010000.tar.gz",
+        "ballast-backup-sqlite-20230102-010000.tar.gz",
+        "ballast-backup-postgresql-20230103-010000.tar.gz",
+        "ballast-backup-sqlite-20230104-010000.tar.gz",
+    ):
+        (out / name).write_bytes(b"old")
     (out / "notes.txt").write_text("not a backup")
     text = run_here("backup", "--out", str(out), "--keep", "2")
-    assert text.count("已删除较早的备份") == 2
+    assert text.count("已删除较早的备份") == 3
     left = sorted(p.name for p in out.iterdir())
-    assert left[0] == f"ballast-backup-{connection.vendor}-20230103-010000.tar.gz"
     assert len(left) == 3 and "notes.txt" in left
+    assert "ballast-backup-sqlite-20230104-010000.tar.gz" in left
+    (new,) = set(left) - {"notes.txt", "ballast-backup-sqlite-20230104-010000.tar.gz"}
+    assert backup.read_manifest(out / new)["engine"] == connection.vendor
     with pytest.raises(CommandError, match="不存在"):
         call_command("backup", "--out", str(tmp_path / "no" / "such.tar.gz"), stdout=io.StringIO())
 

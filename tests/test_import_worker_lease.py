@@ -197,6 +197,17 @@ def test_a_second_worker_never_takes_a_live_lease(queued_job):
     assert jobs.run_job(queued_job.pk) is None
     assert queued_job.pk not in jobs.pending_jobs().values_list("pk", flat=True)
     assert jobs.interrupt_expired() == []
+    # SQLite cannot renew the lease in the database while the apply's transaction is
+    # open; a heartbeat seen in this process (the embedded worker thread) keeps it live
+    ImportJob.objects.filter(pk=queued_job.pk).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    jobs.cache.set(jobs.heartbeat_key(queued_job.pk), token, 60)
+    assert jobs.interrupt_expired() == []
+    jobs.cache.delete(jobs.heartbeat_key(queued_job.pk))
+    ImportJob.objects.filter(pk=queued_job.pk).update(
+        lease_expires_at=timezone.now() + timedelta(seconds=jobs.lease_seconds())
+    )
     # once the lease has run out, one (and only one) other worker takes it
     later = timezone.now() + timedelta(seconds=jobs.lease_seconds() + 1)
     other = jobs.claim_job(queued_job.pk, now=later)

@@ -322,15 +322,21 @@ class _BytesReader:
         return chunk
 
 
+ARCHIVE_NAME = re.compile(
+    re.escape(ARCHIVE_PREFIX) + r"(?:sqlite|postgresql)-(\d{8}-\d{6})" + re.escape(ARCHIVE_SUFFIX)
+)
+
+
 def prune_backups(directory: Path, *, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest archives of ``directory`` (by their names,
-    which carry the time); returns those deleted."""
-    archives = sorted(
-        p
-        for p in Path(directory).glob(f"{ARCHIVE_PREFIX}*{ARCHIVE_SUFFIX}")
-        if p.is_file() and not p.is_symlink()
-    )
-    old = archives[:-keep] if keep > 0 else []
+    """Delete all but the ``keep`` newest archives of ``directory`` (by the time in their
+    names, whatever the engine); other files are left alone. Returns those deleted."""
+    archives = []
+    for path in Path(directory).iterdir():
+        match = ARCHIVE_NAME.fullmatch(path.name)
+        if match and path.is_file() and not path.is_symlink():
+            archives.append((match.group(1), path.name, path))
+    archives.sort()
+    old = [path for _, _, path in archives[:-keep]] if keep > 0 else []
     for path in old:
         path.unlink()
     return old
@@ -371,10 +377,17 @@ def read_manifest(archive: Path) -> dict:
             f"（{manifest.get('ballast_version', '未知')}）恢复。"
         )
     parts = manifest.get("parts")
+    database = manifest.get("database_part")
     if (
         not isinstance(parts, dict)
-        or manifest.get("database_part") not in parts
-        or not all(_safe_name(name) for name in parts)
+        or database not in DATABASE_PARTS.values()
+        or database not in parts
+        or not all(
+            _safe_name(name)
+            and (name == database or name.startswith(MEDIA_PREFIX))
+            and isinstance(part, dict)
+            for name, part in parts.items()
+        )
     ):
         raise BackupError("备份清单中的文件列表无效：备份文件已损坏。")
     return manifest
@@ -417,6 +430,11 @@ def _extract_verified(archive: Path, manifest: dict, staging: Path) -> None:
                         f"备份文件中有清单以外或重复的内容“{member.name}”：备份文件已被改动，不能恢复。"
                     )
                 seen.add(member.name)
+                expected = parts[member.name]
+                if member.size != expected.get("size"):
+                    raise BackupError(
+                        f"“{member.name}”的大小与清单不符：备份文件已损坏或被改动，不能恢复。"
+                    )
                 destination = staging / member.name
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
@@ -427,7 +445,6 @@ def _extract_verified(archive: Path, manifest: dict, staging: Path) -> None:
                         digest.update(chunk)
                         size += len(chunk)
                         out.write(chunk)
-                expected = parts[member.name]
                 if size != expected.get("size") or digest.hexdigest() != expected.get("sha256"):
                     raise BackupError(
                         f"“{member.name}”的校验值与清单不符：备份文件已损坏或被改动，不能恢复。"
