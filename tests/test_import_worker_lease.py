@@ -147,7 +147,6 @@ def test_a_job_that_keeps_killing_its_worker_is_interrupted_and_applies_again(
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.PLANNED
     assert "正在导入" in clerk_a.get(f"/imports/{queued_job.pk}/").content.decode()
-    settings.IMPORT_MAX_ATTEMPTS = 5
     run_worker()
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.APPLIED
