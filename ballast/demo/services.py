@@ -402,11 +402,15 @@ class DemoContext:
         return add_months(month_start(self.today), -1)
 
     @property
+    def progress_months(self) -> int:
+        """The months of this year 序时进度 counts on ``today``: the figures' own rule, the
+        months whose reports are due (``figures.selectors.elapsed_months``, the 5th)."""
+        return elapsed_months(self.today.year, self.today, deadline_day=DEFAULT_DEADLINE_DAY)
+
+    @property
     def time_progress(self) -> Decimal:
-        """序时进度 (without a monthly curve) on ``today``: the figures' own rule, the months
-        whose reports are due (``figures.selectors.elapsed_months``, the 5th)."""
-        months = elapsed_months(self.today.year, self.today, deadline_day=DEFAULT_DEADLINE_DAY)
-        return Decimal(months) / 12
+        """序时进度 (without a monthly curve) on ``today``."""
+        return Decimal(self.progress_months) / 12
 
     @property
     def due_month(self) -> date:
@@ -1508,7 +1512,6 @@ def step_plans(ctx: DemoContext) -> None:
     a minority carry their own monthly curve summing exactly to the plan."""
     rng = ctx.rng("plans")
     plans, curves = [], []
-    last = ctx.last_month
     progress = ctx.time_progress
     for spec in ctx.specs:
         if spec.is_parent:
@@ -1522,8 +1525,15 @@ def step_plans(ctx: DemoContext) -> None:
         for year in sorted(y for y in years if FIRST_YEAR <= y <= ctx.today.year):
             months = {m.month: v for m, v in spec.series.items() if m.year == year}
             expected = sum(months.values(), Decimal(0))
+            # The months 序时进度 counts: a plan on pace for them (reports not yet due
+            # come on top).
             to_date = sum(
-                (v for m, v in spec.series.items() if m.year == year and m <= last), Decimal(0)
+                (
+                    v
+                    for m, v in spec.series.items()
+                    if m.year == year and m.month <= ctx.progress_months
+                ),
+                Decimal(0),
             )
             if year in spec.plan_override:
                 amount = spec.plan_override[year]
