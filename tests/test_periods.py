@@ -1,9 +1,8 @@
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
-from ballast.core.periods import Period, add_months, months_between, time_progress
+from ballast.core.periods import Period, add_months, months_between
 
 
 @pytest.mark.parametrize(
@@ -27,13 +26,6 @@ def test_previous_and_bad_input():
     for bad in ("2023Q5", "23Q1", "2023-13", "abc"):
         with pytest.raises(ValueError):
             Period.parse(bad)
-
-
-def test_time_progress_counts_the_as_of_month_whole():
-    assert time_progress(2023, date(2023, 3, 1)) == Decimal(3) / 12
-    assert time_progress(2023, date(2023, 3, 31)) == Decimal("0.25")
-    assert time_progress(2023, date(2022, 12, 31)) == 0
-    assert time_progress(2023, date(2024, 1, 1)) == 1
 
 
 def test_month_arithmetic():

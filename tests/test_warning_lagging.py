@@ -10,7 +10,7 @@ from ballast.alerts.services import ensure_default_rules, rule_update
 from ballast.projects.models import AnnualPlan
 from tests.test_warning_support import accept, fired
 
-AS_OF = date(2023, 6, 20)  # 序时进度 6/12 = 50%
+AS_OF = date(2023, 6, 30)  # June's last day: 序时进度 6/12 = 50% (docs/figures.md)
 STARTED = {"started": date(2023, 1, 10)}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import (
@@ -26,8 +26,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
-    FloatField,
     IntegerField,
     Max,
     Min,
@@ -48,7 +46,6 @@ from ballast.alerts.registry import Hit, RuleDefaults, register
 from ballast.core.db import IdIn, MonthStart
 from ballast.core.periods import add_months, month_start
 from ballast.figures import selectors as figure_selectors
-from ballast.figures.selectors import Ratio
 from ballast.projects.choices import STATISTICS_THRESHOLD_WAN, Stage, stages_from
 from ballast.projects.models import AnnualPlan, StageEvent
 from ballast.projects.selectors import reached_by, stage_seq_expression
@@ -267,13 +264,11 @@ def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
 
 # --- lagging (低于序时进度) -------------------------------------------------------------
 
-RATIO = DecimalField(max_digits=14, decimal_places=6)
-# Fetched without Django's per-value conversion (see _ratio).
-RAW = FloatField()
+RATIO = figure_selectors.RATIO
 POINT_PLACES = Decimal("0.0001")
 
 
-def _lagging_rows(projects, as_of: date, yellow_points: Decimal):
+def _lagging_rows(projects, as_of: date, yellow_points: Decimal, city):
     """Started projects with a plan for ``as_of``'s year whose completion rate is at least
     ``yellow_points`` below 序时进度, with the progress figures of the one figure selector."""
     # The database compares in binary floating point on SQLite; a hair of slack here,
@@ -281,7 +276,10 @@ def _lagging_rows(projects, as_of: date, yellow_points: Decimal):
     bar = yellow_points / 100 - Decimal("0.000001")
     return (
         figure_selectors.with_investment_progress(
-            projects.filter(reached_by(Stage.STARTED, as_of)), year=as_of.year, as_of=as_of
+            projects.filter(reached_by(Stage.STARTED, as_of)),
+            year=as_of.year,
+            as_of=as_of,
+            city=city,
         )
         .filter(annual_plan_wan__gt=0)
         .annotate(
@@ -305,100 +303,28 @@ def _points(time_progress, completion_rate) -> Decimal:
     return ((Decimal(time_progress) - Decimal(completion_rate)) * 100).quantize(POINT_PLACES)
 
 
-RATIO_PLACES = Decimal("0.000001")
-RATIO_CONTEXT = Context(prec=RATIO.max_digits)
-
-
-def _ratio(value) -> Decimal:
-    """A month-end ratio as fetched raw (a float on SQLite, a decimal or its text on
-    PostgreSQL) as the decimal the RATIO field would give: 6 places. The month-end
-    columns are fetched raw and converted here only for the months the walk back
-    visits — most of the thousands of values are never looked at."""
-    if isinstance(value, float):
-        value = RATIO_CONTEXT.create_decimal_from_float(value)
-    return Decimal(value).quantize(RATIO_PLACES, context=RATIO_CONTEXT)
-
-
 def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal):
     """For each currently lagging project (pk → the date it started), the first day of the
     earliest month of the year from whose end on it has lagged without a break.
 
-    Two grouped queries give every earlier month-end k of the year at once, with the
-    expressions of :func:`ballast.figures.selectors.with_investment_progress` evaluated at
-    that month-end: 序时进度 per plan (the plan's monthly curve up to k / the plan, else
-    k/12) and the completion rate per project (accepted reports of the year up to month k
-    / the plan). The walk back over the at most 11 month-ends of each firing project is
-    done on those rows.
+    The figures at every earlier month-end k of the year come from the per-month form of
+    the figures' own selector (:func:`ballast.figures.selectors.month_end_progress`: two
+    grouped queries for all month-ends at once); the walk back over the at most 11
+    month-ends of each firing project is done on those rows.
     """
     since = {pk: month_start(as_of) for pk in lagging}
     months = range(1, as_of.month)
     if not lagging or not months:
         return since
     year = as_of.year
-    zero = Value(Decimal("0.00"), output_field=MONEY)
-    plans = AnnualPlan.objects.filter(IdIn("project_id", lagging), year=year).order_by()
-    progress = {
-        row["project"]: row
-        for row in plans.values("project").annotate(
-            _curve_months=Count("months"),
-            **{
-                # NULL without a curve: k/12, exactly, in the walk below.
-                f"tp_{k}": Case(
-                    When(
-                        _curve_months__gt=0,
-                        then=Ratio(
-                            Coalesce(
-                                Sum("months__planned_investment", filter=Q(months__month__lte=k)),
-                                zero,
-                            ),
-                            F("planned_investment"),
-                            output_field=RAW,
-                        ),
-                    ),
-                    default=None,
-                    output_field=RAW,
-                )
-                for k in months
-            },
-        )
-    }
-    # Each plan sums its own project's accepted reports (a filtered LEFT JOIN: looked up
-    # per project by the covering index, not a scan of every report of the months).
-    counted = FilteredRelation(
-        "project__reports",
-        condition=Q(
-            project__reports__status=ReportStatus.ACCEPTED,
-            project__reports__month__gte=date(year, 1, 1),
-            project__reports__month__lt=month_start(as_of),
-        ),
-    )
-    completion = {
-        row["project"]: row
-        for row in plans.annotate(counted=counted)
-        .values("project", "planned_investment")
-        .annotate(
-            **{
-                f"cr_{k}": Ratio(
-                    Coalesce(
-                        Sum("counted__investment", filter=Q(counted__month__lte=date(year, k, 1))),
-                        zero,
-                    ),
-                    F("planned_investment"),
-                    output_field=RAW,
-                )
-                for k in months
-            },
-        )
-    }
+    progress = figure_selectors.month_end_progress(list(lagging), year=year, months=months)
     month_ends = {k: add_months(date(year, k, 1), 1) - timedelta(days=1) for k in months}
     for pk, started_on in lagging.items():
+        figures = progress.get(pk)
         for k in reversed(months):
-            if started_on is None or started_on > month_ends[k]:
+            if figures is None or started_on is None or started_on > month_ends[k]:
                 break
-            rate = _ratio(completion[pk][f"cr_{k}"]) if pk in completion else Decimal(0)
-            curve = progress[pk][f"tp_{k}"]
-            time_progress = _ratio(Decimal(k) / 12 if curve is None else curve)
-            if _points(time_progress, rate) < yellow:
+            if _points(figures.time_progress(k), figures.completion_rate(k)) < yellow:
                 break
             since[pk] = date(year, k, 1)
     return since
@@ -412,7 +338,9 @@ def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
     projects (:func:`_lagging_since`)."""
     yellow, red = rule.yellow_threshold, rule.red_threshold
     current, started = {}, {}
-    for pk, plan, ytd, progress, rate, started_on in _lagging_rows(projects, as_of, yellow):
+    for pk, plan, ytd, progress, rate, started_on in _lagging_rows(
+        projects, as_of, yellow, rule.city
+    ):
         points = _points(progress, rate)
         if points >= yellow:
             current[pk] = (plan, ytd, progress, rate, points)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ballast.bulletins import sources
 from ballast.bulletins.choices import KIND_OF_PERIOD
+from ballast.bulletins.honour import honour_lists, honour_text
 from ballast.bulletins.models import Bulletin
 from ballast.bulletins.wording import (
     change_clause,
@@ -219,9 +220,7 @@ def bulletin_content(
     sections.append(
         {
             "heading": "红黑榜",
-            "blocks": _honour(
-                content, city, unit, period, as_of, ranking, content["tables"]["investment"]
-            ),
+            "blocks": _honour(content, city, unit, period, as_of, ranking, unit_list, rows),
         }
     )
 
@@ -498,33 +497,25 @@ def _ranking(content, ranking: list[dict], unit_list, span) -> list[dict]:
     return [_p(text.rstrip("；") + ("" if text.endswith("。") else "。")), _tbl("ranking")]
 
 
-def _honour(content, city, unit, period, as_of, ranking, investment_table) -> list[dict]:
-    """红黑榜: leading and lagging units (by score, else by investment completion) and the
-    largest projects started against the most lagging ones."""
+def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> list[dict]:
+    """红黑榜: leading and lagging units (by score, else by investment completion rate; the
+    rule is :mod:`ballast.bulletins.honour`) and the largest projects started against the
+    most lagging ones."""
     blocks: list[dict] = []
     short = {u.code: u.display_name for u in sources.units_of(city)}
     if unit is None:
         if ranking:
             ordered = sorted(ranking, key=lambda r: (r["rank"], _unit_code(r["unit"])))
-            top = [short[_unit_code(r["unit"])] for r in ordered[:3]]
-            bottom = [short[_unit_code(r["unit"])] for r in ordered[-3:]][::-1]
-            basis = "考核综合得分"
-        elif investment_table:
-            rated = [r for r in investment_table["rows"] if r[3] is not None]
-            rated.sort(key=lambda r: Decimal(r[3]), reverse=True)
-            top = [r[0] for r in rated[:3]]
-            bottom = [r[0] for r in rated[-3:]][::-1]
-            basis = "年度投资完成率"
+            values = [(short[_unit_code(r["unit"])], r["score"]) for r in ordered]
+            basis, reason = "考核综合得分", "未参与考核评分"
         else:
-            top = bottom = []
-            basis = ""
-        if top:
+            values = [(short[u.code], rows[u.code]["completion_rate"]) for u in unit_list]
+            basis, reason = "年度投资完成率", "未安排年度计划投资"
+        lists = honour_lists(values)
+        content["honour_units"] = {"basis": basis, **lists.as_json()}
+        if values:
             blocks.append(_sub(0, "先进与后进板块"))
-            blocks.append(
-                _p(
-                    f"按{basis}，列入红榜的板块为{'、'.join(top)}；列入黑榜的板块为{'、'.join(bottom)}。"
-                )
-            )
+            blocks.append(_p(honour_text(lists, basis=basis, unranked_reason=reason)))
     index = 1 if blocks else 0
     largest = sources.largest_started(city=city, unit=unit, period=period, as_of=as_of)
     content["tables"]["largest_started"] = _table(

@@ -146,7 +146,7 @@ def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list
     from ballast.figures.selectors import with_investment_progress
 
     rows = (
-        with_investment_progress(_city_projects(city, unit), year=year, as_of=as_of)
+        with_investment_progress(_city_projects(city, unit), year=year, as_of=as_of, city=city)
         .filter(annual_plan_wan__gt=0, completion_rate__lt=F("time_progress"))
         .values(
             "code",

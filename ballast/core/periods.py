@@ -10,7 +10,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 _RE = re.compile(r"^(?P<year>\d{4})(?:(?P<kind>[QHB])(?P<n>\d)|-(?P<month>\d{1,2}))?$")
 
@@ -114,12 +113,3 @@ def add_months(day: date, months: int) -> date:
 def months_between(earlier: date, later: date) -> int:
     """Whole calendar months from ``earlier``'s month to ``later``'s month."""
     return (later.year - earlier.year) * 12 + later.month - earlier.month
-
-
-def time_progress(year: int, as_of: date) -> Decimal:
-    """序时进度: share of the year elapsed by ``as_of``, the month holding it counted whole."""
-    if as_of.year < year:
-        return Decimal(0)
-    if as_of.year > year:
-        return Decimal(1)
-    return Decimal(as_of.month) / Decimal(12)

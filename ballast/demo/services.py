@@ -51,6 +51,7 @@ from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.core.validators import USCC_ALPHABET, uscc_check_char
 from ballast.demo.models import DemoBuild
+from ballast.figures.selectors import elapsed_months
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     Category,
@@ -79,7 +80,7 @@ from ballast.projects.models import (
 )
 from ballast.regions.models import Region
 from ballast.regions.services import assessment_units, init_city, read_parks_csv
-from ballast.reports.choices import ReportStatus
+from ballast.reports.choices import DEFAULT_DEADLINE_DAY, ReportStatus
 from ballast.reports.models import MonthlyReport
 
 CITY_CODE = "321000"
@@ -399,6 +400,17 @@ class DemoContext:
     def last_month(self) -> date:
         """The last full month before ``today``."""
         return add_months(month_start(self.today), -1)
+
+    @property
+    def progress_months(self) -> int:
+        """The months of this year 序时进度 counts on ``today``: the figures' own rule, the
+        months whose reports are due (``figures.selectors.elapsed_months``, the 5th)."""
+        return elapsed_months(self.today.year, self.today, deadline_day=DEFAULT_DEADLINE_DAY)
+
+    @property
+    def time_progress(self) -> Decimal:
+        """序时进度 (without a monthly curve) on ``today``."""
+        return Decimal(self.progress_months) / 12
 
     @property
     def due_month(self) -> date:
@@ -991,7 +1003,7 @@ class _Generator:
                 spec.report_until = add_months(last, -gap)
                 self.add_case(spec, key)
         # lagging: this year's completion rate behind 序时进度 by 10–20 / over 20 points
-        month_progress = Decimal(today.month) / 12
+        month_progress = self.ctx.time_progress
         for key, low, high in (("lagging.yellow", 12, 18), ("lagging.red", 24, 32)):
             if month_progress - Decimal(high) / 100 < Decimal("0.05") or last.year != today.year:
                 continue
@@ -1500,8 +1512,7 @@ def step_plans(ctx: DemoContext) -> None:
     a minority carry their own monthly curve summing exactly to the plan."""
     rng = ctx.rng("plans")
     plans, curves = [], []
-    last = ctx.last_month
-    progress = Decimal(ctx.today.month) / 12
+    progress = ctx.time_progress
     for spec in ctx.specs:
         if spec.is_parent:
             continue
@@ -1514,13 +1525,20 @@ def step_plans(ctx: DemoContext) -> None:
         for year in sorted(y for y in years if FIRST_YEAR <= y <= ctx.today.year):
             months = {m.month: v for m, v in spec.series.items() if m.year == year}
             expected = sum(months.values(), Decimal(0))
+            # The months 序时进度 counts: a plan on pace for them (reports not yet due
+            # come on top).
             to_date = sum(
-                (v for m, v in spec.series.items() if m.year == year and m <= last), Decimal(0)
+                (
+                    v
+                    for m, v in spec.series.items()
+                    if m.year == year and m.month <= ctx.progress_months
+                ),
+                Decimal(0),
             )
             if year in spec.plan_override:
                 amount = spec.plan_override[year]
             elif year == ctx.today.year and to_date > 0:
-                # this year's plan is roughly on 序时进度 (the month of today counted)
+                # this year's plan is roughly on 序时进度 (the months whose reports are due)
                 amount = _wan(float(to_date / progress) * rng.uniform(0.86, 1.04), 10)
             elif expected > 0:
                 amount = _wan(float(expected) * rng.uniform(0.92, 1.12), 10)

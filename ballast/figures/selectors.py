@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django.db.models import (
     Case,
@@ -33,6 +33,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    FloatField,
     Func,
     IntegerField,
     OuterRef,
@@ -46,8 +47,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from ballast.core.periods import Period, add_months, month_start
-from ballast.core.periods import time_progress as elapsed_share
+from ballast.core.db import IdIn
+from ballast.core.periods import Period, add_months, month_end, month_start
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     SIZE_THRESHOLDS_WAN,
@@ -69,8 +70,8 @@ from ballast.projects.models import (
 from ballast.projects.selectors import reached_by
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
-from ballast.reports.choices import ReportStatus
-from ballast.reports.models import MonthlyReport
+from ballast.reports.models import MonthlyReport, counted_q
+from ballast.reports.selectors import deadline_day
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 RATIO = DecimalField(max_digits=14, decimal_places=6)
@@ -110,13 +111,29 @@ def same_day_last_year(day: date) -> date:
     return add_months(day, -12)
 
 
-def elapsed_months(year: int, as_of: date) -> int:
-    """Months of ``year`` elapsed by ``as_of``, the month holding it counted whole."""
-    if as_of.year < year:
-        return 0
-    if as_of.year > year:
-        return 12
-    return as_of.month
+def elapsed_months(year: int, as_of: date, *, deadline_day: int) -> int:
+    """序时进度's m: the months of ``year`` counted as elapsed on ``as_of`` — the one rule,
+    used by every figure and by the ``lagging`` warning (docs/figures.md "序时进度").
+
+    Month k counts when its reports are due by ``as_of`` (``as_of`` on or after the
+    ``deadline_day`` of month k + 1, the city's reporting deadline), or when ``as_of`` is
+    the last day of month k (the reading of a month's, quarter's or year's end: a
+    bulletin as of 30 June measures the half year). So on 2 December 10 months count
+    (November's reports are due on 5 December), on 5 December 11, on 31 December 12.
+    0 before the year; 12 from the deadline of the year's December on.
+    """
+    elapsed = 0
+    for k in range(1, 13):
+        month = date(year, k, 1)
+        due = add_months(month, 1).replace(day=deadline_day)
+        if as_of >= due or as_of == month_end(month):
+            elapsed = k
+    return elapsed
+
+
+def elapsed_months_in(city, *, year: int, as_of: date) -> int:
+    """:func:`elapsed_months` with ``city``'s reporting deadline (the 5th without a rule)."""
+    return elapsed_months(year, as_of, deadline_day=deadline_day(city=city))
 
 
 def quarter_of(as_of: date) -> Period:
@@ -152,7 +169,7 @@ class Ratio(Func):
 def accepted_reports(*, as_of: date) -> QuerySet[MonthlyReport]:
     """The monthly reports that count in figures as of ``as_of``: accepted by the city, for
     a month up to (and including) the month holding ``as_of``."""
-    return MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, month__lte=month_start(as_of))
+    return MonthlyReport.objects.counted(as_of=as_of)
 
 
 def _sum_subquery(queryset, group: str, field: str):
@@ -160,18 +177,22 @@ def _sum_subquery(queryset, group: str, field: str):
     return Coalesce(Subquery(rows, output_field=MONEY), ZERO)
 
 
-def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: date):
+def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: date, city):
     """Annotate each project with its investment progress for ``year`` as of ``as_of``:
 
     * ``annual_plan_wan`` — AnnualPlan.planned_investment for ``year`` (None: no plan);
     * ``ytd_investment_wan`` — accepted investment of months of ``year`` up to ``as_of``;
     * ``since_start_investment_wan`` — accepted investment of all months up to ``as_of``;
-    * ``time_progress`` — 序时进度: m/12 (m = months of ``year`` elapsed, the month holding
-      ``as_of`` counted whole; 0 before the year, 1 after), or, when the plan has its own
-      monthly curve (PlanMonth rows), the curve's cumulative sum to m / planned investment;
+    * ``time_progress`` — 序时进度: m/12 (m = :func:`elapsed_months` with ``city``'s
+      reporting deadline: the months whose reports are due by ``as_of``, the month of
+      ``as_of`` only on its last day), or, when the plan has its own monthly curve
+      (PlanMonth rows), the curve's cumulative sum to m / planned investment;
     * ``completion_rate`` — ytd / plan; None when there is no plan or the plan is 0.
+
+    ``city`` is the city of the projects (its deadline decides m; None: the 5th).
+    The same figures at every month-end of the year at once: :func:`month_end_progress`.
     """
-    m = elapsed_months(year, as_of)
+    m = elapsed_months_in(city, year=year, as_of=as_of)
     reports = accepted_reports(as_of=as_of).filter(project=OuterRef("pk"))
     this_year = reports.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
     # The plan's own curve to month m: NULL when the plan has no curve (no PlanMonth
@@ -221,6 +242,112 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
             output_field=RATIO,
         ),
     )
+
+
+RAW = FloatField()
+"""Month-end ratios are fetched without Django's per-value conversion: most are never
+looked at (see :class:`MonthEndProgress`)."""
+RATIO_PLACES = Decimal("0.000001")
+RATIO_CONTEXT = Context(prec=RATIO.max_digits)
+
+
+def _ratio_value(value) -> Decimal:
+    """A ratio as fetched raw (a float on SQLite, a decimal or its text on PostgreSQL) as
+    the decimal the RATIO field gives: six places."""
+    if isinstance(value, float):
+        value = RATIO_CONTEXT.create_decimal_from_float(value)
+    return Decimal(value).quantize(RATIO_PLACES, context=RATIO_CONTEXT)
+
+
+class MonthEndProgress:
+    """One project's 序时进度 and completion rate at the end of each month k of a year, as
+    :func:`with_investment_progress` gives them as of that day (m = k there, the last day
+    of month k); ratios are turned into decimals only when read."""
+
+    def __init__(self, year: int, curve_row: dict | None, completion_row: dict | None):
+        self.year = year
+        self._curve = curve_row or {}
+        self._completion = completion_row or {}
+
+    def time_progress(self, k: int) -> Decimal:
+        """序时进度 at the end of month k: the plan's curve to m / plan, else m/12."""
+        m = k  # elapsed_months(year, last day of month k) is k whatever the deadline
+        curve = self._curve.get(f"tp_{k}")
+        return _ratio_value(Decimal(m) / 12 if curve is None else curve)
+
+    def completion_rate(self, k: int) -> Decimal:
+        """Accepted investment of months 1…k of the year / plan (0 without reports)."""
+        value = self._completion.get(f"cr_{k}")
+        return Decimal(0) if value is None else _ratio_value(value)
+
+
+def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, MonthEndProgress]:
+    """The per-month form of :func:`with_investment_progress`: for each project of
+    ``project_ids`` with a plan for ``year``, its figures at the end of every month k of
+    ``months`` (months of ``year``) at once — two grouped queries whatever the number of
+    months: 序时进度 per plan (the plan's monthly curve to k / the plan; NULL without a
+    curve, k/12 then) and the completion rate per plan (accepted reports of the year to
+    month k / the plan). At a month's end m = k for any reporting deadline, so the
+    deadline is not needed here."""
+    if not months:
+        return {}
+    plans = AnnualPlan.objects.filter(IdIn("project_id", project_ids), year=year).order_by()
+    curves = {
+        row["project"]: row
+        for row in plans.values("project").annotate(
+            _curve_months=Count("months"),
+            **{
+                f"tp_{k}": Case(
+                    When(
+                        _curve_months__gt=0,
+                        then=Ratio(
+                            Coalesce(
+                                Sum("months__planned_investment", filter=Q(months__month__lte=k)),
+                                ZERO,
+                            ),
+                            F("planned_investment"),
+                            output_field=RAW,
+                        ),
+                    ),
+                    default=None,
+                    output_field=RAW,
+                )
+                for k in months
+            },
+        )
+    }
+    # Each plan sums its own project's reports that count (a filtered LEFT JOIN: looked up
+    # per project by the covering index, not a scan of every report of the months).
+    counted = FilteredRelation(
+        "project__reports",
+        condition=counted_q("project__reports__")
+        & Q(
+            project__reports__month__gte=date(year, 1, 1),
+            project__reports__month__lte=date(year, months[-1], 1),
+        ),
+    )
+    completion = {
+        row["project"]: row
+        for row in plans.annotate(counted=counted)
+        .values("project", "planned_investment")
+        .annotate(
+            **{
+                f"cr_{k}": Ratio(
+                    Coalesce(
+                        Sum("counted__investment", filter=Q(counted__month__lte=date(year, k, 1))),
+                        ZERO,
+                    ),
+                    F("planned_investment"),
+                    output_field=RAW,
+                )
+                for k in months
+            },
+        )
+    }
+    return {
+        pk: MonthEndProgress(year, curves.get(pk), completion.get(pk))
+        for pk in set(curves) | set(completion)
+    }
 
 
 # --------------------------------------------------------------------------- the keys
@@ -434,9 +561,9 @@ def _raw_signed_cohort(unit_ids, year, as_of, out):
         sums[f"size.{row['size']}.inv"] += row["inv"] or 0
 
 
-def _raw_plans(unit_ids, year, as_of, prev_year, out):
-    """Annual plans of this and last year; plan-weighted 序时进度; 竣工投产."""
-    m = elapsed_months(year, as_of)
+def _raw_plans(unit_ids, year, as_of, prev_year, m, out):
+    """Annual plans of this and last year; plan-weighted 序时进度 (``m`` elapsed months);
+    竣工投产."""
     has_curve = Exists(PlanMonth.objects.filter(plan=OuterRef("pk")))
     completed = Q(reached_by(Stage.COMPLETED, as_of, prefix="project__"))
     producing = Q(project__category__in=CATEGORIES_WITHOUT_PRODUCTION) | Q(
@@ -506,11 +633,8 @@ def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, ou
             .annotate(
                 counted=FilteredRelation(
                     "reports",
-                    condition=Q(
-                        reports__status=ReportStatus.ACCEPTED,
-                        reports__month__gte=first,
-                        reports__month__lte=last,
-                    ),
+                    condition=counted_q("reports__")
+                    & Q(reports__month__gte=first, reports__month__lte=last),
                 )
             )
             .order_by()
@@ -564,8 +688,9 @@ def _raw_targets(unit_ids, year, quarter, out):
         sums[f"{tag}.{indicator}.n"] += 1
 
 
-def _raw_sums(unit_ids, *, year: int, as_of: date) -> dict[int, defaultdict]:
-    """Raw additive sums per unit id (a fixed number of grouped queries)."""
+def _raw_sums(unit_ids, *, year: int, as_of: date, elapsed: int) -> dict[int, defaultdict]:
+    """Raw additive sums per unit id (a fixed number of grouped queries); ``elapsed`` is
+    序时进度's m (:func:`elapsed_months`)."""
     out: dict[int, defaultdict] = defaultdict(lambda: defaultdict(Decimal))
     prev_year = year - 1
     prev_as_of = same_day_last_year(as_of)
@@ -574,7 +699,7 @@ def _raw_sums(unit_ids, *, year: int, as_of: date) -> dict[int, defaultdict]:
     unit_ids = list(unit_ids)
     _raw_new_events(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
     _raw_signed_cohort(unit_ids, year, as_of, out)
-    _raw_plans(unit_ids, year, as_of, prev_year, out)
+    _raw_plans(unit_ids, year, as_of, prev_year, elapsed, out)
     _raw_reports(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
     _raw_capacity(unit_ids, as_of, out)
     _raw_targets(unit_ids, year, quarter, out)
@@ -584,8 +709,10 @@ def _raw_sums(unit_ids, *, year: int, as_of: date) -> dict[int, defaultdict]:
 # --------------------------------------------------------------------------- assembly
 
 
-def _assemble(sums, *, code: str, name: str, year: int, as_of: date, rate_targets=True) -> dict:
-    """The figures of one unit (or the city) from its raw sums."""
+def _assemble(
+    sums, *, code: str, name: str, year: int, as_of: date, elapsed: int, rate_targets=True
+) -> dict:
+    """The figures of one unit (or the city) from its raw sums (``elapsed``: 序时进度's m)."""
     quarter = quarter_of(min(max(as_of, date(year, 1, 1)), date(year, 12, 31)))
     cohort_n = int(sums["cohort.count"])
     figures = {
@@ -612,7 +739,7 @@ def _assemble(sums, *, code: str, name: str, year: int, as_of: date, rate_target
     if plan_total:
         progress = rate(sums["plan.weighted_progress"], plan_total)
     else:
-        progress = elapsed_share(year, as_of).quantize(RATE_PLACES, ROUND_HALF_UP)
+        progress = (Decimal(elapsed) / Decimal(12)).quantize(RATE_PLACES, ROUND_HALF_UP)
     figures["investment"] = {
         "plan_count": int(sums["plan.count"]),
         "annual_plan_wan": money(plan_total),
@@ -738,17 +865,29 @@ def city_and_units_figures(*, city: Region, year: int, as_of: date) -> tuple[dic
     and its rates are ratios of those sums. Rate targets are set per unit only, so the
     city's rate targets are None; its count and money targets are the units' sums."""
     units = list(city_units(city))
-    per_unit = _raw_sums([u.pk for u in units], year=year, as_of=as_of)
+    elapsed = elapsed_months_in(city, year=year, as_of=as_of)
+    per_unit = _raw_sums([u.pk for u in units], year=year, as_of=as_of, elapsed=elapsed)
     total: defaultdict = defaultdict(Decimal)
     for sums in per_unit.values():
         for key, value in sums.items():
             total[key] += value
     city_figures = _assemble(
-        total, code=city.code, name=city.display_name, year=year, as_of=as_of, rate_targets=False
+        total,
+        code=city.code,
+        name=city.display_name,
+        year=year,
+        as_of=as_of,
+        elapsed=elapsed,
+        rate_targets=False,
     )
     return city_figures, {
         unit.code: _assemble(
-            per_unit[unit.pk], code=unit.code, name=unit.display_name, year=year, as_of=as_of
+            per_unit[unit.pk],
+            code=unit.code,
+            name=unit.display_name,
+            year=year,
+            as_of=as_of,
+            elapsed=elapsed,
         )
         for unit in units
     }
@@ -759,8 +898,16 @@ def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
     :func:`city_and_units_figures`)."""
     if unit.kind == RegionKind.CITY:
         return city_and_units_figures(city=unit, year=year, as_of=as_of)[0]
-    sums = _raw_sums([unit.pk], year=year, as_of=as_of)
-    return _assemble(sums[unit.pk], code=unit.code, name=unit.display_name, year=year, as_of=as_of)
+    elapsed = elapsed_months_in(unit.parent, year=year, as_of=as_of)
+    sums = _raw_sums([unit.pk], year=year, as_of=as_of, elapsed=elapsed)
+    return _assemble(
+        sums[unit.pk],
+        code=unit.code,
+        name=unit.display_name,
+        year=year,
+        as_of=as_of,
+        elapsed=elapsed,
+    )
 
 
 # --------------------------------------------------------------------------- projects of a region

@@ -11,3 +11,7 @@ class ReportStatus(models.TextChoices):
 
 
 EDITABLE_STATUSES = (ReportStatus.DRAFT,)
+
+# Reports for a month are due on this day of the next month unless the city's
+# ReportingRule says otherwise.
+DEFAULT_DEADLINE_DAY = 5

@@ -7,8 +7,31 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ballast.core.models import BallastModel
+from ballast.core.models import BallastModel, RestrictedQuerySet
+from ballast.core.periods import month_start
 from ballast.reports.choices import ReportStatus
+
+
+def counted_q(prefix: str = "", *, as_of=None) -> Q:
+    """The one definition of the monthly reports that count in figures (DOMAIN.md "Plans
+    and monthly reports"): accepted by the city (市级已验收) and, given ``as_of``, for a
+    month up to the month holding it.
+
+    ``prefix`` is the path from the model queried to the report (``"reports__"``,
+    ``"project__reports__"``), for joins filtered in their condition
+    (``FilteredRelation``); :meth:`MonthlyReportQuerySet.counted` is the same filter on
+    reports themselves. Figures, warnings and the report sums all count through these two.
+    """
+    condition = Q(**{f"{prefix}status": ReportStatus.ACCEPTED})
+    if as_of is not None:
+        condition &= Q(**{f"{prefix}month__lte": month_start(as_of)})
+    return condition
+
+
+class MonthlyReportQuerySet(RestrictedQuerySet):
+    def counted(self, *, as_of=None):
+        """The reports that count in figures (see :func:`counted_q`)."""
+        return self.filter(counted_q(as_of=as_of))
 
 
 class MonthlyReport(BallastModel):
@@ -79,6 +102,8 @@ class MonthlyReport(BallastModel):
 
     access_group = "report"
     unit_path = "project__unit"
+
+    objects = MonthlyReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "月度填报"

@@ -24,11 +24,20 @@ from ballast.core.periods import month_end, month_start
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
 from ballast.projects.selectors import active_q, reached_by
-from ballast.reports.choices import ReportStatus
-from ballast.reports.models import MonthlyReport
+from ballast.reports.choices import DEFAULT_DEADLINE_DAY
+from ballast.reports.models import MonthlyReport, ReportingRule
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
+
+
+def deadline_day(*, city) -> int:
+    """The day of the next month on which a month's reports are due in ``city`` (its
+    ``ReportingRule``; the 5th without one, or when ``city`` is None)."""
+    if city is None:
+        return DEFAULT_DEADLINE_DAY
+    day = ReportingRule.objects.filter(city=city).values_list("deadline_day", flat=True).first()
+    return day or DEFAULT_DEADLINE_DAY
 
 
 def must_report_q(month: date) -> Q:
@@ -59,7 +68,8 @@ def projects_due(*, projects: QuerySet[Project], month: date) -> QuerySet[Projec
 
 def _accepted_sum(**filters) -> Coalesce:
     rows = (
-        MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED, **filters)
+        MonthlyReport.objects.counted()
+        .filter(**filters)
         .order_by()
         .values("project")
         .annotate(total=Sum("investment"))
@@ -98,11 +108,13 @@ def report_sums(*, project: Project, month: date) -> dict:
     accepted investment of the year before the month, and since the start before the month."""
     month = month_start(month)
     plan = AnnualPlan.objects.filter(project=project, year=month.year).first()
-    sums = MonthlyReport.objects.filter(
-        project=project, status=ReportStatus.ACCEPTED, month__lt=month
-    ).aggregate(
-        year_before=Coalesce(Sum("investment", filter=Q(month__year=month.year)), ZERO),
-        since_start_before=Coalesce(Sum("investment"), ZERO),
+    sums = (
+        MonthlyReport.objects.counted()
+        .filter(project=project, month__lt=month)
+        .aggregate(
+            year_before=Coalesce(Sum("investment", filter=Q(month__year=month.year)), ZERO),
+            since_start_before=Coalesce(Sum("investment"), ZERO),
+        )
     )
     return {
         "plan_investment": plan.planned_investment if plan else None,
@@ -115,9 +127,8 @@ def report_sums(*, project: Project, month: date) -> dict:
 def accepted_by_month(*, project: Project, year: int) -> dict[int, Decimal]:
     """Accepted investment of ``project`` per month of ``year`` (month → 万元)."""
     rows = (
-        MonthlyReport.objects.filter(
-            project=project, status=ReportStatus.ACCEPTED, month__year=year
-        )
+        MonthlyReport.objects.counted()
+        .filter(project=project, month__year=year)
         .order_by()
         .values_list("month", "investment")
     )

@@ -19,17 +19,15 @@ from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.projects.models import Project
 from ballast.reports.choices import ReportStatus
-from ballast.reports.models import MonthlyReport, ReportingRule
+from ballast.reports.models import MonthlyReport
+from ballast.reports.selectors import deadline_day
 
 REPORT_FIELDS = ("investment", "progress", "percent_complete", "problems", "suggestions")
-DEFAULT_DEADLINE_DAY = 5
 
 
 def deadline_for(*, city, month: date) -> date:
     """The day the report for ``month`` is due: the rule's day of the next month."""
-    rule = ReportingRule.objects.filter(city=city).first() if city is not None else None
-    day = rule.deadline_day if rule else DEFAULT_DEADLINE_DAY
-    return add_months(month_start(month), 1).replace(day=day)
+    return add_months(month_start(month), 1).replace(day=deadline_day(city=city))
 
 
 def _locked(report: MonthlyReport) -> MonthlyReport:

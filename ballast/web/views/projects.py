@@ -169,7 +169,9 @@ def project_detail(request, pk: int):
     plans = list(project.plans.prefetch_related("months").order_by("-year"))
     plan = next((p for p in plans if p.year == year), None)
     totals = (
-        with_investment_progress(Project.objects.filter(pk=project.pk), year=year, as_of=as_of)
+        with_investment_progress(
+            Project.objects.filter(pk=project.pk), year=year, as_of=as_of, city=project.unit.parent
+        )
         .values(
             "ytd_investment_wan", "since_start_investment_wan", "completion_rate", "time_progress"
         )
