@@ -188,9 +188,8 @@ class ReportPlanner:
                 .values_list("month", "investment")
             )
         accepted, planned = self.accepted[project.pk], self.planned.setdefault(project.pk, {})
-        for month, data, _column in months:
+        for month, data, column in months:  # in the order apply_plan records them
             planned[month] = data["investment"]
-        for month, data, column in months:
             others = sum(
                 (v for m, v in accepted.items() if m not in planned), start=Decimal(0)
             ) + sum((v for m, v in planned.items() if m != month), start=Decimal(0))

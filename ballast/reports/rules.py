@@ -16,12 +16,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 
 from ballast.core.periods import month_end, month_start
 from ballast.core.validators import validate_plausible_date
-from ballast.reports.choices import ReportStatus
-from ballast.reports.models import MonthlyReport
+from ballast.reports.selectors import since_start_others
 
 
 def _month_label(month: date) -> str:
@@ -61,19 +59,9 @@ def check_investment(investment) -> None:
     """当月完成投资: a number of 万元, never negative."""
     if investment is not None and Decimal(investment) < 0:
         raise ValidationError(
-            {"investment": f"当月完成投资不能为负数（填写的是 {investment} 万元）。"},
+            {"investment": "完成投资不能为负数。"},
             code="report_negative",
         )
-
-
-def since_start_others(*, project, month: date) -> Decimal:
-    """Accepted investment of ``project`` in every month other than ``month`` (万元)."""
-    total = (
-        MonthlyReport.objects.filter(project=project, status=ReportStatus.ACCEPTED)
-        .exclude(month=month_start(month))
-        .aggregate(s=Sum("investment"))["s"]
-    )
-    return total or Decimal(0)
 
 
 def check_since_start(*, project, month: date, investment, others: Decimal | None = None) -> None:

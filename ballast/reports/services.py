@@ -41,14 +41,27 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
 
 
 def _check_rules(report: MonthlyReport, *, today: date | None, final: bool) -> None:
-    """The entry rules (``reports/rules.py``) on the report as it is about to be saved."""
-    check_entry(
-        project=report.project,
-        month=report.month,
-        data={"investment": report.investment},
-        today=today or clock.today(),
-        final=final,
-    )
+    """The entry rules (``reports/rules.py``) and ``full_clean`` on the report as it is
+    about to be saved, every error of both at once (each message once)."""
+    errors: dict = {}
+    for check in (
+        lambda: check_entry(
+            project=report.project,
+            month=report.month,
+            data={"investment": report.investment},
+            today=today or clock.today(),
+            final=final,
+        ),
+        report.full_clean,
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                known = errors.setdefault(field, [])
+                known.extend(m for m in messages if m not in known)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _expect(report: MonthlyReport, *statuses) -> None:
@@ -81,7 +94,6 @@ def report_save(
     for field, value in data.items():
         setattr(report, field, value)
     _check_rules(report, today=today, final=False)
-    report.full_clean()
     with acting(user):
         report.save()
     return report
@@ -96,7 +108,6 @@ def report_submit(*, user, report: MonthlyReport, today: date | None = None) -> 
     _check_rules(report, today=today, final=True)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), user
-    report.full_clean()
     with acting(user, reason="报送"):
         report.save()
     return report
@@ -168,9 +179,8 @@ def report_amend(
     _expect(report, ReportStatus.ACCEPTED)
     for field, value in data.items():
         setattr(report, field, value)
-    _check_rules(report, today=today, final=True)
     report.amendment_count += 1
-    report.full_clean()
+    _check_rules(report, today=today, final=True)
     with acting(user, reason=f"更正：{reason.strip()}"):
         report.save()
     return report
@@ -202,11 +212,10 @@ def report_record_accepted(
         action = "updated"
     for field, value in data.items():
         setattr(report, field, value)
-    _check_rules(report, today=today, final=True)
     now = timezone.now()
     report.status = ReportStatus.ACCEPTED
     report.accepted_at, report.accepted_by = now, user
-    report.full_clean()
+    _check_rules(report, today=today, final=True)
     with acting(user, reason=reason):
         report.save()
     return report, action
