@@ -283,3 +283,23 @@ def test_ledger_import_needs_a_correction_reason_and_records_it(people, project,
     assert (
         latest.history_change_reason == "更正“开工”日期 2026-06-01 → 2026-06-05：按施工许可证核对"
     )
+
+
+def test_every_date_of_the_domain_carries_the_1990_2100_validator():
+    """One validator everywhere: a new date field without it fails here."""
+    from django.apps import apps
+    from django.db import models
+
+    from ballast.core.models import BallastModel
+    from ballast.core.validators import validate_plausible_date
+
+    missing = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if issubclass(model, BallastModel)
+        for field in model._meta.get_fields()
+        if isinstance(field, models.DateField)
+        and not isinstance(field, models.DateTimeField)
+        and validate_plausible_date not in field.validators
+    ]
+    assert missing == []
