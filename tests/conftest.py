@@ -118,3 +118,16 @@ def make_project(people, unit_a, cluster):
 def d():
     """Short date constructor: d(2023, 3, 8)."""
     return date
+
+
+@pytest.fixture
+def pinned_today(monkeypatch):
+    """Pin the clock every service and page reads (``ballast.core.clock``):
+    ``pinned_today(date(2026, 12, 2))`` makes that day today; returns the day."""
+    from ballast.core import clock
+
+    def pin(day: date) -> date:
+        monkeypatch.setattr(clock, "today", lambda: day)
+        return day
+
+    return pin

@@ -332,6 +332,8 @@ def test_data_anomaly_cases(demo):
             project=project, status=ReportStatus.ACCEPTED
         ).aggregate(s=Sum("investment"))["s"]
         assert done > project.total_investment
+        # reachable through the rules: the reports fitted the original total, since cut
+        assert done <= project.baseline_total_investment
     for project in cases(demo, "data_anomaly.spike"):
         amounts = sorted(
             MonthlyReport.objects.filter(project=project).values_list("investment", flat=True)
@@ -367,3 +369,37 @@ def test_same_seed_and_day_rebuild_the_same_data(demo, django_db_blocker):
         assert not Project.objects.exists()
         services.build_demo(seed=SEED, password="demo-pass", today=TODAY)
     assert demo_fingerprint() == before
+
+
+def test_demo_data_obeys_the_entry_rules(demo):
+    """What the services would refuse is not in the demo either (docs/figures.md "Entry
+    rules"): dates of 1990–2100, no stage after the demo's today, no report of a month not
+    yet ended, no negative month, no since-start sum above the total but the two cases
+    built for the data-anomaly warning."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models import Q
+
+    from ballast.core.validators import EARLIEST_DATE, LATEST_DATE
+    from ballast.projects.models import StageEvent, Suspension, Termination
+
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                outside = Q(**{f"{field.name}__lt": EARLIEST_DATE}) | Q(
+                    **{f"{field.name}__gt": LATEST_DATE}
+                )
+                assert not model._default_manager.filter(outside).exists(), field
+    assert not StageEvent.objects.filter(date__gt=TODAY).exists()
+    assert not Suspension.objects.filter(Q(started_on__gt=TODAY) | Q(resumed_on__gt=TODAY)).exists()
+    assert not Termination.objects.filter(terminated_on__gt=TODAY).exists()
+    assert not MonthlyReport.objects.filter(month__gt=LAST_MONTH).exists()
+    assert not MonthlyReport.objects.filter(investment__lt=0).exists()
+    over = (
+        Project.objects.annotate(
+            done=Sum("reports__investment", filter=Q(reports__status=ReportStatus.ACCEPTED))
+        )
+        .filter(done__gt=models.F("total_investment"))
+        .values_list("pk", flat=True)
+    )
+    assert set(over) == {p.pk for p in cases(demo, "data_anomaly.over_total")}

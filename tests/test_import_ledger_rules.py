@@ -333,8 +333,8 @@ def test_stage_dates_can_all_be_moved_later_or_earlier_at_once(people, make_proj
     for signed, started in (("2023-03-01", "2023-04-01"), ("2022-11-01", "2022-12-01")):
         path = xlsx(
             tmp_path / f"move{signed}.xlsx",
-            [["项目名称", "所属板块", "签约日期", "开工日期", "落地日期"],
-             ["改期项目", "仪征", signed, started, started]],
+            [["项目名称", "所属板块", "签约日期", "开工日期", "落地日期", "阶段更正原因"],
+             ["改期项目", "仪征", signed, started, started, "按施工许可证核对"]],
         )  # fmt: skip
 
         apply_plan(plan_ledger_import(path, user=clerk), user=clerk)

@@ -18,6 +18,7 @@ from ballast.assessments.choices import (
 )
 from ballast.core.models import BallastModel
 from ballast.core.periods import Period
+from ballast.core.validators import validate_plausible_date
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0), "不能为负数。")]
 
@@ -226,7 +227,7 @@ class PublishedResult(BallastModel):
         Scheme, verbose_name="方案", on_delete=models.PROTECT, related_name="published_results"
     )
     period = models.CharField("期间", max_length=8)
-    as_of = models.DateField("数据截至")
+    as_of = models.DateField("数据截至", validators=[validate_plausible_date])
     published_at = models.DateTimeField("发布时间")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

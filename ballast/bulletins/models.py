@@ -5,6 +5,7 @@ from django.db import models
 
 from ballast.bulletins.choices import Kind
 from ballast.core.models import BallastModel
+from ballast.core.validators import validate_plausible_date
 
 
 class Bulletin(BallastModel):
@@ -33,7 +34,7 @@ class Bulletin(BallastModel):
     period = models.CharField("期间", max_length=8, help_text="如 2023Q1、2023H1、2023")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     number = models.PositiveIntegerField("期号", help_text="当年第几期")
-    as_of = models.DateField("数据截至")
+    as_of = models.DateField("数据截至", validators=[validate_plausible_date])
     title = models.CharField("标题", max_length=200)
     content = models.JSONField("通报内容", default=dict)
     figures_hash = models.CharField("数据指纹（SHA-256）", max_length=64)

@@ -17,6 +17,7 @@ from ballast.coordination.choices import (
     VisitKind,
 )
 from ballast.core.models import BallastModel
+from ballast.core.validators import validate_plausible_date
 from ballast.projects.choices import CITY_FACTOR_THRESHOLD_WAN
 
 
@@ -102,7 +103,7 @@ class Issue(BallastModel):
     )
     category = models.CharField("问题类别", max_length=16, choices=IssueCategory.choices)
     description = models.TextField("问题描述")
-    raised_on = models.DateField("提出日期")
+    raised_on = models.DateField("提出日期", validators=[validate_plausible_date])
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="提出人",
@@ -130,14 +131,20 @@ class Issue(BallastModel):
         related_name="responsible_issues",
     )
     responsible_name = models.CharField("责任人（文本）", max_length=32, blank=True)
-    deadline = models.DateField("办结期限", null=True, blank=True)
+    deadline = models.DateField(
+        "办结期限", null=True, blank=True, validators=[validate_plausible_date]
+    )
     status = models.CharField(
         "状态", max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN
     )
     acknowledged_at = models.DateTimeField("受理时间", null=True, blank=True)
-    resolved_on = models.DateField("办结日期", null=True, blank=True)
+    resolved_on = models.DateField(
+        "办结日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
     resolution = models.TextField("办理结果", blank=True)
-    closed_on = models.DateField("销号日期", null=True, blank=True)
+    closed_on = models.DateField(
+        "销号日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
     reopen_count = models.PositiveIntegerField("重新打开次数", default=0)
     reopen_reason = models.TextField("重新打开原因", blank=True)
     escalated_at = models.DateTimeField("升级时间", null=True, blank=True)
@@ -189,9 +196,11 @@ class IssueStep(BallastModel):
     issue = models.ForeignKey(
         Issue, verbose_name="问题", on_delete=models.CASCADE, related_name="steps"
     )
-    planned_on = models.DateField("计划日期")
+    planned_on = models.DateField("计划日期", validators=[validate_plausible_date])
     description = models.CharField("步骤", max_length=200)
-    done_on = models.DateField("完成日期", null=True, blank=True)
+    done_on = models.DateField(
+        "完成日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
 
     access_group = "issue"
     unit_path = "issue__project__unit"
@@ -219,7 +228,7 @@ class Visit(BallastModel):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[validate_plausible_date])
     kind = models.CharField(
         "方式", max_length=16, choices=VisitKind.choices, default=VisitKind.VISIT
     )
@@ -245,7 +254,7 @@ class Tour(BallastModel):
         "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="tours"
     )
     name = models.CharField("名称", max_length=128)
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=[validate_plausible_date])
     period = models.CharField("考评期", max_length=16, help_text="如 2023、2023H1、2023Q2")
 
     access_group = "tour"

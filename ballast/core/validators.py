@@ -1,6 +1,7 @@
 """Validators for the codes of the domain (DOMAIN.md "Units, codes, money")."""
 
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 
@@ -44,3 +45,32 @@ def validate_credit_code(value: str) -> None:
         )
     if uscc_check_char(value[:17]) != value[17]:
         raise ValidationError("统一社会信用代码校验位不正确。", code="credit_code_check")
+
+
+# Dates of the domain lie between these (DOMAIN.md: a project's life from idea to full
+# output). 0001-01-01 or 9999-12-31 is a typing slip or a spreadsheet's "no date", never a
+# plan; refusing it keeps figures, warnings and overruns meaningful.
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def validate_plausible_date(value) -> None:
+    """A date of the domain (stage, plan, baseline, node, report month): 1990–2100."""
+    if value is None:
+        return
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            "日期 %(value)s 不在 1990-01-01 至 2100-12-31 之间，请检查是否填错。",
+            code="date_out_of_range",
+            params={"value": value.isoformat()},
+        )
+
+
+def validate_not_future(value, *, today, what: str = "日期") -> None:
+    """A date of something that has happened (a stage reached, a works stop): not after today."""
+    if value is not None and value > today:
+        raise ValidationError(
+            "%(what)s %(value)s 晚于今天（%(today)s），不能记录尚未发生的事。",
+            code="date_in_future",
+            params={"what": what, "value": value.isoformat(), "today": today.isoformat()},
+        )

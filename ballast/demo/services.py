@@ -1063,6 +1063,9 @@ class _Generator:
             done = sum((spec.series[m] for m in reported), Decimal(0))
             extra = spec.total * Decimal(rng.uniform(1.05, 1.2)) - done
             spec.series[reported[-1]] += _money(extra)
+            # Reports are refused past the total (reports/rules.py), so the story is a total
+            # cut after they were accepted: the original total (the baseline) held them.
+            spec.baseline_total = _wan(float(done + extra) * 1.1, 10)
             self.add_case(spec, "data_anomaly.over_total")
         for _ in range(3):
             spec = self.case_project("data_anomaly.spike", started_months_ago=rng.randint(12, 24))
@@ -1070,6 +1073,9 @@ class _Generator:
             others = sorted(v for m, v in spec.series.items() if m <= last and m != spike)
             median = others[len(others) // 2]
             spec.series[spike] = _money(max(median, Decimal(10)) * rng.randint(8, 12))
+            reported = sum((v for m, v in spec.series.items() if m <= last), Decimal(0))
+            if reported > spec.total:  # a spike, not a sum past the total (reports/rules.py)
+                spec.total = _wan(float(reported) * 1.1, 100)
             self.add_case(spec, "data_anomaly.spike")
 
     def build_named(self) -> None:

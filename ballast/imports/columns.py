@@ -241,6 +241,13 @@ LEDGER_COLUMNS = [
         for stage, (header, aliases) in STAGE_HEADERS.items()
     ],
     Column(
+        "stage_reason",
+        "阶段更正原因",
+        "text",
+        ("更正原因", "日期更正原因", "阶段日期更正原因"),
+        help="改动已记录的阶段日期时必填，写入历史记录",
+    ),
+    Column(
         "status",
         "状态",
         "status",

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from ballast.accounts import policy
+from ballast.core import clock
 from ballast.imports import cells
 from ballast.imports.cells import CellProblem, compact
 from ballast.imports.columns import (
@@ -35,6 +36,7 @@ from ballast.projects.choices import (
     TerminationReason,
 )
 from ballast.projects.models import AnnualPlan, Project, StageEvent, Suspension, Termination
+from ballast.projects.rules import check_happened, check_stage_date
 from ballast.projects.services import PROJECT_FIELDS
 
 QUANTITY_KINDS = ("money", "usd", "land", "area")
@@ -124,10 +126,11 @@ class Known:
 class LedgerPlanner:
     """Builds the :class:`ImportPlan` of a ledger file for a user."""
 
-    def __init__(self, *, user, table: Table, plan: ImportPlan):
+    def __init__(self, *, user, table: Table, plan: ImportPlan, today: date):
         self.user = user
         self.table = table
         self.plan = plan
+        self.today = today
         self.heads = table.columns()
         self.lookups = Lookups(user)
         self.changeable_unit_ids = set(
@@ -385,9 +388,23 @@ class LedgerPlanner:
         if terminated_on is None and values.get("status") == "terminated":
             terminated_on = values.get("status_date")
         merged = {**existing, **file_dates}
+        reason = values.get("stage_reason", "")
         for stage, on in sorted(file_dates.items(), key=lambda item: STAGE_ORDER[item[0]]):
             column = self.header_text(f"stage:{stage}")
             label = Stage(stage).label
+            try:  # the service's own rule: a real date that has happened
+                check_stage_date(stage, on, today=self.today)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    row.error(column, message)
+                continue
+            if existing.get(stage) and existing[stage] != on and not reason:
+                row.error(
+                    column,
+                    f"“{label}”已记录为 {existing[stage]}，改为 {on} 属于更正，"
+                    f"须在“{self.header_text('stage_reason')}”列写明原因。",
+                )
+                continue
             if stage in PRODUCTION_STAGES and candidate.category in CATEGORIES_WITHOUT_PRODUCTION:
                 row.error(column, f"{candidate.get_category_display()}项目没有“{label}”阶段。")
                 continue
@@ -419,7 +436,7 @@ class LedgerPlanner:
         )
         for stage in order:
             if existing.get(stage) != file_dates[stage]:
-                row.ops.append(("stage", stage, file_dates[stage]))
+                row.ops.append(("stage", stage, file_dates[stage], reason))
                 row.changes.append(
                     FieldChange(
                         self.header_text(f"stage:{stage}"),
@@ -441,6 +458,13 @@ class LedgerPlanner:
             terminated = self.known.terminations.get(project.pk)
         column = self.header_text("status")
         date_column = self.header_text("status_date")
+        if on is not None:
+            try:  # a stop, a resumption or a termination has happened: not in the future
+                check_happened("status_date", on, today=self.today, what="状态日期")
+            except ValidationError as exc:
+                for message in exc.messages:
+                    row.error(date_column, message)
+                return
         if status == "active":
             if open_suspension is not None:
                 if on is None:
@@ -535,10 +559,13 @@ class LedgerPlanner:
         )
 
 
-def plan_ledger_import(file, *, user, filename: str | None = None) -> ImportPlan:
+def plan_ledger_import(
+    file, *, user, filename: str | None = None, today: date | None = None
+) -> ImportPlan:
     """Read a ledger file and plan what importing it as ``user`` would change.
 
-    Writes nothing. ``file`` is a path or a binary file object (an upload); ``filename``
+    Writes nothing. ``today`` (default: the clock's) bounds the dates of stages and
+    statuses, as the services do. ``file`` is a path or a binary file object (an upload); ``filename``
     names it in messages and history (default: the file's own name).
     """
     filename = filename or os.path.basename(str(getattr(file, "name", "") or file))
@@ -557,5 +584,5 @@ def plan_ledger_import(file, *, user, filename: str | None = None) -> ImportPlan
     if not table.rows:
         plan.file_errors.append(RowError(0, "", "表头下没有数据行。"))
         return plan
-    LedgerPlanner(user=user, table=table, plan=plan).build()
+    LedgerPlanner(user=user, table=table, plan=plan, today=today or clock.today()).build()
     return plan

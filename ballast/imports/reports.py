@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 
 from ballast.accounts import policy
+from ballast.core import clock
 from ballast.imports import cells
 from ballast.imports.cells import CellProblem
 from ballast.imports.columns import REPORT_COLUMNS
@@ -16,6 +20,7 @@ from ballast.imports.plan import FieldChange, ImportPlan, RowError, RowPlan
 from ballast.imports.reading import FileRejected, RawRow, Table, find_table
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
+from ballast.reports.rules import check_entry
 
 FIELD_KEYS = ("investment", "progress", "percent_complete", "problems", "suggestions")
 
@@ -31,10 +36,15 @@ def _shown(field: str, value) -> str:
 
 
 class ReportPlanner:
-    def __init__(self, *, user, table: Table, plan: ImportPlan):
+    def __init__(self, *, user, table: Table, plan: ImportPlan, today: date):
         self.user = user
         self.table = table
         self.plan = plan
+        self.today = today
+        # Per project: accepted investment by month in the database, and the months this
+        # file has planned so far (they replace those months when applied, row by row).
+        self.accepted: dict[int, dict[date, object]] = {}
+        self.planned: dict[int, dict[date, object]] = {}
         self.heads = table.columns()
         self.month_heads = [h for h in table.header if h.month is not None]
         self.lookups = Lookups(user)
@@ -168,6 +178,39 @@ class ReportPlanner:
             )
         return project
 
+    def check_rules(self, row, project, months) -> None:
+        """The service's entry rules (``reports/rules.py``) on each month of the row, with
+        the since-start sum as it will stand when this row is applied."""
+        if project.pk not in self.accepted:
+            self.accepted[project.pk] = dict(
+                MonthlyReport.objects.filter(project=project, status=ReportStatus.ACCEPTED)
+                .order_by()
+                .values_list("month", "investment")
+            )
+        accepted, planned = self.accepted[project.pk], self.planned.setdefault(project.pk, {})
+        for month, data, column in months:  # in the order apply_plan records them
+            planned[month] = data["investment"]
+            others = sum(
+                (v for m, v in accepted.items() if m not in planned), start=Decimal(0)
+            ) + sum((v for m, v in planned.items() if m != month), start=Decimal(0))
+            try:
+                check_entry(
+                    project=project,
+                    month=month,
+                    data=data,
+                    today=self.today,
+                    final=True,
+                    others=others,
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    where = column if field == "investment" else self.month_column(column)
+                    for message in messages:
+                        row.error(where, f"{month:%Y年%m月}：{message}")
+
+    def month_column(self, column: str) -> str:
+        return self.header_text("month") if self.plan.layout == "long" else column
+
     def plan_row(self, raw, row, values) -> None:
         project = self.find_project(values)
         row.project_id = project.pk
@@ -179,6 +222,9 @@ class ReportPlanner:
                 row.error(column, f"{month:%Y年%m月} 的填报与第 {self.seen[key]} 行重复。")
             else:
                 self.seen[key] = row.row
+        if row.errors:
+            return
+        self.check_rules(row, project, months)
         if row.errors:
             return
         existing = {
@@ -227,7 +273,9 @@ class ReportPlanner:
         row.action = "update" if "update" in actions else ("create" if actions else "unchanged")
 
 
-def plan_report_import(file, *, user, filename: str | None = None) -> ImportPlan:
+def plan_report_import(
+    file, *, user, filename: str | None = None, today: date | None = None
+) -> ImportPlan:
     """Read a monthly report file (long or wide) and plan what importing it would change.
 
     Writes nothing. Imported reports are recorded as accepted by the city, so the user
@@ -267,5 +315,5 @@ def plan_report_import(file, *, user, filename: str | None = None) -> ImportPlan
     if not table.rows:
         plan.file_errors.append(RowError(0, "", "表头下没有数据行。"))
         return plan
-    ReportPlanner(user=user, table=table, plan=plan).build()
+    ReportPlanner(user=user, table=table, plan=plan, today=today or clock.today()).build()
     return plan

@@ -86,7 +86,9 @@ def _apply_ledger_row(row, *, user, created_by_row) -> None:
             else:
                 project = project_services.project_update(user=user, project=project, data=data)
         elif kind == "stage":
-            project_services.stage_record(user=user, project=project, stage=op[1], on=op[2])
+            project_services.stage_record(
+                user=user, project=project, stage=op[1], on=op[2], reason=op[3]
+            )
         elif kind == "suspend":
             _kind, suspension_kind, reason, on, note = op
             project_services.project_suspend(

@@ -10,7 +10,11 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 
 from ballast.core.models import BallastModel
-from ballast.core.validators import validate_credit_code, validate_project_code
+from ballast.core.validators import (
+    validate_credit_code,
+    validate_plausible_date,
+    validate_project_code,
+)
 from ballast.projects.choices import (
     SIZE_THRESHOLDS_WAN,
     STAGE_ORDER,
@@ -29,6 +33,7 @@ from ballast.projects.choices import (
 )
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0), "不能为负数。")]
+PLAUSIBLE_DATE = [validate_plausible_date]  # 1990–2100, every date of the domain
 
 
 def money_field(verbose_name, **kwargs):
@@ -177,15 +182,23 @@ class Project(BallastModel):
         related_name="phases",
     )
     phase_label = models.CharField("分期", max_length=16, blank=True, help_text="如 一期、二期")
-    planned_start = models.DateField("计划开工日期", null=True, blank=True)
-    planned_completion = models.DateField("计划竣工日期", null=True, blank=True)
-    planned_full_output = models.DateField("计划达产日期", null=True, blank=True)
+    planned_start = models.DateField(
+        "计划开工日期", null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
+    planned_completion = models.DateField(
+        "计划竣工日期", null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
+    planned_full_output = models.DateField(
+        "计划达产日期", null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
     expected_annual_sales = money_field("达产后年开票销售（万元）", null=True, blank=True)
     expected_annual_tax = money_field("达产后年入库税收（万元）", null=True, blank=True)
     baseline_total_investment = money_field(
         "基准总投资（万元）", null=True, blank=True, editable=False
     )
-    baseline_completion = models.DateField("基准竣工日期", null=True, blank=True, editable=False)
+    baseline_completion = models.DateField(
+        "基准竣工日期", null=True, blank=True, editable=False, validators=PLAUSIBLE_DATE
+    )
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name="挂钩领导",
@@ -257,7 +270,7 @@ class StageEvent(BallastModel):
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stage_events"
     )
     stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
-    date = models.DateField("日期")
+    date = models.DateField("日期", validators=PLAUSIBLE_DATE)
     evidence = models.TextField("佐证说明", blank=True)
 
     access_group = "project"
@@ -299,9 +312,11 @@ class Suspension(BallastModel):
     )
     reason = models.CharField("原因", max_length=16, choices=SuspensionReason.choices)
     note = models.TextField("说明", blank=True)
-    started_on = models.DateField("停缓建日期")
-    planned_resume_on = models.DateField("计划复工日期", null=True, blank=True)
-    resumed_on = models.DateField("复工日期", null=True, blank=True)
+    started_on = models.DateField("停缓建日期", validators=PLAUSIBLE_DATE)
+    planned_resume_on = models.DateField(
+        "计划复工日期", null=True, blank=True, validators=PLAUSIBLE_DATE
+    )
+    resumed_on = models.DateField("复工日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
 
     access_group = "project"
     unit_path = "project__unit"
@@ -328,7 +343,7 @@ class Termination(BallastModel):
     project = models.OneToOneField(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="termination"
     )
-    terminated_on = models.DateField("终止日期")
+    terminated_on = models.DateField("终止日期", validators=PLAUSIBLE_DATE)
     reason = models.CharField("原因", max_length=24, choices=TerminationReason.choices)
     note = models.TextField("说明")
 
@@ -351,7 +366,7 @@ class Node(BallastModel):
     )
     kind = models.CharField("节点", max_length=24, choices=NodeKind.choices)
     name = models.CharField("名称", max_length=64, blank=True)
-    deadline = models.DateField("计划完成日期")
+    deadline = models.DateField("计划完成日期", validators=PLAUSIBLE_DATE)
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name="责任部门",
@@ -365,7 +380,7 @@ class Node(BallastModel):
     outcome = models.CharField(
         "办理结果", max_length=16, choices=NodeOutcome.choices, default=NodeOutcome.PENDING
     )
-    completed_on = models.DateField("办结日期", null=True, blank=True)
+    completed_on = models.DateField("办结日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
     note = models.TextField("说明", blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
@@ -515,7 +530,7 @@ class ConfidenceAssessment(BallastModel):
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.CASCADE, related_name="confidence_ratings"
     )
-    month = models.DateField("月份", help_text="当月第一天")
+    month = models.DateField("月份", help_text="当月第一天", validators=PLAUSIBLE_DATE)
     rating = models.CharField("交付信心", max_length=8, choices=ConfidenceRating.choices)
     narrative = models.TextField("说明", blank=True)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ballast.accounts import policy
+from ballast.core import clock
 from ballast.core.history import acting
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
@@ -28,6 +29,7 @@ from ballast.projects.models import (
     Termination,
     UnitTarget,
 )
+from ballast.projects.rules import check_happened, check_stage_date, correction_reason
 
 # Fields a project form or import may set; the rest are derived or kept by services.
 PROJECT_FIELDS = (
@@ -162,22 +164,35 @@ def _check_stage_dates(project: Project, stage: str, on: date, exclude_pk=None) 
 
 @transaction.atomic
 def stage_record(
-    *, user, project: Project, stage: str, on: date, evidence: str = "", reason: str = ""
+    *,
+    user,
+    project: Project,
+    stage: str,
+    on: date,
+    evidence: str = "",
+    reason: str = "",
+    today: date | None = None,
 ) -> StageEvent:
-    """Record (or correct the date of) the day a project reached ``stage``."""
+    """Record (or correct the date of) the day a project reached ``stage``.
+
+    The date has happened (not after ``today``, default the clock's). Correcting an
+    already recorded date needs a ``reason``, kept in the history with both dates.
+    """
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
     if stage not in STAGE_ORDER:
         raise ValidationError({"stage": f"未知的阶段“{stage}”。"})
     _check_stage_applies(locked, stage)
+    check_stage_date(stage, on, today=today or clock.today())
     event = StageEvent.objects.filter(project=locked, stage=stage).first() or StageEvent(
         project=locked, stage=stage
     )
+    history_reason = correction_reason(stage, event.date if event.pk else None, on, reason)
     _check_stage_dates(locked, stage, on, exclude_pk=event.pk)
     event.date = on
     event.evidence = evidence or event.evidence
     event.full_clean()
-    with acting(user, reason=reason or None):
+    with acting(user, reason=history_reason):
         event.save()
     return event
 
@@ -203,10 +218,12 @@ def project_suspend(
     on: date,
     note: str = "",
     planned_resume_on: date | None = None,
+    today: date | None = None,
 ) -> Suspension:
-    """停建/缓建 from ``on``; a project can be suspended only once at a time."""
+    """停建/缓建 from ``on`` (not after ``today``); a project can be suspended only once at a time."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_happened("started_on", on, today=today or clock.today(), what="停缓建日期")
     if Suspension.objects.filter(project=locked, resumed_on__isnull=True).exists():
         raise ValidationError({"started_on": "该项目已处于停缓建状态，请先记录复工。"})
     if Termination.objects.filter(project=locked).exists():
@@ -229,10 +246,13 @@ def project_suspend(
 
 
 @transaction.atomic
-def project_resume(*, user, project: Project, on: date, note: str = "") -> Suspension:
-    """Record the resumption of a suspended project."""
+def project_resume(
+    *, user, project: Project, on: date, note: str = "", today: date | None = None
+) -> Suspension:
+    """Record the resumption of a suspended project (on or before ``today``)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_happened("resumed_on", on, today=today or clock.today(), what="复工日期")
     suspension = Suspension.objects.filter(project=locked, resumed_on__isnull=True).first()
     if suspension is None:
         raise ValidationError({"resumed_on": "该项目未处于停缓建状态。"})
@@ -244,10 +264,13 @@ def project_resume(*, user, project: Project, on: date, note: str = "") -> Suspe
 
 
 @transaction.atomic
-def project_terminate(*, user, project: Project, on: date, reason: str, note: str) -> Termination:
-    """终止/退出 with a reason; no stage may be recorded after it."""
+def project_terminate(
+    *, user, project: Project, on: date, reason: str, note: str, today: date | None = None
+) -> Termination:
+    """终止/退出 with a reason, on or before ``today``; no stage may be recorded after it."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_happened("terminated_on", on, today=today or clock.today(), what="终止日期")
     if not (note or "").strip():
         raise ValidationError({"note": "终止项目须填写说明。"})
     if Termination.objects.filter(project=locked).exists():
@@ -267,8 +290,11 @@ def project_terminate(*, user, project: Project, on: date, reason: str, note: st
 
 
 @transaction.atomic
-def node_save(*, user, project: Project, node: Node | None = None, data: dict) -> Node:
-    """Create or change a node of the project's node plan."""
+def node_save(
+    *, user, project: Project, node: Node | None = None, data: dict, today: date | None = None
+) -> Node:
+    """Create or change a node of the project's node plan; a node is done on or before
+    ``today`` (its deadline may lie ahead)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
     node = node or Node(project=locked)
@@ -276,6 +302,7 @@ def node_save(*, user, project: Project, node: Node | None = None, data: dict) -
         raise ValidationError("节点不属于该项目。")
     for field, value in data.items():
         setattr(node, field, value)
+    check_happened("completed_on", node.completed_on, today=today or clock.today(), what="办结日期")
     node.full_clean()
     with acting(user):
         node.save()

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from ballast.core.models import BallastModel, RestrictedQuerySet
 from ballast.core.periods import month_start
+from ballast.core.validators import validate_plausible_date
 from ballast.reports.choices import ReportStatus
 
 
@@ -44,7 +45,7 @@ class MonthlyReport(BallastModel):
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="reports"
     )
-    month = models.DateField("月份", help_text="当月第一天")
+    month = models.DateField("月份", help_text="当月第一天", validators=[validate_plausible_date])
     investment = models.DecimalField(
         "当月完成投资（万元）",
         max_digits=16,

@@ -103,6 +103,16 @@ def with_report_context(reports: QuerySet[MonthlyReport]) -> QuerySet[MonthlyRep
     )
 
 
+def since_start_others(*, project, month: date) -> Decimal:
+    """Accepted investment of ``project`` in every month other than ``month`` (万元)."""
+    return (
+        MonthlyReport.objects.counted()
+        .filter(project=project)
+        .exclude(month=month_start(month))
+        .aggregate(s=Coalesce(Sum("investment"), ZERO))["s"]
+    )
+
+
 def report_sums(*, project: Project, month: date) -> dict:
     """The sums the entry form shows for ``project``'s report of ``month``: the year's plan,
     accepted investment of the year before the month, and since the start before the month."""
@@ -120,6 +130,8 @@ def report_sums(*, project: Project, month: date) -> dict:
         "plan_investment": plan.planned_investment if plan else None,
         "year_before": sums["year_before"],
         "since_start_before": sums["since_start_before"],
+        # what the entry rule adds this month to (reports/rules.py): every other month
+        "since_start_others": since_start_others(project=project, month=month),
         "total_investment": project.total_investment,
     }
 

@@ -15,11 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballast.accounts import policy
+from ballast.core import clock
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.projects.models import Project
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
+from ballast.reports.rules import check_entry
 from ballast.reports.selectors import deadline_day
 
 REPORT_FIELDS = ("investment", "progress", "percent_complete", "problems", "suggestions")
@@ -36,6 +38,30 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
     )
 
 
+def _check_rules(report: MonthlyReport, *, today: date | None, final: bool) -> None:
+    """The entry rules (``reports/rules.py``) and ``full_clean`` on the report as it is
+    about to be saved, every error of both at once (each message once)."""
+    errors: dict = {}
+    for check in (
+        lambda: check_entry(
+            project=report.project,
+            month=report.month,
+            data={"investment": report.investment},
+            today=today or clock.today(),
+            final=final,
+        ),
+        report.full_clean,
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                known = errors.setdefault(field, [])
+                known.extend(m for m in messages if m not in known)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _expect(report: MonthlyReport, *statuses) -> None:
     if report.status not in statuses:
         names = "、".join(ReportStatus(s).label for s in statuses)
@@ -45,8 +71,13 @@ def _expect(report: MonthlyReport, *statuses) -> None:
 
 
 @transaction.atomic
-def report_save(*, user, project: Project, month: date, data: dict) -> MonthlyReport:
-    """Create or change a draft report of ``project`` for ``month``."""
+def report_save(
+    *, user, project: Project, month: date, data: dict, today: date | None = None
+) -> MonthlyReport:
+    """Create or change a draft report of ``project`` for ``month``.
+
+    A draft may be kept for the current month while it runs, never for a later one.
+    """
     unknown = set(data) - set(REPORT_FIELDS)
     if unknown:
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
@@ -60,32 +91,33 @@ def report_save(*, user, project: Project, month: date, data: dict) -> MonthlyRe
         _expect(report, ReportStatus.DRAFT)
     for field, value in data.items():
         setattr(report, field, value)
-    report.full_clean()
+    _check_rules(report, today=today, final=False)
     with acting(user):
         report.save()
     return report
 
 
 @transaction.atomic
-def report_submit(*, user, report: MonthlyReport) -> MonthlyReport:
-    """The unit clerk submits a draft to the unit reviewer."""
+def report_submit(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
+    """The unit clerk submits a draft to the unit reviewer, from the month's last day on."""
     report = _locked(report)
     policy.check(user, policy.SUBMIT, report)
     _expect(report, ReportStatus.DRAFT)
+    _check_rules(report, today=today, final=True)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), user
-    report.full_clean()
     with acting(user, reason="报送"):
         report.save()
     return report
 
 
 @transaction.atomic
-def report_approve(*, user, report: MonthlyReport) -> MonthlyReport:
+def report_approve(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
     """The unit reviewer approves a submitted report for the city."""
     report = _locked(report)
     policy.check(user, policy.APPROVE, report)
     _expect(report, ReportStatus.SUBMITTED)
+    _check_rules(report, today=today, final=True)
     report.status = ReportStatus.UNIT_APPROVED
     report.unit_approved_at, report.unit_approved_by = timezone.now(), user
     report.return_reason = ""
@@ -95,11 +127,12 @@ def report_approve(*, user, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_accept(*, user, report: MonthlyReport) -> MonthlyReport:
+def report_accept(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
     """The city accepts a unit-approved report; it is then locked."""
     report = _locked(report)
     policy.check(user, policy.ACCEPT, report)
     _expect(report, ReportStatus.UNIT_APPROVED)
+    _check_rules(report, today=today, final=True)
     report.status = ReportStatus.ACCEPTED
     report.accepted_at, report.accepted_by = timezone.now(), user
     with acting(user, reason="市级验收"):
@@ -130,7 +163,9 @@ def report_return(*, user, report: MonthlyReport, reason: str) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_amend(*, user, report: MonthlyReport, data: dict, reason: str) -> MonthlyReport:
+def report_amend(
+    *, user, report: MonthlyReport, data: dict, reason: str, today: date | None = None
+) -> MonthlyReport:
     """更正: change an accepted (locked) report, with a reason kept in its history."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "更正须填写原因。"})
@@ -143,7 +178,7 @@ def report_amend(*, user, report: MonthlyReport, data: dict, reason: str) -> Mon
     for field, value in data.items():
         setattr(report, field, value)
     report.amendment_count += 1
-    report.full_clean()
+    _check_rules(report, today=today, final=True)
     with acting(user, reason=f"更正：{reason.strip()}"):
         report.save()
     return report
@@ -151,7 +186,7 @@ def report_amend(*, user, report: MonthlyReport, data: dict, reason: str) -> Mon
 
 @transaction.atomic
 def report_record_accepted(
-    *, user, project: Project, month: date, data: dict, reason: str
+    *, user, project: Project, month: date, data: dict, reason: str, today: date | None = None
 ) -> tuple[MonthlyReport, str]:
     """Record a report as accepted by the city in one step (imports from the command line).
 
@@ -178,7 +213,7 @@ def report_record_accepted(
     now = timezone.now()
     report.status = ReportStatus.ACCEPTED
     report.accepted_at, report.accepted_by = now, user
-    report.full_clean()
+    _check_rules(report, today=today, final=True)
     with acting(user, reason=reason):
         report.save()
     return report, action

@@ -2,14 +2,13 @@
 
 from datetime import date
 
-from django.utils import timezone
-
+from ballast.core import clock
 from ballast.core.periods import add_months, month_start
 
 
 def request_today() -> date:
     """Today in the installation's time zone (only pages call this, never selectors)."""
-    return timezone.localdate()
+    return clock.today()
 
 
 def parse_date(text: str | None, default: date) -> date:

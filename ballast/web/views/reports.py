@@ -18,6 +18,7 @@ from ballast.regions.models import Region
 from ballast.reports import selectors, services
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
+from ballast.reports.rules import check_month_submittable
 from ballast.web.clock import parse_month, reporting_month, request_today
 from ballast.web.exports import table_export
 from ballast.web.forms import AmendForm, ReportForm, ReturnForm, apply_errors
@@ -158,6 +159,11 @@ def report_entry(request, project_pk: int, month: str):
             messages.success(request, _("草稿已保存。"))
             return redirect("web:report_entry", project.pk, f"{month:%Y-%m}")
     sums = selectors.report_sums(project=project, month=month)
+    try:  # told before typing; the service refuses it anyway (reports/rules.py)
+        check_month_submittable(month, today=request_today())
+        month_notice = ""
+    except ValidationError as exc:
+        month_notice = "；".join(exc.messages)
     return render(
         request,
         "web/report_entry.html",
@@ -168,6 +174,7 @@ def report_entry(request, project_pk: int, month: str):
             "form": form,
             "sums": sums,
             "sums_json": {k: (f"{v:.2f}" if v is not None else None) for k, v in sums.items()},
+            "month_notice": month_notice,
             "deadline": services.deadline_for(city=project.unit.parent, month=month),
         },
     )

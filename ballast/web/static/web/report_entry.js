@@ -30,7 +30,9 @@
     document.getElementById("sum-total").textContent = show(total);
     document.getElementById("sum-ytd-share").textContent = share(ytd, cents(sums.plan_investment));
     document.getElementById("sum-total-share").textContent = share(total, cents(sums.total_investment));
-    document.getElementById("sum-warning").hidden = !(cents(sums.total_investment) && total > cents(sums.total_investment));
+    // The rule the server applies (reports/rules.py): every other accepted month plus this one.
+    var overall = cents(sums.since_start_others) + month;
+    document.getElementById("sum-warning").hidden = !(cents(sums.total_investment) && overall > cents(sums.total_investment));
   };
   input.addEventListener("input", update);
   update();
