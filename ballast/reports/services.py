@@ -40,11 +40,16 @@ def _locked(report: MonthlyReport) -> MonthlyReport:
 
 def _check_rules(report: MonthlyReport, *, today: date | None, final: bool) -> None:
     """The entry rules (``reports/rules.py``) and ``full_clean`` on the report as it is
-    about to be saved, every error of both at once (each message once)."""
+    about to be saved, every error of both at once (each message once).
+
+    The project row is locked first, so two reports of one project written at once (or a
+    total investment changed meanwhile) cannot both pass the since-start check.
+    """
+    project = Project.objects.select_for_update().get(pk=report.project_id)
     errors: dict = {}
     for check in (
         lambda: check_entry(
-            project=report.project,
+            project=project,
             month=report.month,
             data={"investment": report.investment},
             today=today or clock.today(),
