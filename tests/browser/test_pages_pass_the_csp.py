@@ -12,6 +12,7 @@ import pytest
 
 from ballast.accounts.choices import Role
 from ballast.assessments.services import ensure_default_schemes
+from ballast.projects import services as project_services
 from ballast.reports import services as report_services
 from tests.conftest import make_user
 
@@ -61,8 +62,13 @@ def test_a_violation_is_blocked_caught_and_reported(session, csp_reports):
 
 
 @pytest.fixture
-def chart_city(make_project, people, city, unit_b):
+def chart_city(make_project, people, city, unit_a, unit_b):
     ensure_default_schemes(city, user=people["city_admin"])
+    # Targets, so the cockpit's key figures show their completion bars.
+    for indicator, value in (("signed_count", 4), ("started_count", 2)):
+        project_services.target_set(
+            user=people["city_admin"], unit=unit_a, period="2026", indicator=indicator, value=value
+        )
     clerk = people["clerk_a"]
     project = make_project(
         name="阿特斯光储全产业链项目（一期）",
@@ -94,6 +100,7 @@ def chart_city(make_project, people, city, unit_b):
 
 CHART_PAGES = [
     ("cockpit", f"/cockpit/?as_of={AS_OF}", "#funnel-chart"),
+    ("unit-cockpit", f"/cockpit/321081/?as_of={AS_OF}", "#invest-chart"),
     ("map", f"/map/?as_of={AS_OF}", "#map-chart"),
     ("rankings", f"/rankings/?as_of={AS_OF}", "#rank-chart"),
     ("project", "/projects/{pk}/?as_of=" + AS_OF, "#invest-chart"),
@@ -131,6 +138,9 @@ def test_charts_draw_and_show_tooltips_under_the_csp(session, chart_city):
             page.mouse.move(box["x"] + box["width"] * fraction, box["y"] + box["height"] * 0.5)
             page.wait_for_timeout(150)
         s.shot(f"csp-{name}")
+        if name == "unit-cockpit":
+            # The completion bars are <progress> elements now, not styled spans.
+            assert page.locator("progress.bar").count() >= 2
     assert s.csp_violations == []
 
 
@@ -157,11 +167,12 @@ def test_the_admin_works_under_the_csp(session, city, chart_city):
     # collapsible/related-object links are drawn by the admin's own scripts.
     page.goto(f"/admin/projects/project/{pk}/change/")
     page.wait_for_selector("#id_leaders_from", state="attached")
-    calendar = page.locator("a.date-picker-link, span.datetimeshortcuts a").first
-    if calendar.count():
-        calendar.click()
-        page.wait_for_timeout(200)
+    page.click("#calendarlink0")
+    page.wait_for_selector("#calendarbox0", state="visible")
     s.shot("csp-admin-project-widgets")
+    page.click("#calendarbox0 .calendar-cancel a")
+    page.locator("#id_leaders_from option").first.dblclick()
+    assert page.locator("#id_leaders_to option").count() == 1
     page.click("input[name=_continue]")
     page.wait_for_load_state("load")
     assert page.locator(".messagelist .success, .messagelist .info").count() >= 1, page.url
