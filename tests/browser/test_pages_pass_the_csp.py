@@ -4,17 +4,23 @@ the charts draw and show their tooltips under the policy, and the Django admin �
 change forms with their widgets, history — works under it. Screenshots in
 test-artifacts/screenshots/csp-*.png."""
 
+import io
 import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 
 from ballast.accounts.choices import Role
 from ballast.assessments.services import ensure_default_schemes
+from ballast.bulletins.models import Bulletin
 from ballast.projects import services as project_services
+from ballast.projects.models import Project
 from ballast.reports import services as report_services
 from tests.conftest import make_user
+from tests.test_bulletin_content import q1_city  # noqa: F401 - fixture
+from tests.test_web_import import XLSX, workbook_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -177,3 +183,61 @@ def test_the_admin_works_under_the_csp(session, city, chart_city):
     page.wait_for_load_state("load")
     assert page.locator(".messagelist .success, .messagelist .info").count() >= 1, page.url
     assert s.csp_violations == []
+
+
+def test_import_progress_polls_from_its_static_script(session, people, unit_a, settings):
+    """The import job page's progress (once an inline script, now imports/job.js) polls
+    under the policy and reloads the page when the background import has finished."""
+    settings.IMPORT_BACKGROUND_ROWS = 3
+    settings.IMPORT_JOB_THREADS = False
+    rows = [["项目名称", "所属板块", "总投资（万元）"]]
+    rows += [[f"后台项目{i}", "仪征", 100 + i] for i in range(1, 6)]
+    s = session()
+    page = s.login("clerk_a")
+    page.goto("/imports/")
+    page.select_option("select[name=kind]", "ledger")
+    page.set_input_files(
+        "input[name=file]",
+        files=[{"name": "台账.xlsx", "mimeType": XLSX, "buffer": workbook_bytes(rows)}],
+    )
+    page.click("button:has-text('上传并预览')")
+    page.wait_for_load_state("load")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_selector("#progress-bar")
+    assert page.inner_text("#progress-text") == "0 / 5"
+    s.shot("csp-import-progress")
+    call_command("process_import_jobs", stdout=io.StringIO())
+    # job.js fetches the progress, sees the job finished and reloads the page.
+    page.wait_for_selector("text=已导入：新增 5", timeout=15_000)
+    assert Project.objects.filter(name__startswith="后台项目").count() == 5
+    s.shot("csp-import-applied")
+
+
+def test_bulletin_preview_and_publish_under_the_csp(session, q1_city):  # noqa: F811
+    """A bulletin's preview (its charts are data: images) and publishing it through the
+    confirm button (once an onclick attribute, now data-confirm)."""
+    s = session()
+    page = s.login("city_admin")
+    page.goto("/bulletins/compose/?period=2023q1")
+    chart = page.locator("figure.chart img").first
+    chart.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", chart.element_handle())
+    s.shot("csp-bulletin-preview")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("button:has-text('发布')")
+    assert Bulletin.objects.count() == 0  # dismissed: nothing published
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('发布')")
+    page.wait_for_load_state("load")
+    page.wait_for_selector("article.bulletin")
+    assert Bulletin.objects.count() == 1
+    s.shot("csp-bulletin-published")
+
+
+def test_the_language_switch_submits_without_an_inline_handler(session):
+    s = session()
+    page = s.page
+    page.goto("/login/")
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement.lang === 'en'")
