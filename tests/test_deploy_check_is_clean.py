@@ -104,6 +104,8 @@ for name in ("Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Op
     print(name, "=", secure.headers.get(name))
 proxied = client.get("/login/", headers={"X-Forwarded-Proto": "https"})
 print("proxied", proxied.status_code)
+lang = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, secure=True)
+print("Language-Cookie", "=", lang.cookies["django_language"].output())
 """
 
 
@@ -123,6 +125,8 @@ def test_production_redirects_to_https_and_sends_hsts(tmp_path):
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
+    cookie = headers["Language-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     # Without a proxy header configured, a client's X-Forwarded-Proto is not believed.
     assert "proxied 301" in result.stdout
 

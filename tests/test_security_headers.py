@@ -69,6 +69,14 @@ def test_signed_in_pages_carry_the_csp_and_the_other_headers(client, people):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_language_cookie_is_http_only_and_same_site(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    cookie = response.cookies["django_language"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert not cookie["secure"]  # the embedded mode serves plain HTTP on 127.0.0.1
+
+
 def test_templates_hold_no_inline_script_or_style():
     """The rule of docs/development.md "Pages under the CSP", checked on every template of
     the product (the browser tests prove the pages they visit)."""
