@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Variables of the environment the checks must not inherit from the developer's shell.
+# Variables of the environment the checks must not inherit from the developer's shell
+# (or from the browser tests' conftest, which allows async-unsafe ORM calls).
 OWN = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "BALLAST_MODE",
