@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_filters",
+    "csp",
     "ballast.core",
     "ballast.regions",
     "ballast.accounts",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -152,6 +154,76 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ballast@localhost")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+
+# ── Security headers ──────────────────────────────────────────────────────────────────
+# HTTPS redirect, HSTS, CSP, frames, referrer, opener (docs/configuration.md "Security
+# headers", docs/security.md). `manage.py check --deploy` is clean in production mode
+# (tests/test_deploy_check_is_clean.py); the browser tests run under this CSP and fail on
+# any violation (tests/browser/conftest.py).
+if PRODUCTION:
+    # The secret signs sessions and password-reset links: a short or repetitive one is
+    # guessable, so production refuses it (the same rule as Django's security.W009).
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters in production mode "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    # Behind a TLS-terminating proxy: the header it sets on HTTPS requests, as
+    # "Header-Name: value" (e.g. "X-Forwarded-Proto: https"). Only when the proxy always
+    # sets (and never passes on) that header — otherwise a client could claim HTTPS.
+    _proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "")
+    if _proxy_ssl_header:
+        _name, _sep, _value = _proxy_ssl_header.partition(":")
+        if not _sep or not _name.strip() or not _value.strip():
+            raise ImproperlyConfigured(
+                "SECURE_PROXY_SSL_HEADER must read 'Header-Name: value' "
+                f"(e.g. 'X-Forwarded-Proto: https'), not {_proxy_ssl_header!r}"
+            )
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _name.strip().upper().replace("-", "_"),
+            _value.strip(),
+        )
+    # Plain HTTP is redirected to HTTPS; turn off only when the proxy itself redirects.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # HSTS: browsers keep to HTTPS for a year at least (等保 secure transport).
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # The language cookie (set by the language switch) goes over HTTPS only, like the
+    # session and CSRF cookies above.
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# A strict Content Security Policy in both modes: scripts, styles, fonts, images and
+# requests from the server itself only; no inline script or style attribute anywhere
+# (templates keep to this: docs/development.md "Pages under the CSP"). ECharts draws on a
+# canvas and sets styles through the CSSOM, which the policy allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report/"],  # ballast.web.views.csp
+    },
+}
+# The largest violation report the endpoint reads (bytes); larger ones are refused.
+BALLAST_CSP_REPORT_MAX_BYTES = 16_384
+# ── end of security headers ───────────────────────────────────────────────────────────
 
 # The city this installation serves by default (GB/T 2260 code).
 BALLAST_CITY = env_str("BALLAST_CITY", "321000")

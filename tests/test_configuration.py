@@ -1,11 +1,14 @@
 """Settings come from the environment; production refuses to start without a secret."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Production refuses a short or repetitive secret (tests/test_deploy_check_is_clean.py).
+KEY = secrets.token_urlsafe(50)
 
 
 def _check(env_extra):
@@ -35,14 +38,14 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_needs_allowed_hosts():
-    result = _check({"BALLAST_MODE": "production", "SECRET_KEY": "x" * 50})
+    result = _check({"BALLAST_MODE": "production", "SECRET_KEY": KEY})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
 def test_production_with_settings_starts_without_debug():
     result = _check(
-        {"BALLAST_MODE": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ballast.example"}
+        {"BALLAST_MODE": "production", "SECRET_KEY": KEY, "ALLOWED_HOSTS": "ballast.example"}
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['ballast.example']"

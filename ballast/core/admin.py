@@ -12,6 +12,9 @@ from ballast.regions.models import Region
 class RestrictedAdmin(SimpleHistoryAdmin):
     """ModelAdmin restricted by :mod:`ballast.accounts.policy`."""
 
+    # simple_history's list without its style attribute (the CSP forbids them).
+    object_history_list_template = "core/admin/object_history_list.html"
+
     def get_queryset(self, request):
         return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
 

@@ -1,6 +1,8 @@
 /* Cockpit and rankings charts (ECharts from the product's own static files).
    Hover shows the values; a click opens the list behind the number. Every label comes
-   translated in the page's data (cockpit-data, rank-history: "texts"). */
+   translated in the page's data (cockpit-data, rank-history: "texts").
+   Tooltips are drawn on the canvas (renderMode "richText"): ECharts' HTML tooltips carry
+   style attributes, which the CSP forbids — and plain text needs no escaping. */
 (function () {
   "use strict";
   if (!window.echarts) { return; }
@@ -22,12 +24,10 @@
       if (item && item.href) { window.location.href = item.href; }
     });
   }
-  // "{name}: {n}" with the values put in (echarts renders tooltips as HTML: escaped)
+  // "{name}: {n}" with the values put in (tooltips are canvas text, not HTML)
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (whole, key) {
-      return key in values ? String(values[key]).replace(/[&<>"']/g, function (c) {
-        return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c];
-      }) : whole;
+      return key in values ? String(values[key]) : whole;
     });
   }
   var pct = function (v) { return v === null || v === undefined ? "—" : v.toFixed(1) + "%"; };
@@ -39,7 +39,7 @@
       var stages = data.funnel.slice().reverse();
       funnel.setOption({
         animation: false,
-        tooltip: { trigger: "item", formatter: function (p) { return fill(data.texts.funnel_tip, { name: p.name, n: p.value }); } },
+        tooltip: { renderMode: "richText", trigger: "item", formatter: function (p) { return fill(data.texts.funnel_tip, { name: p.name, n: p.value }); } },
         grid: { left: 70, right: 40, top: 8, bottom: 20 },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: stages.map(function (s) { return s.name; }) },
@@ -53,7 +53,7 @@
       var rows = data.investment;
       invest.setOption({
         animation: false,
-        tooltip: { trigger: "axis", valueFormatter: pct },
+        tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: pct },
         legend: { data: [data.texts.rate, data.texts.progress], top: 0 },
         grid: { left: 48, right: 16, top: 34, bottom: 56 },
         xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { interval: 0, rotate: rows.length > 5 ? 30 : 0 } },
@@ -76,7 +76,7 @@
     if (rank) {
       rank.setOption({
         animation: false,
-        tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : fill(history.texts.rank, { n: v }); } },
+        tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : fill(history.texts.rank, { n: v }); } },
         legend: { type: "scroll", top: 0 },
         grid: { left: 40, right: 20, top: 40, bottom: 28 },
         xAxis: { type: "category", data: history.periods },

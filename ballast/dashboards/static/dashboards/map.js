@@ -6,9 +6,6 @@
   var source = document.getElementById("map-data");
   if (!holder || !source || !window.echarts) { return; }
   var data = JSON.parse(source.textContent);
-  function escape(text) {
-    return String(text).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[c]; });
-  }
   var echarts = window.echarts;
   echarts.registerMap("ballast-units", { type: "FeatureCollection", features: data.outlines.features || [] });
   var stageColors = ["#9aa5b1", "#8e7cc3", "#6fa8dc", "#3d85c6", "#1f4e8c", "#e69138", "#f1c232", "#6aa84f", "#38761d", "#274e13"];
@@ -68,12 +65,14 @@
   var chart = echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "item", formatter: function (p) {
+    // Drawn on the canvas (renderMode "richText"): HTML tooltips carry style attributes,
+    // which the CSP forbids; canvas text needs no escaping either.
+    tooltip: { renderMode: "richText", trigger: "item", formatter: function (p) {
       if (!p.data || !p.data.name) { return p.name || ""; }
       var d = p.data;
-      return escape(d.name) + "<br>" + escape(d.unit) + " · " + escape(d.stage_label) + "<br>" + escape(data.texts.investment) + " " +
-        Number(d.investment).toLocaleString(locale) + " " + escape(data.texts.wan) +
-        (d.warning !== "none" ? "<br>" + escape(levelLabel[d.warning] || d.warning) : "");
+      return d.name + "\n" + d.unit + " · " + d.stage_label + "\n" + data.texts.investment + " " +
+        Number(d.investment).toLocaleString(locale) + " " + data.texts.wan +
+        (d.warning !== "none" ? "\n" + (levelLabel[d.warning] || d.warning) : "");
     } },
     legend: { type: "scroll", top: 0, data: names },
     geo: { map: "ballast-units", roam: true, top: 40, bottom: 10, aspectScale: 0.85,

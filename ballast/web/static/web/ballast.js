@@ -1,11 +1,18 @@
-/* Ballast: small helpers shared by every page (no framework, nothing from outside). */
+/* Ballast: small helpers shared by every page (no framework, nothing from outside).
+   Pages carry no inline script or event attribute (the CSP forbids them): behaviour is
+   declared with data- attributes and wired here. */
 (function () {
   "use strict";
-  // Confirm buttons that change state for good.
+  // Confirm buttons that change state for good: <button data-confirm="…">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
+  });
+  // Submit a form as soon as a choice changes: <select data-autosubmit> (the language).
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest("[data-autosubmit]");
+    if (field && field.form) { field.form.submit(); }
   });
 })();

@@ -1,5 +1,7 @@
 /* The project page's chart: monthly accepted investment against the plan (万元). Its
-   labels come translated in the page's data (invest-data: "texts"). */
+   labels come translated in the page's data (invest-data: "texts"). The tooltip is drawn
+   on the canvas (renderMode "richText"): HTML tooltips carry style attributes, which the
+   CSP forbids. */
 (function () {
   "use strict";
   var holder = document.getElementById("invest-chart");
@@ -12,7 +14,7 @@
   var chart = window.echarts.init(holder, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toLocaleString(locale, { minimumFractionDigits: 2 }) + " " + t.wan; } },
+    tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v.toLocaleString(locale, { minimumFractionDigits: 2 }) + " " + t.wan; } },
     legend: { data: [t.monthly, t.cumulative, t.plan], top: 0 },
     grid: { left: 60, right: 20, top: 36, bottom: 28 },
     xAxis: { type: "category", data: data.months },
