@@ -7,11 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ballast.core.models import BallastModel
+from ballast.core.models import BallastModel, Versioned
 from ballast.reports.choices import ReportStatus
 
 
-class MonthlyReport(BallastModel):
+class MonthlyReport(Versioned, BallastModel):
     """One project's report for one month: the month's completed investment and progress.
 
     Only reports accepted by the city count in figures. Once accepted a report is locked

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballast.accounts import policy
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.projects.models import Project
@@ -47,8 +48,11 @@ def _expect(report: MonthlyReport, *statuses) -> None:
 
 
 @transaction.atomic
-def report_save(*, user, project: Project, month: date, data: dict) -> MonthlyReport:
-    """Create or change a draft report of ``project`` for ``month``."""
+def report_save(
+    *, user, project: Project, month: date, data: dict, expected_version: int | None = None
+) -> MonthlyReport:
+    """Create or change a draft report of ``project`` for ``month``. ``expected_version``
+    is the version the form was opened at (0: no report yet); another is refused."""
     unknown = set(data) - set(REPORT_FIELDS)
     if unknown:
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
@@ -56,9 +60,11 @@ def report_save(*, user, project: Project, month: date, data: dict) -> MonthlyRe
     report = MonthlyReport.objects.select_for_update().filter(project=project, month=month).first()
     if report is None:
         policy.check_unit(user, policy.ADD, MonthlyReport, project.unit)
+        check_version(None, expected_version, model=MonthlyReport)
         report = MonthlyReport(project=project, month=month)
     else:
         policy.check(user, policy.CHANGE, report)
+        check_version(report, expected_version, attempted=data)
         _expect(report, ReportStatus.DRAFT)
     for field, value in data.items():
         setattr(report, field, value)
@@ -69,10 +75,13 @@ def report_save(*, user, project: Project, month: date, data: dict) -> MonthlyRe
 
 
 @transaction.atomic
-def report_submit(*, user, report: MonthlyReport) -> MonthlyReport:
+def report_submit(
+    *, user, report: MonthlyReport, expected_version: int | None = None
+) -> MonthlyReport:
     """The unit clerk submits a draft to the unit reviewer."""
     report = _locked(report)
     policy.check(user, policy.SUBMIT, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.DRAFT)
     report.status = ReportStatus.SUBMITTED
     report.submitted_at, report.submitted_by = timezone.now(), user
@@ -83,10 +92,13 @@ def report_submit(*, user, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_approve(*, user, report: MonthlyReport) -> MonthlyReport:
+def report_approve(
+    *, user, report: MonthlyReport, expected_version: int | None = None
+) -> MonthlyReport:
     """The unit reviewer approves a submitted report for the city."""
     report = _locked(report)
     policy.check(user, policy.APPROVE, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.SUBMITTED)
     report.status = ReportStatus.UNIT_APPROVED
     report.unit_approved_at, report.unit_approved_by = timezone.now(), user
@@ -97,10 +109,13 @@ def report_approve(*, user, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_accept(*, user, report: MonthlyReport) -> MonthlyReport:
+def report_accept(
+    *, user, report: MonthlyReport, expected_version: int | None = None
+) -> MonthlyReport:
     """The city accepts a unit-approved report; it is then locked."""
     report = _locked(report)
     policy.check(user, policy.ACCEPT, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.UNIT_APPROVED)
     report.status = ReportStatus.ACCEPTED
     report.accepted_at, report.accepted_by = timezone.now(), user
@@ -110,13 +125,16 @@ def report_accept(*, user, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_return(*, user, report: MonthlyReport, reason: str) -> MonthlyReport:
+def report_return(
+    *, user, report: MonthlyReport, reason: str, expected_version: int | None = None
+) -> MonthlyReport:
     """Return a report to the clerk with a reason: the unit reviewer a submitted one, the
     city a unit-approved one."""
     if not (reason or "").strip():
         raise ValidationError({"return_reason": "退回须填写原因。"})
     report = _locked(report)
     policy.check(user, policy.RETURN, report)
+    check_version(report, expected_version, flow=True)
     if policy.APPROVE in policy.allowed_actions(user, "report") and not user.is_superuser:
         _expect(report, ReportStatus.SUBMITTED)
     elif policy.ACCEPT in policy.allowed_actions(user, "report") and not user.is_superuser:
@@ -132,7 +150,14 @@ def report_return(*, user, report: MonthlyReport, reason: str) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_amend(*, user, report: MonthlyReport, data: dict, reason: str) -> MonthlyReport:
+def report_amend(
+    *,
+    user,
+    report: MonthlyReport,
+    data: dict,
+    reason: str,
+    expected_version: int | None = None,
+) -> MonthlyReport:
     """更正: change an accepted (locked) report, with a reason kept in its history."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "更正须填写原因。"})
@@ -141,6 +166,7 @@ def report_amend(*, user, report: MonthlyReport, data: dict, reason: str) -> Mon
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
     report = _locked(report)
     policy.check(user, policy.AMEND, report)
+    check_version(report, expected_version, attempted=data)
     _expect(report, ReportStatus.ACCEPTED)
     for field, value in data.items():
         setattr(report, field, value)
