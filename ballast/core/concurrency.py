@@ -72,21 +72,18 @@ class StaleObjectError(ValidationError):
         name = str(self.model._meta.verbose_name)
         if self.instance is None:
             return f"该{name}已被他人删除，您的操作未执行。"
-        if self.saves:
-            last = self.saves[-1]
-            who = f"{last.user} 于 {timezone.localtime(last.when):%Y-%m-%d %H:%M}"
-            if last.reason:
-                who += f"（{last.reason}）"
-        else:
-            who = "他人"
+        last = self.saves[-1] if self.saves else None
+        who = f"{last.user} 于 {timezone.localtime(last.when):%Y-%m-%d %H:%M}" if last else "他人"
         if flow:
+            done = f"{who} {last.reason}" if last and last.reason else f"{who} 已修改"
             state = ""
             if hasattr(self.instance, "get_status_display"):
                 state = f"，当前状态为“{self.instance.get_status_display()}”"
-            return f"该{name}已被他人处理：{who} 已保存{state}。请刷新页面后再操作。"
+            return f"该{name}已被他人处理：{done}{state}。您的操作未执行，请刷新页面后再操作。"
+        why = f"（{last.reason}）" if last and last.reason else ""
         return (
-            f"保存未成功：您打开此页面后，{who} 保存了该{name}"
-            f"（现为第 {self.current_version} 版）。下表列出对方修改的内容；"
+            f"保存未成功：您打开此页面后，{who}保存了该{name}{why}"
+            f"，现为第 {self.current_version} 版。下表列出对方修改的内容；"
             "您填写的内容仍在表单中，核对后再次保存即以您的内容为准。"
         )
 
