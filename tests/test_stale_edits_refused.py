@@ -314,3 +314,20 @@ def test_second_approval_of_the_same_report_is_told_it_was_handled(web_city, peo
     octo.refresh_from_db()
     assert octo.unit_approved_by == people["reviewer_a"]
     assert octo.history.filter(history_reason_text="板块审核通过").count() == 1
+
+
+def test_conflict_panel_in_english(web_city, people):  # noqa: F811
+    a1 = web_city["a1"]
+    node = Node.objects.get(project=a1)
+    url = f"/projects/{a1.pk}/nodes/{node.pk}/"
+    clerk = as_person(people["clerk_a"])
+    clerk.post("/i18n/setlang/", {"language": "en", "next": url})
+    opened = opened_version(clerk.get(url))
+    project_services.node_save(
+        user=people["city_admin"], project=a1, node=node, data={"person": "王科长"}
+    )
+    data = {"kind": "filing", "deadline": "2026-02-01", "sort_order": 0, "outcome": "pending"}
+    page = clerk.post(url, {**data, "person": "李主任", "version": opened})
+    html = page.content.decode()
+    assert "Someone else changed this record" in html and "Their saved value" in html
+    assert "city_admin saved version" in html
