@@ -14,14 +14,17 @@ instead of waiting).
 Scenarios, one after the other:
 - ``two_approvals``: two unit reviewers approve the same report from the same page; both
   are inside the service at once (each pauses 0.5 s after reading the report).
+- ``two_creations``: two clerks enter the same month's report, none there yet, at once.
 - ``held_lock``: another writer holds the database longer than the lock timeout while a
   reviewer approves.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -69,6 +72,7 @@ def build():
     init_city(code="321000")
     unit = Region.objects.get(code="321081")
     clerk = person("clerk_a", Role.UNIT_CLERK, unit)
+    person("clerk_a2", Role.UNIT_CLERK, unit)
     reviewers = [person(f"reviewer_{n}", Role.UNIT_REVIEWER, unit) for n in (1, 2)]
     project = project_services.project_create(
         user=clerk,
@@ -90,10 +94,9 @@ def build():
 
 def answer(response) -> dict:
     text = response.content.decode()
-    try:
-        messages = [str(m) for m in response.context["messages"]]
-    except (KeyError, TypeError):  # a page without messages (an error page)
-        messages = []
+    # From the page itself: the test client's captured context is process-wide, and the
+    # threads' pages would mix.
+    messages = [html.unescape(m) for m in re.findall(r'<li class="msg-\w+">(.*?)</li>', text)]
     return {
         "status": response.status_code,
         "messages": messages,
@@ -151,6 +154,47 @@ def two_approvals(report, reviewers):
     }
 
 
+def two_creations(report):
+    """Two clerks enter the same month's report (none yet) at the same moment: both are
+    inside report_save at once (each pauses after its access check)."""
+    check_unit = policy.check_unit
+
+    def slow_check_unit(user, action, *args, **kwargs):
+        result = check_unit(user, action, *args, **kwargs)
+        if action == policy.ADD:
+            time.sleep(PAUSE)
+        return result
+
+    policy.check_unit = slow_check_unit
+    clerks = [User.objects.get(username=name) for name in ("clerk_a", "clerk_a2")]
+    clients = [logged_in(c) for c in clerks]
+    barrier = threading.Barrier(len(clients))
+    answers = [None] * len(clients)
+    url = f"/reports/entry/{report.project_id}/2026-08/"
+
+    def enter(n):
+        try:
+            barrier.wait()
+            response = clients[n].post(
+                url, {"investment": str(100 + n), "version": 0, "save": "1"}, follow=True
+            )
+            answers[n] = answer(response)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=enter, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    policy.check_unit = check_unit
+    saved = MonthlyReport.objects.filter(project_id=report.project_id, month=date(2026, 8, 1))
+    return {
+        "answers": answers,
+        "saved": [str(r.investment) for r in saved],
+    }
+
+
 def held_lock(report, reviewers):
     """Another writer holds the write lock longer than the timeout."""
     client = logged_in(reviewers[0])
@@ -186,9 +230,10 @@ def settings_lock_timeout() -> int:
 
 
 def main():
-    setup_test_environment()  # the client sees the pages' context (messages); DEBUG kept
+    setup_test_environment()  # the test client's environment (hosts, e-mail); DEBUG kept
     (first, second), reviewers = build()
     result = {"two_approvals": two_approvals(first, reviewers)}
+    result["two_creations"] = two_creations(first)
     # The lock wait that runs out: a short timeout for the connections opened from now on.
     options = settings.DATABASES["default"]["OPTIONS"]
     if connection.vendor == "sqlite":

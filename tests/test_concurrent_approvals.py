@@ -9,6 +9,8 @@ suite runs on PostgreSQL. Embedded mode with DEBUG on, the installation's own se
 - Two reviewers approve the same report at the same moment (both inside the service):
   one succeeds, the other is told "该月度填报已被他人处理", nothing is approved twice,
   no 500, no traceback — the same answer on SQLite and PostgreSQL.
+- Two clerks enter the same month's report, none there yet, at the same moment: one
+  report, the second clerk is shown the first's figure beside their own.
 - Another writer holds the lock longer than the timeout: 503 "请稍后重试" with
   ``Retry-After`` and the person's input kept for sending again — never a 500.
 """
@@ -68,6 +70,18 @@ def assert_race_answered_clearly(result: dict) -> None:
     assert race["approvals_in_history"] == 1  # approved once, not twice
 
 
+def assert_second_creator_sees_the_first(result: dict) -> None:
+    race = result["two_creations"]
+    answers = race["answers"]
+    assert [a["status"] for a in answers] == [200, 200], [a["text"][:300] for a in answers]
+    assert not any(a["traceback"] for a in answers)
+    assert len(race["saved"]) == 1  # one report, the first one's figure
+    refused = [a for a in answers if "保存未成功" in a["text"]]
+    saved = [a for a in answers if "草稿已保存。" in " ".join(a["messages"])]
+    assert len(refused) == 1 and len(saved) == 1
+    assert race["saved"][0] in refused[0]["text"]  # shown the other clerk's figure
+
+
 def assert_lock_wait_becomes_retry_page(result: dict) -> None:
     held = result["held_lock"]
     (answer,) = held["answers"]
@@ -85,6 +99,7 @@ def test_races_on_a_sqlite_file(tmp_path):
     assert result["vendor"] == "sqlite"
     assert result["options"]["transaction_mode"] == "IMMEDIATE"
     assert_race_answered_clearly(result)
+    assert_second_creator_sees_the_first(result)
     assert_lock_wait_becomes_retry_page(result)
 
 
@@ -108,4 +123,5 @@ def test_races_on_postgresql():
             admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     assert result["vendor"] == "postgresql"
     assert_race_answered_clearly(result)
+    assert_second_creator_sees_the_first(result)
     assert_lock_wait_becomes_retry_page(result)

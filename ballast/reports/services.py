@@ -57,6 +57,10 @@ def report_save(
     if unknown:
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
     month = month_start(month)
+    # The project's row is locked first, so that two people creating the same month's
+    # report take turns (the second then sees the first's report) instead of both
+    # inserting and the second failing on the unique constraint.
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
     report = MonthlyReport.objects.select_for_update().filter(project=project, month=month).first()
     if report is None:
         policy.check_unit(user, policy.ADD, MonthlyReport, project.unit)
