@@ -74,6 +74,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ballast.core.history.HistoryActorMiddleware",
+    # Last, so that it sees a view's exception first: a lock wait that ran out, a
+    # serialization failure or a stale save becomes a 409/503 page, never a 500.
+    "ballast.web.middleware.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "ballast.urls"
@@ -102,18 +105,37 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_JIT_OFF", True
-):
-    # PostgreSQL's JIT compiles the figures' aggregates afresh on every call and makes them
-    # 1.4–2× slower (docs/performance.md); off unless DATABASE_JIT_OFF=false.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# --- database: concurrency (issue 10, holes 5 and 6; docs/concurrency.md) ---------------
+# Two people acting at once must never get an error page: writers wait their turn, and a
+# wait that runs out becomes a "请稍后重试" page (ballast.web.middleware.ConflictMiddleware),
+# never a 500. Lost updates are refused by the records' versions (ballast.core.concurrency).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    pg_options = []
+    if env_bool("DATABASE_JIT_OFF", True):
+        # PostgreSQL's JIT compiles the figures' aggregates afresh on every call and makes
+        # them 1.4–2× slower (docs/performance.md); off unless DATABASE_JIT_OFF=false.
+        pg_options.append("-c jit=off")
+    # A write waiting on another's row lock gives up after this long (the person is asked
+    # to try again) instead of holding a worker indefinitely; 0 waits for ever.
+    pg_options.append(f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT', 20, minimum=0)}s")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(pg_options)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Wait for a writer instead of failing at once; WAL lets pages read while a job writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            # Seconds a connection waits for the write lock (SQLite's busy timeout).
+            "timeout": env_int("DATABASE_LOCK_TIMEOUT", 20, minimum=1),
+            # Every transaction.atomic() starts with BEGIN IMMEDIATE: it takes the write lock
+            # at its start and waits (timeout) for it. With the default DEFERRED a
+            # transaction that read first and writes second cannot wait — SQLite answers
+            # "database is locked" at once when another writer got in between — which gave
+            # the 500s of two simultaneous approvals. Reads outside atomic blocks (pages)
+            # take no lock and, with WAL, never wait for a writer.
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
+# --- end database: concurrency --------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = (

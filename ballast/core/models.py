@@ -30,6 +30,42 @@ class RestrictedQuerySet(models.QuerySet):
         return restrict(self, user, action)
 
 
+class Versioned(models.Model):
+    """Optimistic concurrency: a ``version`` that every save raises by one.
+
+    A form carries the version it was opened at; the service compares it, inside its
+    transaction and after ``select_for_update``, with the locked row's
+    (:func:`ballast.core.concurrency.check_version`) and refuses a stale save. The number
+    is raised in ``save()`` — like ``updated_at`` — so that every door (page, admin,
+    import, command) moves it, and a form opened before any of them sees the change. A
+    later API gives it as the ETag and reads it back from ``If-Match``.
+    """
+
+    version = models.PositiveIntegerField(
+        "版本", default=1, editable=False, help_text="每次保存加一，用于防止覆盖他人的修改。"
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            # One past the stored number, not past this instance's: an instance read
+            # before another save (an unlocked door) still moves the version on.
+            stored = (
+                type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True)
+            ).first()
+            self.version = max(stored or 0, self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def etag(self) -> str:
+        """The version as an HTTP entity tag (``"3"``)."""
+        return f'"{self.version}"'
+
+
 class BallastModel(models.Model):
     """Abstract base: timestamps, history, restricted queryset."""
 

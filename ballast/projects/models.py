@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from ballast.core.models import BallastModel
+from ballast.core.models import BallastModel, Versioned
 from ballast.core.validators import (
     validate_credit_code,
     validate_plausible_date,
@@ -82,7 +82,7 @@ def size_class_of(total_investment_wan) -> str:
     return SizeClass.BELOW.value
 
 
-class Project(BallastModel):
+class Project(Versioned, BallastModel):
     """A major investment project (重大项目) of one assessment unit.
 
     ``total_investment`` and ``planned_completion`` are the current forecast;
@@ -263,7 +263,7 @@ class Project(BallastModel):
             raise ValidationError(errors)
 
 
-class StageEvent(BallastModel):
+class StageEvent(Versioned, BallastModel):
     """A reached lifecycle stage with its date and evidence. One per project and stage."""
 
     project = models.ForeignKey(
@@ -358,7 +358,7 @@ class Termination(BallastModel):
         return f"{self.project} 终止于 {self.terminated_on}"
 
 
-class Node(BallastModel):
+class Node(Versioned, BallastModel):
     """A node of the project's node plan (前期手续与节点计划)."""
 
     project = models.ForeignKey(
@@ -403,7 +403,7 @@ class Node(BallastModel):
             raise ValidationError({"outcome": "填写了办结日期的节点，办理结果应为“已办结”。"})
 
 
-class AnnualPlan(BallastModel):
+class AnnualPlan(Versioned, BallastModel):
     """A project's plan for one calendar year: planned investment and stage months."""
 
     project = models.ForeignKey(

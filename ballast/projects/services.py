@@ -10,6 +10,7 @@ from django.db import transaction
 
 from ballast.accounts import policy
 from ballast.core import clock
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
@@ -91,14 +92,22 @@ def project_create(*, user, data: dict, leaders=None) -> Project:
 
 @transaction.atomic
 def project_update(
-    *, user, project: Project, data: dict, leaders=None, reason: str = ""
+    *,
+    user,
+    project: Project,
+    data: dict,
+    leaders=None,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> Project:
-    """Change a project's fields. Moving it to another unit needs write access to both."""
+    """Change a project's fields. Moving it to another unit needs write access to both.
+    A form opened at another ``expected_version`` is refused (:mod:`ballast.core.concurrency`)."""
     unknown = set(data) - set(PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"unknown project fields: {sorted(unknown)}")
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_version(locked, expected_version, attempted=data)
     for field, value in data.items():
         setattr(locked, field, value)
     if "unit" in data:
@@ -172,11 +181,13 @@ def stage_record(
     evidence: str = "",
     reason: str = "",
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> StageEvent:
     """Record (or correct the date of) the day a project reached ``stage``.
 
     The date has happened (not after ``today``, default the clock's). Correcting an
     already recorded date needs a ``reason``, kept in the history with both dates.
+    ``expected_version`` is the event's version the form was opened at (0: none yet).
     """
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
@@ -184,9 +195,14 @@ def stage_record(
         raise ValidationError({"stage": f"未知的阶段“{stage}”。"})
     _check_stage_applies(locked, stage)
     check_stage_date(stage, on, today=today or clock.today())
-    event = StageEvent.objects.filter(project=locked, stage=stage).first() or StageEvent(
-        project=locked, stage=stage
+    stored = StageEvent.objects.filter(project=locked, stage=stage).first()
+    check_version(
+        stored,
+        expected_version,
+        model=StageEvent,
+        attempted={"date": on, "evidence": evidence} if evidence else {"date": on},
     )
+    event = stored or StageEvent(project=locked, stage=stage)
     history_reason = correction_reason(stage, event.date if event.pk else None, on, reason)
     _check_stage_dates(locked, stage, on, exclude_pk=event.pk)
     event.date = on
@@ -291,12 +307,22 @@ def project_terminate(
 
 @transaction.atomic
 def node_save(
-    *, user, project: Project, node: Node | None = None, data: dict, today: date | None = None
+    *,
+    user,
+    project: Project,
+    node: Node | None = None,
+    data: dict,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> Node:
-    """Create or change a node of the project's node plan; a node is done on or before
-    ``today`` (its deadline may lie ahead)."""
+    """Create or change a node of the project's node plan (a changed one at
+    ``expected_version``, when given); a node is done on or before ``today`` (its
+    deadline may lie ahead)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    if node is not None and node.pk:
+        node = Node.objects.filter(pk=node.pk).first()  # as stored, under the project's lock
+        check_version(node, expected_version, model=Node, attempted=data)
     node = node or Node(project=locked)
     if node.project_id != locked.pk:
         raise ValidationError("节点不属于该项目。")
@@ -317,14 +343,21 @@ def plan_save(
     year: int,
     planned_investment,
     months: dict | None = None,
+    expected_version: int | None = None,
     **stage_months,
 ) -> AnnualPlan:
-    """Create or change a project's annual plan; ``months`` maps month → planned investment."""
+    """Create or change a project's annual plan; ``months`` maps month → planned investment.
+    ``expected_version`` is the plan's version the form was opened at (0: no plan yet)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
-    plan = AnnualPlan.objects.filter(project=locked, year=year).first() or AnnualPlan(
-        project=locked, year=year
+    stored = AnnualPlan.objects.filter(project=locked, year=year).first()
+    check_version(
+        stored,
+        expected_version,
+        model=AnnualPlan,
+        attempted={"planned_investment": planned_investment, **stage_months},
     )
+    plan = stored or AnnualPlan(project=locked, year=year)
     plan.planned_investment = planned_investment
     for field in AnnualPlan.month_fields:
         if field in stage_months:

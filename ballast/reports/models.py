@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ballast.core.models import BallastModel, RestrictedQuerySet
+from ballast.core.models import BallastModel, RestrictedQuerySet, Versioned
 from ballast.core.periods import month_start
 from ballast.core.validators import validate_plausible_date
 from ballast.reports.choices import ReportStatus
@@ -35,7 +35,7 @@ class MonthlyReportQuerySet(RestrictedQuerySet):
         return self.filter(counted_q(as_of=as_of))
 
 
-class MonthlyReport(BallastModel):
+class MonthlyReport(Versioned, BallastModel):
     """One project's report for one month: the month's completed investment and progress.
 
     Only reports accepted by the city count in figures. Once accepted a report is locked

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ballast.accounts import policy
 from ballast.core import clock
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.projects.models import Project
@@ -77,22 +78,36 @@ def _expect(report: MonthlyReport, *statuses) -> None:
 
 @transaction.atomic
 def report_save(
-    *, user, project: Project, month: date, data: dict, today: date | None = None
+    *,
+    user,
+    project: Project,
+    month: date,
+    data: dict,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> MonthlyReport:
     """Create or change a draft report of ``project`` for ``month``.
 
     A draft may be kept for the current month while it runs, never for a later one.
+    ``expected_version`` is the version the form was opened at (0: no report yet);
+    another is refused.
     """
     unknown = set(data) - set(REPORT_FIELDS)
     if unknown:
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
     month = month_start(month)
+    # The project's row is locked first, so that two people creating the same month's
+    # report take turns (the second then sees the first's report) instead of both
+    # inserting and the second failing on the unique constraint.
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk").first()
     report = MonthlyReport.objects.select_for_update().filter(project=project, month=month).first()
     if report is None:
         policy.check_unit(user, policy.ADD, MonthlyReport, project.unit)
+        check_version(None, expected_version, model=MonthlyReport)
         report = MonthlyReport(project=project, month=month)
     else:
         policy.check(user, policy.CHANGE, report)
+        check_version(report, expected_version, attempted=data)
         _expect(report, ReportStatus.DRAFT)
     for field, value in data.items():
         setattr(report, field, value)
@@ -103,10 +118,17 @@ def report_save(
 
 
 @transaction.atomic
-def report_submit(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
+def report_submit(
+    *,
+    user,
+    report: MonthlyReport,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> MonthlyReport:
     """The unit clerk submits a draft to the unit reviewer, from the month's last day on."""
     report = _locked(report)
     policy.check(user, policy.SUBMIT, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.DRAFT)
     _check_rules(report, today=today, final=True)
     report.status = ReportStatus.SUBMITTED
@@ -117,10 +139,17 @@ def report_submit(*, user, report: MonthlyReport, today: date | None = None) -> 
 
 
 @transaction.atomic
-def report_approve(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
+def report_approve(
+    *,
+    user,
+    report: MonthlyReport,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> MonthlyReport:
     """The unit reviewer approves a submitted report for the city."""
     report = _locked(report)
     policy.check(user, policy.APPROVE, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.SUBMITTED)
     _check_rules(report, today=today, final=True)
     report.status = ReportStatus.UNIT_APPROVED
@@ -132,10 +161,17 @@ def report_approve(*, user, report: MonthlyReport, today: date | None = None) ->
 
 
 @transaction.atomic
-def report_accept(*, user, report: MonthlyReport, today: date | None = None) -> MonthlyReport:
+def report_accept(
+    *,
+    user,
+    report: MonthlyReport,
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> MonthlyReport:
     """The city accepts a unit-approved report; it is then locked."""
     report = _locked(report)
     policy.check(user, policy.ACCEPT, report)
+    check_version(report, expected_version, flow=True)
     _expect(report, ReportStatus.UNIT_APPROVED)
     _check_rules(report, today=today, final=True)
     report.status = ReportStatus.ACCEPTED
@@ -146,13 +182,16 @@ def report_accept(*, user, report: MonthlyReport, today: date | None = None) -> 
 
 
 @transaction.atomic
-def report_return(*, user, report: MonthlyReport, reason: str) -> MonthlyReport:
+def report_return(
+    *, user, report: MonthlyReport, reason: str, expected_version: int | None = None
+) -> MonthlyReport:
     """Return a report to the clerk with a reason: the unit reviewer a submitted one, the
     city a unit-approved one."""
     if not (reason or "").strip():
         raise ValidationError({"return_reason": "退回须填写原因。"})
     report = _locked(report)
     policy.check(user, policy.RETURN, report)
+    check_version(report, expected_version, flow=True)
     if policy.APPROVE in policy.allowed_actions(user, "report") and not user.is_superuser:
         _expect(report, ReportStatus.SUBMITTED)
     elif policy.ACCEPT in policy.allowed_actions(user, "report") and not user.is_superuser:
@@ -169,7 +208,13 @@ def report_return(*, user, report: MonthlyReport, reason: str) -> MonthlyReport:
 
 @transaction.atomic
 def report_amend(
-    *, user, report: MonthlyReport, data: dict, reason: str, today: date | None = None
+    *,
+    user,
+    report: MonthlyReport,
+    data: dict,
+    reason: str,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> MonthlyReport:
     """更正: change an accepted (locked) report, with a reason kept in its history."""
     if not (reason or "").strip():
@@ -179,6 +224,7 @@ def report_amend(
         raise ValueError(f"unknown report fields: {sorted(unknown)}")
     report = _locked(report)
     policy.check(user, policy.AMEND, report)
+    check_version(report, expected_version, attempted=data)
     _expect(report, ReportStatus.ACCEPTED)
     for field, value in data.items():
         setattr(report, field, value)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
+from ballast.core.concurrency import StaleObjectError
 from ballast.projects.choices import (
     NodeKind,
     NodeOutcome,
@@ -31,6 +32,16 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = 
     ``aliases`` maps a model field the service names to the form field that holds it.
     """
     aliases = aliases or {}
+    if isinstance(exc, StaleObjectError):
+        # Someone saved the record since this form was opened: nothing was written. Keep
+        # the person's input, show what the other person changed (form.conflict), and
+        # carry the stored version, so that saving again is a decision, not an accident.
+        form.conflict = exc
+        if "version" in form.fields and form.is_bound:
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = exc.current_version
+        form.add_error(None, exc.messages)
+        return
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             field = aliases.get(field, field)
@@ -39,12 +50,30 @@ def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = 
         form.add_error(None, exc.messages)
 
 
-class ProjectForm(forms.ModelForm):
+def version_field():
+    """The hidden version a form was opened at (see ballast.core.concurrency)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class VersionedForm:
+    """A form that carries the version of the record it edits; 0 when there is none."""
+
+    conflict = None
+
+    def init_version(self, record) -> None:
+        self.fields["version"].initial = record.version if record is not None else 0
+
+    def expected_version(self):
+        return self.cleaned_data.get("version")
+
+
+class ProjectForm(VersionedForm, forms.ModelForm):
     """Create or edit a project; the choices offered are those inside the user's scope."""
 
     leaders = forms.ModelMultipleChoiceField(
         label=_("挂钩领导"), queryset=User.objects.none(), required=False
     )
+    version = version_field()
 
     class Meta:
         model = Project
@@ -75,6 +104,7 @@ class ProjectForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["leaders"].initial = list(self.instance.leaders.all())
+        self.init_version(self.instance if self.instance.pk else None)
         for field in self.fields.values():
             if isinstance(field, forms.TypedChoiceField):  # the model's choices, in Chinese
                 field.choices = translated_choices(field.choices)
@@ -87,7 +117,11 @@ class ProjectForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in PROJECT_FIELDS}
 
 
-class StageForm(forms.Form):
+class StageForm(VersionedForm, forms.Form):
+    """Record a stage, or correct its date; ``event`` is the stage's record the page was
+    opened for (its version is carried, 0 when the stage is not recorded yet)."""
+
+    version = version_field()
     stage = forms.ChoiceField(label=_("阶段"), choices=lambda: stage_choices()[1:])
     date = forms.DateField(label=_("日期"), widget=DATE)
     evidence = forms.CharField(
@@ -96,6 +130,10 @@ class StageForm(forms.Form):
     reason = forms.CharField(
         label=_("变更原因"), required=False, help_text=_("更正已记录日期时填写")
     )
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(event)
 
 
 class SuspendForm(forms.Form):
@@ -125,7 +163,9 @@ class TerminateForm(forms.Form):
     note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NodeForm(forms.ModelForm):
+class NodeForm(VersionedForm, forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = Node
         fields = (
@@ -153,12 +193,14 @@ class NodeForm(forms.ModelForm):
         )
         self.fields["kind"].choices = translated_choices(NodeKind.choices)
         self.fields["outcome"].choices = translated_choices(NodeOutcome.choices)
+        self.init_version(self.instance if self.instance.pk else None)
 
     def _post_clean(self):
         pass
 
 
-class PlanForm(forms.Form):
+class PlanForm(VersionedForm, forms.Form):
+    version = version_field()
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     planned_investment = forms.DecimalField(
         label=_("年度计划投资（万元）"), max_digits=16, decimal_places=2
@@ -168,8 +210,9 @@ class PlanForm(forms.Form):
     completion_month = forms.IntegerField(label=_("计划竣工月份"), required=False)
     production_month = forms.IntegerField(label=_("计划投产月份"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.init_version(plan)
         # The plan's own monthly curve (optional): when filled, 序时进度 follows it.
         for month in range(1, 13):
             self.fields[f"m{month}"] = forms.DecimalField(
@@ -188,8 +231,10 @@ class PlanForm(forms.Form):
         return curve or None
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(VersionedForm, forms.ModelForm):
     """The month's report as a clerk fills it in."""
+
+    version = version_field()
 
     class Meta:
         model = MonthlyReport
@@ -200,6 +245,10 @@ class ReportForm(forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 2}),
             "suggestions": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(self.instance if self.instance.pk else None)
 
     def _post_clean(self):
         pass

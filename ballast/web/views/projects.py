@@ -19,7 +19,13 @@ from ballast.accounts.models import User
 from ballast.figures.selectors import with_investment_progress
 from ballast.projects import services
 from ballast.projects.choices import STAGE_EVIDENCE
-from ballast.projects.models import AnnualPlan, Node, Project, size_class_expression
+from ballast.projects.models import (
+    AnnualPlan,
+    Node,
+    Project,
+    StageEvent,
+    size_class_expression,
+)
 from ballast.projects.selectors import (
     Status,
     stage_as_of,
@@ -290,6 +296,7 @@ def project_edit(request, pk: int):
                 data=form.service_data(),
                 leaders=form.cleaned_data["leaders"],
                 reason=request.POST.get("change_reason", ""),
+                expected_version=form.expected_version(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -305,15 +312,17 @@ def project_edit(request, pk: int):
     )
 
 
-def _project_action(request, pk, form_class, title, run, aliases=None, initial=None):
+def _project_action(
+    request, pk, form_class, title, run, aliases=None, initial=None, form_kwargs=None
+):
     """A form page that runs one service on a project and returns to its page."""
     user = request.user
     project = _project_for(user, pk)
     _require(user, policy.CHANGE, Project)
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
-            message = run(user, project, form.cleaned_data)
+            message = run(user, project, form.cleaned_data, form)
         except ValidationError as exc:
             apply_errors(form, exc, aliases)
         else:
@@ -324,7 +333,11 @@ def _project_action(request, pk, form_class, title, run, aliases=None, initial=N
 
 @login_required
 def stage_record(request, pk: int):
-    def run(user, project, data):
+    # The page is opened for one stage (?stage=); the form carries that record's version,
+    # checked when the same stage is saved.
+    opened_stage = request.GET.get("stage")
+
+    def run(user, project, data, form):
         event = services.stage_record(
             user=user,
             project=project,
@@ -332,20 +345,31 @@ def stage_record(request, pk: int):
             on=data["date"],
             evidence=data["evidence"],
             reason=data["reason"],
+            expected_version=form.expected_version() if data["stage"] == opened_stage else None,
         )
         return _("已记录“%(stage)s” %(date)s。") % {
             "stage": event.get_stage_display(),
             "date": event.date,
         }
 
+    event = (
+        StageEvent.objects.filter(
+            project_id=pk, project__in=Project.objects.restrict(request.user), stage=opened_stage
+        ).first()
+        if opened_stage
+        else None
+    )
+    initial = {"stage": opened_stage}
+    if event is not None:
+        initial.update({"date": event.date, "evidence": event.evidence})
     return _project_action(
-        request, pk, StageForm, _("记录阶段"), run, initial={"stage": request.GET.get("stage")}
+        request, pk, StageForm, _("记录阶段"), run, initial=initial, form_kwargs={"event": event}
     )
 
 
 @login_required
 def project_suspend(request, pk: int):
-    def run(user, project, data):
+    def run(user, project, data, form):
         services.project_suspend(
             user=user,
             project=project,
@@ -362,7 +386,7 @@ def project_suspend(request, pk: int):
 
 @login_required
 def project_resume(request, pk: int):
-    def run(user, project, data):
+    def run(user, project, data, form):
         services.project_resume(user=user, project=project, on=data["on"], note=data["note"])
         return _("已记录复工。")
 
@@ -371,7 +395,7 @@ def project_resume(request, pk: int):
 
 @login_required
 def project_terminate(request, pk: int):
-    def run(user, project, data):
+    def run(user, project, data, form):
         services.project_terminate(
             user=user, project=project, on=data["on"], reason=data["reason"], note=data["note"]
         )
@@ -384,7 +408,7 @@ def project_terminate(request, pk: int):
 
 @login_required
 def plan_edit(request, pk: int):
-    def run(user, project, data):
+    def run(user, project, data, form):
         plan = services.plan_save(
             user=user,
             project=project,
@@ -395,6 +419,7 @@ def plan_edit(request, pk: int):
             completion_month=data["completion_month"],
             production_month=data["production_month"],
             months=months,
+            expected_version=form.expected_version() if data["year"] == opened_year else None,
         )
         return _("已保存 %(year)s 年度计划。") % {"year": plan.year}
 
@@ -403,6 +428,7 @@ def plan_edit(request, pk: int):
         probe = PlanForm(request.POST)
         months = probe.months() if probe.is_valid() else None
     year = request.GET.get("year") or request_today().year
+    opened_year = int(year) if str(year).isdigit() else None
     initial = {"year": year}
     existing = (
         AnnualPlan.objects.filter(project_id=pk, project__in=Project.objects.restrict(request.user))
@@ -418,7 +444,9 @@ def plan_edit(request, pk: int):
                 **{f"m{m.month}": m.planned_investment for m in existing.months.all()},
             }
         )
-    return _project_action(request, pk, PlanForm, _("年度计划"), run, initial=initial)
+    return _project_action(
+        request, pk, PlanForm, _("年度计划"), run, initial=initial, form_kwargs={"plan": existing}
+    )
 
 
 @login_required
@@ -430,7 +458,14 @@ def node_edit(request, pk: int, node_pk: int | None = None):
     form = NodeForm(request.POST or None, instance=node, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.node_save(user=user, project=project, node=node, data=form.cleaned_data)
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            services.node_save(
+                user=user,
+                project=project,
+                node=node,
+                data=data,
+                expected_version=form.expected_version(),
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

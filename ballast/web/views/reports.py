@@ -142,7 +142,11 @@ def report_entry(request, project_pk: int, month: str):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_save(
-                user=user, project=project, month=month, data=form.service_data()
+                user=user,
+                project=project,
+                month=month,
+                data=form.service_data(),
+                expected_version=form.expected_version(),
             )
             if "submit" in request.POST:
                 services.report_submit(user=user, report=report)
@@ -270,10 +274,16 @@ def _report_for(user, pk: int) -> MonthlyReport:
     return get_object_or_404(MonthlyReport.objects.restrict(user), pk=pk)
 
 
+def _posted_version(request):
+    """The version of the report the page showed (None from a page that did not send it)."""
+    text = request.POST.get("version", "")
+    return int(text) if text.isdigit() else None
+
+
 def _flow(request, pk: int, run, done: str, fallback: str):
     report = _report_for(request.user, pk)
     try:
-        run(report)
+        run(report, _posted_version(request))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -291,7 +301,7 @@ def report_submit(request, pk: int):
     return _flow(
         request,
         pk,
-        lambda r: services.report_submit(user=request.user, report=r),
+        lambda r, v: services.report_submit(user=request.user, report=r, expected_version=v),
         _("已报送。"),
         "web:report_month",
     )
@@ -303,7 +313,7 @@ def report_approve(request, pk: int):
     return _flow(
         request,
         pk,
-        lambda r: services.report_approve(user=request.user, report=r),
+        lambda r, v: services.report_approve(user=request.user, report=r, expected_version=v),
         _("审核通过。"),
         "web:review_unit",
     )
@@ -315,7 +325,7 @@ def report_accept(request, pk: int):
     return _flow(
         request,
         pk,
-        lambda r: services.report_accept(user=request.user, report=r),
+        lambda r, v: services.report_accept(user=request.user, report=r, expected_version=v),
         _("已验收。"),
         "web:review_city",
     )
@@ -328,7 +338,9 @@ def report_return(request, pk: int):
     return _flow(
         request,
         pk,
-        lambda r: services.report_return(user=request.user, report=r, reason=reason),
+        lambda r, v: services.report_return(
+            user=request.user, report=r, reason=reason, expected_version=v
+        ),
         _("已退回。"),
         "web:home",
     )
@@ -350,6 +362,7 @@ def report_amend(request, pk: int):
                 report=report,
                 data=form.service_data(),
                 reason=form.cleaned_data["reason"],
+                expected_version=form.expected_version(),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
