@@ -248,7 +248,8 @@ def test_stale_stage_date_correction_is_refused(web_city, people):  # noqa: F811
     assert [(c.name, c.before, c.theirs, c.yours) for c in conflict.changes] == [
         ("date", "2026-03-01", "2026-03-02", "2026-03-05")
     ]
-    assert conflict.saves[-1].reason == "以施工许可为准"  # why the other person changed it
+    # why the other person changed it (the correction names both dates and the reason)
+    assert conflict.saves[-1].reason == "更正“开工”日期 2026-03-01 → 2026-03-02：以施工许可为准"
 
 
 def test_stale_amendment_is_refused(web_city, people):  # noqa: F811
