@@ -41,7 +41,9 @@ def _require(user, action: str = policy.VIEW) -> None:
 
 
 def _accounts(user):
-    return User.objects.restrict(user, policy.VIEW).select_related("region", "department")
+    return policy.restrict(User.objects.all(), user, policy.VIEW).select_related(
+        "region", "department"
+    )
 
 
 def _account(request, pk: int) -> User:
