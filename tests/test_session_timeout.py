@@ -27,15 +27,11 @@ def test_an_idle_session_expires_after_thirty_minutes(client, people, settings):
     left = session.expire_date - timezone.now()
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
     # Working keeps it alive: a request pushes the expiry on.
-    Session.objects.filter(pk=session.pk).update(
-        expire_date=timezone.now() + timedelta(minutes=5)
-    )
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=5))
     assert client.get("/projects/").status_code == 200
     session.refresh_from_db()
     assert session.expire_date - timezone.now() > timedelta(minutes=29)
     # Thirty idle minutes later it is gone: the next page asks to sign in again.
-    Session.objects.filter(pk=session.pk).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
-    )
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/projects/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")

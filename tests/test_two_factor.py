@@ -112,7 +112,9 @@ def test_the_security_admin_resets_a_users_2fa(client, people):
     security_event.connect(listen)
     try:
         client.force_login(people["security_admin"])
-        response = client.post(f"/accounts/{people['clerk_a'].pk}/2fa-reset/", {"reason": "手机丢失"})
+        response = client.post(
+            f"/accounts/{people['clerk_a'].pk}/2fa-reset/", {"reason": "手机丢失"}
+        )
     finally:
         security_event.disconnect(listen)
     assert response.status_code == 302
