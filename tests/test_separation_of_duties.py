@@ -251,3 +251,14 @@ def test_a_person_holds_exactly_one_role(people):
     with pytest.raises(ValidationError):
         user = User(username="two", role="auditor,security_admin", region=people["auditor"].region)
         user.full_clean(exclude=["password"])
+
+
+def test_the_security_admin_lands_on_the_accounts(client, people):
+    client.force_login(people["security_admin"])
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/"
+    page = client.get("/accounts/").content.decode()
+    assert "clerk_a" in page and "账户管理" in page
+    # The menu offers the accounts to the security administrator only.
+    client.force_login(people["city_admin"])
+    assert "账户管理" not in client.get("/projects/").content.decode()

@@ -14,6 +14,10 @@ from django.utils.http import urlencode
 from ballast.accounts.choices import ADMINISTRATOR_ROLES
 from ballast.accounts.passwords import password_expired
 
+# Set in the session once the password and 2FA steps are cleared (saves the look-ups on
+# every later request).
+SESSION_CLEARED = "_ballast_account_steps_cleared"
+
 # Pages open on the way (sign-out, language, the steps themselves, static files).
 _OPEN_PREFIXES = ("/static/", "/media/", "/i18n/")
 
@@ -52,13 +56,19 @@ class AccountSecurityMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if user.must_change_password or password_expired(user):
+        if user.must_change_password:
             return "accounts:password_change"
         verified = getattr(user, "is_verified", lambda: False)()
-        if verified:
+        if request.session.get(SESSION_CLEARED) and (verified or not two_factor_required(user)):
+            # Checked once this session: the password was not expired and no device was
+            # due. (Resets end the person's sessions, so this cannot go stale.)
             return None
-        if has_device(user):
-            return "accounts:otp_verify"
-        if two_factor_required(user):
-            return "accounts:otp_enrol"
+        if password_expired(user):
+            return "accounts:password_change"
+        if not verified:
+            if has_device(user):
+                return "accounts:otp_verify"
+            if two_factor_required(user):
+                return "accounts:otp_enrol"
+        request.session[SESSION_CLEARED] = True
         return None

@@ -64,6 +64,12 @@ def _stamp_last_login(sender, request, user, **kwargs):
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=now)
     user.last_login = now
+    session = getattr(request, "session", None)
+    if session is not None:
+        # Each sign-in checks the password's age and the second factor afresh.
+        from ballast.accounts.middleware import SESSION_CLEARED
+
+        session.pop(SESSION_CLEARED, None)
 
 
 def _client(request):
