@@ -37,7 +37,8 @@ def _reason(reason: str) -> str:
 
 
 def _locked(account: User) -> User:
-    return User.objects.select_for_update().select_related("region").get(pk=account.pk)
+    # No join: PostgreSQL cannot lock the nullable side of an outer join (region).
+    return User.objects.select_for_update().get(pk=account.pk)
 
 
 def _apply(account: User, data: dict) -> None:
