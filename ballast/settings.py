@@ -6,6 +6,7 @@ production mode (``BALLAST_MODE=production``) refuses to start without a secret 
 allowed hosts.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "csp",
     "ballast.core",
@@ -71,12 +75,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ballast.core.history.HistoryActorMiddleware",
-    # Last, so that it sees a view's exception first: a lock wait that ran out, a
-    # serialization failure or a stale save becomes a 409/503 page, never a 500.
+    "ballast.accounts.middleware.AccountSecurityMiddleware",
+    # After the others, so that it sees a view's exception first: a lock wait that ran
+    # out, a serialization failure or a stale save becomes a 409/503 page, never a 500.
     "ballast.web.middleware.ConflictMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ballast.urls"
@@ -137,19 +145,61 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # --- end database: concurrency --------------------------------------------------------
 
+# --- Authentication (identification, passwords, lockout, sessions, 2FA) ------------------
+# One block, documented in docs/configuration.md and docs/security.md (等保2.0 L3
+# 身份鉴别, ASVS 5.0 V6/V7). The same rules hold in both modes.
 AUTH_USER_MODEL = "accounts.User"
-AUTH_PASSWORD_VALIDATORS = (
-    [
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    ]
-    if PRODUCTION
-    else []
-)
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password
+    # is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 8, minimum=8)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Three of four character classes; not the username; not one of the last N (the
+    # city's security settings, accounts.SecuritySettings).
+    {"NAME": "ballast.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "ballast.accounts.passwords.NotUsernameValidator"},
+    {"NAME": "ballast.accounts.passwords.ReuseHistoryValidator"},
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
+
+# Lockout (django-axes): after BALLAST_LOGIN_FAILURE_LIMIT failures the account AND the
+# address are each locked for BALLAST_LOGIN_COOLOFF_MINUTES, or until the security
+# administrator unlocks them (/accounts/locks/).
+AXES_FAILURE_LIMIT = env_int("BALLAST_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("BALLAST_LOGIN_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The locks are managed on the security administrator's page, not in the admin site.
+AXES_ENABLE_ADMIN = False
+
+# Sessions: end when the browser closes, and after BALLAST_IDLE_TIMEOUT_MINUTES without a
+# request (the expiry is pushed forward by every request).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 60 * env_int("BALLAST_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor (TOTP, django-otp): who must use it. "off": nobody must (anyone may enrol,
+# and who has enrolled is asked at every sign-in); "administrators": the three
+# administrators (系统/安全管理员, 审计员); "city": those and every city-level role.
+BALLAST_2FA_REQUIRED = env_choice(
+    "BALLAST_2FA_REQUIRED", "city" if PRODUCTION else "off", ("off", "administrators", "city")
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "压舱石")
+# --- end of authentication --------------------------------------------------------------
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

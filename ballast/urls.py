@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("accounts/", include("ballast.accounts.urls")),
     path("imports/", include("ballast.imports.urls")),
     path("bulletins/", include("ballast.bulletins.urls")),
     path("", include("ballast.dashboards.urls")),

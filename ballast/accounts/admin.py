@@ -1,57 +1,88 @@
+"""Admin of accounts: read-only and restricted by the policy.
+
+Accounts are managed on the security administrator's pages (/accounts/, through
+accounts.services, which re-check the policy and keep history with a reason). The admin
+site only shows them, to the security administrator, and never offers is_superuser,
+is_staff, groups or user permissions. Departments are the city's configuration.
+"""
+
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
 from ballast.accounts import policy
-from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, LoginEvent, User
+from ballast.core.admin import RestrictedAdmin
 
 
-def _is_city_admin(user) -> bool:
-    return user.is_superuser or (user.is_authenticated and user.role == Role.CITY_ADMIN)
+class ReadOnlyPolicyAdmin(SimpleHistoryAdmin):
+    """Shown to who the policy lets view; written through nowhere."""
+
+    def get_queryset(self, request):
+        return policy.restrict(super().get_queryset(request), request.user, policy.VIEW)
+
+    def has_module_permission(self, request):
+        return policy.may(request.user, policy.VIEW, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        if not policy.may(request.user, policy.VIEW, self.model):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def revert_view(self, request, object_id, version_id, extra_context=None):
+        # Reading the history is viewing; reverting would be a change, which no one has.
+        raise PermissionDenied
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyPolicyAdmin):
     list_display = ("username", "full_name", "role", "region", "department", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name", "phone")
-    fieldsets = BaseUserAdmin.fieldsets + (
-        ("压舱石", {"fields": ("full_name", "role", "region", "department", "title", "phone")}),
+    fields = (
+        "username",
+        "full_name",
+        "role",
+        "region",
+        "department",
+        "title",
+        "phone",
+        "is_active",
+        "must_change_password",
+        "password_changed_at",
+        "last_login",
+        "date_joined",
     )
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        city_id = request.user.city_id_in_scope
-        return qs.filter(region_id=city_id) | qs.filter(region__parent_id=city_id)
-
-    def has_module_permission(self, request):
-        return _is_city_admin(request.user)
-
-    has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: _is_city_admin(request.user)
-    )
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(RestrictedAdmin):
     list_display = ("name", "short_name", "city")
     search_fields = ("name",)
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(city_id=request.user.city_id_in_scope)
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "city":
+            from ballast.regions.models import Region
 
-    def has_module_permission(self, request):
-        return _is_city_admin(request.user)
+            kwargs["queryset"] = Region.objects.filter(pk=request.user.city_id_in_scope)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    has_view_permission = has_change_permission = has_add_permission = (
-        lambda self, request, obj=None: _is_city_admin(request.user)
-    )
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        with transaction.atomic():
+            obj.full_clean()
+            obj.save()
+            policy.check(request.user, policy.CHANGE if change else policy.ADD, obj)
 
 
 @admin.register(LoginEvent)

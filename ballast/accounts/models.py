@@ -1,11 +1,26 @@
 """People: users with one role, attached to a city or to one assessment unit."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
-from ballast.accounts.choices import CITY_ONLY_ROLES, UNIT_ONLY_ROLES, Role
+from ballast.accounts.choices import ADMINISTRATOR_ROLES, CITY_ONLY_ROLES, UNIT_ONLY_ROLES, Role
+from ballast.core.history import history_user
+from ballast.core.models import HistoryExtra
 from ballast.regions.choices import RegionKind
+
+
+def _history(**kwargs):
+    """The history table every account model keeps: who, when, before/after, why."""
+    return HistoricalRecords(
+        bases=[HistoryExtra],
+        get_user=history_user,
+        history_change_reason_field=models.TextField(null=True),
+        **kwargs,
+    )
 
 
 class Department(models.Model):
@@ -19,6 +34,12 @@ class Department(models.Model):
     )
     name = models.CharField("名称", max_length=64)
     short_name = models.CharField("简称", max_length=32, blank=True)
+
+    history = _history()
+
+    # The city's departments are configuration (系统管理员, 市级管理员).
+    access_group = "config"
+    city_path = "city"
 
     class Meta:
         verbose_name = "部门"
@@ -59,6 +80,20 @@ class User(AbstractUser):
     )
     title = models.CharField("职务", max_length=64, blank=True)
     phone = models.CharField("电话", max_length=32, blank=True)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="安全管理员重置密码后为真：登录后须先设置新密码。",
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    # Never the password hash; last_login is written by a plain update (signals.py), so
+    # a sign-in is in the login log, not in the account's history.
+    history = _history(excluded_fields=["password", "last_login"])
+
+    # Accounts are the security administrator's (三权分立).
+    access_group = "account"
+    person_region_path = "region"
 
     class Meta:
         verbose_name = "用户"
@@ -79,6 +114,11 @@ class User(AbstractUser):
             raise ValidationError({"region": f"{self.get_role_display()}应属于一个考核板块。"})
         if self.role == Role.DEPARTMENT and self.department is None:
             raise ValidationError({"department": "部门用户须选择所属部门。"})
+
+    @property
+    def is_administrator(self) -> bool:
+        """One of the three administrators of 等保 (or a console superuser)."""
+        return self.is_superuser or self.role in ADMINISTRATOR_ROLES
 
     @property
     def is_city_level(self) -> bool:
@@ -117,3 +157,71 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"
+
+
+class PasswordHistory(models.Model):
+    """A password a person has used (its hash), for the reuse rule (密码重用)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    created_at = models.DateTimeField("设置时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class SecuritySettings(models.Model):
+    """A city's password rules (口令策略), data the security administrator edits."""
+
+    city = models.OneToOneField(
+        "regions.Region",
+        verbose_name="所属市",
+        on_delete=models.PROTECT,
+        related_name="security_settings",
+    )
+    password_max_age_days = models.PositiveSmallIntegerField(
+        "密码有效期（天）",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="超过天数须修改密码。",
+    )
+    password_history_count = models.PositiveSmallIntegerField(
+        "不得重复使用最近几次的密码",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    history = _history()
+
+    access_group = "account"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "安全设置"
+        verbose_name_plural = "安全设置"
+
+    def __str__(self) -> str:
+        return f"{self.city} 安全设置"
+
+    @classmethod
+    def for_user(cls, user) -> "SecuritySettings":
+        """The rules of ``user``'s city (defaults when the city has none saved)."""
+        city_id = getattr(user, "city_id_in_scope", None) if user is not None else None
+        if city_id is None:
+            city_id = _default_city_id()
+        found = cls.objects.filter(city_id=city_id).first() if city_id else None
+        return found or cls(city_id=city_id)
+
+
+def _default_city_id() -> int | None:
+    from ballast.regions.models import Region
+
+    return Region.objects.filter(code=settings.BALLAST_CITY).values_list("pk", flat=True).first()

@@ -23,7 +23,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from ballast.accounts.choices import Role
+from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 SUBMIT, APPROVE, ACCEPT, RETURN, AMEND = "submit", "approve", "accept", "return", "amend"
@@ -170,6 +170,11 @@ def scope_q(user, model) -> Q | None:
     if model.access_group == "region":
         city_id = user.city_id_in_scope
         return Q(pk=city_id) | Q(parent_id=city_id) | Q(pk=region.parent_id)
+    person_path = getattr(model, "person_region_path", None)
+    if person_path is not None:
+        # Accounts: the people of the city and of its units.
+        city_id = user.city_id_in_scope
+        return Q(**{f"{person_path}_id": city_id}) | Q(**{f"{person_path}__parent_id": city_id})
     if model.access_group == "login":
         return (
             Q(user__region_id=user.region_id)
@@ -249,6 +254,51 @@ def check(user, action: str, obj) -> None:
     model = type(obj)
     if obj.pk is None or not restrict(model._base_manager.filter(pk=obj.pk), user, action).exists():
         raise PermissionDenied(_denied_message(action))
+
+
+def _administrator_account(account) -> bool:
+    return bool(account.is_superuser or account.role in ADMINISTRATOR_ROLES)
+
+
+def may_manage_account(user, action: str, target) -> bool:
+    """Whether ``user`` may take ``action`` on the account ``target`` through the web."""
+    try:
+        check_account(user, action, target)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def check_account(user, action: str, target=None, *, role=None, region=None) -> None:
+    """Raise PermissionDenied unless ``user`` may take ``action`` on an account (三权分立).
+
+    Only the security administrator manages accounts (the ``account`` group), of their
+    city, and never one that would hold a power above their own: no one changes their
+    own account, no one touches an administrator account (系统/安全管理员, 审计员, or a
+    console superuser) through the web — those are made and reset at the console
+    (``manage.py admin_account``) — and no one gives an administrator role. ``target``
+    is the saved account (None when creating one); ``role`` and ``region`` what the
+    account is to get. Call it inside the write's transaction.
+    """
+    from ballast.accounts.models import User
+
+    if not may(user, action, User):
+        raise PermissionDenied(_denied_message(action))
+    if target is not None:
+        if target.pk == user.pk:
+            raise PermissionDenied("不能修改自己的账户、角色或权限。")
+        if _administrator_account(target):
+            raise PermissionDenied(
+                "系统管理员、安全管理员和审计员的账户只能由服务器控制台"
+                "（manage.py admin_account）管理。"
+            )
+        check(user, action, target)
+    if role is not None and role in ADMINISTRATOR_ROLES:
+        raise PermissionDenied("管理员角色只能由服务器控制台（manage.py admin_account）授予。")
+    if region is not None and not user.is_superuser:
+        city_id = user.city_id_in_scope
+        if region.pk != city_id and region.parent_id != city_id:
+            raise PermissionDenied("该市/板块不在您所在市的范围内。")
 
 
 def check_unit(user, action: str, model, unit) -> None:

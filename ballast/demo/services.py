@@ -85,7 +85,8 @@ from ballast.reports.models import MonthlyReport
 
 CITY_CODE = "321000"
 FIRST_YEAR = 2021
-DEFAULT_PASSWORD = "ballast"
+# Passes the password rules of both modes (three classes, ≥ 8, not common).
+DEFAULT_PASSWORD = "Ballast2026!"
 DEFAULT_SEED = 2023
 TARGET_PROJECTS = 600
 REASON = "演示数据"
@@ -537,7 +538,17 @@ def step_users(ctx: DemoContext) -> None:
         for _ in range(2):
             n += 1
             add(f"ent_{n}", Role.ENTERPRISE, unit, "企业项目联络人")
-    User.objects.bulk_create(rows)
+    # The other two administrators of 三权分立 (configuration; accounts), added last so
+    # the people above keep their names and ids.
+    add("sysadmin", Role.SYSTEM_ADMIN, ctx.city, "市发改委信息中心系统管理员")
+    add("secadmin", Role.SECURITY_ADMIN, ctx.city, "市发改委信息中心安全管理员")
+    # With their history rows: the accounts' trail starts with the demo's creation.
+    bulk_create_with_history(
+        rows,
+        User,
+        default_change_reason=REASON,
+        custom_historical_attrs={"history_source": "command", "history_reason_text": REASON},
+    )
     ctx.users = {
         u.username: u for u in User.objects.filter(username__in=[r.username for r in rows])
     }
@@ -1927,7 +1938,15 @@ def demo_loaded() -> bool:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, role in Chinese, unit or city) of the demo people, in a readable order."""
-    city_order = ["city_admin", "city_reviewer", "leader", "auditor", "department"]
+    city_order = [
+        "city_admin",
+        "city_reviewer",
+        "leader",
+        "system_admin",
+        "security_admin",
+        "auditor",
+        "department",
+    ]
     unit_order = ["unit_clerk", "unit_reviewer", "leader", "enterprise"]
     users = User.objects.filter(region__isnull=False).select_related("region", "department")
     rows = []
@@ -2007,7 +2026,7 @@ def reset_demo() -> int:
             "数据库中有项目但没有演示数据构建记录，拒绝清空（--reset 只用于演示库）。"
         )
     models = []
-    for label in DOMAIN_APPS + ("admin", "sessions"):
+    for label in DOMAIN_APPS + ("admin", "sessions", "axes", "otp_totp"):
         try:
             config = apps.get_app_config(label)
         except LookupError:

@@ -90,6 +90,10 @@ class Project(Versioned, BallastModel):
     (set when the project is created) for the overrun figures.
     """
 
+    # The linked leaders (挂钩领导) are kept in the project's history too: who was linked
+    # when, by whom (simple-history's per-model m2m tracking).
+    _history_m2m_fields = ["leaders"]
+
     code = models.CharField(
         "项目代码",
         max_length=24,

@@ -33,7 +33,9 @@ HISTORY_MODELS = (
     (Termination, pgettext_lazy("history", "终止退出"), "project_id"),
     (MonthlyReport, pgettext_lazy("history", "月度填报"), "project_id"),
 )
-DIFF_EXCLUDED = ("created_at", "updated_at")
+# The linked leaders' history (an m2m table) would cost two queries per row here; the
+# audit trail shows those changes.
+DIFF_EXCLUDED = ("created_at", "updated_at", "leaders")
 
 
 @dataclass

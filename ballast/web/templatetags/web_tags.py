@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ballast.accounts import policy
+from ballast.accounts.models import User
 from ballast.core.money import quantize, wan_to_yi
 from ballast.projects.models import Project
 from ballast.reports.models import MonthlyReport
@@ -29,6 +30,8 @@ def nav(context):
         items.append((_("板块审核"), reverse("web:review_unit")))
     if policy.may(user, policy.ACCEPT, MonthlyReport):
         items.append((_("市级验收"), reverse("web:review_city")))
+    if policy.may(user, policy.VIEW, User):
+        items.append((_("账户管理"), reverse("accounts:user_list")))
     if user.is_superuser or user.role == "city_admin":
         items.append((_("管理后台"), reverse("admin:index")))
     path = request.path

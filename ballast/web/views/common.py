@@ -11,6 +11,8 @@ LANDING = {
     Role.UNIT_CLERK: "web:report_month",
     Role.UNIT_REVIEWER: "web:review_unit",
     Role.CITY_REVIEWER: "web:review_city",
+    # 安全管理员: their work is the accounts.
+    Role.SECURITY_ADMIN: "accounts:user_list",
 }
 COCKPIT_ROLES = (Role.CITY_ADMIN, Role.LEADER)
 
