@@ -2,6 +2,7 @@
 city roles in production), enrolled on a page with a locally drawn QR code, verified
 after the password, reset by the security administrator."""
 
+import secrets
 import time
 
 import pytest
@@ -132,7 +133,7 @@ def test_production_requires_it_of_city_roles_by_default():
          "print(settings.BALLAST_2FA_REQUIRED, settings.SESSION_COOKIE_AGE,"
          " settings.SESSION_EXPIRE_AT_BROWSER_CLOSE)"],
         env={"DJANGO_SETTINGS_MODULE": "ballast.settings", "BALLAST_MODE": "production",
-             "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "ballast.example", "PATH": "/usr/bin"},
+             "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "ballast.example", "PATH": "/usr/bin"},
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert out.stdout.split() == ["city", "1800", "True"]
