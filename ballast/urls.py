@@ -9,6 +9,7 @@ admin.site.site_title = "压舱石"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
+    path("", include("ballast.health.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
