@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (issue 16), before sessions
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -306,3 +307,62 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- production stack (issue 16) ---------------------------------------------------------
+# gunicorn (ballast/gunicorn.conf.py) behind nginx; see docs/deployment.md.
+
+# Static files are served by whitenoise from STATIC_ROOT. In production the names carry a
+# content hash (far-future cache headers are then safe) and gzip copies are made by
+# collectstatic; the embedded mode keeps Django's plain storage (runserver --insecure).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if not PRODUCTION:
+    # whitenoise reads STATIC_ROOT at start and warns when it is missing (bin/demo fills it).
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Cache and sessions live outside the app server process, so any server answers any
+# request: Redis when REDIS_URL is set (Django's own RedisCache on redis-py), else in
+# production a database table (created by bin/serve). Sessions are "cached_db": read from
+# the cache, written through to the database, so a Redis restart logs nobody out. The
+# embedded mode keeps the per-process memory cache and database sessions.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ballast"),
+            "OPTIONS": {
+                # A Redis that does not answer fails a request in seconds, not minutes.
+                "socket_connect_timeout": 2,
+                "socket_timeout": 2,
+            },
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ballast_cache",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ballast"),
+        }
+    }
+
+# Behind nginx (deploy/nginx.conf) set SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+# (the security-headers block above): without it Django sees plain HTTP and refuses the
+# HTTPS Origin of every form (CSRF).
+# The balancer probes /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# /healthz thresholds (ballast/health/checks.py).
+HEALTH_DISK_WARN_PERCENT = env_int("HEALTH_DISK_WARN_PERCENT", 90, minimum=1)
+HEALTH_DISK_FAIL_PERCENT = env_int("HEALTH_DISK_FAIL_PERCENT", 98, minimum=1)
+HEALTH_QUEUE_WARN_SECONDS = env_int("HEALTH_QUEUE_WARN_SECONDS", 600, minimum=1)
+# --- end of production stack (issue 16) --------------------------------------------------

@@ -11,6 +11,7 @@ admin.site.site_title = "压舱石"
 admin.site.index_title = "管理后台"
 
 urlpatterns = [
+    path("", include("ballast.health.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # The CSP's report-uri: browsers post violations here (open to all, logged only).
     path("csp-report/", csp_report, name="csp_report"),

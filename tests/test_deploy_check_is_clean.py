@@ -95,7 +95,12 @@ def test_production_refuses_a_malformed_proxy_header(tmp_path):
 RESPONSE = """
 import django
 django.setup()
+from django.conf import settings
 from django.test import Client
+# Production serves hashed static files listed by collectstatic's manifest; this check of
+# the headers runs without a collectstatic, so pages link the plain names.
+settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 client = Client()
 plain = client.get("/login/")
 print("plain", plain.status_code, plain.headers.get("Location"))

@@ -1,0 +1,1 @@
+"""The health endpoint ``/healthz`` for the balancer and the monitoring (issue 16)."""
