@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ballast.demo",
     "ballast.web",
     "ballast.dashboards",
+    "ballast.audit",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ballast@localhost")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+
+# How long the audit trail is kept before audit_prune may remove it (等保2.0 三级: at
+# least six months); a value below 180 days refuses to start.
+AUDIT_RETENTION_DAYS = env_int("BALLAST_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # The city this installation serves by default (GB/T 2260 code).
 BALLAST_CITY = env_str("BALLAST_CITY", "321000")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("imports/", include("ballast.imports.urls")),
     path("bulletins/", include("ballast.bulletins.urls")),
+    path("audit/", include("ballast.audit.urls")),
     path("", include("ballast.dashboards.urls")),
     path("", include("ballast.web.urls")),
 ]
