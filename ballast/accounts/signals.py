@@ -25,15 +25,14 @@ security_event = Signal()
 def data_exported(*, what: str, fmt: str, rows: int | None, filters: dict | None = None) -> None:
     """Tell the trail that the acting person downloaded a list (导出): which list, in which
     format, how many rows, with which filters (by default the running request's query)."""
-    from urllib.parse import parse_qsl, urlsplit
+    from urllib.parse import parse_qsl
 
     from ballast.core.history import current_actor
 
     actor = current_actor()
     if filters is None:
-        url = urlsplit(actor.path)
-        filters = {"path": url.path} if url.path else {}
-        for key, value in parse_qsl(url.query):
+        filters = {"path": actor.path} if actor.path else {}
+        for key, value in parse_qsl(actor.query):
             if key not in ("export", "page") and value:
                 filters[key] = value
     security_event.send(

@@ -34,6 +34,7 @@ class Actor:
     user_agent: str = ""
     request_id: str = ""
     path: str = ""
+    query: str = ""
 
 
 # Actor is a frozen dataclass, so sharing the default instance is safe.
@@ -110,7 +111,8 @@ class HistoryActorMiddleware:
             ip=client_address(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
             request_id=request.request_id,
-            path=request.get_full_path()[:1000],
+            path=request.path[:300],
+            query=request.GET.urlencode()[:2000],
         )
         token = _actor.set(actor)
         try:
