@@ -187,3 +187,37 @@ def test_hash_covers_every_field(db):
         copy = AuditRecord.objects.get(pk=record.pk)
         setattr(copy, field, value)
         assert services.record_hash(copy) != original, field
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain(django_db_blocker):
+    """Writers in parallel threads, each in its own transaction, queue at the chain head:
+    one chain, no seq taken twice (PostgreSQL row lock; SQLite's write lock)."""
+    import threading
+
+    from django.db import connections, transaction
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        ("file:memorydb", ":memory:")
+    ):
+        pytest.skip("threads need a database file or server (run on PostgreSQL)")
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    record_event(kind="export", action="export", detail={"w": n, "i": i})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditRecord.objects.count() == 40
+    assert verify_chain() == (40, None)
