@@ -35,7 +35,8 @@ MINIMUM_RETENTION_DAYS = 180
 # Fields whose values never enter the trail (only that they changed).
 SECRET_FIELDS = {"password", "secret", "otp_secret", "token", "key_hash", "bin_key"}
 # Bookkeeping fields every model has; their change says nothing.
-IGNORED_FIELDS = {"updated_at"}
+# (last_login: each sign-in is its own record already.)
+IGNORED_FIELDS = {"updated_at", "last_login"}
 MASK = "******"
 
 
@@ -209,10 +210,14 @@ def _change_entry(row, previous, instance=None) -> dict:
     }
 
 
-def record_change(row, instance=None) -> AuditRecord:
-    """One trail record for one historical row (simple-history), before and after."""
+def record_change(row, instance=None) -> AuditRecord | None:
+    """One trail record for one historical row (simple-history), before and after; none
+    for a save that changed nothing the trail keeps."""
     previous = row.prev_record if row.history_type == "~" else None
-    return append([_change_entry(row, previous, instance)])[0]
+    entry = _change_entry(row, previous, instance)
+    if row.history_type == "~" and previous is not None and not entry["changes"]:
+        return None
+    return append([entry])[0]
 
 
 def record_bulk(rows, objects=None) -> list[AuditRecord]:
