@@ -170,6 +170,7 @@ def _rechain():
         previous = digest
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_chainhead SET hash = %s", [previous])
+    services.forget_held_head()
 
 
 def test_hash_covers_every_field(db):
@@ -221,3 +222,18 @@ def test_concurrent_writers_never_fork_the_chain(django_db_blocker):
     assert errors == []
     assert AuditRecord.objects.count() == 40
     assert verify_chain() == (40, None)
+
+
+def test_a_rolled_back_change_leaves_no_gap_in_the_chain(db):
+    """A savepoint rolled back takes its records with it; the next record links to the
+    last one kept (the transaction's remembered head is dropped with the savepoint)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        first = record_event(kind="export", action="export", detail={"n": 1})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record_event(kind="export", action="export", detail={"n": 2})
+            raise RuntimeError("the change fails")
+        third = record_event(kind="export", action="export", detail={"n": 3})
+    assert third.seq == first.seq + 1 and third.prev_hash == first.hash
+    assert verify_chain() == (2, None)
