@@ -126,7 +126,8 @@ def append(entries: list[dict]) -> list[AuditRecord]:
             record = AuditRecord(seq=seq, at=now, prev_hash=previous)
             for name, value in entry.items():
                 setattr(record, name, value)
-            record.changes = _plain_json(record.changes or {})
+            if record.kind != Kind.CHANGE:  # a change's values are plain already
+                record.changes = _plain_json(record.changes or {})
             record.hash = record_hash(record)
             previous = record.hash
             records.append(record)
