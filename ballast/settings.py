@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ballast.demo",
     "ballast.web",
     "ballast.dashboards",
+    "ballast.audit",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +298,10 @@ CONTENT_SECURITY_POLICY = {
 # The largest violation report the endpoint reads (bytes); larger ones are refused.
 BALLAST_CSP_REPORT_MAX_BYTES = 16_384
 # ── end of security headers ───────────────────────────────────────────────────────────
+
+# How long the audit trail is kept before audit_prune may remove it (等保2.0 三级: at
+# least six months); a value below 180 days refuses to start.
+AUDIT_RETENTION_DAYS = env_int("BALLAST_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # The city this installation serves by default (GB/T 2260 code).
 BALLAST_CITY = env_str("BALLAST_CITY", "321000")

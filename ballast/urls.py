@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("ballast.accounts.urls")),
     path("imports/", include("ballast.imports.urls")),
     path("bulletins/", include("ballast.bulletins.urls")),
+    path("audit/", include("ballast.audit.urls")),
     path("", include("ballast.dashboards.urls")),
     path("", include("ballast.web.urls")),
 ]

@@ -38,6 +38,7 @@ SECURITY_EVENT_KINDS = {
     "otp_failed": "双因素认证失败",
     "otp_reset": "重置双因素认证",
     "security_settings_changed": "修改安全设置",
+    "export": "导出数据",  # sent by data_exported below
 }
 
 
@@ -70,6 +71,29 @@ def _stamp_last_login(sender, request, user, **kwargs):
         from ballast.accounts.middleware import SESSION_CLEARED
 
         session.pop(SESSION_CLEARED, None)
+
+
+def data_exported(*, what: str, fmt: str, rows: int | None, filters: dict | None = None) -> None:
+    """Tell the trail that the acting person downloaded a list (导出): which list, in which
+    format, how many rows, with which filters (by default the running request's query)."""
+    from urllib.parse import parse_qsl
+
+    from ballast.core.history import current_actor
+
+    actor = current_actor()
+    if filters is None:
+        filters = {"path": actor.path} if actor.path else {}
+        for key, value in parse_qsl(actor.query):
+            if key not in ("export", "page") and value:
+                filters[key] = value
+    security_event.send(
+        sender=None,
+        kind="export",
+        user=actor.user,
+        target_user=None,
+        detail={"what": what, "format": fmt, "rows": rows, "filters": filters},
+        request=None,
+    )
 
 
 def _client(request):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.choices import Role
+from ballast.accounts.signals import data_exported
 from ballast.bulletins.charts import render_chart
 from ballast.bulletins.models import Bulletin
 from ballast.bulletins.selectors import bulletin_content, parse_period, published_bulletins
@@ -94,6 +95,7 @@ class ComposeForm(forms.Form):
 
 
 def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    data_exported(what=filename, fmt=filename.rsplit(".", 1)[-1], rows=None)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -15,6 +15,7 @@ reason (amendments, returns, terminations) wraps its write in ``acting(..., reas
 from __future__ import annotations
 
 import contextvars
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,13 @@ class Actor:
     user: object | None = None
     reason: str = ""
     source: str = "system"
+    # Where the change comes from, while a request is running (the audit trail's
+    # "from where"): the client address, its user agent and the request's id.
+    ip: str | None = None
+    user_agent: str = ""
+    request_id: str = ""
+    path: str = ""
+    query: str = ""
 
 
 # Actor is a frozen dataclass, so sharing the default instance is safe.
@@ -58,6 +66,12 @@ def acting(user=None, *, reason: str | None = None, source: str | None = None):
         _actor.reset(token)
 
 
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR (a reverse proxy in front must set it, e.g.
+    gunicorn's ``--forwarded-allow-ips`` with the proxy's X-Forwarded-For)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def history_user(instance=None, request=None, **kwargs):
     """``get_user`` for HistoricalRecords: the acting user, else the request's user."""
     user = _actor.get().user
@@ -79,7 +93,8 @@ def _stamp_reason_and_source(sender, instance, history_instance, **kwargs):
 
 
 class HistoryActorMiddleware:
-    """Attributes changes made during a request to its signed-in user."""
+    """Attributes changes made during a request to its signed-in user, with the client's
+    address, user agent and a request id (also sent back as ``X-Request-ID``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,8 +102,22 @@ class HistoryActorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         source = "admin" if request.path.startswith("/admin/") else "web"
-        if user is not None and getattr(user, "is_authenticated", False):
-            with acting(user, source=source):
-                return self.get_response(request)
-        with acting(source=source):
-            return self.get_response(request)
+        request.request_id = uuid.uuid4().hex
+        previous = _actor.get()
+        actor = replace(
+            previous,
+            user=user if getattr(user, "is_authenticated", False) else previous.user,
+            source=source,
+            ip=client_address(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+            request_id=request.request_id,
+            path=request.path[:300],
+            query=request.GET.urlencode()[:2000],
+        )
+        token = _actor.set(actor)
+        try:
+            response = self.get_response(request)
+        finally:
+            _actor.reset(token)
+        response.headers.setdefault("X-Request-ID", request.request_id)
+        return response

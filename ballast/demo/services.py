@@ -46,6 +46,7 @@ from simple_history.utils import bulk_create_with_history
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
 from ballast.assessments import demo as assessments_demo
+from ballast.audit.services import record_bulk
 from ballast.coordination import demo as coordination_demo
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
@@ -434,6 +435,15 @@ class DemoContext:
             custom_historical_attrs={"history_source": "command", "history_reason_text": REASON},
         )
         self.counts[model._meta.model_name] = self.counts.get(model._meta.model_name, 0) + len(rows)
+        # Bulk history sends no signal: the audit trail is told here, one lock per batch.
+        for start in range(0, len(created), batch_size):
+            batch = created[start : start + batch_size]
+            record_bulk(
+                model.history.filter(id__in=[obj.pk for obj in batch], history_type="+")
+                .select_related("history_user")
+                .order_by("history_id"),
+                objects=batch,
+            )
         return created
 
     def aware(self, day: date, hour: int = 9, minute: int = 0) -> datetime:

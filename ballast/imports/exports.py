@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ballast.accounts.signals import data_exported
 from ballast.imports.columns import (
     CATEGORY_WORDS,
     LEDGER_COLUMNS,
@@ -149,13 +150,19 @@ def export_ledger(projects, *, year: int) -> bytes:
     sheet = workbook.active
     sheet.title = "项目台账"
 
+    written = 0
+
     def rows():
+        nonlocal written
         for project in projects:
             values = _ledger_values(project, year=year)
+            written += 1
             yield [_cell_value(c, values, project) for c in columns]
 
     _write_sheet(sheet, f"{year}年重大项目台账", columns, rows())
-    return _save(workbook)
+    data = _save(workbook)
+    data_exported(what=f"{year}年项目台账", fmt="xlsx", rows=written)
+    return data
 
 
 def export_reports(reports) -> bytes:
@@ -169,8 +176,12 @@ def export_reports(reports) -> bytes:
     sheet = workbook.active
     sheet.title = "月度填报"
 
+    written = 0
+
     def rows():
+        nonlocal written
         for report in reports:
+            written += 1
             project = report.project
             values = {
                 "code": project.code or "",
@@ -186,4 +197,6 @@ def export_reports(reports) -> bytes:
             yield [values.get(c.key) for c in columns]
 
     _write_sheet(sheet, "重大项目月度填报", columns, rows())
-    return _save(workbook)
+    data = _save(workbook)
+    data_exported(what="月度填报", fmt="xlsx", rows=written)
+    return data

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ballast.accounts.signals import data_exported
 from ballast.projects.choices import STAGE_BY_ORDER, Level, SizeClass, Stage
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,12 +45,22 @@ def _rows(projects):
         yield [safe_text(get(project)) for _, get in COLUMNS]
 
 
+def _recorded(rows, *, what: str, fmt: str):
+    """Yield ``rows``; when they are all written, tell the audit trail (who exported which
+    list in which format, how many rows; the filters come from the running request)."""
+    count = 0
+    for row in rows:
+        count += 1
+        yield row
+    data_exported(what=what, fmt=fmt, rows=count)
+
+
 def project_csv(projects, filename: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([title for title, _ in COLUMNS])
-    for row in _rows(projects):
+    for row in _recorded(_rows(projects), what="项目清单", fmt="csv"):
         writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -63,7 +74,7 @@ def project_xlsx(projects, filename: str) -> HttpResponse:
     sheet.append([title for title, _ in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in _rows(projects):
+    for row in _recorded(_rows(projects), what="项目清单", fmt="xlsx"):
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
@@ -113,6 +124,7 @@ def table_export(kind: str, columns, items, filename: str, sheet_title: str) -> 
     """
     titles = [title for title, _ in columns]
     rows = [[safe_text(get(item)) for _, get in columns] for item in items]
+    data_exported(what=sheet_title, fmt="csv" if kind == "csv" else "xlsx", rows=len(rows))
     if kind == "csv":
         buffer = io.StringIO()
         buffer.write("\ufeff")

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, pgettext_lazy
 
-from ballast.accounts import policy
-from ballast.accounts.models import LoginEvent
 from ballast.projects.models import (
     AnnualPlan,
     Node,
@@ -173,25 +171,3 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
         rows.extend(_rows_of(records.select_related("history_user"), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])
-
-
-def recent_history(*, user, limit: int = 100) -> list[HistoryRow]:
-    """The latest history rows in ``user``'s scope (auditors, administrators)."""
-    if policy.VIEW not in policy.allowed_actions(user, "history"):
-        return []
-    rows: list[HistoryRow] = []
-    for model, kind, _key in HISTORY_MODELS:
-        # Historical rows are governed by group "history", scoped like their objects.
-        records = (
-            policy.restrict(model.history.all(), user)
-            .select_related("history_user")
-            .order_by("-history_date")[:limit]
-        )
-        rows.extend(_rows_of(list(records), model, kind))
-    rows.sort(key=lambda r: r.when, reverse=True)
-    return _readable(rows[:limit])
-
-
-def login_log(*, user, limit: int = 100):
-    """The latest sign-ins and sign-outs ``user`` may read."""
-    return policy.restrict(LoginEvent.objects.select_related("user"), user)[:limit]

@@ -34,6 +34,9 @@ def nav(context):
         items.append((_("账户管理"), reverse("accounts:user_list")))
     if user.is_superuser or user.role == "city_admin":
         items.append((_("管理后台"), reverse("admin:index")))
+    if policy.VIEW in policy.allowed_actions(user, "audit"):
+        items.append((_("审计日志"), reverse("audit:trail")))
+        items.append((_("登录日志"), reverse("audit:logins")))
     path = request.path
     # The deepest menu entry holding the page is the active one (/reports/city/ is not
     # also /reports/).

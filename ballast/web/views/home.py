@@ -3,8 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from ballast.accounts.choices import Role
-from ballast.web import selectors
+from ballast.accounts import policy
 from ballast.web.views.common import LANDING, shows_cockpit
 
 
@@ -25,8 +24,9 @@ def home(request):
 
 def workspace(request):
     user = request.user
-    context = {"role": user.role}
-    if user.role == Role.AUDITOR or user.is_superuser:
-        context["logins"] = selectors.login_log(user=user, limit=50)
-        context["history"] = selectors.recent_history(user=user, limit=50)
+    context = {
+        "role": user.role,
+        # The auditor's home leads to the trail and the login log (ballast.audit).
+        "reads_audit": policy.VIEW in policy.allowed_actions(user, "audit"),
+    }
     return render(request, "web/workspace.html", context)
