@@ -190,7 +190,10 @@ AXES_ENABLE_ADMIN = False
 # request (the expiry is pushed forward by every request).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 60 * env_int("BALLAST_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is pushed on by a request at most once a minute
+# (accounts.middleware.AccountSecurityMiddleware), not by saving on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+BALLAST_SESSION_TOUCH_SECONDS = env_int("BALLAST_SESSION_TOUCH_SECONDS", 60, minimum=0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

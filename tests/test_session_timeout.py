@@ -22,6 +22,7 @@ def test_the_session_cookie_ends_with_the_browser(client, people):
 
 def test_an_idle_session_expires_after_thirty_minutes(client, people, settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
+    settings.BALLAST_SESSION_TOUCH_SECONDS = 0  # every request pushes the expiry on
     _sign_in(client)
     session = Session.objects.get(session_key=client.session.session_key)
     left = session.expire_date - timezone.now()
@@ -35,3 +36,17 @@ def test_an_idle_session_expires_after_thirty_minutes(client, people, settings):
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/projects/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_pages_push_the_expiry_on_at_most_once_a_minute(client, people, settings):
+    """Reading pages is not a database write each time: within a minute of the last push
+    a request leaves the session row alone."""
+    assert settings.BALLAST_SESSION_TOUCH_SECONDS == 60
+    _sign_in(client)
+    client.get("/projects/")  # the first page after signing in pushes the expiry on
+    session = Session.objects.get(session_key=client.session.session_key)
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=session.pk).update(expire_date=soon)
+    assert client.get("/projects/").status_code == 200
+    session.refresh_from_db()
+    assert session.expire_date == soon

@@ -6,6 +6,8 @@ one. Then, when they have a TOTP device (or must have one, ``BALLAST_2FA_REQUIRE
 they can open nothing but the verification (or enrolment) page until they pass it.
 """
 
+import time
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,6 +19,12 @@ from ballast.accounts.passwords import password_expired
 # Set in the session once the password and 2FA steps are cleared (saves the look-ups on
 # every later request).
 SESSION_CLEARED = "_ballast_account_steps_cleared"
+
+# When the session's expiry was last pushed on (seconds since the epoch): the idle timeout
+# (SESSION_COOKIE_AGE) restarts when a request saves the session, which happens at most
+# once every BALLAST_SESSION_TOUCH_SECONDS — not on every request, which would make every
+# page a database write (and on SQLite wait behind an import's write lock).
+SESSION_TOUCHED = "_ballast_touched"
 
 # Pages open on the way (sign-out, language, the steps themselves, static files).
 _OPEN_PREFIXES = ("/static/", "/media/", "/i18n/")
@@ -45,12 +53,23 @@ class AccountSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        self._touch(request)
         step = self._step_due(request)
         if step is not None and request.path != reverse(step):
             path = request.path
             if not path.startswith(_OPEN_PREFIXES) and path != reverse("logout"):
                 return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+    @staticmethod
+    def _touch(request) -> None:
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated:
+            return
+        now = int(time.time())
+        if now - session.get(SESSION_TOUCHED, 0) >= settings.BALLAST_SESSION_TOUCH_SECONDS:
+            session[SESSION_TOUCHED] = now  # modified: saved with a new expiry
 
     def _step_due(self, request) -> str | None:
         user = getattr(request, "user", None)
