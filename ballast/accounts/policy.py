@@ -49,6 +49,10 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": {VIEW, ADD, CHANGE, DELETE, SCORE},
         # Web imports (imports.ImportJob): the ledger of the city's units and the reports.
         "import": {VIEW, ADD, CHANGE},
+        # Results drawn from project data: published bulletins (ADD = publish), manual
+        # scores and published assessment results.
+        "bulletin": {VIEW, ADD},
+        "assessment": _ALL_PROJECT,
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -60,6 +64,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": _READ,
         "service": _READ,
         "tour": {VIEW, SCORE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.UNIT_CLERK: {
         "project": {VIEW, ADD, CHANGE},
@@ -73,6 +79,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": _READ,
         # Web imports of their unit's ledger (the library checks each row's unit).
         "import": {VIEW, ADD, CHANGE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.UNIT_REVIEWER: {
         "project": _READ,
@@ -84,6 +92,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, CONFIRM},
         "service": _READ,
         "tour": _READ,
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.LEADER: {
         "project": _READ,
@@ -96,9 +106,13 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, ADD, CONFIRM},
         "service": {VIEW, ADD},
         "tour": {VIEW, SCORE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
+    # A department officer sees the issues assigned to their department and what those
+    # issues need (their projects' names through the issue), nothing else: no bulletins,
+    # no scores, no configuration.
     Role.DEPARTMENT: {
-        "config": _READ,
         "region": _READ,
         # Only the issues assigned to their department (see scope_q); they may raise
         # one for their own department.
@@ -110,7 +124,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "region": _READ,
     },
     # 系统管理员: configuration only (clusters, rules, schemes, calendars) — no accounts,
-    # no audit trail, no project data.
+    # no audit trail, no project data (bulletins and scores are project data).
     Role.SYSTEM_ADMIN: {
         "config": _ALL_PROJECT,
         "region": _READ,

@@ -55,6 +55,9 @@ class IssueStepInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(RestrictedAdmin):
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = (
         "project",
         "category",
