@@ -301,6 +301,38 @@ def units_for(user, action: str, model):
     return units.filter(pk=user.region_id)
 
 
+def users_for(user, *, roles=None, unit=None):
+    """The people ``user`` may choose in a form (a contact, a judge, a visitor …): active
+    people of ``user``'s scope — for a city-level person the city and its units, for a
+    unit person their unit — narrowed to ``roles`` and, when given, to ``unit``."""
+    from ballast.accounts.models import User
+
+    people = User.objects.filter(is_active=True)
+    if roles is not None:
+        people = people.filter(role__in=list(roles))
+    if unit is not None:
+        people = people.filter(region_id=unit.pk)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return people.none()
+    if user.is_superuser:
+        return people
+    region = user.region
+    if region is None:
+        return people.none()
+    if user.is_city_level:
+        return people.filter(Q(region_id=region.id) | Q(region__parent_id=region.id))
+    return people.filter(region_id=region.id)
+
+
+def check_user_choice(user, chosen, *, roles=None, unit=None, field: str = "user") -> None:
+    """Raise ValidationError unless ``chosen`` is among :func:`users_for` (the services'
+    re-check of a person picked in a form)."""
+    from django.core.exceptions import ValidationError
+
+    if not users_for(user, roles=roles, unit=unit).filter(pk=chosen.pk).exists():
+        raise ValidationError({field: "所选人员不在您的范围内，或角色、所属板块不符。"})
+
+
 _ACTION_NAMES = {
     VIEW: "查看",
     ADD: "新增",

@@ -13,6 +13,7 @@ service (reports, stage events, issues …) set ``revert_allowed = False``.
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from simple_history.admin import SimpleHistoryAdmin
@@ -129,8 +130,16 @@ class RestrictedAdmin(SimpleHistoryAdmin):
             self._check_stored(request, policy.CHANGE, current)
             return super().history_form_view(request, object_id, version_id, extra_context)
 
+    # field name → the roles a chosen person must have (e.g. {"user": (Role.ENTERPRISE,)})
+    user_choice_roles: dict = {}
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Region and db_field.name == getattr(
+        if db_field.related_model is get_user_model():
+            # people: only those of the user's scope, of a fitting role (policy.users_for)
+            kwargs["queryset"] = policy.users_for(
+                request.user, roles=self.user_choice_roles.get(db_field.name)
+            )
+        elif db_field.related_model is Region and db_field.name == getattr(
             self.model, "unit_path", None
         ):
             # the owning unit: only units the user may write in
