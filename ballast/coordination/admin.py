@@ -47,9 +47,9 @@ class ProjectContactAdmin(RestrictedAdmin):
     user_choice_roles = {"user": (Role.ENTERPRISE,)}
     revert_allowed = False
 
-    def get_readonly_fields(self, request, obj=None):
+    def has_change_permission(self, request, obj=None):
         # a link is added or removed, never re-pointed
-        return ("project", "user") if obj else ()
+        return False
 
     def save_model(self, request, obj, form, change):
         if change:
