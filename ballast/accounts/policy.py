@@ -51,6 +51,10 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": {VIEW, ADD, CHANGE, DELETE, SCORE},
         # Web imports (imports.ImportJob): the ledger of the city's units and the reports.
         "import": {VIEW, ADD, CHANGE},
+        # Results drawn from project data: published bulletins (ADD = publish), manual
+        # scores and published assessment results.
+        "bulletin": {VIEW, ADD},
+        "assessment": _ALL_PROJECT,
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -62,6 +66,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": _READ,
         "service": _READ,
         "tour": {VIEW, SCORE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.UNIT_CLERK: {
         "project": {VIEW, ADD, CHANGE},
@@ -75,6 +81,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": _READ,
         # Web imports of their unit's ledger (the library checks each row's unit).
         "import": {VIEW, ADD, CHANGE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.UNIT_REVIEWER: {
         "project": _READ,
@@ -86,6 +94,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, CONFIRM},
         "service": _READ,
         "tour": _READ,
+        "bulletin": _READ,
+        "assessment": _READ,
     },
     Role.LEADER: {
         "project": _READ,
@@ -98,9 +108,13 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, ADD, CONFIRM},
         "service": {VIEW, ADD},
         "tour": {VIEW, SCORE},
+        "bulletin": _READ,
+        "assessment": _READ,
     },
+    # A department officer sees the issues assigned to their department and what those
+    # issues need (their projects' names through the issue), nothing else: no bulletins,
+    # no scores, no configuration.
     Role.DEPARTMENT: {
-        "config": _READ,
         "region": _READ,
         # Only the issues assigned to their department (see scope_q); they may raise
         # one for their own department.
@@ -114,7 +128,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "audit": {VIEW, EXPORT},
     },
     # 系统管理员: configuration only (clusters, rules, schemes, calendars) — no accounts,
-    # no audit trail, no project data.
+    # no audit trail, no project data (bulletins and scores are project data).
     Role.SYSTEM_ADMIN: {
         "config": _ALL_PROJECT,
         "region": _READ,
@@ -346,6 +360,38 @@ def units_for(user, action: str, model):
     if user.is_city_level:
         return units.filter(parent_id=user.region_id)
     return units.filter(pk=user.region_id)
+
+
+def users_for(user, *, roles=None, unit=None):
+    """The people ``user`` may choose in a form (a contact, a judge, a visitor …): active
+    people of ``user``'s scope — for a city-level person the city and its units, for a
+    unit person their unit — narrowed to ``roles`` and, when given, to ``unit``."""
+    from ballast.accounts.models import User
+
+    people = User.objects.filter(is_active=True)
+    if roles is not None:
+        people = people.filter(role__in=list(roles))
+    if unit is not None:
+        people = people.filter(region_id=unit.pk)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return people.none()
+    if user.is_superuser:
+        return people
+    region = user.region
+    if region is None:
+        return people.none()
+    if user.is_city_level:
+        return people.filter(Q(region_id=region.id) | Q(region__parent_id=region.id))
+    return people.filter(region_id=region.id)
+
+
+def check_user_choice(user, chosen, *, roles=None, unit=None, field: str = "user") -> None:
+    """Raise ValidationError unless ``chosen`` is among :func:`users_for` (the services'
+    re-check of a person picked in a form)."""
+    from django.core.exceptions import ValidationError
+
+    if not users_for(user, roles=roles, unit=unit).filter(pk=chosen.pk).exists():
+        raise ValidationError({field: "所选人员不在您的范围内，或角色、所属板块不符。"})
 
 
 _ACTION_NAMES = {

@@ -12,6 +12,9 @@ class WarningRuleAdmin(RestrictedAdmin):
     """The city's warning thresholds. Rows are the registered rules' defaults, created
     when the list is first opened; a city changes thresholds, never adds rule keys."""
 
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = (
         "label",
         "key",

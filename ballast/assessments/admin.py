@@ -47,6 +47,9 @@ class ManualScoreAdmin(RestrictedAdmin):
 class PublishedResultAdmin(RestrictedAdmin):
     """Published results are frozen: shown, never edited here."""
 
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = ("scheme", "period", "as_of", "published_at", "published_by")
     list_filter = ("scheme", "period")
     readonly_fields = (

@@ -190,7 +190,7 @@ class ManualScore(BallastModel):
     judge = models.CharField("评委", max_length=64)
     score = models.DecimalField("得分", max_digits=8, decimal_places=2, validators=NON_NEGATIVE)
 
-    access_group = "config"
+    access_group = "assessment"
     unit_path = "unit"
 
     class Meta:
@@ -240,7 +240,7 @@ class PublishedResult(BallastModel):
     results = models.JSONField("结果", default=list)
     figures = models.JSONField("所用数据", default=dict)
 
-    access_group = "config"
+    access_group = "assessment"
     city_path = "scheme__city"
 
     class Meta:

@@ -8,6 +8,9 @@ from ballast.core.admin import RestrictedAdmin
 class BulletinAdmin(RestrictedAdmin):
     """Published bulletins: read-only (they are frozen); publish with the command or page."""
 
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = ("title", "period", "kind", "unit", "as_of", "published_at", "published_by")
     list_filter = ("kind", "city")
     readonly_fields = (

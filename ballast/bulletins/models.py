@@ -49,7 +49,7 @@ class Bulletin(BallastModel):
         related_name="+",
     )
 
-    access_group = "config"
+    access_group = "bulletin"
     city_path = "city"
     unit_path = "unit"  # null for the city's own bulletins
 

@@ -16,7 +16,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
-from ballast.accounts.choices import Role
 from ballast.accounts.signals import data_exported
 from ballast.bulletins.charts import render_chart
 from ballast.bulletins.models import Bulletin
@@ -33,19 +32,15 @@ from ballast.web.clock import request_today
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Who may compose a draft: city-level people for the city (any unit), unit people for
-# their own unit. Publishing is the policy's (city administrators).
-COMPOSE_ROLES = (
-    Role.CITY_ADMIN,
-    Role.CITY_REVIEWER,
-    Role.LEADER,
-    Role.UNIT_CLERK,
-    Role.UNIT_REVIEWER,
-)
+# Who may compose a draft: whoever may read bulletins (the policy's "bulletin" group) —
+# city-level people for the city (any unit), unit people for their own unit. Publishing
+# is the policy's ADD (city administrators).
 
 
 def may_compose(user) -> bool:
-    return user.is_superuser or (user.role in COMPOSE_ROLES and user.region_id is not None)
+    return policy.may(user, policy.VIEW, Bulletin) and (
+        user.is_superuser or user.region_id is not None
+    )
 
 
 def _city_of(user) -> Region | None:

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from ballast.accounts.choices import Role
 from ballast.coordination import services
 from ballast.coordination.models import (
     EscalationRule,
@@ -37,9 +38,30 @@ class EscalationRuleAdmin(RestrictedAdmin):
 
 @admin.register(ProjectContact)
 class ProjectContactAdmin(RestrictedAdmin):
+    """Enterprise contacts: a link gives the user the project's data, so it is made by the
+    service (an enterprise user of the project's unit, inside the linker's scope)."""
+
     list_display = ("project", "user")
     search_fields = ("project__name", "user__full_name", "user__username")
     autocomplete_fields = ()
+    user_choice_roles = {"user": (Role.ENTERPRISE,)}
+    revert_allowed = False
+
+    def has_change_permission(self, request, obj=None):
+        # a link is added or removed, never re-pointed
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied("企业联系人关联只能新增或删除。")
+        try:
+            link = services.contact_add(user=request.user, project=obj.project, contact=obj.user)
+        except ValidationError as exc:
+            raise PermissionDenied("；".join(exc.messages)) from exc
+        obj.pk = link.pk
+
+    def delete_model(self, request, obj):
+        services.contact_remove(user=request.user, link=obj)
 
 
 class IssueStepInline(admin.TabularInline):
@@ -55,6 +77,9 @@ class IssueStepInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(RestrictedAdmin):
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = (
         "project",
         "category",

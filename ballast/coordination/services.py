@@ -366,14 +366,20 @@ def _escalate_one(pk: int, reason: str, moment: datetime) -> Issue | None:
 
 @transaction.atomic
 def contact_add(*, user, project, contact) -> ProjectContact:
-    """Link an enterprise user to a project (the project's unit clerk or the city)."""
+    """Link an enterprise user to a project (the project's unit clerk or the city).
+
+    The contact must be an enterprise user of the project's unit, inside the linking
+    person's scope (policy.users_for) — linking gives them the project's data."""
     if contact.role != Role.ENTERPRISE:
         raise ValidationError({"user": "只能关联企业用户。"})
+    if contact.region_id != project.unit_id:
+        raise ValidationError({"user": "企业联系人须为项目所在板块的企业用户。"})
     link = ProjectContact(project=project, user=contact)
     link.full_clean()
     with acting(user):
         link.save()
         policy.check(user, policy.CHANGE, link)
+        policy.check_user_choice(user, contact, roles=(Role.ENTERPRISE,), unit=project.unit)
     return link
 
 

@@ -1,9 +1,13 @@
 from django.contrib import admin
 
+from ballast.core.admin import RestrictedAdmin
 from ballast.dashboards.models import UnitOutline
 
 
 @admin.register(UnitOutline)
-class UnitOutlineAdmin(admin.ModelAdmin):
+class UnitOutlineAdmin(RestrictedAdmin):
+    """The units' map outlines: city configuration, restricted by the policy like every
+    admin (load them with ``load_outlines``)."""
+
     list_display = ("region", "updated_at")
     readonly_fields = ("created_at", "updated_at")

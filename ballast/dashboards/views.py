@@ -425,6 +425,10 @@ def issue_action(request, pk: int, action: str):
     issue = get_object_or_404(Issue.objects.restrict(user), pk=pk)
     if action not in ACTIONS:
         raise Http404(_("未知操作。"))
+    # the answering side works on an issue, the raising side confirms or reopens it
+    needed = policy.CONFIRM if action in ("confirm", "close", "reopen") else policy.PROGRESS
+    if needed not in policy.allowed_actions(user, "issue"):
+        raise PermissionDenied(policy._denied_message(needed))
     today = request_today()
     try:
         if action == "acknowledge":

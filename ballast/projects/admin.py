@@ -154,6 +154,9 @@ class ProjectAdmin(ServiceSaveMixin, RestrictedAdmin):
 
 @admin.register(StageEvent)
 class StageEventAdmin(ServiceSaveMixin, RestrictedAdmin):
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = ("project", "stage", "date")
     list_filter = ("stage",)
     search_fields = ("project__name", "project__code")

@@ -7,6 +7,9 @@ from ballast.reports.models import MonthlyReport, ReportingRule
 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(RestrictedAdmin):
+    # writes belong to a service: no revert from history
+    revert_allowed = False
+
     list_display = (
         "project",
         "month",

@@ -187,10 +187,10 @@ def report_return(
 ) -> MonthlyReport:
     """Return a report to the clerk with a reason: the unit reviewer a submitted one, the
     city a unit-approved one."""
-    if not (reason or "").strip():
-        raise ValidationError({"return_reason": "退回须填写原因。"})
     report = _locked(report)
     policy.check(user, policy.RETURN, report)
+    if not (reason or "").strip():
+        raise ValidationError({"return_reason": "退回须填写原因。"})
     check_version(report, expected_version, flow=True)
     if policy.APPROVE in policy.allowed_actions(user, "report") and not user.is_superuser:
         _expect(report, ReportStatus.SUBMITTED)

@@ -1,0 +1,189 @@
+"""The policy's decision for every door (URL) of Ballast, in one table beside the policy.
+
+Each named URL of the URLconf maps to a :class:`Door`: what a person needs to GET it and
+to POST to it, as pairs of (access group, action) of :data:`policy.ROLE_ACTIONS`, and —
+for a URL that names an object — the model of that object, whose row must then be in
+the person's scope for the action (:func:`policy.restrict`). The admin's model views
+(changelist, add, change, delete, history, history form / revert) are decided
+generically from each model's ``access_group`` (:func:`admin_door`).
+
+``tests/test_every_door_obeys_the_policy.py`` walks the URLconf and the admin registry,
+asks every door as every role, and fails when a URL has no decision here. Adding a URL
+means adding its line below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ballast.accounts import policy
+from ballast.accounts.policy import ADD, AMEND, APPROVE, CHANGE, DELETE, VIEW
+
+# Special needs (instead of (group, action) pairs)
+PUBLIC = "public"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in person (their own rows only, or nothing of data)
+STAFF = "staff"  # any signed-in person allowed into the admin site (is_staff)
+CLOSED = "closed"  # nobody through the web (console superuser only)
+
+
+@dataclass(frozen=True)
+class Door:
+    """The decision for one URL: ``get``/``post`` are PUBLIC, SIGNED_IN, STAFF, CLOSED,
+    None (the method is not served: 405) or a tuple of (group, action) pairs that must all
+    be allowed. ``model`` names the object of the URL's ``pk`` (or ``project_pk``); for
+    objects that are not rows of a model with a group, ``scope`` decides."""
+
+    get: object
+    post: object = "same"
+    model: str | None = None
+    scope: object = None  # callable(user, obj) -> bool
+    note: str = ""
+
+    @property
+    def post_needs(self):
+        return self.get if self.post == "same" else self.post
+
+
+def _in_cockpit_scope(user, unit) -> bool:
+    from ballast.dashboards.selectors import cockpit_units
+
+    return cockpit_units(user).filter(pk=unit.pk).exists()
+
+
+def _sees_leader(user, leader) -> bool:
+    from ballast.projects.models import Project
+
+    city_id = user.city_id_in_scope
+    if city_id is None or (leader.region_id != city_id and leader.region.parent_id != city_id):
+        return False
+    if user.is_city_level or user.is_superuser or user.pk == leader.pk:
+        return True
+    return Project.objects.restrict(user).filter(leaders=leader).exists()
+
+
+_PROJECT_VIEW = (("project", VIEW),)
+_PROJECT_CHANGE = (("project", CHANGE),)
+_COCKPIT = (("project", VIEW), ("target", VIEW))
+
+DOORS: dict[str, Door] = {
+    # --- signing in, language ---------------------------------------------------------
+    "set_language": Door(PUBLIC),
+    "login": Door(PUBLIC),
+    "logout": Door(None, PUBLIC),
+    # --- the admin site's own pages (model views: admin_door) ---------------------------
+    "admin:index": Door(STAFF),
+    "admin:login": Door(PUBLIC),
+    "admin:logout": Door(None, PUBLIC),
+    "admin:password_change": Door(STAFF),
+    "admin:password_change_done": Door(STAFF, None),
+    "admin:jsi18n": Door(STAFF, None),
+    "admin:autocomplete": Door(
+        CLOSED,
+        note="without term/app/model it refuses everyone; with them it answers from the "
+        "related model admin (policy-restricted queryset)",
+    ),
+    "admin:view_on_site": Door(CLOSED, note="no Ballast model has a public address"),
+    "admin:app_list": Door("admin_app"),
+    # accounts' admin: the security administrator's (the policy's "account" group)
+    "admin:auth_user_password_change": Door((("account", CHANGE),), model="accounts.User"),
+    # --- imports and exports -------------------------------------------------------------
+    "imports:upload": Door((("import", VIEW),), (("import", ADD),)),
+    "imports:template": Door(SIGNED_IN, note="a blank workbook: no data"),
+    "imports:export_ledger": Door(_PROJECT_VIEW),
+    "imports:export_reports": Door(_PROJECT_VIEW),
+    "imports:job": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:apply": Door(None, (("import", CHANGE),), model="imports.ImportJob"),
+    "imports:progress": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:errors": Door((("import", VIEW),), model="imports.ImportJob"),
+    # --- bulletins -------------------------------------------------------------------------
+    "bulletins:list": Door((("bulletin", VIEW),)),
+    "bulletins:compose": Door((("bulletin", VIEW),)),
+    "bulletins:draft": Door((("bulletin", VIEW),)),
+    "bulletins:publish": Door(None, (("bulletin", ADD),)),
+    "bulletins:detail": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
+    "bulletins:download": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
+    # --- cockpits and supervision ----------------------------------------------------------
+    "dashboards:cockpit": Door(_COCKPIT),
+    "dashboards:drill": Door(_PROJECT_VIEW),
+    "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
+    "dashboards:warnings": Door(_COCKPIT),
+    "dashboards:issues": Door((("issue", VIEW),)),
+    # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
+    "dashboards:issue_action": Door(
+        None, (("issue", policy.PROGRESS),), model="coordination.Issue"
+    ),
+    "dashboards:rankings": Door(_COCKPIT),
+    "dashboards:visits": Door((("service", VIEW),)),
+    "dashboards:tours": Door((("tour", VIEW),)),
+    "dashboards:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
+    "dashboards:leaders": Door(_COCKPIT),
+    "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
+    "dashboards:map": Door(_PROJECT_VIEW),
+    # --- the work pages --------------------------------------------------------------------
+    "web:home": Door(SIGNED_IN),
+    "web:project_list": Door(_PROJECT_VIEW),
+    "web:project_create": Door((("project", ADD),)),
+    "web:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
+    "web:saved_filter_delete": Door(
+        None, SIGNED_IN, model="web.SavedFilter", scope=lambda user, saved: saved.user_id == user.pk
+    ),
+    "web:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
+    "web:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "web:report_month": Door((("report", VIEW),)),
+    "web:review_unit": Door((("report", APPROVE),)),
+    "web:review_city": Door((("report", policy.ACCEPT),)),
+    "web:report_entry": Door((("report", ADD),), model="projects.Project"),
+    "web:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
+    "web:report_submit": Door(None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"),
+    "web:report_approve": Door(None, (("report", APPROVE),), model="reports.MonthlyReport"),
+    "web:report_accept": Door(None, (("report", policy.ACCEPT),), model="reports.MonthlyReport"),
+    "web:report_return": Door(None, (("report", policy.RETURN),), model="reports.MonthlyReport"),
+    "web:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
+}
+
+# Models registered in the admin without an ``access_group`` of their own: the group that
+# governs them (None: closed to the web, console superuser only).
+ADMIN_GROUPS: dict[str, str | None] = {
+    "accounts.user": "account",
+    "accounts.department": "account",
+    "auth.group": None,
+}
+
+# The admin's model views: view name → (action for GET, action for POST). VIEW_OR_CHANGE:
+# the admin shows read-only what one may view and editable what one may change.
+VIEW_OR_CHANGE = "view_or_change"
+ADMIN_VIEWS: dict[str, tuple[str, str]] = {
+    "changelist": (VIEW_OR_CHANGE, VIEW_OR_CHANGE),
+    "add": (ADD, ADD),
+    "change": (VIEW_OR_CHANGE, CHANGE),
+    "delete": (DELETE, DELETE),
+    "history": (VIEW_OR_CHANGE, VIEW_OR_CHANGE),
+    "simple_history": (VIEW_OR_CHANGE, "revert"),
+}
+
+
+@dataclass(frozen=True)
+class AdminDoor:
+    group: str | None
+    get: str
+    post: str
+    extra: dict = field(default_factory=dict)
+
+
+def admin_group(model) -> str | None:
+    label = model._meta.label_lower
+    if label in ADMIN_GROUPS:
+        return ADMIN_GROUPS[label]
+    return model.access_group
+
+
+def admin_door(model, view: str) -> AdminDoor:
+    get, post = ADMIN_VIEWS[view]
+    return AdminDoor(admin_group(model), get, post)
