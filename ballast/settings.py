@@ -217,6 +217,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+if not PRODUCTION:
+    # The embedded mode keeps its uploads beside its database; production's MEDIA_ROOT is
+    # shared storage made by the installation (docs/deployment.md), checked by /healthz.
+    MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

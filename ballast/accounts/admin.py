@@ -8,6 +8,7 @@ is_staff, groups or user permissions. Departments are the city's configuration.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from ballast.accounts import policy
@@ -108,3 +109,9 @@ class LoginEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Second factors are reset by the security administrator on the accounts pages
+# (/accounts/<pk>/2fa-reset/, audited); django-otp's own admin would be a door beside it.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -65,9 +65,36 @@ _PROJECT_VIEW = (("project", VIEW),)
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
 
+_ACCOUNT_VIEW = (("account", VIEW),)
+_ACCOUNT_CHANGE = (("account", CHANGE),)
+_AUDIT_VIEW = (("audit", VIEW),)
+
 DOORS: dict[str, Door] = {
     # --- signing in, language ---------------------------------------------------------
     "set_language": Door(PUBLIC),
+    # --- the balancer's probe and the browsers' CSP reports -----------------------------
+    "healthz": Door(PUBLIC, None, note="states and timings only, no data"),
+    "csp_report": Door(None, PUBLIC, note="browsers post violations; nothing is stored"),
+    # --- accounts: the security administrator's (三权分立), and one's own password/2FA ---
+    "accounts:user_list": Door(_ACCOUNT_VIEW),
+    "accounts:user_create": Door(_ACCOUNT_VIEW, (("account", ADD),)),
+    "accounts:user_detail": Door(_ACCOUNT_VIEW, model="accounts.User"),
+    "accounts:user_edit": Door(_ACCOUNT_VIEW, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:user_deactivate": Door(None, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:user_activate": Door(None, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:user_unlock": Door(None, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:user_password_reset": Door(_ACCOUNT_VIEW, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:user_otp_reset": Door(None, _ACCOUNT_CHANGE, model="accounts.User"),
+    "accounts:locks": Door(_ACCOUNT_VIEW),
+    "accounts:unlock_address": Door(None, _ACCOUNT_CHANGE),
+    "accounts:security_settings": Door(_ACCOUNT_VIEW, _ACCOUNT_CHANGE),
+    "accounts:password_change": Door(SIGNED_IN, note="one's own password"),
+    "accounts:otp_enrol": Door(SIGNED_IN, note="one's own second factor"),
+    "accounts:otp_verify": Door(SIGNED_IN, note="one's own second factor"),
+    # --- the audit trail: the auditor's alone ----------------------------------------------
+    "audit:trail": Door(_AUDIT_VIEW, None),
+    "audit:logins": Door(_AUDIT_VIEW, None),
+    "audit:record": Door(_AUDIT_VIEW, None),
     "login": Door(PUBLIC),
     "logout": Door(None, PUBLIC),
     # --- the admin site's own pages (model views: admin_door) ---------------------------
@@ -152,7 +179,6 @@ DOORS: dict[str, Door] = {
 # governs them (None: closed to the web, console superuser only).
 ADMIN_GROUPS: dict[str, str | None] = {
     "accounts.user": "account",
-    "accounts.department": "account",
     "auth.group": None,
 }
 

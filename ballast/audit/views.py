@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from ballast.accounts import policy
 from ballast.audit import services
@@ -85,6 +86,7 @@ def _listing(request, *, queryset, template: str, filename: str, sheet_title: st
     return render(request, template, context)
 
 
+@require_GET
 @login_required
 def trail(request):
     """Every change and security event, newest first, searchable."""
@@ -97,6 +99,7 @@ def trail(request):
     )
 
 
+@require_GET
 @login_required
 def logins(request):
     """The login log: sign-ins, sign-outs, failures, lockouts, unlocks and 2FA."""
@@ -109,6 +112,7 @@ def logins(request):
     )
 
 
+@require_GET
 @login_required
 def record(request, seq: int):
     """One record with its hash, its place in the chain and whether it holds."""
