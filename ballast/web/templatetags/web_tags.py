@@ -1,9 +1,10 @@
-"""Template helpers: navigation by role, money in 万元/亿元, percentages."""
+"""Template helpers: the menu, dates, money in 万元/亿元, percentages."""
 
 from decimal import Decimal
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -68,6 +69,15 @@ def nav(context):
         "items": [{"label": label, "url": url, "active": url == active} for label, url in items],
         "request": request,
     }
+
+
+@register.filter
+def day(value):
+    """A date as 2023-03-08 that never wraps mid-number (``span.date``); blank stays blank,
+    so ``|day|default:"—"`` works."""
+    if value in (None, ""):
+        return ""
+    return format_html('<span class="date">{}</span>', value.strftime("%Y-%m-%d"))
 
 
 @register.filter
