@@ -12,6 +12,7 @@ from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
 from ballast.regions.models import Region
 from ballast.web.labels import stage_choices, translated_choices
+from ballast.web.widgets import fix_single_choice
 
 SORT_FIELDS = (
     ("name", "name"),
@@ -88,8 +89,11 @@ class ProjectFilterSet(django_filters.FilterSet):
         self.filters["leader"].queryset = User.objects.filter(role=Role.LEADER).filter(
             Q(region_id=city_id) | Q(region__parent_id=city_id)
         )
+        # (The form is built here, once every filter has its queryset.) One unit in scope
+        # (a clerk): shown as text, not offered as a choice.
+        fix_single_choice(self.form.fields["unit"], units)
         for name, field in self.form.fields.items():
-            if name != "q":
+            if name != "q" and not field.disabled:
                 field.widget.attrs.setdefault("class", "select")
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"placeholder": _("名称、代码或投资主体"), "type": "search"}
