@@ -90,3 +90,22 @@ def test_linked_leader_finds_their_portfolio_and_enterprise_no_figures(client, p
     for name in ("dashboards:rankings", "dashboards:warnings", "dashboards:leaders",
                  "dashboards:visits", "imports:upload"):  # fmt: skip
         assert reverse(name) not in links
+
+
+@pytest.mark.django_db
+def test_menu_speaks_english(client, people, linked):
+    client.force_login(people["leader_a"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(reverse("web:home"), follow=True).content.decode()
+    menu = MENU.search(html).group(1)
+    labels = re.findall(r">([^<]+)</a>", menu)
+    for label in (
+        "Rankings",
+        "Visits",
+        "Tours",
+        "Linked leaders",
+        "Bulletins",
+        "My linked projects",
+    ):
+        assert label in labels
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(labels)), labels
