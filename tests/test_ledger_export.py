@@ -62,7 +62,7 @@ def test_ledger_export_layout(client, people, ledger_projects):
     assert set(rows) == {"光储一期", "汽车零部件", "二期扩建", "高邮项目"}
     first = rows["光储一期"]
     col = {h: i for i, h in enumerate(headers)}
-    assert first[col["所属板块"]] == "321081"
+    assert first[col["所属板块"]] == "仪征市"
     assert first[col["总投资（万元）"]] == pytest.approx(11000.5)
     assert first[col["建设单位/投资主体"]] == "'=HYPERLINK(evil)"  # escaped, not a formula
     assert first[col["项目层级"]] == "省重大"

@@ -191,9 +191,10 @@ def test_clerk_cannot_create_in_another_unit(client, people, unit_b):
             "total_investment": "100",
         },
     )
-    assert page.status_code == 200
-    assert "unit" in page.context["form"].errors
-    assert not Project.objects.filter(name="越界").exists()
+    # The clerk's one unit is fixed on the form: the posted other unit is not taken.
+    assert not Project.objects.filter(name="越界", unit=unit_b).exists()
+    assert page.status_code == 302
+    assert Project.objects.get(name="越界").unit == people["clerk_a"].region
 
 
 def test_edit_project_records_reason(client, people, listed):

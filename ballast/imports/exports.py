@@ -50,7 +50,7 @@ def _ledger_values(project, *, year: int) -> dict:
     values = {
         "code": project.code or "",
         "name": project.name,
-        "unit": project.unit.code,
+        "unit": project.unit.name,
         "district": project.district.code if project.district_id else "",
         "origin": _word(ORIGIN_WORDS, project.origin),
         "cluster": project.cluster.name if project.cluster_id else "",
@@ -186,7 +186,7 @@ def export_reports(reports) -> bytes:
             values = {
                 "code": project.code or "",
                 "name": project.name,
-                "unit": project.unit.code,
+                "unit": project.unit.name,
                 "month": f"{report.month:%Y-%m}",
                 "investment": report.investment,
                 "progress": report.progress,

@@ -12,6 +12,7 @@ from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
 from ballast.regions.models import Region
 from ballast.web.labels import stage_choices, translated_choices
+from ballast.web.widgets import fix_single_choice
 
 SORT_FIELDS = (
     ("name", "name"),
@@ -31,28 +32,40 @@ SORT_LABELS = {
 }
 
 
+# The empty choice of every select: "全部" (All), never Django's "---------".
+ALL = _("全部")
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     """Filters of /projects/: unit, stage as of the date, cluster, level, size class,
     linked leader, plan year, and a search over name, code and investor."""
 
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    unit = django_filters.ModelChoiceFilter(label=_("板块"), queryset=Region.objects.none())
-    stage = django_filters.ChoiceFilter(label=_("阶段"), choices=stage_choices, method="by_stage")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("板块"), queryset=Region.objects.none(), empty_label=ALL
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("阶段"), choices=stage_choices, method="by_stage", empty_label=ALL
+    )
     cluster = django_filters.ModelChoiceFilter(
-        label=_("产业集群"), queryset=IndustryCluster.objects.none()
+        label=_("产业集群"), queryset=IndustryCluster.objects.none(), empty_label=ALL
     )
     level = django_filters.ChoiceFilter(
-        label=_("层级"), choices=lambda: translated_choices(Level.choices)
+        label=_("层级"), choices=lambda: translated_choices(Level.choices), empty_label=ALL
     )
     size = django_filters.ChoiceFilter(
-        label=_("规模"), choices=lambda: translated_choices(SizeClass.choices)
+        label=_("规模"), choices=lambda: translated_choices(SizeClass.choices), empty_label=ALL
     )
     leader = django_filters.ModelChoiceFilter(
-        label=_("挂钩领导"), field_name="leaders", queryset=User.objects.none(), distinct=False
+        label=_("挂钩领导"),
+        field_name="leaders",
+        queryset=User.objects.none(),
+        distinct=False,
+        empty_label=ALL,
     )
     plan_year = django_filters.NumberFilter(label=_("计划年度"), method="by_plan_year")
     sort = django_filters.OrderingFilter(
-        label=_("排序"), fields=SORT_FIELDS, field_labels=SORT_LABELS
+        label=_("排序"), fields=SORT_FIELDS, field_labels=SORT_LABELS, empty_label=ALL
     )
 
     class Meta:
@@ -76,8 +89,11 @@ class ProjectFilterSet(django_filters.FilterSet):
         self.filters["leader"].queryset = User.objects.filter(role=Role.LEADER).filter(
             Q(region_id=city_id) | Q(region__parent_id=city_id)
         )
+        # (The form is built here, once every filter has its queryset.) One unit in scope
+        # (a clerk): shown as text, not offered as a choice.
+        fix_single_choice(self.form.fields["unit"], units)
         for name, field in self.form.fields.items():
-            if name != "q":
+            if name != "q" and not field.disabled:
                 field.widget.attrs.setdefault("class", "select")
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"placeholder": _("名称、代码或投资主体"), "type": "search"}

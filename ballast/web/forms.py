@@ -22,6 +22,7 @@ from ballast.regions.models import Region
 from ballast.reports.models import MonthlyReport
 from ballast.reports.services import REPORT_FIELDS
 from ballast.web.labels import stage_choices, translated_choices
+from ballast.web.widgets import fix_single_choice
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -92,6 +93,7 @@ class ProjectForm(VersionedForm, forms.ModelForm):
             units = units.filter(pk=user.region_id)
             self.fields["unit"].initial = user.region_id
         self.fields["unit"].queryset = units
+        fix_single_choice(self.fields["unit"], units)
         city_id = user.city_id_in_scope
         self.fields["district"].queryset = Region.objects.filter(parent_id=city_id)
         self.fields["cluster"].queryset = IndustryCluster.objects.restrict(user)

@@ -92,11 +92,11 @@ def report_month(request):
             export, MONTH_COLUMNS, rows, f"reports-{month:%Y%m}", f"{month:%Y-%m}月度填报"
         )
     done = sum(1 for r in rows if not r.missing)
-    units = (
-        Region.objects.restrict(user).filter(is_assessment_unit=True)
-        if user.is_city_level or user.is_superuser
-        else []
-    )
+    # A choice of units only where there is one to make; a single unit is shown as text.
+    units = list(policy.units_for(user, policy.VIEW, MonthlyReport).order_by("sort_order"))
+    fixed_unit = units[0] if len(units) == 1 else None
+    if fixed_unit is not None:
+        units = []
     return render(
         request,
         "web/report_month.html",
@@ -110,6 +110,7 @@ def report_month(request):
             "previous": add_months(month, -1),
             "next": add_months(month, 1),
             "units": units,
+            "fixed_unit": fixed_unit,
             "unit_id": unit_id,
             "may_add": policy.may(user, policy.ADD, MonthlyReport),
         },
