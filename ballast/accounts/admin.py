@@ -43,6 +43,12 @@ class ReadOnlyPolicyAdmin(SimpleHistoryAdmin):
         # Reading the history is viewing; reverting would be a change, which no one has.
         raise PermissionDenied
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A version is shown; posting it back (simple-history's revert) is refused.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 @admin.register(User)
 class UserAdmin(ReadOnlyPolicyAdmin):
