@@ -38,7 +38,9 @@ class Department(models.Model):
     history = _history()
 
     # The city's departments are configuration (系统管理员, 市级管理员).
-    access_group = "config"
+    # The city's directory of departments: read by every city role (also departments,
+    # to whom issues go), kept by the system administrator like the configuration.
+    access_group = "directory"
     city_path = "city"
 
     class Meta:

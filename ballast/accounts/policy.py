@@ -44,6 +44,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "report": {VIEW, ADD, CHANGE, SUBMIT, ACCEPT, RETURN, AMEND},
         "target": _ALL_PROJECT,
         "config": _ALL_PROJECT,
+        "directory": _ALL_PROJECT,
         "region": _READ,
         "history": _READ,
         "issue": {VIEW, ADD, CHANGE, DELETE, PROGRESS, CONFIRM},
@@ -61,6 +62,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "report": {VIEW, ACCEPT, RETURN, AMEND},
         "target": _READ,
         "config": _READ,
+        "directory": _READ,
         "region": _READ,
         "history": _READ,
         "issue": _READ,
@@ -74,6 +76,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "report": {VIEW, ADD, CHANGE, SUBMIT},
         "target": _READ,
         "config": _READ,
+        "directory": _READ,
         "region": _READ,
         "history": _READ,
         "issue": {VIEW, ADD, CHANGE, PROGRESS, CONFIRM},
@@ -89,6 +92,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "report": {VIEW, APPROVE, RETURN},
         "target": _READ,
         "config": _READ,
+        "directory": _READ,
         "region": _READ,
         "history": _READ,
         "issue": {VIEW, CONFIRM},
@@ -102,6 +106,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "report": _READ,
         "target": _READ,
         "config": _READ,
+        "directory": _READ,
         "region": _READ,
         "history": _READ,
         # Leaders raise what they find on visits (家家到) and confirm what they raised.
@@ -116,6 +121,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     # no scores, no configuration.
     Role.DEPARTMENT: {
         "region": _READ,
+        # The city's departments (to whom an issue goes): a directory, not project data.
+        "directory": _READ,
         # Only the issues assigned to their department (see scope_q); they may raise
         # one for their own department.
         "issue": {VIEW, ADD, CHANGE, PROGRESS},
@@ -131,6 +138,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     # no audit trail, no project data (bulletins and scores are project data).
     Role.SYSTEM_ADMIN: {
         "config": _ALL_PROJECT,
+        "directory": _ALL_PROJECT,
         "region": _READ,
     },
     # 安全管理员: accounts, roles, unlocks, 2FA resets — nothing else.
