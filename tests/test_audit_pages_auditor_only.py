@@ -71,6 +71,7 @@ def test_the_auditor_searches_the_trail(client, people, trail):
     assert page.status_code == 200
     html = page.content.decode()
     assert "仪征光伏组件项目" in html and "阿特斯" in html and "更名" in html
+    assert "---------" not in html and ">全部<" in html  # the selects' empty choice
 
     def seqs(query):
         response = client.get(f"/audit/?{query}")

@@ -20,12 +20,16 @@ class AuditFilterSet(django_filters.FilterSet):
     """Filters of /audit/ (and of the login log, which fixes ``kind`` to sign-in kinds)."""
 
     actor = django_filters.CharFilter(label=_("操作人"), method="by_actor")
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=lambda: _choices(Kind.choices))
+    kind = django_filters.ChoiceFilter(
+        label=_("类型"), choices=lambda: _choices(Kind.choices), empty_label=_("全部")
+    )
     model = django_filters.CharFilter(label=_("数据表"), method="by_model")
     object_id = django_filters.CharFilter(label=_("对象编号"), field_name="object_id")
     q = django_filters.CharFilter(label=_("内容包含"), method="search")
     ip = django_filters.CharFilter(label=_("IP 地址"), field_name="ip", lookup_expr="startswith")
-    source = django_filters.ChoiceFilter(label=_("来源"), choices=lambda: _choices(Source.choices))
+    source = django_filters.ChoiceFilter(
+        label=_("来源"), choices=lambda: _choices(Source.choices), empty_label=_("全部")
+    )
     date_from = django_filters.DateFilter(
         label=_("起始日期"), method="since", widget=forms.DateInput(attrs={"type": "date"})
     )
