@@ -28,7 +28,14 @@ def serve_env(**extra) -> dict:
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DATABASE_", "REDIS_", "BALLAST_", "GUNICORN_"))
-        and key not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+        and key
+        not in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            # set by the browser tests' conftest; production's checks refuse it
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        )
     }
     env["BALLAST_SERVE_SETUP"] = "0"  # .venv is already installed by the test run
     env.update(extra)
