@@ -252,7 +252,7 @@ def _build_city():
         "bulletins:draft": {"fmt": "docx"},
         "bulletins:download": {"fmt": "docx", "pk": bulletin.pk},
         "dashboards:unit_cockpit": {"unit_code": unit_a.code},
-        "dashboards:issue_action": {"pk": issue.pk, "action": "acknowledge"},
+        "coordination:issue_action": {"pk": issue.pk, "action": "acknowledge"},
         "dashboards:leader": {"pk": people[Role.LEADER].pk},
         "web:node_edit": {"pk": project.pk, "node_pk": node.pk},
         "web:report_entry": {"project_pk": project.pk, "month": "2023-03"},

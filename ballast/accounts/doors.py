@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from ballast.accounts import policy
 from ballast.accounts.policy import ADD, AMEND, APPROVE, CHANGE, DELETE, VIEW
 
@@ -44,15 +46,17 @@ class Door:
         return self.get if self.post == "same" else self.post
 
 
-def _in_cockpit_scope(user, unit) -> bool:
-    from ballast.dashboards.selectors import cockpit_units
+def _project_model():
+    # the projects app sits above accounts: found through the app registry
+    return apps.get_model("projects", "Project")
 
-    return cockpit_units(user).filter(pk=unit.pk).exists()
+
+def _in_cockpit_scope(user, unit) -> bool:
+    return policy.units_for(user, VIEW, _project_model()).filter(pk=unit.pk).exists()
 
 
 def _sees_leader(user, leader) -> bool:
-    from ballast.projects.models import Project
-
+    Project = _project_model()  # noqa: N806
     city_id = user.city_id_in_scope
     if city_id is None or (leader.region_id != city_id and leader.region.parent_id != city_id):
         return False
@@ -133,16 +137,16 @@ DOORS: dict[str, Door] = {
     "dashboards:cockpit": Door(_COCKPIT),
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
-    "dashboards:warnings": Door(_COCKPIT),
-    "dashboards:issues": Door((("issue", VIEW),)),
+    "alerts:warnings": Door(_COCKPIT),
+    "coordination:issues": Door((("issue", VIEW),)),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
-    "dashboards:issue_action": Door(
+    "coordination:issue_action": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
-    "dashboards:rankings": Door(_COCKPIT),
-    "dashboards:visits": Door((("service", VIEW),)),
-    "dashboards:tours": Door((("tour", VIEW),)),
-    "dashboards:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
+    "assessments:rankings": Door(_COCKPIT),
+    "coordination:visits": Door((("service", VIEW),)),
+    "coordination:tours": Door((("tour", VIEW),)),
+    "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
     "dashboards:leaders": Door(_COCKPIT),
     "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),

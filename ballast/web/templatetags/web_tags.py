@@ -25,11 +25,11 @@ MENU = (
     (_lazy("板块审核"), "web:review_unit", [("report", policy.APPROVE)]),
     (_lazy("市级验收"), "web:review_city", [("report", policy.ACCEPT)]),
     (_lazy("驾驶舱"), "dashboards:cockpit", _FIGURES),
-    (_lazy("预警"), "dashboards:warnings", _FIGURES),
-    (_lazy("问题"), "dashboards:issues", [("issue", policy.VIEW)]),
-    (_lazy("考核排名"), "dashboards:rankings", _FIGURES),
-    (_lazy("走访记录"), "dashboards:visits", [("service", policy.VIEW)]),
-    (_lazy("观摩评比"), "dashboards:tours", [("tour", policy.VIEW)]),
+    (_lazy("预警"), "alerts:warnings", _FIGURES),
+    (_lazy("问题"), "coordination:issues", [("issue", policy.VIEW)]),
+    (_lazy("考核排名"), "assessments:rankings", _FIGURES),
+    (_lazy("走访记录"), "coordination:visits", [("service", policy.VIEW)]),
+    (_lazy("观摩评比"), "coordination:tours", [("tour", policy.VIEW)]),
     (_lazy("挂钩领导"), "dashboards:leaders", _FIGURES),
     (_lazy("地图"), "dashboards:map", [("project", policy.VIEW)]),
     (_lazy("导入导出"), "imports:upload", [("import", policy.VIEW)]),
@@ -72,6 +72,14 @@ def nav(context):
         "items": [{"label": label, "url": url, "active": url == active} for label, url in items],
         "request": request,
     }
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (None when absent)."""
+    if not isinstance(mapping, dict):
+        return None
+    return mapping.get(key)
 
 
 @register.filter

@@ -1,10 +1,8 @@
 """Helpers the pages share: who lands where, safe redirects, the page's as-of date."""
 
-from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
-
 from ballast.accounts import policy
 from ballast.accounts.choices import Role
+from ballast.web.redirects import back  # noqa: F401  (the pages' import)
 
 # Where each role lands after signing in; roles not listed get the home page itself.
 LANDING = {
@@ -23,13 +21,3 @@ def shows_cockpit(user) -> bool:
 
 def may_group(user, action: str, group: str) -> bool:
     return action in policy.allowed_actions(user, group)
-
-
-def back(request, fallback: str, *args):
-    """Redirect to the form's ``next`` when it is a local address, else to ``fallback``."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback, *args)

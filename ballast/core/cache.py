@@ -82,14 +82,3 @@ def cached(parts: tuple, compute: Callable, *, stamp: str | None = None):
         value = compute()
         cache.set(key, value, seconds)
     return value
-
-
-def scope_key(user) -> tuple:
-    """What decides a user's rows (the same for every person of one role and region)."""
-    return (
-        user.pk if user.role == "enterprise" else "",
-        user.is_superuser,
-        user.role,
-        user.region_id,
-        user.department_id,
-    )
