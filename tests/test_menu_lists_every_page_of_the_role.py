@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 PAGES = (
-    "web:project_list",
-    "web:report_month",
-    "web:review_unit",
-    "web:review_city",
+    "projects:project_list",
+    "reports:report_month",
+    "reports:review_unit",
+    "reports:review_city",
     "dashboards:cockpit",
     "alerts:warnings",
     "coordination:issues",
@@ -76,7 +76,7 @@ def test_clerk_menu_has_the_pages_of_the_unit_and_no_city_review(client, people,
                  "dashboards:leaders", "alerts:warnings", "bulletins:list",
                  "imports:upload"):  # fmt: skip
         assert reverse(name) in links
-    assert reverse("web:review_city") not in links
+    assert reverse("reports:review_city") not in links
     assert reverse("admin:index") not in links
 
 
@@ -86,7 +86,7 @@ def test_linked_leader_finds_their_portfolio_and_enterprise_no_figures(client, p
     assert reverse("dashboards:leader", args=[people["leader_a"].pk]) in _menu_links(client)
     client.force_login(people["enterprise"])
     links = _menu_links(client)
-    assert reverse("web:project_list") in links
+    assert reverse("projects:project_list") in links
     for name in ("assessments:rankings", "alerts:warnings", "dashboards:leaders",
                  "coordination:visits", "imports:upload"):  # fmt: skip
         assert reverse(name) not in links

@@ -152,31 +152,37 @@ DOORS: dict[str, Door] = {
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
-    "web:project_list": Door(_PROJECT_VIEW),
-    "web:project_create": Door((("project", ADD),)),
-    "web:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
-    "web:saved_filter_delete": Door(
+    "projects:project_list": Door(_PROJECT_VIEW),
+    "projects:project_create": Door((("project", ADD),)),
+    "projects:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
+    "projects:saved_filter_delete": Door(
         None, SIGNED_IN, model="web.SavedFilter", scope=lambda user, saved: saved.user_id == user.pk
     ),
-    "web:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
-    "web:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:report_month": Door((("report", VIEW),)),
-    "web:review_unit": Door((("report", APPROVE),)),
-    "web:review_city": Door((("report", policy.ACCEPT),)),
-    "web:report_entry": Door((("report", ADD),), model="projects.Project"),
-    "web:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
-    "web:report_submit": Door(None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"),
-    "web:report_approve": Door(None, (("report", APPROVE),), model="reports.MonthlyReport"),
-    "web:report_accept": Door(None, (("report", policy.ACCEPT),), model="reports.MonthlyReport"),
-    "web:report_return": Door(None, (("report", policy.RETURN),), model="reports.MonthlyReport"),
-    "web:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
+    "projects:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
+    "projects:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "reports:report_month": Door((("report", VIEW),)),
+    "reports:review_unit": Door((("report", APPROVE),)),
+    "reports:review_city": Door((("report", policy.ACCEPT),)),
+    "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
+    "reports:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
+    "reports:report_submit": Door(
+        None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"
+    ),
+    "reports:report_approve": Door(None, (("report", APPROVE),), model="reports.MonthlyReport"),
+    "reports:report_accept": Door(
+        None, (("report", policy.ACCEPT),), model="reports.MonthlyReport"
+    ),
+    "reports:report_return": Door(
+        None, (("report", policy.RETURN),), model="reports.MonthlyReport"
+    ),
+    "reports:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
 }
 
 # Models registered in the admin without an ``access_group`` of their own: the group that

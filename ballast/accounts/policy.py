@@ -512,12 +512,14 @@ def duty_roles(duty: str) -> tuple[str, ...]:
     return DUTIES[duty][0]
 
 
-def leaders_for(user):
-    """The linked leaders (挂钩领导) of ``user``'s city: active leaders of the city and its
-    units (a leader is among them)."""
+def leaders_for(user, *, active: bool = True):
+    """The linked leaders (挂钩领导) of ``user``'s city: the (active) leaders of the city and
+    its units (a leader is among them)."""
     from ballast.accounts.models import User
 
-    leaders = User.objects.filter(holders("lead_projects"))
+    leaders = User.objects.filter(role__in=duty_roles("lead_projects"))
+    if active:
+        leaders = leaders.filter(is_active=True)
     city_id = user.city_id_in_scope
     if city_id is None:
         return leaders.none()
@@ -527,9 +529,9 @@ def leaders_for(user):
 # Where each role lands after signing in: (URL name, served in place at "/"). Roles not
 # listed see the workspace.
 LANDING: dict[str, tuple[str, bool]] = {
-    Role.UNIT_CLERK: ("web:report_month", False),
-    Role.UNIT_REVIEWER: ("web:review_unit", False),
-    Role.CITY_REVIEWER: ("web:review_city", False),
+    Role.UNIT_CLERK: ("reports:report_month", False),
+    Role.UNIT_REVIEWER: ("reports:review_unit", False),
+    Role.CITY_REVIEWER: ("reports:review_city", False),
     # 安全管理员: their work is the accounts.
     Role.SECURITY_ADMIN: ("accounts:user_list", False),
 }

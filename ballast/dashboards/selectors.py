@@ -66,7 +66,7 @@ def link(name: str, **params) -> str:
 
 
 def projects_link(**params) -> str:
-    return link("web:project_list", **params)
+    return link("projects:project_list", **params)
 
 
 # --------------------------------------------------------------------------- cockpit
@@ -417,7 +417,7 @@ def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
             "stage_label": Stage(stage).label if stage else gettext_noop("未入库"),
             "warning": levels.get(row["pk"], "none"),
             "investment": str(row["total_investment"]),
-            "url": reverse("web:project_detail", args=[row["pk"]]),
+            "url": reverse("projects:project_detail", args=[row["pk"]]),
         }
         if row["longitude"] is not None and row["latitude"] is not None:
             item["value"] = [float(row["longitude"]), float(row["latitude"])]

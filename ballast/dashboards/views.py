@@ -24,6 +24,7 @@ from ballast.core.cache import cached
 from ballast.core.periods import Period
 from ballast.dashboards import selectors
 from ballast.projects.choices import STAGE_ORDER
+from ballast.projects.labels import stage_choices, stage_label
 from ballast.projects.models import Project
 from ballast.projects.selectors import (
     batches,
@@ -35,7 +36,6 @@ from ballast.projects.selectors import (
 )
 from ballast.regions.models import Region
 from ballast.web.clock import parse_date, request_today
-from ballast.web.labels import stage_choices, stage_label
 from ballast.web.pages import PAGE_SIZE, as_of_param, query_without_page, unit_param
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     IntegerField,
     Max,
@@ -27,7 +28,13 @@ from django.utils.translation import gettext as _
 from ballast.accounts import policy
 from ballast.core.periods import Period
 from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, Stage, stages_from
-from ballast.projects.models import Project, StageEvent, Suspension, Termination
+from ballast.projects.models import (
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+    size_class_expression,
+)
 from ballast.regions.models import Region
 
 
@@ -169,3 +176,18 @@ def city_in_scope(user):
     if city_id is None:
         raise PermissionDenied(_("您的账号没有所属地区。"))
     return Region.objects.get(pk=city_id)
+
+
+def list_queryset(user, as_of: date):
+    """The user's projects, annotated for the list: stage and status as of, size class."""
+    status = Case(
+        When(terminated_q(as_of), then=Value(Status.TERMINATED)),
+        When(suspended_q(as_of), then=Value(Status.SUSPENDED)),
+        default=Value(Status.ACTIVE),
+        output_field=CharField(),
+    )
+    return (
+        with_stage_as_of(Project.objects.restrict(user), as_of)
+        .annotate(size=size_class_expression(), status=status)
+        .select_related("unit", "cluster")
+    )

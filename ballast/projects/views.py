@@ -1,14 +1,11 @@
 """/projects/: the list with filters, saved filters and export; the project page; the
 forms that create and change projects and their lifecycle."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Prefetch, Value, When
-from django.db.models import CharField as CharOutput
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,30 +13,10 @@ from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
-from ballast.figures.selectors import with_investment_progress
-from ballast.projects import services
+from ballast.projects import panels, services, tables
 from ballast.projects.choices import STAGE_EVIDENCE
-from ballast.projects.models import (
-    AnnualPlan,
-    Node,
-    Project,
-    StageEvent,
-    size_class_expression,
-)
-from ballast.projects.selectors import (
-    Status,
-    stage_as_of,
-    status_as_of,
-    suspended_q,
-    terminated_q,
-    with_stage_as_of,
-)
-from ballast.reports import selectors as report_selectors
-from ballast.reports.models import MonthlyReport
-from ballast.web import exports
-from ballast.web.clock import parse_date, request_today
-from ballast.web.filtersets import ProjectFilterSet
-from ballast.web.forms import (
+from ballast.projects.filtersets import ProjectFilterSet
+from ballast.projects.forms import (
     NodeForm,
     PlanForm,
     ProjectForm,
@@ -48,13 +25,26 @@ from ballast.web.forms import (
     StageForm,
     SuspendForm,
     TerminateForm,
-    apply_errors,
 )
-from ballast.web.labels import month_label, stage_label
+from ballast.projects.history import project_history
+from ballast.projects.labels import stage_label
+from ballast.projects.models import (
+    AnnualPlan,
+    Node,
+    Project,
+    StageEvent,
+)
+from ballast.projects.selectors import (
+    Status,
+    list_queryset,
+    stage_as_of,
+    status_as_of,
+)
+from ballast.web.clock import parse_date, request_today
+from ballast.web.forms import apply_errors
 from ballast.web.models import SavedFilter
-from ballast.web.selectors import project_history
+from ballast.web.pages import PAGE_SIZE
 
-PAGE_SIZE = 50
 # Query parameters that are not filters (kept out of saved filters).
 NON_FILTER_PARAMS = ("page", "export")
 
@@ -62,21 +52,6 @@ NON_FILTER_PARAMS = ("page", "export")
 def _require(user, action: str, model) -> None:
     if not policy.may(user, action, model):
         raise PermissionDenied(policy._denied_message(action))
-
-
-def list_queryset(user, as_of: date):
-    """The user's projects, annotated for the list: stage and status as of, size class."""
-    status = Case(
-        When(terminated_q(as_of), then=Value(Status.TERMINATED)),
-        When(suspended_q(as_of), then=Value(Status.SUSPENDED)),
-        default=Value(Status.ACTIVE),
-        output_field=CharOutput(),
-    )
-    return (
-        with_stage_as_of(Project.objects.restrict(user), as_of)
-        .annotate(size=size_class_expression(), status=status)
-        .select_related("unit", "cluster")
-    )
 
 
 @login_required
@@ -96,7 +71,7 @@ def project_list(request):
         name = f"projects-{as_of:%Y%m%d}"
         rows = projects.iterator(chunk_size=500)
         return (
-            exports.project_csv(rows, name) if export == "csv" else exports.project_xlsx(rows, name)
+            tables.project_csv(rows, name) if export == "csv" else tables.project_xlsx(rows, name)
         )
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     leaders = User.objects.only("id", "full_name", "username")
@@ -108,7 +83,7 @@ def project_list(request):
     filter_query = _filter_query(request.GET)
     return render(
         request,
-        "web/project_list.html",
+        "projects/project_list.html",
         {
             "filterset": filterset,
             "page": page,
@@ -152,7 +127,7 @@ def saved_filter_delete(request, pk: int):
     saved = get_object_or_404(SavedFilter, pk=pk, user=request.user)
     saved.delete()
     messages.success(request, _("已删除筛选“%(name)s”。") % {"name": saved.name})
-    return redirect("web:project_list")
+    return redirect("projects:project_list")
 
 
 def _project_for(user, pk: int, action: str = policy.VIEW) -> Project:
@@ -174,18 +149,6 @@ def project_detail(request, pk: int):
     year = as_of.year
     plans = list(project.plans.prefetch_related("months").order_by("-year"))
     plan = next((p for p in plans if p.year == year), None)
-    totals = (
-        with_investment_progress(
-            Project.objects.filter(pk=project.pk), year=year, as_of=as_of, city=project.unit.parent
-        )
-        .values(
-            "ytd_investment_wan", "since_start_investment_wan", "completion_rate", "time_progress"
-        )
-        .get()
-    )
-    reports = list(
-        MonthlyReport.objects.restrict(user).filter(project=project).order_by("-month")[:36]
-    )
     stage = stage_as_of(project, as_of)
     context = {
         "project": project,
@@ -202,58 +165,13 @@ def project_detail(request, pk: int):
         "phases": list(project.phases.all()),
         "leaders": list(project.leaders.all()),
         "suspensions": list(project.suspensions.all()),
-        "reports": reports,
-        "totals": totals,
-        "plan_share": _percent(totals["completion_rate"]),
-        "total_share": _share(totals["since_start_investment_wan"], project.total_investment),
-        "time_progress": _percent(totals["time_progress"]),
-        "chart": _chart_data(project, plan, year, as_of),
         "history": project_history(project=project),
         "may_change": policy.may(user, policy.CHANGE, Project),
+        # the reports, the monthly chart and the investment progress: the panels the
+        # apps above projects register (projects.panels)
+        **panels.context(user=user, project=project, as_of=as_of, plan=plan),
     }
-    return render(request, "web/project_detail.html", context)
-
-
-def _percent(ratio):
-    return None if ratio is None else ratio * 100
-
-
-def _share(part, whole):
-    if not whole:
-        return None
-    return part * 100 / whole
-
-
-def _chart_data(project, plan, year: int, as_of: date) -> dict:
-    """Monthly accepted investment against the plan (its own curve, else m/12)."""
-    actual = report_selectors.accepted_by_month(project=project, year=year)
-    planned = plan.planned_investment if plan else None
-    curve = {m.month: m.planned_investment for m in plan.months.all()} if plan else {}
-    cumulative, running, plan_cum, plan_running = [], 0, [], 0
-    last = as_of.month if as_of.year == year else (12 if as_of.year > year else 0)
-    for month in range(1, 13):
-        running += actual.get(month, 0)
-        cumulative.append(f"{running:.2f}" if month <= last else None)
-        if planned is None:
-            plan_cum.append(None)
-        elif curve:
-            plan_running += curve.get(month, 0)
-            plan_cum.append(f"{plan_running:.2f}")
-        else:
-            plan_cum.append(f"{planned * month / 12:.2f}")
-    return {
-        "year": year,
-        "months": [month_label(m) for m in range(1, 13)],
-        "monthly": [f"{actual[m]:.2f}" if m in actual else None for m in range(1, 13)],
-        "cumulative": cumulative,
-        "plan": plan_cum,
-        "texts": {
-            "monthly": _("当月完成"),
-            "cumulative": _("累计完成"),
-            "plan": _("累计计划（序时）"),
-            "wan": _("万元"),
-        },
-    }
+    return render(request, "projects/project_detail.html", context)
 
 
 def _form_page(request, template_context: dict, form, title: str, project=None):
@@ -278,7 +196,7 @@ def project_create(request):
             apply_errors(form, exc)
         else:
             messages.success(request, _("已新增项目“%(name)s”。") % {"name": project.name})
-            return redirect("web:project_detail", project.pk)
+            return redirect("projects:project_detail", project.pk)
     return _form_page(request, {}, form, _("新增项目"))
 
 
@@ -302,7 +220,7 @@ def project_edit(request, pk: int):
             apply_errors(form, exc)
         else:
             messages.success(request, _("项目信息已保存。"))
-            return redirect("web:project_detail", project.pk)
+            return redirect("projects:project_detail", project.pk)
     return _form_page(
         request,
         {"reason_field": True},
@@ -327,7 +245,7 @@ def _project_action(
             apply_errors(form, exc, aliases)
         else:
             messages.success(request, message)
-            return redirect("web:project_detail", project.pk)
+            return redirect("projects:project_detail", project.pk)
     return _form_page(request, {"evidence_hints": STAGE_EVIDENCE}, form, title, project)
 
 
@@ -470,6 +388,6 @@ def node_edit(request, pk: int, node_pk: int | None = None):
             apply_errors(form, exc)
         else:
             messages.success(request, _("节点已保存。"))
-            return redirect("web:project_detail", project.pk)
+            return redirect("projects:project_detail", project.pk)
     title = _("修改节点") if node else _("新增节点")
     return _form_page(request, {}, form, title, project)

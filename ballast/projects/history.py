@@ -1,7 +1,5 @@
-"""Reads the pages need that are not figures: the cockpit's counts, history rows.
-
-Counts come from the projects' own selectors; every queryset is restricted to the user.
-"""
+"""A project's history as the project and report pages show it: its own records' and
+those the apps above register (:func:`register_history`)."""
 
 from __future__ import annotations
 
@@ -9,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, pgettext_lazy
 
+from ballast.projects.labels import stage_label
 from ballast.projects.models import (
     AnnualPlan,
     Node,
@@ -17,20 +16,26 @@ from ballast.projects.models import (
     Suspension,
     Termination,
 )
-from ballast.reports.models import MonthlyReport
-from ballast.web.labels import stage_label
 
 # What a history row is called on the pages (context "history": as a menu entry "项目"
 # is "Projects").
-HISTORY_MODELS = (
+HISTORY_MODELS = [
     (Project, pgettext_lazy("history", "项目"), "pk"),
     (StageEvent, pgettext_lazy("history", "阶段节点"), "project_id"),
     (Node, pgettext_lazy("history", "节点计划"), "project_id"),
     (AnnualPlan, pgettext_lazy("history", "年度计划"), "project_id"),
     (Suspension, pgettext_lazy("history", "停缓建"), "project_id"),
     (Termination, pgettext_lazy("history", "终止退出"), "project_id"),
-    (MonthlyReport, pgettext_lazy("history", "月度填报"), "project_id"),
-)
+]
+
+
+def register_history(model, label, key: str = "project_id") -> None:
+    """Show ``model``'s history rows on the project page (an app above projects — the
+    monthly reports — registers its own from its ``AppConfig.ready()``)."""
+    if all(entry[0] is not model for entry in HISTORY_MODELS):
+        HISTORY_MODELS.append((model, label, key))
+
+
 # The linked leaders' history (an m2m table) would cost two queries per row here; the
 # audit trail shows those changes.
 DIFF_EXCLUDED = ("created_at", "updated_at", "leaders")

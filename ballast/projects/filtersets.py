@@ -6,12 +6,13 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from ballast.accounts.choices import Role
+from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
+from ballast.projects.labels import stage_choices
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
 from ballast.regions.models import Region
-from ballast.web.labels import stage_choices, translated_choices
+from ballast.web.labels import translated_choices
 from ballast.web.widgets import fix_single_choice
 
 SORT_FIELDS = (
@@ -85,10 +86,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         self.filters["cluster"].queryset = IndustryCluster.objects.restrict(user).filter(
             is_active=True
         )
-        city_id = user.city_id_in_scope
-        self.filters["leader"].queryset = User.objects.filter(role=Role.LEADER).filter(
-            Q(region_id=city_id) | Q(region__parent_id=city_id)
-        )
+        self.filters["leader"].queryset = policy.leaders_for(user, active=False)
         # (The form is built here, once every filter has its queryset.) One unit in scope
         # (a clerk): shown as text, not offered as a choice.
         fix_single_choice(self.form.fields["unit"], units)

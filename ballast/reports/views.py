@@ -13,17 +13,18 @@ from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.core.periods import add_months
+from ballast.projects.history import project_history
 from ballast.projects.models import Project
 from ballast.regions.models import Region
 from ballast.reports import selectors, services
 from ballast.reports.choices import ReportStatus
+from ballast.reports.forms import AmendForm, ReportForm, ReturnForm
 from ballast.reports.models import MonthlyReport
 from ballast.reports.rules import check_month_submittable
 from ballast.web.clock import parse_month, reporting_month, request_today
 from ballast.web.exports import table_export
-from ballast.web.forms import AmendForm, ReportForm, ReturnForm, apply_errors
-from ballast.web.selectors import project_history
-from ballast.web.views.common import back
+from ballast.web.forms import apply_errors
+from ballast.web.redirects import back
 
 
 def _require(user, action: str) -> None:
@@ -99,7 +100,7 @@ def report_month(request):
         units = []
     return render(
         request,
-        "web/report_month.html",
+        "reports/report_month.html",
         {
             "month": month,
             "rows": rows,
@@ -137,7 +138,7 @@ def report_entry(request, project_pk: int, month: str):
     )
     report = MonthlyReport.objects.restrict(user).filter(project=project, month=month).first()
     if report is not None and report.status != ReportStatus.DRAFT:
-        return redirect("web:report_detail", report.pk)
+        return redirect("reports:report_detail", report.pk)
     _require(user, policy.ADD if report is None else policy.CHANGE)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -160,9 +161,9 @@ def report_entry(request, project_pk: int, month: str):
                     _("“%(name)s” %(month)s填报已报送。")
                     % {"name": project.name, "month": f"{month:%Y-%m}"},
                 )
-                return redirect(f"{reverse('web:report_month')}?month={month:%Y-%m}")
+                return redirect(f"{reverse('reports:report_month')}?month={month:%Y-%m}")
             messages.success(request, _("草稿已保存。"))
-            return redirect("web:report_entry", project.pk, f"{month:%Y-%m}")
+            return redirect("reports:report_entry", project.pk, f"{month:%Y-%m}")
     sums = selectors.report_sums(project=project, month=month)
     try:  # told before typing; the service refuses it anyway (reports/rules.py)
         check_month_submittable(month, today=request_today())
@@ -171,7 +172,7 @@ def report_entry(request, project_pk: int, month: str):
         month_notice = "；".join(exc.messages)
     return render(
         request,
-        "web/report_entry.html",
+        "reports/report_entry.html",
         {
             "project": project,
             "month": month,
@@ -204,7 +205,7 @@ def report_detail(request, pk: int):
     status = report.status
     return render(
         request,
-        "web/report_detail.html",
+        "reports/report_detail.html",
         {
             "report": report,
             "may_edit": status == ReportStatus.DRAFT and policy.CHANGE in actions,
@@ -246,7 +247,7 @@ def _queue(request, action: str, status: str, template_title: str, url_name: str
         return table_export(export, QUEUE_COLUMNS, rows, f"review-{action}", template_title)
     return render(
         request,
-        "web/review_queue.html",
+        "reports/review_queue.html",
         {
             "rows": rows,
             "title": template_title,
@@ -260,14 +261,16 @@ def _queue(request, action: str, status: str, template_title: str, url_name: str
 @login_required
 def review_unit(request):
     """The unit reviewer's queue: submitted reports to approve or return."""
-    return _queue(request, policy.APPROVE, ReportStatus.SUBMITTED, _("板块审核"), "web:review_unit")
+    return _queue(
+        request, policy.APPROVE, ReportStatus.SUBMITTED, _("板块审核"), "reports:review_unit"
+    )
 
 
 @login_required
 def review_city(request):
     """The city's queue: unit-approved reports to accept or return."""
     return _queue(
-        request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, _("市级验收"), "web:review_city"
+        request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, _("市级验收"), "reports:review_city"
     )
 
 
@@ -304,7 +307,7 @@ def report_submit(request, pk: int):
         pk,
         lambda r, v: services.report_submit(user=request.user, report=r, expected_version=v),
         _("已报送。"),
-        "web:report_month",
+        "reports:report_month",
     )
 
 
@@ -316,7 +319,7 @@ def report_approve(request, pk: int):
         pk,
         lambda r, v: services.report_approve(user=request.user, report=r, expected_version=v),
         _("审核通过。"),
-        "web:review_unit",
+        "reports:review_unit",
     )
 
 
@@ -328,7 +331,7 @@ def report_accept(request, pk: int):
         pk,
         lambda r, v: services.report_accept(user=request.user, report=r, expected_version=v),
         _("已验收。"),
-        "web:review_city",
+        "reports:review_city",
     )
 
 
@@ -369,7 +372,7 @@ def report_amend(request, pk: int):
             apply_errors(form, exc)
         else:
             messages.success(request, _("更正已保存。"))
-            return redirect("web:report_detail", report.pk)
+            return redirect("reports:report_detail", report.pk)
     return render(
         request,
         "web/form.html",
