@@ -501,10 +501,11 @@ def may_do(user, name: str, obj=None) -> bool:
     return action in allowed_actions(user, group)
 
 
-def holders(duty: str) -> Q:
-    """A filter of the active people holding ``duty`` (e.g. whom to notify)."""
+def holders(duty: str, *, active: bool = True) -> Q:
+    """A filter of the (active) people holding ``duty`` (e.g. whom to notify)."""
     roles, __ = DUTIES[duty]
-    return Q(role__in=list(roles), is_active=True)
+    found = Q(role__in=list(roles))
+    return found & Q(is_active=True) if active else found
 
 
 def duty_roles(duty: str) -> tuple[str, ...]:
@@ -517,9 +518,7 @@ def leaders_for(user, *, active: bool = True):
     its units (a leader is among them)."""
     from ballast.accounts.models import User
 
-    leaders = User.objects.filter(role__in=duty_roles("lead_projects"))
-    if active:
-        leaders = leaders.filter(is_active=True)
+    leaders = User.objects.filter(holders("lead_projects", active=active))
     city_id = user.city_id_in_scope
     if city_id is None:
         return leaders.none()

@@ -133,7 +133,7 @@ class RestrictedAdmin(SimpleHistoryAdmin):
             self._check_stored(request, policy.CHANGE, current)
             return super().history_form_view(request, object_id, version_id, extra_context)
 
-    # field name → the roles a chosen person must have (e.g. {"user": (Role.ENTERPRISE,)})
+    # field name → the roles a chosen person must have (e.g. {"user": policy.duty_roles("be_project_contact")})
     user_choice_roles: dict = {}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html
 
+from ballast.accounts import policy
 from ballast.core.money import quantize, wan_to_yi
 from ballast.web import menu
 from ballast.web.labels import month_label
@@ -26,6 +27,24 @@ def nav(context):
         "items": [{"label": label, "url": url, "active": url == active} for label, url in items],
         "request": request,
     }
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj=None) -> bool:
+    """Whether the signed-in person may do ``action`` (a named action of the policy, or
+    ``"group.action"``), optionally on ``obj``: ``{% can "export_ledger" as may_export %}``
+    then ``{% if may_export %}``. The template asks the policy, never the role."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if user is None:
+        return False
+    return policy.may_do(user, action, obj)
+
+
+@register.filter(name="can")
+def can_filter(user, action: str) -> bool:
+    """``{% if user|can:"export_ledger" %}``: the policy's answer for ``user``."""
+    return policy.may_do(user, action)
 
 
 @register.filter
