@@ -20,6 +20,7 @@ from ballast.assessments.choices import PERIOD_KIND_OF, Method
 from ballast.assessments.models import Indicator, ManualScore, PublishedResult, Scheme
 from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
 from ballast.core.periods import Period, add_months
+from ballast.figures.selectors import figure_value, units_figures
 from ballast.projects.choices import TargetIndicator
 from ballast.projects.models import UnitTarget
 from ballast.regions.models import Region
@@ -210,7 +211,6 @@ def unit_targets(*, units, period: Period, indicators: dict[str, str]) -> dict:
 def _figures_source():
     # ballast.figures.selectors provides units_figures(*, city, year, as_of) and
     # figure_value(figures, key); imported late so this app loads without it.
-    from ballast.figures.selectors import figure_value, units_figures
 
     return units_figures, figure_value
 

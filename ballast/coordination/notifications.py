@@ -30,6 +30,7 @@ from ballast.accounts.models import User
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
 from ballast.coordination.models import EscalationRule, Issue, Notice
 from ballast.regions.models import Region
+from ballast.reports.models import MonthlyReport
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,6 @@ def report_returned_notices(*, now: datetime) -> int:
     The reports app keeps the latest return on the report; a notice's key holds that
     moment, so a second return of the same report is a new notice and a rescan is not.
     """
-    from ballast.reports.models import MonthlyReport
 
     count = 0
     reports = MonthlyReport.objects.filter(

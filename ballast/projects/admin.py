@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ballast.accounts import policy
+from ballast.accounts.models import User
 from ballast.core.admin import RestrictedAdmin
 from ballast.projects import services
 from ballast.projects.models import (
@@ -126,8 +127,6 @@ class ProjectAdmin(ServiceSaveMixin, RestrictedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "leaders":
-            from ballast.accounts.models import User
-
             if request.user.is_superuser:
                 leaders = User.objects.filter(policy.holders("lead_projects", active=False))
             else:
