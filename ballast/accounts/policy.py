@@ -470,6 +470,12 @@ NAMED_ACTIONS = {
         VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
     ),
     "view_rankings": _reads_figures,
+    # a draft bulletin (通报) is composed from the figures of the person's own city or
+    # unit: whoever reads bulletins and has a region (or a superuser)
+    "compose_bulletin": lambda user: (
+        VIEW in allowed_actions(user, "bulletin")
+        and (user.is_superuser or user.region_id is not None)
+    ),
 }
 
 
