@@ -34,7 +34,7 @@ from django.utils import timezone
 from ballast.accounts import doors, policy
 from ballast.accounts.choices import CITY_ONLY_ROLES, Role
 from ballast.accounts.models import Department, LoginEvent, User
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from tests.conftest import PARKS, make_user
 
 ANONYMOUS = "anonymous"

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ballast.accounts import policy
 from ballast.accounts.models import Department, LoginEvent, User
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.regions.models import Region
 
 

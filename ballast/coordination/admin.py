@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from ballast.accounts import policy
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.coordination import services
 from ballast.coordination.models import (
     EscalationRule,
@@ -22,7 +23,6 @@ from ballast.coordination.models import (
     TourScore,
     Visit,
 )
-from ballast.core.admin import RestrictedAdmin
 
 
 @admin.register(EscalationRule)

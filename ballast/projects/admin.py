@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.projects import services
 from ballast.projects.models import (
     AnnualPlan,
