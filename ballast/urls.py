@@ -23,5 +23,10 @@ urlpatterns = [
     path("bulletins/", include("ballast.bulletins.urls")),
     path("audit/", include("ballast.audit.urls")),
     path("", include("ballast.dashboards.urls")),
+    path("", include("ballast.alerts.urls")),
+    path("", include("ballast.assessments.urls")),
+    path("", include("ballast.coordination.urls")),
+    path("", include("ballast.projects.urls")),
+    path("", include("ballast.reports.urls")),
     path("", include("ballast.web.urls")),
 ]

@@ -117,7 +117,7 @@ def test_stale_save_outside_a_form_is_409(web_city, people, debug_on, monkeypatc
     """A door without a form of its own (a flow step raising past the view) still answers
     with the service's message, never a 500."""
     from ballast.core.concurrency import check_version
-    from ballast.web.views import reports as report_views
+    from ballast.reports import views as report_views
 
     octo = web_city["oct"]
     octo.refresh_from_db()

@@ -325,24 +325,26 @@ def test_issue_actions_go_through_the_services(client, people, small_city):
     issue = small_city["issue"]
     officer = people["department"]
     client.force_login(officer)
-    url = reverse("dashboards:issue_action", args=[issue.pk, "acknowledge"])
+    url = reverse("coordination:issue_action", args=[issue.pk, "acknowledge"])
     client.post(url)
     issue.refresh_from_db()
     assert issue.status == "accepted"
-    client.post(reverse("dashboards:issue_action", args=[issue.pk, "resolve"]), {"resolution": ""})
+    client.post(
+        reverse("coordination:issue_action", args=[issue.pk, "resolve"]), {"resolution": ""}
+    )
     issue.refresh_from_db()
     assert issue.status == "accepted"  # a resolution is required
     client.post(
-        reverse("dashboards:issue_action", args=[issue.pk, "resolve"]), {"resolution": "已落实"}
+        reverse("coordination:issue_action", args=[issue.pk, "resolve"]), {"resolution": "已落实"}
     )
     issue.refresh_from_db()
     assert issue.status == "resolved"
     # the outsider clerk cannot reach it
     client.force_login(people["clerk_b"])
-    response = client.post(reverse("dashboards:issue_action", args=[issue.pk, "confirm"]))
+    response = client.post(reverse("coordination:issue_action", args=[issue.pk, "confirm"]))
     assert response.status_code == 404
     client.force_login(people["clerk_a"])
-    client.post(reverse("dashboards:issue_action", args=[issue.pk, "confirm"]))
+    client.post(reverse("coordination:issue_action", args=[issue.pk, "confirm"]))
     issue.refresh_from_db()
     assert issue.status == "closed"
 

@@ -24,9 +24,10 @@ from ballast.projects.choices import (
     TargetIndicator,
     TerminationReason,
 )
+from ballast.projects.labels import stage_choices, stage_label
 from ballast.projects.selectors import Status
 from ballast.reports.choices import ReportStatus
-from ballast.web.labels import month_label, stage_choices, stage_label
+from ballast.web.labels import month_label
 
 CHOICES = (
     Role,

@@ -34,7 +34,7 @@ from django.utils import timezone
 from ballast.accounts import doors, policy
 from ballast.accounts.choices import CITY_ONLY_ROLES, Role
 from ballast.accounts.models import Department, LoginEvent, User
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from tests.conftest import PARKS, make_user
 
 ANONYMOUS = "anonymous"
@@ -252,10 +252,10 @@ def _build_city():
         "bulletins:draft": {"fmt": "docx"},
         "bulletins:download": {"fmt": "docx", "pk": bulletin.pk},
         "dashboards:unit_cockpit": {"unit_code": unit_a.code},
-        "dashboards:issue_action": {"pk": issue.pk, "action": "acknowledge"},
+        "coordination:issue_action": {"pk": issue.pk, "action": "acknowledge"},
         "dashboards:leader": {"pk": people[Role.LEADER].pk},
-        "web:node_edit": {"pk": project.pk, "node_pk": node.pk},
-        "web:report_entry": {"project_pk": project.pk, "month": "2023-03"},
+        "projects:node_edit": {"pk": project.pk, "node_pk": node.pk},
+        "reports:report_entry": {"project_pk": project.pk, "month": "2023-03"},
         "admin:app_list": {"app_label": "projects"},
         "admin:view_on_site": {"content_type_id": "1", "object_id": str(project.pk)},
         "admin:auth_user_password_change": {"id": clerk.pk},

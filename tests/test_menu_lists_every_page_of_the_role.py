@@ -8,16 +8,16 @@ import pytest
 from django.urls import reverse
 
 PAGES = (
-    "web:project_list",
-    "web:report_month",
-    "web:review_unit",
-    "web:review_city",
+    "projects:project_list",
+    "reports:report_month",
+    "reports:review_unit",
+    "reports:review_city",
     "dashboards:cockpit",
-    "dashboards:warnings",
-    "dashboards:issues",
-    "dashboards:rankings",
-    "dashboards:visits",
-    "dashboards:tours",
+    "alerts:warnings",
+    "coordination:issues",
+    "assessments:rankings",
+    "coordination:visits",
+    "coordination:tours",
     "dashboards:leaders",
     "dashboards:map",
     "imports:upload",
@@ -72,11 +72,11 @@ def test_menu_is_what_the_person_may_open(client, people, linked, who):
 def test_clerk_menu_has_the_pages_of_the_unit_and_no_city_review(client, people, linked):
     client.force_login(people["clerk_a"])
     links = _menu_links(client)
-    for name in ("dashboards:rankings", "dashboards:visits", "dashboards:tours",
-                 "dashboards:leaders", "dashboards:warnings", "bulletins:list",
+    for name in ("assessments:rankings", "coordination:visits", "coordination:tours",
+                 "dashboards:leaders", "alerts:warnings", "bulletins:list",
                  "imports:upload"):  # fmt: skip
         assert reverse(name) in links
-    assert reverse("web:review_city") not in links
+    assert reverse("reports:review_city") not in links
     assert reverse("admin:index") not in links
 
 
@@ -86,9 +86,9 @@ def test_linked_leader_finds_their_portfolio_and_enterprise_no_figures(client, p
     assert reverse("dashboards:leader", args=[people["leader_a"].pk]) in _menu_links(client)
     client.force_login(people["enterprise"])
     links = _menu_links(client)
-    assert reverse("web:project_list") in links
-    for name in ("dashboards:rankings", "dashboards:warnings", "dashboards:leaders",
-                 "dashboards:visits", "imports:upload"):  # fmt: skip
+    assert reverse("projects:project_list") in links
+    for name in ("assessments:rankings", "alerts:warnings", "dashboards:leaders",
+                 "coordination:visits", "imports:upload"):  # fmt: skip
         assert reverse(name) not in links
 
 

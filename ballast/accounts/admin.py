@@ -13,7 +13,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ballast.accounts import policy
 from ballast.accounts.models import Department, LoginEvent, User
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
+from ballast.regions.models import Region
 
 
 class ReadOnlyPolicyAdmin(SimpleHistoryAdmin):
@@ -78,8 +79,6 @@ class DepartmentAdmin(RestrictedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "city":
-            from ballast.regions.models import Region
-
             kwargs["queryset"] = Region.objects.filter(pk=request.user.city_id_in_scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self):
-        from ballast.accounts import signals  # noqa: F401
+        from ballast.accounts import policy, signals  # noqa: F401
+        from ballast.core import access
+
+        access.register(policy.restrict)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.apps import apps
+
 from ballast.accounts import policy
 from ballast.accounts.policy import ADD, AMEND, APPROVE, CHANGE, DELETE, VIEW
 
@@ -44,15 +46,17 @@ class Door:
         return self.get if self.post == "same" else self.post
 
 
-def _in_cockpit_scope(user, unit) -> bool:
-    from ballast.dashboards.selectors import cockpit_units
+def _project_model():
+    # the projects app sits above accounts: found through the app registry
+    return apps.get_model("projects", "Project")
 
-    return cockpit_units(user).filter(pk=unit.pk).exists()
+
+def _in_cockpit_scope(user, unit) -> bool:
+    return policy.units_for(user, VIEW, _project_model()).filter(pk=unit.pk).exists()
 
 
 def _sees_leader(user, leader) -> bool:
-    from ballast.projects.models import Project
-
+    Project = _project_model()  # noqa: N806
     city_id = user.city_id_in_scope
     if city_id is None or (leader.region_id != city_id and leader.region.parent_id != city_id):
         return False
@@ -133,46 +137,52 @@ DOORS: dict[str, Door] = {
     "dashboards:cockpit": Door(_COCKPIT),
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
-    "dashboards:warnings": Door(_COCKPIT),
-    "dashboards:issues": Door((("issue", VIEW),)),
+    "alerts:warnings": Door(_COCKPIT),
+    "coordination:issues": Door((("issue", VIEW),)),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
-    "dashboards:issue_action": Door(
+    "coordination:issue_action": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
-    "dashboards:rankings": Door(_COCKPIT),
-    "dashboards:visits": Door((("service", VIEW),)),
-    "dashboards:tours": Door((("tour", VIEW),)),
-    "dashboards:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
+    "assessments:rankings": Door(_COCKPIT),
+    "coordination:visits": Door((("service", VIEW),)),
+    "coordination:tours": Door((("tour", VIEW),)),
+    "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
     "dashboards:leaders": Door(_COCKPIT),
     "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
-    "web:project_list": Door(_PROJECT_VIEW),
-    "web:project_create": Door((("project", ADD),)),
-    "web:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
-    "web:saved_filter_delete": Door(
+    "projects:project_list": Door(_PROJECT_VIEW),
+    "projects:project_create": Door((("project", ADD),)),
+    "projects:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
+    "projects:saved_filter_delete": Door(
         None, SIGNED_IN, model="web.SavedFilter", scope=lambda user, saved: saved.user_id == user.pk
     ),
-    "web:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
-    "web:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "web:report_month": Door((("report", VIEW),)),
-    "web:review_unit": Door((("report", APPROVE),)),
-    "web:review_city": Door((("report", policy.ACCEPT),)),
-    "web:report_entry": Door((("report", ADD),), model="projects.Project"),
-    "web:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
-    "web:report_submit": Door(None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"),
-    "web:report_approve": Door(None, (("report", APPROVE),), model="reports.MonthlyReport"),
-    "web:report_accept": Door(None, (("report", policy.ACCEPT),), model="reports.MonthlyReport"),
-    "web:report_return": Door(None, (("report", policy.RETURN),), model="reports.MonthlyReport"),
-    "web:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
+    "projects:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
+    "projects:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "reports:report_month": Door((("report", VIEW),)),
+    "reports:review_unit": Door((("report", APPROVE),)),
+    "reports:review_city": Door((("report", policy.ACCEPT),)),
+    "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
+    "reports:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
+    "reports:report_submit": Door(
+        None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"
+    ),
+    "reports:report_approve": Door(None, (("report", APPROVE),), model="reports.MonthlyReport"),
+    "reports:report_accept": Door(
+        None, (("report", policy.ACCEPT),), model="reports.MonthlyReport"
+    ),
+    "reports:report_return": Door(
+        None, (("report", policy.RETURN),), model="reports.MonthlyReport"
+    ),
+    "reports:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
 }
 
 # Models registered in the admin without an ``access_group`` of their own: the group that

@@ -421,3 +421,154 @@ _ACTION_NAMES = {
 
 def _denied_message(action: str) -> str:
     return f"您没有{_ACTION_NAMES.get(action, action)}该数据的权限。"
+
+
+# --------------------------------------------------------------------------- named actions
+# Rights and duties that are not one (access group, action) on a model's rows. Pages,
+# menus, services and templates ask for them by name — ``may_do(user, "view_warnings")``,
+# ``{% can "export_ledger" %}`` — so no code outside this module compares roles.
+
+
+def _reads_figures(user) -> bool:
+    """Figures and targets both readable (the cockpits, rankings, the leader pages)."""
+    return VIEW in allowed_actions(user, "project") and VIEW in allowed_actions(user, "target")
+
+
+# duty → (the roles that hold it, whether a superuser counts as holding it). A duty is
+# both a right (``may_do``) and a set of people (``holders``: whom to notify, whom to
+# offer in a form).
+DUTIES: dict[str, tuple[tuple[str, ...], bool]] = {
+    # the cockpit is their home page (市级管理员, 领导)
+    "land_on_cockpit": ((Role.CITY_ADMIN, Role.LEADER), True),
+    # downloads the standard ledger (标准台账) to edit and import again
+    "export_ledger": ((Role.CITY_ADMIN, Role.UNIT_CLERK), True),
+    # the issues board is the person's inbox: the issues sent to their department
+    "answer_for_department": ((Role.DEPARTMENT,), False),
+    # confirms (销号) or reopens any issue of the city, not only the ones they raised
+    "confirm_any_issue": ((Role.CITY_ADMIN,), True),
+    # is told of a new issue of the city's projects (市级管理员)
+    "oversee_city_issues": ((Role.CITY_ADMIN,), False),
+    # fills in the unit's monthly reports (板块填报员)
+    "fill_reports": ((Role.UNIT_CLERK,), False),
+    # may be linked to projects as their leader (挂钩领导)
+    "lead_projects": ((Role.LEADER,), False),
+    # an enterprise's contact of its own projects (企业联系人)
+    "be_project_contact": ((Role.ENTERPRISE,), False),
+    # runs imports from the console on the city's behalf
+    "import_for_city": ((Role.CITY_ADMIN,), True),
+}
+
+# Named rights decided by more than a role: name → test(user).
+NAMED_ACTIONS = {
+    "view_cockpit": _reads_figures,
+    # warnings and the linked leaders are the government's view of its projects, not
+    # an enterprise contact's
+    "view_warnings": lambda user: (
+        VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
+    ),
+    "view_leaders": lambda user: (
+        VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
+    ),
+    "view_rankings": _reads_figures,
+    # a draft bulletin (通报) is composed from the figures of the person's own city or
+    # unit: whoever reads bulletins and has a region (or a superuser)
+    "compose_bulletin": lambda user: (
+        VIEW in allowed_actions(user, "bulletin")
+        and (user.is_superuser or user.region_id is not None)
+    ),
+}
+
+
+def holds(user, duty: str) -> bool:
+    """Whether ``user`` holds ``duty`` (:data:`DUTIES`) by their role."""
+    roles, superuser = DUTIES[duty]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return superuser
+    return user.role in roles
+
+
+def may_do(user, name: str, obj=None) -> bool:
+    """Whether ``user`` may do the named action ``name`` (:data:`NAMED_ACTIONS`, a duty of
+    :data:`DUTIES`, or ``"group.action"`` of :data:`ROLE_ACTIONS`)."""
+    if name in NAMED_ACTIONS:
+        return bool(NAMED_ACTIONS[name](user))
+    if name in DUTIES:
+        return holds(user, name)
+    group, __, action = name.partition(".")
+    if not action:
+        raise KeyError(f"unknown named action: {name!r}")
+    if obj is not None and hasattr(type(obj), "objects"):
+        return (
+            may(user, action, type(obj))
+            and restrict(type(obj).objects.filter(pk=obj.pk), user, action).exists()
+        )
+    return action in allowed_actions(user, group)
+
+
+def holders(duty: str, *, active: bool = True) -> Q:
+    """A filter of the (active) people holding ``duty`` (e.g. whom to notify)."""
+    roles, __ = DUTIES[duty]
+    found = Q(role__in=list(roles))
+    return found & Q(is_active=True) if active else found
+
+
+def duty_roles(duty: str) -> tuple[str, ...]:
+    """The roles holding ``duty`` (for :func:`users_for`'s ``roles``)."""
+    return DUTIES[duty][0]
+
+
+def leaders_for(user, *, active: bool = True):
+    """The linked leaders (挂钩领导) of ``user``'s city: the (active) leaders of the city and
+    its units (a leader is among them)."""
+    from ballast.accounts.models import User
+
+    leaders = User.objects.filter(holders("lead_projects", active=active))
+    city_id = user.city_id_in_scope
+    if city_id is None:
+        return leaders.none()
+    return leaders.filter(Q(region_id=city_id) | Q(region__parent_id=city_id))
+
+
+# Where each role lands after signing in: (URL name, served in place at "/"). Roles not
+# listed see the workspace.
+LANDING: dict[str, tuple[str, bool]] = {
+    Role.UNIT_CLERK: ("reports:report_month", False),
+    Role.UNIT_REVIEWER: ("reports:review_unit", False),
+    Role.CITY_REVIEWER: ("reports:review_city", False),
+    # 安全管理员: their work is the accounts.
+    Role.SECURITY_ADMIN: ("accounts:user_list", False),
+}
+COCKPIT_LANDING = ("dashboards:cockpit", True)
+
+
+def landing(user) -> tuple[str, bool] | None:
+    """The page ``user`` starts on, or None for the workspace."""
+    if not user.is_superuser and user.role in LANDING:
+        return LANDING[user.role]
+    if holds(user, "land_on_cockpit"):
+        return COCKPIT_LANDING
+    return None
+
+
+def workspace_kind(user) -> str:
+    """Which workspace a person without a landing page sees: ``department``,
+    ``enterprise`` or ``general``."""
+    if holds(user, "answer_for_department"):
+        return "department"
+    if holds(user, "be_project_contact"):
+        return "enterprise"
+    return "general"
+
+
+def cache_scope(user) -> tuple:
+    """What decides a user's rows (the same for every person of one role and region, but
+    personal for an enterprise contact): the key part of a cached page's figures."""
+    return (
+        user.pk if holds(user, "be_project_contact") else "",
+        user.is_superuser,
+        user.role,
+        user.region_id,
+        user.department_id,
+    )

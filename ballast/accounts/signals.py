@@ -21,6 +21,7 @@ from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from ballast.accounts.models import LoginEvent, User
+from ballast.core.history import current_actor
 
 security_event = Signal()
 
@@ -77,8 +78,6 @@ def data_exported(*, what: str, fmt: str, rows: int | None, filters: dict | None
     """Tell the trail that the acting person downloaded a list (导出): which list, in which
     format, how many rows, with which filters (by default the running request's query)."""
     from urllib.parse import parse_qsl
-
-    from ballast.core.history import current_actor
 
     actor = current_actor()
     if filters is None:

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.alerts import services
 from ballast.alerts.models import WarningRule
-from ballast.core.admin import RestrictedAdmin
 from ballast.regions.models import Region
 
 

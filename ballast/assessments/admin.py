@@ -3,6 +3,7 @@ restricted admin base so every view obeys the access policy."""
 
 from django.contrib import admin
 
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.assessments.models import (
     EfficiencyRecord,
     EfficiencyScheme,
@@ -11,7 +12,6 @@ from ballast.assessments.models import (
     PublishedResult,
     Scheme,
 )
-from ballast.core.admin import RestrictedAdmin
 
 
 class IndicatorInline(admin.TabularInline):

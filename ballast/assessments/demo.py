@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ballast.assessments.models import EfficiencyRecord, Indicator
+from ballast.assessments.models import EfficiencyRecord
 from ballast.assessments.services import assessment_publish, ensure_default_schemes
 from ballast.core.periods import Period
 from ballast.projects.choices import Category, Stage
@@ -55,18 +55,11 @@ def _efficiency_rows(ctx, year: int) -> list[EfficiencyRecord]:
 
 
 def demo_step(ctx) -> None:
-    from ballast.coordination.models import Tour
-    from ballast.coordination.services import tour_publish_to_assessment
-
     admin = ctx.admin
+    # (the schemes exist already: the coordination step fed the last tour's scores to the
+    # quarterly scheme's manual indicator)
     schemes = {s.slug: s for s in ensure_default_schemes(ctx.city, user=admin)}
-
-    # The last tour's unit scores feed the quarterly scheme's manual indicator.
     quarterly = schemes["quarterly"]
-    manual = Indicator.objects.filter(scheme=quarterly, method="manual").first()
-    tour = Tour.objects.filter(city=ctx.city).order_by("-date").first()
-    if tour is not None and manual is not None:
-        tour_publish_to_assessment(user=admin, tour=tour, indicator=manual, period=tour.period)
 
     for year in (ctx.today.year - 2, ctx.today.year - 1):
         ctx.bulk(EfficiencyRecord, _efficiency_rows(ctx, year))

@@ -20,8 +20,10 @@ from ballast.assessments.choices import PERIOD_KIND_OF, Method
 from ballast.assessments.models import Indicator, ManualScore, PublishedResult, Scheme
 from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
 from ballast.core.periods import Period, add_months
+from ballast.figures.selectors import figure_value, units_figures
 from ballast.projects.choices import TargetIndicator
 from ballast.projects.models import UnitTarget
+from ballast.regions.models import Region
 from ballast.regions.services import assessment_units
 
 # figure key → the unit-target indicator it is measured against by default
@@ -209,7 +211,6 @@ def unit_targets(*, units, period: Period, indicators: dict[str, str]) -> dict:
 def _figures_source():
     # ballast.figures.selectors provides units_figures(*, city, year, as_of) and
     # figure_value(figures, key); imported late so this app loads without it.
-    from ballast.figures.selectors import figure_value, units_figures
 
     return units_figures, figure_value
 
@@ -384,3 +385,73 @@ def scheme_document(scheme: Scheme) -> dict:
     from ballast.assessments.services import scheme_export
 
     return yaml.safe_load(scheme_export(scheme))
+
+
+# --- rankings (the pages' and the cockpit's) ----------------------------------------
+
+PERIOD_OF_KIND = {"quarter": "Q", "half": "H", "year": "Y", "two_month": "B", "month": "M"}
+
+
+def schemes_of(user, city: Region):
+    """The city's active assessment schemes ``user`` may read."""
+    return (
+        Scheme.objects.restrict(user)
+        .filter(city=city, active=True)
+        .prefetch_related("indicators")
+        .order_by("name")
+    )
+
+
+def default_scheme(schemes):
+    """The 季度比 scheme when there is one, else the first."""
+    schemes = list(schemes)
+    for scheme in schemes:
+        if scheme.period_kind == "quarter":
+            return scheme
+    return schemes[0] if schemes else None
+
+
+def period_for(scheme: Scheme, as_of: date) -> Period:
+    """The scheme's period holding ``as_of`` (e.g. 2026Q4 for a quarterly scheme)."""
+    kind = PERIOD_OF_KIND.get(scheme.period_kind, "Q")
+    months = {"Y": 12, "H": 6, "Q": 3, "B": 2, "M": 1}[kind]
+    n = (as_of.month - 1) // months + 1
+    if kind == "Y":
+        return Period.parse(str(as_of.year))
+    if kind == "M":
+        return Period.parse(f"{as_of.year}-{as_of.month:02d}")
+    return Period.parse(f"{as_of.year}{kind}{n}")
+
+
+def ranking(
+    *, user, city: Region, as_of: date, scheme=None, period=None, highlight=None, figures=None
+):
+    """The assessment of ``scheme`` (default: the 季度比) for ``period`` (default: the one
+    holding ``as_of``): the published result if any, else computed as of ``as_of``."""
+    schemes = schemes_of(user, city)
+    scheme = scheme or default_scheme(schemes)
+    if scheme is None:
+        return None
+    period = period or period_for(scheme, as_of)
+    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city, figures=figures)
+    for row in result.rows:
+        change = row.get("rank_change")
+        row["move"] = "up" if change and change > 0 else ("down" if change and change < 0 else "")
+        row["move_abs"] = abs(change) if change else 0
+        row["is_highlight"] = highlight is not None and row["unit"] == highlight.code
+    return {"scheme": scheme, "period": str(period), "result": result}
+
+
+def rank_history(*, user, scheme: Scheme, limit: int = 8) -> list[dict]:
+    """Ranks of every unit in the scheme's last ``limit`` published results, oldest first."""
+    published = list(
+        PublishedResult.objects.restrict(user)
+        .filter(scheme=scheme)
+        .order_by("-period")
+        .values("period", "results")[:limit]
+    )
+    published.reverse()
+    return [
+        {"period": p["period"], "ranks": {r["unit"]: r["rank"] for r in p["results"]}}
+        for p in published
+    ]

@@ -204,6 +204,13 @@ def ensure_default_schemes(city, *, user=None) -> list[Scheme]:
     return schemes
 
 
+def ensure_schemes_on_first_visit(*, user, city) -> None:
+    """A city without assessment schemes gets the shipped ones on its administrator's
+    first visit of a ranking (others see no ranking until then)."""
+    if policy.may(user, policy.ADD, Scheme) and not Scheme.objects.filter(city=city).exists():
+        ensure_default_schemes(city, user=user)
+
+
 # --- manual scores (site tours) ------------------------------------------------------
 
 

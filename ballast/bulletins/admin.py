@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.bulletins.models import Bulletin
-from ballast.core.admin import RestrictedAdmin
 
 
 @admin.register(Bulletin)

@@ -18,7 +18,14 @@ from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, Subquery
 
+from ballast.alerts.selectors import warnings_as_of
+from ballast.assessments.choices import PERIOD_KIND_OF
+from ballast.assessments.models import Scheme
+from ballast.assessments.selectors import assess, unit_targets
+from ballast.coordination.models import Issue
+from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
+from ballast.figures.selectors import unit_figures, with_investment_progress
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
 from ballast.projects.selectors import batches, reached_by, terminated_q
@@ -52,7 +59,6 @@ def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
 
 def scope_figures(*, city: Region, unit: Region | None, year: int, as_of: date) -> dict:
     """The figures of the bulletin's scope: the city (sums of its units) or one unit."""
-    from ballast.figures.selectors import unit_figures
 
     return unit_figures(unit=unit or city, year=year, as_of=as_of)
 
@@ -112,7 +118,6 @@ def targets_to(*, units, period: Period) -> dict[str, dict[str, Decimal]]:
     → key → value), as the assessments measure them (``assessments.selectors.
     unit_targets``): the quarters' targets up to the period (2023H1: Q1 + Q2), the annual
     target at the year's end, else the annual target × m/12. No entry: no target."""
-    from ballast.assessments.selectors import unit_targets
 
     return unit_targets(units=list(units), period=period, indicators=TARGET_INDICATORS)
 
@@ -143,7 +148,6 @@ def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list
     序时进度 (``figures.selectors.with_investment_progress``), the largest shortfall first
     (黑榜): shortfall = plan × 序时进度 − completed (万元), so a large project a few points
     behind outranks a small one far behind."""
-    from ballast.figures.selectors import with_investment_progress
 
     rows = (
         with_investment_progress(_city_projects(city, unit), year=year, as_of=as_of, city=city)
@@ -229,7 +233,6 @@ def planned_in(*, city, unit, period: Period, as_of: date) -> list[dict]:
 
 
 def warnings(*, city, unit, as_of: date) -> list | None:
-    from ballast.alerts.selectors import warnings_as_of
 
     return warnings_as_of(projects=_city_projects(city, unit), as_of=as_of)
 
@@ -238,9 +241,6 @@ def assessment(*, city, period: Period, as_of: date) -> list[dict] | None:
     """The ranking of the city's active assessment scheme for ``period``'s kind (季度比、
     半年评、年度考): rows ``{unit, unit_name, score, rank, rank_change}`` best first (the
     published result when there is one). None when the city has no such scheme."""
-    from ballast.assessments.choices import PERIOD_KIND_OF
-    from ballast.assessments.models import Scheme
-    from ballast.assessments.selectors import assess
 
     scheme = (
         Scheme.objects.filter(city=city, period_kind=PERIOD_KIND_OF[period.kind], active=True)
@@ -268,8 +268,6 @@ def assessment(*, city, period: Period, as_of: date) -> list[dict] | None:
 def open_issues(*, city, unit, as_of: date) -> dict:
     """Coordination issues of the scope as of ``as_of`` by responsible department
     (``coordination.selectors.issue_figures``): open, overdue and closed counts."""
-    from ballast.coordination.models import Issue
-    from ballast.coordination.selectors import issue_figures, issue_totals
 
     issues = Issue.objects.filter(project__in=_city_projects(city, unit))
     groups = issue_figures(issues=issues, as_of=as_of, by="department")

@@ -38,9 +38,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def may_compose(user) -> bool:
-    return policy.may(user, policy.VIEW, Bulletin) and (
-        user.is_superuser or user.region_id is not None
-    )
+    """The policy's named action ``compose_bulletin``."""
+    return policy.may_do(user, "compose_bulletin")
 
 
 def _city_of(user) -> Region | None:

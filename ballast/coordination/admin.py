@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from ballast.accounts.choices import Role
+from ballast.accounts import policy
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.coordination import services
 from ballast.coordination.models import (
     EscalationRule,
@@ -22,7 +23,6 @@ from ballast.coordination.models import (
     TourScore,
     Visit,
 )
-from ballast.core.admin import RestrictedAdmin
 
 
 @admin.register(EscalationRule)
@@ -44,7 +44,7 @@ class ProjectContactAdmin(RestrictedAdmin):
     list_display = ("project", "user")
     search_fields = ("project__name", "user__full_name", "user__username")
     autocomplete_fields = ()
-    user_choice_roles = {"user": (Role.ENTERPRISE,)}
+    user_choice_roles = {"user": policy.duty_roles("be_project_contact")}
     revert_allowed = False
 
     def has_change_permission(self, request, obj=None):

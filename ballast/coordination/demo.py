@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from ballast.accounts import policy
+from ballast.assessments.models import Indicator
+from ballast.assessments.services import ensure_default_schemes
 from ballast.coordination import services
 from ballast.coordination.choices import IssueCategory, VisitKind
 from ballast.coordination.models import ProjectContact
@@ -102,7 +105,7 @@ def demo_step(ctx) -> None:
     # 1. Enterprise contacts: each unit's two enterprise users follow its two largest projects.
     enterprises: dict[str, list] = {}
     for user in ctx.users.values():
-        if user.role == "enterprise":
+        if policy.holds(user, "be_project_contact"):
             enterprises.setdefault(user.region.code, []).append(user)
     contact_of: dict[int, object] = {}
     for code, users in sorted(enterprises.items()):
@@ -177,7 +180,7 @@ def demo_step(ctx) -> None:
         if state == "resolved":
             continue
         # the raiser confirms; a department's own finding is confirmed by the city office
-        confirmer = admin if raiser.role == "department" else raiser
+        confirmer = admin if policy.holds(raiser, "answer_for_department") else raiser
         if state == "reopened":
             services.issue_reopen(user=confirmer, issue=issue, reason="问题仅部分解决，仍需跟进")
             continue
@@ -245,3 +248,12 @@ def demo_step(ctx) -> None:
                 scores += 1
     ctx.counts["tour"] = 1
     ctx.counts["tourscore"] = scores
+
+    # The tour's unit scores feed the quarterly scheme's manual indicator (coordination
+    # sits above assessments: it publishes into them).
+    schemes = {s.slug: s for s in ensure_default_schemes(ctx.city, user=admin)}
+    manual = Indicator.objects.filter(scheme=schemes["quarterly"], method="manual").first()
+    if manual is not None:
+        services.tour_publish_to_assessment(
+            user=admin, tour=tour, indicator=manual, period=tour.period
+        )

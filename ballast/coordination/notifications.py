@@ -25,11 +25,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ballast.accounts.choices import Role
+from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
 from ballast.coordination.models import EscalationRule, Issue, Notice
 from ballast.regions.models import Region
+from ballast.reports.models import MonthlyReport
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,13 @@ def _department_officers(issue: Issue):
     if issue.department_id is None:
         return User.objects.none()
     return User.objects.filter(
-        role=Role.DEPARTMENT, department_id=issue.department_id, is_active=True
+        policy.holders("answer_for_department"), department_id=issue.department_id
     )
 
 
 def _city_admins(issue: Issue):
     return User.objects.filter(
-        role=Role.CITY_ADMIN, region_id=issue.project.unit.parent_id, is_active=True
+        policy.holders("oversee_city_issues"), region_id=issue.project.unit.parent_id
     )
 
 
@@ -195,7 +196,6 @@ def report_returned_notices(*, now: datetime) -> int:
     The reports app keeps the latest return on the report; a notice's key holds that
     moment, so a second return of the same report is a new notice and a rescan is not.
     """
-    from ballast.reports.models import MonthlyReport
 
     count = 0
     reports = MonthlyReport.objects.filter(
@@ -207,7 +207,7 @@ def report_returned_notices(*, now: datetime) -> int:
         else:
             people = list(
                 User.objects.filter(
-                    role=Role.UNIT_CLERK, region_id=report.project.unit_id, is_active=True
+                    policy.holders("fill_reports"), region_id=report.project.unit_id
                 )
             )
         for person in people:

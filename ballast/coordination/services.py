@@ -18,7 +18,7 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 
 from ballast.accounts import policy
-from ballast.accounts.choices import Role
+from ballast.assessments.services import manual_scores_set
 from ballast.coordination import notifications
 from ballast.coordination.choices import (
     PENDING_STATUSES,
@@ -39,6 +39,7 @@ from ballast.coordination.models import (
     TourScore,
     Visit,
 )
+from ballast.coordination.selectors import tour_judge_totals
 from ballast.core.history import acting
 from ballast.regions.models import Region
 
@@ -96,7 +97,7 @@ def _expect(issue: Issue, *statuses) -> None:
 
 def _check_raiser_side(user, issue: Issue) -> None:
     """Confirming or reopening is the raiser's (or the city administrator's) to do."""
-    if user.is_superuser or user.role == Role.CITY_ADMIN or user.pk == issue.raised_by_id:
+    if policy.holds(user, "confirm_any_issue") or user.pk == issue.raised_by_id:
         return
     raise PermissionDenied("只有问题提出人或市级管理员可以确认销号或重新打开。")
 
@@ -125,7 +126,7 @@ def issue_raise(*, user, project, data: dict, steps=(), now: datetime | None = N
         raise PermissionDenied(policy._denied_message(policy.ADD))
     values = dict(data)
     values.setdefault("raised_on", local_date(now))
-    if user.role == Role.DEPARTMENT and not values.get("department"):
+    if policy.holds(user, "answer_for_department") and not values.get("department"):
         values["department"] = user.department
     issue = Issue(project=project, raised_by=user, status=IssueStatus.OPEN, **values)
     issue.full_clean()
@@ -159,7 +160,7 @@ def issue_update(*, user, issue: Issue, data: dict, reason: str = "") -> Issue:
         issue.save()
         # Still in scope after the change (a department cannot hand an issue away and
         # keep editing; the receiving department gets it).
-        if user.role != Role.DEPARTMENT:
+        if not policy.holds(user, "answer_for_department"):
             policy.check(user, policy.CHANGE, issue)
     if issue.department_id != old_department or issue.responsible_person_id != old_person:
         notifications.notify_issue_assigned(issue)
@@ -370,7 +371,7 @@ def contact_add(*, user, project, contact) -> ProjectContact:
 
     The contact must be an enterprise user of the project's unit, inside the linking
     person's scope (policy.users_for) — linking gives them the project's data."""
-    if contact.role != Role.ENTERPRISE:
+    if not policy.holds(contact, "be_project_contact"):
         raise ValidationError({"user": "只能关联企业用户。"})
     if contact.region_id != project.unit_id:
         raise ValidationError({"user": "企业联系人须为项目所在板块的企业用户。"})
@@ -379,7 +380,9 @@ def contact_add(*, user, project, contact) -> ProjectContact:
     with acting(user):
         link.save()
         policy.check(user, policy.CHANGE, link)
-        policy.check_user_choice(user, contact, roles=(Role.ENTERPRISE,), unit=project.unit)
+        policy.check_user_choice(
+            user, contact, roles=policy.duty_roles("be_project_contact"), unit=project.unit
+        )
     return link
 
 
@@ -481,9 +484,6 @@ def tour_publish_to_assessment(*, user, tour: Tour, indicator, period: str | Non
     total and averages — the rule of :func:`selectors.tour_unit_scores`. Returns the
     entries written, per unit code.
     """
-    from ballast.assessments.services import manual_scores_set
-    from ballast.coordination.selectors import tour_judge_totals
-
     period = period or tour.period
     totals = tour_judge_totals(tour)
     judges = dict(TourJudge.objects.filter(tour=tour).values_list("pk", "name"))

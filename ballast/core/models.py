@@ -8,6 +8,7 @@ policy uses. Feature by mixin, as NetBox does, not per-model code.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ballast.core import access
 from ballast.core.history import history_user
 
 
@@ -25,9 +26,7 @@ class RestrictedQuerySet(models.QuerySet):
     """A queryset that can be narrowed to what a user may see or do."""
 
     def restrict(self, user, action: str = "view"):
-        from ballast.accounts.policy import restrict
-
-        return restrict(self, user, action)
+        return access.restrict(self, user, action)
 
 
 class Versioned(models.Model):

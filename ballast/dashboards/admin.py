@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.dashboards.models import UnitOutline
 
 

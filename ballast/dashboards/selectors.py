@@ -15,11 +15,9 @@ from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from ballast.accounts import policy
 from ballast.alerts.choices import Level as WarningLevel
 from ballast.alerts.selectors import warnings_as_of
-from ballast.assessments.models import PublishedResult, Scheme
-from ballast.assessments.selectors import assess
+from ballast.assessments.selectors import ranking
 from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
@@ -36,27 +34,14 @@ from ballast.figures.selectors import (
 )
 from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, SizeClass, Stage, TargetIndicator
 from ballast.projects.models import Project, size_class_expression
-from ballast.projects.selectors import batches, with_stage_as_of
+from ballast.projects.selectors import batches, visible_units, with_stage_as_of
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-PERIOD_OF_KIND = {"quarter": "Q", "half": "H", "year": "Y", "two_month": "B", "month": "M"}
 
 
 # --------------------------------------------------------------------------- scope
-
-
-def cockpit_units(user):
-    """The assessment units whose cockpit ``user`` may open (their own for unit people)."""
-    return policy.units_for(user, policy.VIEW, Project).order_by("sort_order", "code")
-
-
-def may_see_cockpit(user) -> bool:
-    """Cockpits show figures and targets: people who may read both."""
-    return policy.may(user, policy.VIEW, Project) and "view" in policy.allowed_actions(
-        user, "target"
-    )
 
 
 def scoped_projects(user, region: Region):
@@ -81,7 +66,7 @@ def link(name: str, **params) -> str:
 
 
 def projects_link(**params) -> str:
-    return link("web:project_list", **params)
+    return link("projects:project_list", **params)
 
 
 # --------------------------------------------------------------------------- cockpit
@@ -129,7 +114,7 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
         figures, per_unit = source.city_and_units(city=city, year=year, as_of=as_of)
     else:
         figures, per_unit = unit_figures(unit=region, year=year, as_of=as_of), {}
-    units = {u.code: u for u in cockpit_units(user)}
+    units = {u.code: u for u in visible_units(user)}
     quarter = quarter_of(as_of)
     return {
         "region": region,
@@ -321,7 +306,7 @@ def warning_summary(projects, *, as_of: date, unit_code: str = "") -> dict:
         row[w.level] += 1
     day = as_of.isoformat()
     for row in by_rule.values():
-        row["href"] = link("dashboards:warnings", rule=row["rule"], unit=unit_code, as_of=day)
+        row["href"] = link("alerts:warnings", rule=row["rule"], unit=unit_code, as_of=day)
     return {
         "total": len(found),
         "projects": len({w.project_id for w in found}),
@@ -330,12 +315,12 @@ def warning_summary(projects, *, as_of: date, unit_code: str = "") -> dict:
                 "value": level.value,
                 "label": level.label,
                 "n": by_level.get(level.value, 0),
-                "href": link("dashboards:warnings", level=level.value, unit=unit_code, as_of=day),
+                "href": link("alerts:warnings", level=level.value, unit=unit_code, as_of=day),
             }
             for level in (WarningLevel.RED, WarningLevel.YELLOW)
         ],
         "rules": list(by_rule.values()),
-        "href": link("dashboards:warnings", unit=unit_code, as_of=day),
+        "href": link("alerts:warnings", unit=unit_code, as_of=day),
         "items": found,
     }
 
@@ -347,86 +332,18 @@ def issue_summary(issues, *, as_of: date, unit_code: str = "") -> dict:
     by_unit = issue_figures(issues=issues, as_of=as_of, by="unit") if not unit_code else []
     return {
         "totals": totals,
-        "open_href": link("dashboards:issues", state="open", unit=unit_code, as_of=day),
-        "overdue_href": link("dashboards:issues", state="overdue", unit=unit_code, as_of=day),
-        "closed_href": link("dashboards:issues", state="closed", unit=unit_code, as_of=day),
+        "open_href": link("coordination:issues", state="open", unit=unit_code, as_of=day),
+        "overdue_href": link("coordination:issues", state="overdue", unit=unit_code, as_of=day),
+        "closed_href": link("coordination:issues", state="closed", unit=unit_code, as_of=day),
         "by_unit": [
             {
                 "figures": f,
-                "open_href": link("dashboards:issues", state="open", unit=f.key, as_of=day),
-                "overdue_href": link("dashboards:issues", state="overdue", unit=f.key, as_of=day),
+                "open_href": link("coordination:issues", state="open", unit=f.key, as_of=day),
+                "overdue_href": link("coordination:issues", state="overdue", unit=f.key, as_of=day),
             }
             for f in by_unit
         ],
     }
-
-
-# --------------------------------------------------------------------------- rankings
-
-
-def schemes_of(user, city: Region):
-    """The city's active assessment schemes ``user`` may read."""
-    return (
-        Scheme.objects.restrict(user)
-        .filter(city=city, active=True)
-        .prefetch_related("indicators")
-        .order_by("name")
-    )
-
-
-def default_scheme(schemes):
-    """The 季度比 scheme when there is one, else the first."""
-    schemes = list(schemes)
-    for scheme in schemes:
-        if scheme.period_kind == "quarter":
-            return scheme
-    return schemes[0] if schemes else None
-
-
-def period_for(scheme: Scheme, as_of: date) -> Period:
-    """The scheme's period holding ``as_of`` (e.g. 2026Q4 for a quarterly scheme)."""
-    kind = PERIOD_OF_KIND.get(scheme.period_kind, "Q")
-    months = {"Y": 12, "H": 6, "Q": 3, "B": 2, "M": 1}[kind]
-    n = (as_of.month - 1) // months + 1
-    if kind == "Y":
-        return Period.parse(str(as_of.year))
-    if kind == "M":
-        return Period.parse(f"{as_of.year}-{as_of.month:02d}")
-    return Period.parse(f"{as_of.year}{kind}{n}")
-
-
-def ranking(
-    *, user, city: Region, as_of: date, scheme=None, period=None, highlight=None, figures=None
-):
-    """The assessment of ``scheme`` (default: the 季度比) for ``period`` (default: the one
-    holding ``as_of``): the published result if any, else computed as of ``as_of``."""
-    schemes = schemes_of(user, city)
-    scheme = scheme or default_scheme(schemes)
-    if scheme is None:
-        return None
-    period = period or period_for(scheme, as_of)
-    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city, figures=figures)
-    for row in result.rows:
-        change = row.get("rank_change")
-        row["move"] = "up" if change and change > 0 else ("down" if change and change < 0 else "")
-        row["move_abs"] = abs(change) if change else 0
-        row["is_highlight"] = highlight is not None and row["unit"] == highlight.code
-    return {"scheme": scheme, "period": str(period), "result": result}
-
-
-def rank_history(*, user, scheme: Scheme, limit: int = 8) -> list[dict]:
-    """Ranks of every unit in the scheme's last ``limit`` published results, oldest first."""
-    published = list(
-        PublishedResult.objects.restrict(user)
-        .filter(scheme=scheme)
-        .order_by("-period")
-        .values("period", "results")[:limit]
-    )
-    published.reverse()
-    return [
-        {"period": p["period"], "ranks": {r["unit"]: r["rank"] for r in p["results"]}}
-        for p in published
-    ]
 
 
 # --------------------------------------------------------------------------- map
@@ -500,7 +417,7 @@ def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
             "stage_label": Stage(stage).label if stage else gettext_noop("未入库"),
             "warning": levels.get(row["pk"], "none"),
             "investment": str(row["total_investment"]),
-            "url": reverse("web:project_detail", args=[row["pk"]]),
+            "url": reverse("projects:project_detail", args=[row["pk"]]),
         }
         if row["longitude"] is not None and row["latitude"] is not None:
             item["value"] = [float(row["longitude"]), float(row["latitude"])]

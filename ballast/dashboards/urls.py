@@ -1,4 +1,4 @@
-"""URLs of the cockpits and the supervision pages."""
+"""URLs of the cockpits, the leader portfolio and the map."""
 
 from django.urls import path
 
@@ -10,13 +10,6 @@ urlpatterns = [
     path("cockpit/", views.cockpit, name="cockpit"),
     path("cockpit/projects/", views.drill, name="drill"),
     path("cockpit/<str:unit_code>/", views.unit_cockpit, name="unit_cockpit"),
-    path("warnings/", views.warnings, name="warnings"),
-    path("issues/", views.issues, name="issues"),
-    path("issues/<int:pk>/<str:action>/", views.issue_action, name="issue_action"),
-    path("rankings/", views.rankings, name="rankings"),
-    path("visits/", views.visits, name="visits"),
-    path("tours/", views.tours, name="tours"),
-    path("tours/<int:pk>/", views.tour_detail, name="tour_detail"),
     path("leaders/", views.leaders, name="leaders"),
     path("leaders/<int:pk>/", views.leader_detail, name="leader"),
     path("map/", views.project_map, name="map"),

@@ -83,6 +83,7 @@ from ballast.regions.models import Region
 from ballast.regions.services import assessment_units, init_city, read_parks_csv
 from ballast.reports.choices import DEFAULT_DEADLINE_DAY, ReportStatus
 from ballast.reports.models import MonthlyReport
+from ballast.reports.services import report_amend
 
 CITY_CODE = "321000"
 FIRST_YEAR = 2021
@@ -1751,7 +1752,6 @@ def _stamp(ctx, rng, report, status, clerk, unit_reviewer, city_reviewer) -> Non
 
 def step_amendments(ctx: DemoContext) -> None:
     """A few accepted reports corrected (更正) by the city, with the reason in history."""
-    from ballast.reports.services import report_amend
 
     rng = ctx.rng("amendments")
     case_projects = {ctx.projects[s.key].pk for s in ctx.specs if s.case}

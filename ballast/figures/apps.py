@@ -5,3 +5,9 @@ class FiguresConfig(AppConfig):
     name = "ballast.figures"
     label = "figures"
     verbose_name = "指标"
+
+    def ready(self):
+        from ballast.figures.panels import progress_panel
+        from ballast.projects import panels
+
+        panels.register(progress_panel)

@@ -27,7 +27,7 @@ from ballast.imports.columns import (
     REPORT_COLUMNS,
     REPORT_LONG_TEMPLATE_KEYS,
 )
-from ballast.projects.models import AnnualPlan, StageEvent, Suspension
+from ballast.projects.models import AnnualPlan, Project, StageEvent, Suspension
 from ballast.web.exports import safe_text
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -85,7 +85,6 @@ def _ledger_values(project, *, year: int) -> dict:
 
 
 def _project_fields() -> set[str]:
-    from ballast.projects.models import Project
 
     return {f.name for f in Project._meta.concrete_fields}
 

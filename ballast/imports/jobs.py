@@ -37,6 +37,8 @@ from ballast.imports.models import ImportFile, ImportJob
 from ballast.imports.plan import ImportPlan, ImportRejected, RowError
 from ballast.imports.reading import MAX_FILE_BYTES, FileRejected, _csv_grid
 from ballast.imports.services import apply_plan, plan_ledger_import, plan_report_import
+from ballast.projects.models import Project
+from ballast.reports.models import MonthlyReport
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +91,6 @@ def run_in_threads() -> bool:
 
 def may_import(user, kind: str) -> bool:
     """Whether ``user`` may start an import of ``kind`` (the library re-checks each row)."""
-    from ballast.projects.models import Project
-    from ballast.reports.models import MonthlyReport
 
     if not policy.may(user, policy.ADD, ImportJob):
         return False

@@ -21,11 +21,11 @@ from ballast.imports.forms import UploadForm
 from ballast.imports.models import ImportFile, ImportJob
 from ballast.imports.plan import ACTION_LABELS, ImportRejected
 from ballast.imports.templates import build_template
+from ballast.projects.filtersets import ProjectFilterSet
 from ballast.projects.models import Project
+from ballast.projects.selectors import list_queryset
 from ballast.reports.models import MonthlyReport
 from ballast.web.clock import parse_date, request_today
-from ballast.web.filtersets import ProjectFilterSet
-from ballast.web.views.projects import list_queryset
 
 PREVIEW_PAGE = 200
 

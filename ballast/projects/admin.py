@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ballast.accounts import policy
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.models import User
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.projects import services
 from ballast.projects.models import (
     AnnualPlan,
@@ -126,14 +127,11 @@ class ProjectAdmin(ServiceSaveMixin, RestrictedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "leaders":
-            from ballast.accounts.choices import Role
-            from ballast.accounts.models import User
-
-            city_id = request.user.city_id_in_scope
-            qs = User.objects.filter(role=Role.LEADER)
-            if not request.user.is_superuser:
-                qs = qs.filter(region_id=city_id) | qs.filter(region__parent_id=city_id)
-            kwargs["queryset"] = qs
+            if request.user.is_superuser:
+                leaders = User.objects.filter(policy.holders("lead_projects", active=False))
+            else:
+                leaders = policy.leaders_for(request.user, active=False)
+            kwargs["queryset"] = leaders
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

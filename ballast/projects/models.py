@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 
 from ballast.core.models import BallastModel, Versioned
+from ballast.core.periods import Period
 from ballast.core.validators import (
     validate_credit_code,
     validate_plausible_date,
@@ -516,7 +517,6 @@ class UnitTarget(BallastModel):
 
     def clean(self):
         super().clean()
-        from ballast.core.periods import Period
 
         try:
             period = Period.parse(self.period)

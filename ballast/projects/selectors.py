@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
+    CharField,
     Exists,
     IntegerField,
     Max,
@@ -21,10 +23,19 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
+from ballast.accounts import policy
 from ballast.core.periods import Period
 from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, Stage, stages_from
-from ballast.projects.models import Project, StageEvent, Suspension, Termination
+from ballast.projects.models import (
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+    size_class_expression,
+)
+from ballast.regions.models import Region
 
 
 def stage_seq_expression(field: str = "stage"):
@@ -147,4 +158,36 @@ def batches(*, projects: QuerySet[Project], period: Period, as_of: date | None =
         signed_landed=projects.filter(
             reached_in(Stage.SIGNED, start, end) | reached_in(Stage.LANDED, start, end)
         ),
+    )
+
+
+# --- scope of the pages ----------------------------------------------------------------
+
+
+def visible_units(user):
+    """The assessment units (板块) whose projects ``user`` may see: the units a page offers
+    to filter by and the cockpits ``user`` may open (their own for unit people)."""
+    return policy.units_for(user, policy.VIEW, Project).order_by("sort_order", "code")
+
+
+def city_in_scope(user):
+    """The city whose projects ``user`` works with; PermissionDenied without one."""
+    city_id = user.city_id_in_scope
+    if city_id is None:
+        raise PermissionDenied(_("您的账号没有所属地区。"))
+    return Region.objects.get(pk=city_id)
+
+
+def list_queryset(user, as_of: date):
+    """The user's projects, annotated for the list: stage and status as of, size class."""
+    status = Case(
+        When(terminated_q(as_of), then=Value(Status.TERMINATED)),
+        When(suspended_q(as_of), then=Value(Status.SUSPENDED)),
+        default=Value(Status.ACTIVE),
+        output_field=CharField(),
+    )
+    return (
+        with_stage_as_of(Project.objects.restrict(user), as_of)
+        .annotate(size=size_class_expression(), status=status)
+        .select_related("unit", "cluster")
     )

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from ballast.core.admin import RestrictedAdmin
+from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.reports import services
 from ballast.reports.models import MonthlyReport, ReportingRule
 

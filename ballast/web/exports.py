@@ -1,4 +1,4 @@
-"""Downloads of the filtered project list: CSV (UTF-8 with BOM, for Excel) and xlsx.
+"""Downloads of any list: CSV (UTF-8 with BOM, for Excel) and xlsx.
 
 Text cells that begin with = + - @ are escaped with a leading apostrophe so that a
 spreadsheet never runs them as formulas (CSV/formula injection).
@@ -13,24 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ballast.accounts.signals import data_exported
-from ballast.projects.choices import STAGE_BY_ORDER, Level, SizeClass, Stage
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-COLUMNS = (
-    ("项目代码", lambda p: p.code or ""),
-    ("项目名称", lambda p: p.name),
-    ("建设单位/投资主体", lambda p: p.investor),
-    ("所属板块", lambda p: p.unit.display_name),
-    ("产业集群", lambda p: p.cluster.name if p.cluster else ""),
-    ("项目层级", lambda p: Level(p.level).label),
-    ("总投资（万元）", lambda p: p.total_investment),
-    ("规模", lambda p: SizeClass(p.size).label),
-    ("阶段", lambda p: Stage(STAGE_BY_ORDER[p.stage_seq]).label if p.stage_seq else "未入库"),
-    ("计划开工日期", lambda p: p.planned_start.isoformat() if p.planned_start else ""),
-    ("计划竣工日期", lambda p: p.planned_completion.isoformat() if p.planned_completion else ""),
-    ("责任人", lambda p: p.responsible_officer),
-)
 
 
 def safe_text(value):
@@ -40,12 +24,7 @@ def safe_text(value):
     return value
 
 
-def _rows(projects):
-    for project in projects:
-        yield [safe_text(get(project)) for _, get in COLUMNS]
-
-
-def _recorded(rows, *, what: str, fmt: str):
+def recorded(rows, *, what: str, fmt: str):
     """Yield ``rows``; when they are all written, tell the audit trail (who exported which
     list in which format, how many rows; the filters come from the running request)."""
     count = 0
@@ -53,47 +32,6 @@ def _recorded(rows, *, what: str, fmt: str):
         count += 1
         yield row
     data_exported(what=what, fmt=fmt, rows=count)
-
-
-def project_csv(projects, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([title for title, _ in COLUMNS])
-    for row in _recorded(_rows(projects), what="项目清单", fmt="csv"):
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def project_xlsx(projects, filename: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "项目清单"
-    sheet.append([title for title, _ in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _recorded(_rows(projects), what="项目清单", fmt="xlsx"):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip(
-        "ABCDEFGHIJKL", (26, 36, 28, 12, 14, 10, 14, 10, 10, 14, 14, 10), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
 
 
 # --------------------------------------------------------------------------- any list

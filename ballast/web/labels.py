@@ -6,17 +6,16 @@ it: ``{% translate label %}`` in a template, ``gettext(label)`` in a view. The m
 marked here, once, so that ``makemessages`` keeps them in the web catalogue (every app's
 catalogue is merged at run time, so the dashboards use them too).
 
-Stage names carry the context "stage" (:func:`stage_label`, ``{% translate x context
-"stage" %}``): as a bare msgid "开工" is the node plan's planned-start column.
+Stage names carry the context "stage" (``ballast.projects.labels.stage_label``,
+``{% translate x context "stage" %}``): as a bare msgid "开工" is the node plan's
+planned-start column.
 
 ``tests/test_english_labels.py`` fails when one of these choices gains a label without
 an English translation. Once an app marks its own choices with ``gettext_lazy`` (and
 ships a catalogue), its entries here can go.
 """
 
-from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
-
-from ballast.projects.choices import Stage
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 STAGE_CONTEXT = "stage"
 NO_STAGE = "未入库"
@@ -35,21 +34,6 @@ STAGE_NAMES = (
     # coordination's leader portfolio: a project without any stage recorded
     pgettext_lazy("stage", "未录入"),
 )
-
-
-def stage_label(stage: str | None) -> str:
-    """A stage's name in the active language; ``None``, "" or "none" is 未入库 (a value
-    that is no stage is shown as it is)."""
-    if not stage or stage == "none":
-        return pgettext(STAGE_CONTEXT, NO_STAGE)
-    if stage not in Stage.values:
-        return stage
-    return pgettext(STAGE_CONTEXT, Stage(stage).label)
-
-
-def stage_choices() -> list[tuple[str, str]]:
-    """("none", 未入库) and every stage, named in the active language."""
-    return [("none", stage_label(None)), *((s.value, stage_label(s.value)) for s in Stage)]
 
 
 def translated_choices(choices) -> list[tuple[str, str]]:

@@ -1,32 +1,34 @@
-"""The landing page: each role lands on the page it needs."""
+"""The landing page: each person lands on the page the policy names for them
+(:func:`ballast.accounts.policy.landing`); the others see the workspace."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import resolve, reverse
 
 from ballast.accounts import policy
-from ballast.web.views.common import LANDING, shows_cockpit
 
 
 @login_required
 def home(request):
-    """City administrators and leaders see the cockpit; clerks and reviewers go to their
-    queue; the other roles see what they may use."""
+    """City administrators and leaders see the cockpit here; clerks and reviewers go to
+    their queue; the other roles see what they may use."""
     user = request.user
-    if user.role in LANDING and not user.is_superuser:
-        return redirect(LANDING[user.role])
-    if shows_cockpit(user):
-        # The cockpit lives in the dashboards app; it is served at "/" itself.
-        from ballast.dashboards.views import cockpit
-
-        return cockpit(request)
-    return workspace(request)
+    found = policy.landing(user)
+    if found is None:
+        return workspace(request)
+    name, in_place = found
+    if not in_place:
+        return redirect(name)
+    # Served at "/" itself: the page's own view (the shell knows it by its URL only).
+    match = resolve(reverse(name))
+    return match.func(request, *match.args, **match.kwargs)
 
 
 def workspace(request):
     user = request.user
     context = {
-        "role": user.role,
+        "workspace": policy.workspace_kind(user),
         # The auditor's home leads to the trail and the login log (ballast.audit).
-        "reads_audit": policy.VIEW in policy.allowed_actions(user, "audit"),
+        "reads_audit": policy.may_do(user, "audit.view"),
     }
     return render(request, "web/workspace.html", context)

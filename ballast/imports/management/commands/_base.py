@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from ballast.accounts.choices import Role
+from ballast.accounts import policy
 from ballast.imports.plan import ImportRejected
 from ballast.imports.services import apply_plan
 
@@ -18,7 +18,7 @@ def default_import_user():
     User = get_user_model()
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(role=Role.CITY_ADMIN))
+        .filter(Q(is_superuser=True) | policy.holders("import_for_city"))
         .order_by("pk")
         .first()
     )

@@ -1,0 +1,12 @@
+"""The warnings' entry of the main menu (see ballast.web.menu)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ENTRIES = (
+    {
+        "order": 60,
+        "label": _("预警"),
+        "url": "alerts:warnings",
+        "needs": ("project.view", "target.view"),
+    },
+)

@@ -1,0 +1,11 @@
+"""URLs of the rankings page."""
+
+from django.urls import path
+
+from ballast.assessments import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("rankings/", views.rankings, name="rankings"),
+]

@@ -1,0 +1,7 @@
+"""The imports' entry of the main menu (see ballast.web.menu)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ENTRIES = (
+    {"order": 130, "label": _("导入导出"), "url": "imports:upload", "needs": ("import.view",)},
+)

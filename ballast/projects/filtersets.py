@@ -1,0 +1,116 @@
+"""The project list's filters. The queryset handed in is already restricted to the user
+and annotated with ``stage_seq`` (as of the page's date) and ``size``."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from ballast.accounts import policy
+from ballast.accounts.models import User
+from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
+from ballast.projects.labels import stage_choices
+from ballast.projects.models import AnnualPlan, IndustryCluster, Project
+from ballast.regions.models import Region
+from ballast.web.labels import translated_choices
+from ballast.web.widgets import fix_single_choice
+
+SORT_FIELDS = (
+    ("name", "name"),
+    ("code", "code"),
+    ("unit__sort_order", "unit"),
+    ("total_investment", "investment"),
+    ("stage_seq", "stage"),
+    ("planned_start", "planned_start"),
+)
+SORT_LABELS = {
+    "name": _("项目名称"),
+    "code": _("项目代码"),
+    "unit": _("板块"),
+    "investment": _("总投资"),
+    "stage": _("阶段"),
+    "planned_start": _("计划开工"),
+}
+
+
+# The empty choice of every select: "全部" (All), never Django's "---------".
+ALL = _("全部")
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    """Filters of /projects/: unit, stage as of the date, cluster, level, size class,
+    linked leader, plan year, and a search over name, code and investor."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("板块"), queryset=Region.objects.none(), empty_label=ALL
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("阶段"), choices=stage_choices, method="by_stage", empty_label=ALL
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("产业集群"), queryset=IndustryCluster.objects.none(), empty_label=ALL
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("层级"), choices=lambda: translated_choices(Level.choices), empty_label=ALL
+    )
+    size = django_filters.ChoiceFilter(
+        label=_("规模"), choices=lambda: translated_choices(SizeClass.choices), empty_label=ALL
+    )
+    leader = django_filters.ModelChoiceFilter(
+        label=_("挂钩领导"),
+        field_name="leaders",
+        queryset=User.objects.none(),
+        distinct=False,
+        empty_label=ALL,
+    )
+    plan_year = django_filters.NumberFilter(label=_("计划年度"), method="by_plan_year")
+    sort = django_filters.OrderingFilter(
+        label=_("排序"), fields=SORT_FIELDS, field_labels=SORT_LABELS, empty_label=ALL
+    )
+
+    class Meta:
+        model = Project
+        fields = ("q", "unit", "stage", "cluster", "level", "size", "leader", "plan_year")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The sort choices again, in the person's language: the filter's own were named
+        # once, when the class was defined ("… (descending)" is formatted there).
+        sort = self.filters["sort"]
+        sort.extra["choices"] = sort.build_choices(sort.normalize_fields(SORT_FIELDS), SORT_LABELS)
+        units = Region.objects.restrict(user).filter(is_assessment_unit=True)
+        if not user.is_superuser and not user.is_city_level:
+            units = units.filter(pk=user.region_id)
+        self.filters["unit"].queryset = units
+        self.filters["cluster"].queryset = IndustryCluster.objects.restrict(user).filter(
+            is_active=True
+        )
+        self.filters["leader"].queryset = policy.leaders_for(user, active=False)
+        # (The form is built here, once every filter has its queryset.) One unit in scope
+        # (a clerk): shown as text, not offered as a choice.
+        fix_single_choice(self.form.fields["unit"], units)
+        for name, field in self.form.fields.items():
+            if name != "q" and not field.disabled:
+                field.widget.attrs.setdefault("class", "select")
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"placeholder": _("名称、代码或投资主体"), "type": "search"}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(investor__icontains=value)
+        )
+
+    def by_stage(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(stage_seq__isnull=True)
+        return queryset.filter(stage_seq=STAGE_ORDER[value])
+
+    def by_plan_year(self, queryset, name, value):
+        return queryset.filter(
+            Exists(AnnualPlan.objects.filter(project=OuterRef("pk"), year=int(value)))
+        )

@@ -1,0 +1,191 @@
+"""Forms of the project pages. They collect input; the rules live in
+:mod:`ballast.projects.services`, whose ``ValidationError`` is put back on the fields by
+:func:`ballast.web.forms.apply_errors`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ballast.accounts import policy
+from ballast.accounts.models import Department, User
+from ballast.projects.choices import (
+    NodeKind,
+    NodeOutcome,
+    SuspensionKind,
+    SuspensionReason,
+    TerminationReason,
+)
+from ballast.projects.labels import stage_choices
+from ballast.projects.models import IndustryCluster, Node, Project
+from ballast.projects.services import PROJECT_FIELDS
+from ballast.regions.models import Region
+from ballast.web.forms import DATE, VersionedForm, version_field
+from ballast.web.labels import translated_choices
+from ballast.web.widgets import fix_single_choice
+
+
+class ProjectForm(VersionedForm, forms.ModelForm):
+    """Create or edit a project; the choices offered are those inside the user's scope."""
+
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("挂钩领导"), queryset=User.objects.none(), required=False
+    )
+    version = version_field()
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        widgets = {
+            "planned_start": DATE,
+            "planned_completion": DATE,
+            "planned_full_output": DATE,
+            "content": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Region.objects.restrict(user).filter(is_assessment_unit=True)
+        if not user.is_superuser and not user.is_city_level:
+            units = units.filter(pk=user.region_id)
+            self.fields["unit"].initial = user.region_id
+        self.fields["unit"].queryset = units
+        fix_single_choice(self.fields["unit"], units)
+        city_id = user.city_id_in_scope
+        self.fields["district"].queryset = Region.objects.filter(parent_id=city_id)
+        self.fields["cluster"].queryset = IndustryCluster.objects.restrict(user)
+        parents = Project.objects.restrict(user).filter(parent__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents.only("id", "name")
+        self.fields["leaders"].queryset = policy.leaders_for(user, active=False)
+        if self.instance.pk:
+            self.fields["leaders"].initial = list(self.instance.leaders.all())
+        self.init_version(self.instance if self.instance.pk else None)
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField):  # the model's choices, in Chinese
+                field.choices = translated_choices(field.choices)
+
+    def _post_clean(self):
+        # The service validates the whole object (full_clean) and reports on the fields.
+        pass
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PROJECT_FIELDS}
+
+
+class StageForm(VersionedForm, forms.Form):
+    """Record a stage, or correct its date; ``event`` is the stage's record the page was
+    opened for (its version is carried, 0 when the stage is not recorded yet)."""
+
+    version = version_field()
+    stage = forms.ChoiceField(label=_("阶段"), choices=lambda: stage_choices()[1:])
+    date = forms.DateField(label=_("日期"), widget=DATE)
+    evidence = forms.CharField(
+        label=_("佐证说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(
+        label=_("变更原因"), required=False, help_text=_("更正已记录日期时填写")
+    )
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(event)
+
+
+class SuspendForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=lambda: translated_choices(SuspensionKind.choices)
+    )
+    reason = forms.ChoiceField(
+        label=_("原因"), choices=lambda: translated_choices(SuspensionReason.choices)
+    )
+    on = forms.DateField(label=_("停缓建日期"), widget=DATE)
+    planned_resume_on = forms.DateField(label=_("计划复工日期"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ResumeForm(forms.Form):
+    on = forms.DateField(label=_("复工日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), required=False)
+
+
+class TerminateForm(forms.Form):
+    on = forms.DateField(label=_("终止日期"), widget=DATE)
+    reason = forms.ChoiceField(
+        label=_("原因"), choices=lambda: translated_choices(TerminationReason.choices)
+    )
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NodeForm(VersionedForm, forms.ModelForm):
+    version = version_field()
+
+    class Meta:
+        model = Node
+        fields = (
+            "kind",
+            "name",
+            "deadline",
+            "department",
+            "department_name",
+            "person",
+            "outcome",
+            "completed_on",
+            "note",
+            "sort_order",
+        )
+        widgets = {
+            "deadline": DATE,
+            "completed_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            city_id=user.city_id_in_scope
+        )
+        self.fields["kind"].choices = translated_choices(NodeKind.choices)
+        self.fields["outcome"].choices = translated_choices(NodeOutcome.choices)
+        self.init_version(self.instance if self.instance.pk else None)
+
+    def _post_clean(self):
+        pass
+
+
+class PlanForm(VersionedForm, forms.Form):
+    version = version_field()
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    planned_investment = forms.DecimalField(
+        label=_("年度计划投资（万元）"), max_digits=16, decimal_places=2
+    )
+    start_month = forms.IntegerField(label=_("计划开工月份"), required=False)
+    statistics_month = forms.IntegerField(label=_("计划列统月份"), required=False)
+    completion_month = forms.IntegerField(label=_("计划竣工月份"), required=False)
+    production_month = forms.IntegerField(label=_("计划投产月份"), required=False)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(plan)
+        # The plan's own monthly curve (optional): when filled, 序时进度 follows it.
+        for month in range(1, 13):
+            self.fields[f"m{month}"] = forms.DecimalField(
+                label=_("%(month)s月计划（万元）") % {"month": month},
+                max_digits=16,
+                decimal_places=2,
+                required=False,
+            )
+
+    def months(self) -> dict | None:
+        curve = {
+            month: self.cleaned_data[f"m{month}"]
+            for month in range(1, 13)
+            if self.cleaned_data.get(f"m{month}") is not None
+        }
+        return curve or None
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=64)
+    querystring = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)

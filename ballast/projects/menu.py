@@ -1,0 +1,7 @@
+"""The projects' entry of the main menu (see ballast.web.menu)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ENTRIES = (
+    {"order": 10, "label": _("项目"), "url": "projects:project_list", "needs": ("project.view",)},
+)

@@ -1,0 +1,27 @@
+"""URLs of the project pages."""
+
+from django.urls import path
+
+from ballast.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/filters/", views.saved_filter_save, name="saved_filter_save"),
+    path(
+        "projects/filters/<int:pk>/delete/",
+        views.saved_filter_delete,
+        name="saved_filter_delete",
+    ),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/stage/", views.stage_record, name="stage_record"),
+    path("projects/<int:pk>/suspend/", views.project_suspend, name="project_suspend"),
+    path("projects/<int:pk>/resume/", views.project_resume, name="project_resume"),
+    path("projects/<int:pk>/terminate/", views.project_terminate, name="project_terminate"),
+    path("projects/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
+    path("projects/<int:pk>/nodes/new/", views.node_edit, name="node_create"),
+    path("projects/<int:pk>/nodes/<int:node_pk>/", views.node_edit, name="node_edit"),
+]
