@@ -1,0 +1,20 @@
+"""The REST API, version 1 (``/api/v1/``, docs/api.md): each domain app's ``api/urls.py``,
+the OpenAPI schema and its two readers (Swagger UI, Redoc) served from local files."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from ballast.core.api.docs import RedocView, SwaggerView
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("ballast.regions.api.urls")),
+    path("", include("ballast.projects.api.urls")),
+    path("", include("ballast.reports.api.urls")),
+    path("", include("ballast.figures.api.urls")),
+    path("", include("ballast.alerts.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+]
