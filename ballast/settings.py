@@ -336,11 +336,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON bodies only (an upload endpoint would add the multipart parser for itself).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ballast.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": BALLAST_API_PAGE_SIZE,
     "DEFAULT_FILTER_BACKENDS": ["ballast.core.api.filters.FilterBackend"],

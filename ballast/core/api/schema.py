@@ -38,6 +38,15 @@ class AutoSchema(BaseAutoSchema):
         create = getattr(type(self.view), "create", None)
         return action == "create" and getattr(create, "idempotent", False)
 
+    def get_response_serializers(self):
+        # Creates and changes answer with the object as it is read (object_response).
+        action = getattr(self.view, "action", None)
+        if action in ("create", "update", "partial_update") and hasattr(
+            self.view, "get_read_serializer_class"
+        ):
+            return self.view.get_read_serializer_class()
+        return super().get_response_serializers()
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self._changes_object():
