@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from ballast.core.api.docs import RedocView, SwaggerView
+from ballast.core.api.exceptions import not_found
 
 app_name = "api"
 
@@ -17,4 +18,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Last: every other address under /api/v1/ is a 404 problem.
+    path("<path:rest>", not_found, name="not_found"),
 ]

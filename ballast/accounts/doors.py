@@ -190,6 +190,7 @@ class ApiDoor:
     methods: dict
     model: str | None = None
     note: str = ""
+    catch_all: bool = False
 
 
 def _api_object(group: str, model: str, **actions) -> dict:
@@ -227,6 +228,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -142,3 +143,22 @@ def problem_handler(exc, context):
         flat = _flatten(detail)
         detail = next(iter(flat.values()), [""])[0]
     return problem(response.status_code, detail, headers=headers)
+
+
+@csrf_exempt  # it changes nothing: every method is answered 404
+def not_found(request, rest=""):
+    """Any other address under /api/v1/: a 404 problem, not the pages' HTML 404."""
+    from django.http import JsonResponse
+
+    body = {
+        "type": PROBLEM_BASE + "not-found",
+        "title": _titles()[404],
+        "status": 404,
+        "detail": _("接口地址不存在。"),
+    }
+    return JsonResponse(
+        body,
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+        json_dumps_params={"ensure_ascii": False},
+    )
