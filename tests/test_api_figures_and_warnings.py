@@ -61,9 +61,10 @@ def test_the_city_reads_the_whole_city_and_a_clerk_only_their_unit(unit_a_2023, 
     assert clerk.get("/api/v1/figures/", {"unit": "321084"}).status_code == 404
     bad = clerk.get("/api/v1/figures/", {"unit": "321081", "as_of": "2023-13-01"})
     assert bad.status_code == 400 and "as_of" in bad.json()["errors"]
-    assert token_client(people["enterprise"]).get(
-        "/api/v1/figures/", {"unit": "321081"}
-    ).status_code == 403
+    assert (
+        token_client(people["enterprise"]).get("/api/v1/figures/", {"unit": "321081"}).status_code
+        == 403
+    )
 
 
 def test_warnings_are_the_commands(unit_a_2023, people):
