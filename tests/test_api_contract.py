@@ -11,8 +11,17 @@ from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 @pytest.fixture
 def world(people, make_project, d, pinned_today):
     pinned_today(d(2023, 4, 2))
+    from ballast.bulletins.services import bulletin_publish
+
     project = make_project(stages={"signed": d(2023, 1, 3), "started": d(2023, 1, 5)})
-    return {"project": project}
+    bulletin = bulletin_publish(
+        user=people["city_admin"], city=project.unit.parent, period="2023Q1"
+    )
+    return {"project": project, "bulletin": bulletin}
+
+
+def people_token(user):
+    return token_create(user=user, name="契约")[1]
 
 
 def _call(
@@ -122,6 +131,12 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "GET", "/api/v1/figures/", query={"unit": "321000", "year": 2023})
         call(clerk, "GET", "/api/v1/figures/", query={"unit": "321084"})
         call(clerk, "GET", "/api/v1/warnings/", query={"as_of": "2023-03-31"})
+        bid = {"id": world["bulletin"].pk}
+        call(clerk, "GET", "/api/v1/bulletins/", query={"period": "2023Q1"})
+        call(clerk, "GET", "/api/v1/bulletins/{id}/", path_parameters=bid)
+        call(clerk, "GET", "/api/v1/bulletins/{id}/download/{fmt}/",
+             path_parameters={**bid, "fmt": "xlsx"})  # fmt: skip
+        call(people_token(people["enterprise"]), "GET", "/api/v1/bulletins/")
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

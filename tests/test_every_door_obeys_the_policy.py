@@ -647,6 +647,7 @@ def test_every_api_door_answers_the_policy(door_city, person, settings):
             obj = door_city.objects[door.model.lower()]
             obj.refresh_from_db()
             kwargs["pk"] = obj.pk
+        kwargs.update(door.kwargs)
         if door.catch_all:
             kwargs["rest"] = "no-such-endpoint/1/"
         url = reverse(name, kwargs=kwargs or None)

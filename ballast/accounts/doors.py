@@ -191,6 +191,7 @@ class ApiDoor:
     model: str | None = None
     note: str = ""
     catch_all: bool = False
+    kwargs: dict = field(default_factory=dict)  # the URL's other parts, for the battery
 
 
 def _api_object(group: str, model: str, **actions) -> dict:
@@ -228,6 +229,11 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:bulletin-list": ApiDoor({"GET": (("bulletin", VIEW),)}),
+    "api:bulletin-detail": _api_object("bulletin", "bulletins.Bulletin"),
+    "api:bulletin-download": ApiDoor(
+        {"GET": (("bulletin", VIEW),)}, model="bulletins.Bulletin", kwargs={"fmt": "docx"}
+    ),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 
