@@ -347,6 +347,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "ballast.core.api.exceptions.problem_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
+    # The format is negotiated by Accept only (no ?format= beside the filters).
+    "URL_FORMAT_OVERRIDE": None,
     "DATE_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {

@@ -3,7 +3,10 @@ the bulletin page downloads, re-rendered from the published content."""
 
 from __future__ import annotations
 
+import json
+
 import django_filters
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +29,10 @@ class _FileRenderer(renderers.BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
+        if isinstance(data, bytes):
+            return data
+        # An error (a problem, with its own Content-Type) when a file was asked for.
+        return json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
 
 class DocxRenderer(_FileRenderer):
