@@ -1,7 +1,7 @@
 """The REST API, version 1 (``/api/v1/``, docs/api.md): each domain app's ``api/urls.py``,
 the OpenAPI schema and its two readers (Swagger UI, Redoc) served from local files."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from ballast.core.api.docs import RedocView, SwaggerView
@@ -20,5 +20,6 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     # Last: every other address under /api/v1/ is a 404 problem.
-    path("<path:rest>", not_found, name="not_found"),
+    # ([\s\S]: a generated address may hold a line break, which "." does not match.)
+    re_path(r"^(?P<rest>[\s\S]*)$", not_found, name="not_found"),
 ]
