@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("ballast.reports.api.urls")),
     path("", include("ballast.figures.api.urls")),
     path("", include("ballast.alerts.api.urls")),
+    path("", include("ballast.assessments.api.urls")),
     path("", include("ballast.bulletins.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -17,7 +17,24 @@ def world(people, make_project, d, pinned_today):
     bulletin = bulletin_publish(
         user=people["city_admin"], city=project.unit.parent, period="2023Q1"
     )
-    return {"project": project, "bulletin": bulletin}
+    result = _published_result(project.unit.parent, d)
+    return {"project": project, "bulletin": bulletin, "result": result}
+
+
+def _published_result(city, d):
+    from django.utils import timezone
+
+    from ballast.assessments.models import PublishedResult
+    from ballast.assessments.services import ensure_default_schemes
+
+    scheme = ensure_default_schemes(city)[0]
+    return PublishedResult.objects.create(
+        scheme=scheme,
+        period="2023Q1",
+        as_of=d(2023, 3, 31),
+        published_at=timezone.now(),
+        results=[{"unit": "321081", "score": 91.5, "rank": 1}],
+    )
 
 
 def people_token(user):
@@ -137,6 +154,9 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/bulletins/{id}/download/{fmt}/",
              path_parameters={**bid, "fmt": "xlsx"})  # fmt: skip
         call(people_token(people["enterprise"]), "GET", "/api/v1/bulletins/")
+        call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
+        call(clerk, "GET", "/api/v1/assessment-results/{id}/",
+             path_parameters={"id": world["result"].pk})  # fmt: skip
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

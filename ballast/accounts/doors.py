@@ -229,6 +229,8 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
+    "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
     "api:bulletin-list": ApiDoor({"GET": (("bulletin", VIEW),)}),
     "api:bulletin-detail": _api_object("bulletin", "bulletins.Bulletin"),
     "api:bulletin-download": ApiDoor(
