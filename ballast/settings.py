@@ -362,7 +362,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "kind": name each choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "ballast.regions.choices.RegionKind",
+        "NodeKindEnum": "ballast.projects.choices.NodeKind",
+        "BulletinKindEnum": "ballast.bulletins.choices.Kind",
+    },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────
 

@@ -17,6 +17,13 @@ from ballast.web.filtersets import ProjectFilterSet
 from ballast.web.views.projects import list_queryset
 
 
+class ApiProjectFilterSet(ProjectFilterSet):
+    """The project list's filterset (``web/filtersets.py``), its stage typed for the schema."""
+
+    def by_stage(self, queryset, name, value: str):
+        return super().by_stage(queryset, name, value)
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("as_of", str, description="统计日期 YYYY-MM-DD（阶段按此日期判断）")
@@ -28,7 +35,7 @@ class ProjectViewSet(WritableViewSet):
     queryset = Project.objects.all()
     serializer_class = s.ProjectSerializer
     write_serializer_class = s.ProjectWriteSerializer
-    filterset_class = ProjectFilterSet
+    filterset_class = ApiProjectFilterSet
     filterset_takes_user = True
 
     def get_queryset(self):
