@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_filters",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ballast.core",
     "ballast.regions",
     "ballast.accounts",
@@ -312,6 +315,61 @@ AUDIT_RETENTION_DAYS = env_int("BALLAST_AUDIT_RETENTION_DAYS", 180, minimum=180)
 
 # The city this installation serves by default (GB/T 2260 code).
 BALLAST_CITY = env_str("BALLAST_CITY", "321000")
+
+# ── the REST API (/api/v1/, docs/api.md) ─────────────────────────────────────────────
+# Personal API tokens: the default lifetime and the longest a person may choose (days).
+BALLAST_API_TOKEN_DAYS = env_int("BALLAST_API_TOKEN_DAYS", 90, minimum=1)
+BALLAST_API_TOKEN_MAX_DAYS = env_int("BALLAST_API_TOKEN_MAX_DAYS", 365, minimum=1)
+if BALLAST_API_TOKEN_DAYS > BALLAST_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("BALLAST_API_TOKEN_DAYS must not exceed BALLAST_API_TOKEN_MAX_DAYS")
+# Requests a token (or a signed-in browser session) may make, in DRF's "N/period" form.
+BALLAST_API_RATE = env_str("BALLAST_API_RATE", "120/min")
+BALLAST_API_PAGE_SIZE = env_int("BALLAST_API_PAGE_SIZE", 50, minimum=1)
+BALLAST_API_MAX_PAGE_SIZE = env_int("BALLAST_API_MAX_PAGE_SIZE", 500, minimum=1)
+# How long an Idempotency-Key is remembered (hours).
+BALLAST_API_IDEMPOTENCY_HOURS = env_int("BALLAST_API_IDEMPOTENCY_HOURS", 24, minimum=1)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ballast.api.authentication.TokenAuthentication",
+        "ballast.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies only (an upload endpoint would add the multipart parser for itself).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "ballast.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": BALLAST_API_PAGE_SIZE,
+    "DEFAULT_FILTER_BACKENDS": ["ballast.api.filters.FilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["ballast.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": BALLAST_API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "ballast.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "ballast.api.exceptions.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    # The format is negotiated by Accept only (no ?format= beside the filters).
+    "URL_FORMAT_OVERRIDE": None,
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "压舱石 Ballast API",
+    "DESCRIPTION": "重大项目全生命周期服务管理接口（docs/api.md）。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a "kind": name each choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "ballast.regions.choices.RegionKind",
+        "NodeKindEnum": "ballast.projects.choices.NodeKind",
+        "BulletinKindEnum": "ballast.bulletins.choices.Kind",
+    },
+}
+# ── end of the REST API ──────────────────────────────────────────────────────────────
 
 LOGGING = {
     "version": 1,

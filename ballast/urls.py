@@ -16,6 +16,7 @@ urlpatterns = [
     # The CSP's report-uri: browsers post violations here (open to all, logged only).
     path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("ballast.api_urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("accounts/", include("ballast.accounts.urls")),

@@ -208,6 +208,9 @@ def _build_city():
     )
     assert job.errors
     saved = SavedFilter.objects.create(user=clerk, name="我的筛选", querystring="q=仪征")
+    from ballast.accounts.services import token_create
+
+    api_token, _secret = token_create(user=clerk, name="门禁脚本")
 
     objects = {
         "regions.region": unit_a,
@@ -243,6 +246,7 @@ def _build_city():
         "dashboards.unitoutline": outline,
         "imports.importjob": job,
         "web.savedfilter": saved,
+        "accounts.apitoken": api_token,
     }
     from django.contrib.auth.models import Group
 
@@ -313,7 +317,7 @@ def _undeclared(urls):
     for pattern, name in urls:
         if pattern.startswith("admin/") and name is None:
             continue  # the admin's redirects to the change view and its catch-all
-        if name in doors.DOORS or name in ADMIN_MODEL_VIEWS:
+        if name in doors.DOORS or name in ADMIN_MODEL_VIEWS or name in doors.API_DOORS:
             continue
         undeclared.append((pattern, name))
     return undeclared
@@ -528,3 +532,136 @@ def _word(answer) -> str:
 def test_the_battery_knows_every_role(door_city):
     assert {p for p in PERSONS if p in Role.values} == set(Role.values)
     assert User.objects.filter(username__startswith="door_").count() == len(Role.values) + 1
+
+
+# --------------------------------------------------------------------------- the API
+
+
+API_URLS = [(pattern, name) for pattern, name in ALL_URLS if pattern.startswith("api/")]
+API_DENIED = {401, 403, 404, 405}
+
+
+def test_the_api_is_walked():
+    assert len(API_URLS) >= 20
+    assert all(name in doors.API_DOORS for _pattern, name in API_URLS), "see the test above"
+
+
+def _served_methods(pattern_name: str) -> set[str]:
+    """The methods the view behind an API URL answers (besides HEAD and OPTIONS)."""
+    from django.urls import get_resolver
+
+    for entry_pattern, entry_name in API_URLS:
+        if entry_name != pattern_name:
+            continue
+        match = [p for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/"][0]
+        for sub in _flat(match.url_patterns):
+            if sub.name and f"api:{sub.name}" == pattern_name:
+                callback = sub.callback
+                actions = getattr(callback, "actions", None)
+                if actions:
+                    return {m.upper() for m in actions} - {"HEAD", "OPTIONS"}
+                view_class = callback.view_class
+                return {
+                    m.upper()
+                    for m in view_class.http_method_names
+                    if hasattr(view_class, m) and m not in ("head", "options")
+                }
+        raise AssertionError(entry_pattern)
+    raise AssertionError(pattern_name)
+
+
+def _flat(patterns):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _flat(entry.url_patterns)
+        else:
+            yield entry
+
+
+def test_every_api_door_declares_exactly_the_methods_it_serves():
+    wrong = []
+    for _pattern, name in API_URLS:
+        if doors.API_DOORS[name].catch_all:
+            continue
+        served = _served_methods(name)
+        declared = set(doors.API_DOORS[name].methods)
+        if served != declared:
+            wrong.append(f"{name}: serves {sorted(served)}, declared {sorted(declared)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_operation_of_the_published_schema_has_a_door():
+    """Walk the OpenAPI schema too: every operation it publishes is a declared door."""
+    from django.urls import resolve
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    missing = []
+    for path, operations in schema["paths"].items():
+        # A path parameter's first allowed value (its enum), else a number.
+        samples = {
+            parameter["name"]: str(parameter["schema"].get("enum", [1])[0])
+            for operation in operations.values()
+            for parameter in operation.get("parameters", [])
+            if parameter["in"] == "path"
+        }
+        url = re.sub(r"\{([^}]+)\}", lambda m, s=samples: s.get(m.group(1), "1"), path)
+        name = resolve(url).view_name
+        for method in operations:
+            if method.upper() not in doors.API_DOORS.get(name, doors.ApiDoor({})).methods:
+                missing.append(f"{method.upper()} {path} ({name})")
+    assert not missing, f"schema operations without a door: {missing}"
+
+
+def _api_call(client, method, url, obj):
+    headers = {}
+    if getattr(obj, "version", None) is not None:
+        headers["HTTP_IF_MATCH"] = f'"{obj.version}"'
+    with transaction.atomic():
+        response = (
+            getattr(client, method.lower())(
+                url,
+                data="{}" if method != "GET" else None,
+                content_type="application/json",
+                **headers,
+            )
+            if method != "GET"
+            else client.get(url, **headers)
+        )
+        transaction.set_rollback(True)
+    return response
+
+
+def _api_verdict(response) -> str:
+    if response.status_code in API_DENIED:
+        return "denied"
+    if 200 <= response.status_code < 300 or response.status_code in (400, 409, 412, 422):
+        return "allowed"  # 400: let in, and the service judged the (empty) input
+    return f"error {response.status_code}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", PERSONS)
+def test_every_api_door_answers_the_policy(door_city, person, settings):
+    settings.BALLAST_API_RATE = "100000/min"
+    user = _person(door_city, person)
+    client = _client(door_city, person)
+    wrong = []
+    for _pattern, name in API_URLS:
+        door = doors.API_DOORS[name]
+        obj, kwargs = None, {}
+        if door.model:
+            obj = door_city.objects[door.model.lower()]
+            obj.refresh_from_db()
+            kwargs["pk"] = obj.pk
+        kwargs.update(door.kwargs)
+        if door.catch_all:
+            kwargs["rest"] = "no-such-endpoint/1/"
+        url = reverse(name, kwargs=kwargs or None)
+        for method in doors.API_METHODS:
+            needs = door.methods.get(method)
+            expected = "allowed" if _satisfies(user, needs, obj) else "denied"
+            got = _api_verdict(_api_call(client, method, url, obj))
+            if got != expected:
+                wrong.append(f"{method} {url} ({name}): expected {expected}, got {got}")
+    assert not wrong, f"{person}:\n" + "\n".join(wrong)

@@ -95,6 +95,9 @@ DOORS: dict[str, Door] = {
     "accounts:password_change": Door(SIGNED_IN, note="one's own password"),
     "accounts:otp_enrol": Door(SIGNED_IN, note="one's own second factor"),
     "accounts:otp_verify": Door(SIGNED_IN, note="one's own second factor"),
+    # one's own API tokens (personal rows; not for the administrator roles: policy)
+    "accounts:api_tokens": Door((("token", VIEW),), (("token", ADD),)),
+    "accounts:api_token_revoke": Door(None, (("token", DELETE),), model="accounts.ApiToken"),
     # --- the audit trail: the auditor's alone ----------------------------------------------
     "audit:trail": Door(_AUDIT_VIEW, None),
     "audit:logins": Door(_AUDIT_VIEW, None),
@@ -184,6 +187,69 @@ DOORS: dict[str, Door] = {
     ),
     "reports:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
 }
+
+# --- the REST API (/api/v1/) -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiDoor:
+    """The decision for one API URL, per HTTP method: each value is as for :class:`Door`
+    (PUBLIC, SIGNED_IN, CLOSED or (group, action) pairs); a method not listed is not
+    served (405). ``model`` names the object of the URL's ``pk``."""
+
+    methods: dict
+    model: str | None = None
+    note: str = ""
+    catch_all: bool = False
+    kwargs: dict = field(default_factory=dict)  # the URL's other parts, for the battery
+
+
+def _api_object(group: str, model: str, **actions) -> dict:
+    """A restricted viewset's detail URL: GET needs VIEW, PUT/PATCH CHANGE, and so on."""
+    needs = {"GET": ((group, VIEW),)}
+    for method, action in actions.items():
+        needs[method] = ((group, action),)
+    return ApiDoor(needs, model=model)
+
+
+_REPORT = "reports.MonthlyReport"
+_PROJECT_FLOW = {"PUT": CHANGE, "PATCH": CHANGE}
+
+API_DOORS: dict[str, ApiDoor] = {
+    "api:schema": ApiDoor({"GET": SIGNED_IN}, note="the published schema: no data"),
+    "api:docs": ApiDoor({"GET": SIGNED_IN}, note="Swagger UI (local files)"),
+    "api:redoc": ApiDoor({"GET": SIGNED_IN}, note="Redoc (local files)"),
+    "api:region-list": ApiDoor({"GET": (("region", VIEW),)}),
+    "api:region-detail": _api_object("region", "regions.Region"),
+    "api:project-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": (("project", ADD),)}),
+    "api:project-detail": _api_object("project", "projects.Project", **_PROJECT_FLOW),
+    # Recording a stage, a node or a plan changes the project (the services' check).
+    "api:stageevent-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:stageevent-detail": _api_object("project", "projects.StageEvent", **_PROJECT_FLOW),
+    "api:node-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:node-detail": _api_object("project", "projects.Node", **_PROJECT_FLOW),
+    "api:annualplan-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:annualplan-detail": _api_object("project", "projects.AnnualPlan", **_PROJECT_FLOW),
+    "api:report-list": ApiDoor({"GET": (("report", VIEW),), "POST": (("report", ADD),)}),
+    "api:report-detail": _api_object("report", _REPORT, **_PROJECT_FLOW),
+    "api:report-submit": ApiDoor({"POST": (("report", policy.SUBMIT),)}, model=_REPORT),
+    "api:report-approve": ApiDoor({"POST": (("report", APPROVE),)}, model=_REPORT),
+    "api:report-accept": ApiDoor({"POST": (("report", policy.ACCEPT),)}, model=_REPORT),
+    "api:report-return": ApiDoor({"POST": (("report", policy.RETURN),)}, model=_REPORT),
+    "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
+    "api:figures": ApiDoor({"GET": _COCKPIT}),
+    "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
+    "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
+    "api:bulletin-list": ApiDoor({"GET": (("bulletin", VIEW),)}),
+    "api:bulletin-detail": _api_object("bulletin", "bulletins.Bulletin"),
+    "api:bulletin-download": ApiDoor(
+        {"GET": (("bulletin", VIEW),)}, model="bulletins.Bulletin", kwargs={"fmt": "docx"}
+    ),
+    "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
+}
+
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 # Models registered in the admin without an ``access_group`` of their own: the group that
 # governs them (None: closed to the web, console superuser only).

@@ -3,6 +3,7 @@ user_permissions: powers follow from the one role, set through accounts.services
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
@@ -169,3 +170,17 @@ class TokenForm(forms.Form):
         ),
         error_messages={"invalid": _("请输入认证器上的 6 位数字。")},
     )
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: a name and how many days it lives."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    days = forms.IntegerField(label=_("有效期（天）"), min_value=1)
+
+    def __init__(self, *args, max_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].max_value = max_days
+        self.fields["days"].validators.append(MaxValueValidator(max_days))
+        self.fields["days"].widget.attrs["max"] = max_days
+        self.fields["days"].help_text = _("最长 %(max)s 天。") % {"max": max_days}

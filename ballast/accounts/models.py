@@ -227,3 +227,65 @@ def _default_city_id() -> int | None:
     from ballast.regions.models import Region
 
     return Region.objects.filter(code=settings.BALLAST_CITY).values_list("pk", flat=True).first()
+
+
+class ApiToken(models.Model):
+    """A personal API token (个人接口令牌): a person's key to ``/api/v1/`` for their scripts.
+
+    The secret is shown once, when the token is made, and stored only as its SHA-256
+    digest (the secret is 256 random bits, so a fast digest is enough: there is nothing to
+    guess). ``prefix`` — the secret's first characters — lets the person tell their tokens
+    apart in the list. A token stops working when it expires or is revoked; it acts with
+    its owner's role and scope, never more (``accounts/policy.py``).
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=100)
+    prefix = models.CharField("前缀", max_length=12, db_index=True)
+    digest = models.CharField("摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField("最近使用地址", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    access_group = "token"
+    owner_path = "user"
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    def is_live(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a creating POST sent with an ``Idempotency-Key`` header: the
+    same key from the same person within 24 hours gets this answer again and creates
+    nothing twice (``ballast/api/idempotency.py``)."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE)
+    key = models.CharField("幂等键", max_length=255)
+    method = models.CharField("方法", max_length=8)
+    path = models.CharField("路径", max_length=300)
+    status = models.PositiveSmallIntegerField("状态码")
+    body = models.JSONField("响应", null=True, blank=True)
+    headers = models.JSONField("响应头", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "幂等请求"
+        verbose_name_plural = "幂等请求"
+        constraints = [
+            models.UniqueConstraint(fields=("user", "key"), name="idempotent_request_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

@@ -154,8 +154,15 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
     },
 }
 
-# Groups of personal rows (in-app notices): everyone sees and marks read their own.
-PERSONAL_GROUPS: dict[str, set[str]] = {"notice": {VIEW, CHANGE}}
+# Groups of personal rows: in-app notices (everyone sees and marks read their own) and
+# personal API tokens (made, listed and revoked by their owner).
+PERSONAL_GROUPS: dict[str, set[str]] = {"notice": {VIEW, CHANGE}, "token": {VIEW, ADD, DELETE}}
+
+# Groups the administrator roles (系统/安全管理员, 审计员) and console superusers do not
+# get. API tokens: an administrator signs in with a second factor on every session, and a
+# token would be a standing key past it; the API serves nothing an administrator's work
+# needs (the auditor reads and exports the trail on its pages).
+NO_ADMINISTRATOR_GROUPS = {"token"}
 
 # Groups a superuser flag does not open: the trail is read by the auditor role only, so
 # that no administrator reads, or learns to evade, the record of their own actions.
@@ -165,6 +172,8 @@ ROLE_ONLY_GROUPS = {"audit"}
 def allowed_actions(user, group: str) -> set[str]:
     """The actions ``user`` may take on objects of ``group`` somewhere in their scope."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if group in NO_ADMINISTRATOR_GROUPS and _administrator_account(user):
         return set()
     if user.is_superuser and group not in ROLE_ONLY_GROUPS:
         return {

@@ -11,14 +11,21 @@ same way. Each change is a row of the account's history with who and why, and a
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ballast.accounts import policy
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
-from ballast.accounts.models import SecuritySettings, User
+from ballast.accounts.models import ApiToken, SecuritySettings, User
 from ballast.accounts.signals import announce
 from ballast.core.history import acting
 
@@ -337,3 +344,96 @@ __all__ = [
     "user_unlock",
     "user_update",
 ]
+
+
+# --------------------------------------------------------------------------- API tokens
+
+TOKEN_PREFIX = "bst_"
+# A use is written to the token (and the trail) at most this often, to keep both small.
+TOKEN_USE_RECORD_SECONDS = 60
+
+
+def token_digest(secret: str) -> str:
+    """The stored form of a token's secret (SHA-256, hex)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def token_create(*, user, name: str, days: int | None = None, request=None):
+    """Make a personal API token for ``user``; returns ``(token, secret)``. The secret is
+    shown once and stored only as its digest. ``days`` until it expires: the default
+    (BALLAST_API_TOKEN_DAYS, 90) and at most BALLAST_API_TOKEN_MAX_DAYS (365)."""
+
+    if not policy.may(user, policy.ADD, ApiToken):
+        raise PermissionDenied(_("您的角色不能创建接口令牌。"))
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写令牌名称。")})
+    days = settings.BALLAST_API_TOKEN_DAYS if days in (None, "") else int(days)
+    if not 1 <= days <= settings.BALLAST_API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            {
+                "days": _("有效期应在 1 至 %(max)s 天之间。")
+                % {"max": settings.BALLAST_API_TOKEN_MAX_DAYS}
+            }
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=token_digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    token.full_clean()
+    token.save()
+    announce(
+        "token_created",
+        user=user,
+        target_user=user,
+        detail={"token": token.prefix, "name": token.name, "expires": token.expires_at.isoformat()},
+        request=request,
+    )
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, user, token, request=None):
+    """Revoke one of ``user``'s tokens (it answers 401 from then on)."""
+
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    policy.check(user, policy.DELETE, locked)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        announce(
+            "token_revoked",
+            user=user,
+            target_user=locked.user,
+            detail={"token": locked.prefix, "name": locked.name},
+            request=request,
+        )
+    return locked
+
+
+def token_used(*, token, ip: str | None, request=None) -> bool:
+    """Note a use of ``token`` from ``ip``: written (and audited) at most once a minute per
+    token, by an atomic claim so that parallel requests record it once."""
+
+    now = timezone.now()
+    stale = now - timedelta(seconds=TOKEN_USE_RECORD_SECONDS)
+    claimed = (
+        ApiToken.objects.filter(pk=token.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale))
+        .update(last_used_at=now, last_used_ip=ip)
+    )
+    if claimed:
+        token.last_used_at, token.last_used_ip = now, ip
+        announce(
+            "token_used",
+            user=token.user,
+            target_user=token.user,
+            detail={"token": token.prefix, "name": token.name, "ip": ip or ""},
+            request=request,
+        )
+    return bool(claimed)

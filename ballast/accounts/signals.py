@@ -40,6 +40,9 @@ SECURITY_EVENT_KINDS = {
     "otp_reset": "重置双因素认证",
     "security_settings_changed": "修改安全设置",
     "export": "导出数据",  # sent by data_exported below
+    "token_created": "创建接口令牌",
+    "token_revoked": "吊销接口令牌",
+    "token_used": "使用接口令牌",  # at most once a minute per token
 }
 
 

@@ -22,4 +22,6 @@ urlpatterns = [
     path("me/password/", views.password_change, name="password_change"),
     path("me/2fa/", views.otp_enrol, name="otp_enrol"),
     path("me/2fa/verify/", views.otp_verify, name="otp_verify"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,7 +30,7 @@ from django_otp.forms import otp_verification_failed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ballast.accounts import forms, policy, services
-from ballast.accounts.models import SecuritySettings, User
+from ballast.accounts.models import ApiToken, SecuritySettings, User
 from ballast.accounts.signals import announce
 
 PAGE_SIZE = 25
@@ -456,3 +457,63 @@ def _verify(device, token: str) -> bool:
     # verify_is_allowed: django-otp's own throttling after repeated wrong codes.
     allowed, _detail = device.verify_is_allowed()
     return bool(allowed) and device.verify_token(token)
+
+
+# --- one's own API tokens -------------------------------------------------------------------
+
+
+def _require_tokens(user, action: str) -> None:
+    if not policy.may(user, action, ApiToken):
+        raise PermissionDenied(_("您的角色不能使用接口令牌。"))
+
+
+@login_required
+def api_tokens(request):
+    """One's personal API tokens: the list (name, prefix, created, expires, last used) and
+    a new one; its secret is shown once, on the answer to the creating POST."""
+    user = request.user
+    _require_tokens(user, policy.VIEW)
+    form = forms.ApiTokenForm(
+        request.POST or None,
+        max_days=settings.BALLAST_API_TOKEN_MAX_DAYS,
+        initial={"days": settings.BALLAST_API_TOKEN_DAYS},
+    )
+    secret = None
+    if request.method == "POST":
+        _require_tokens(user, policy.ADD)
+        if form.is_valid():
+            try:
+                _token, secret = services.token_create(
+                    user=user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                    request=request,
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                form = forms.ApiTokenForm(
+                    max_days=settings.BALLAST_API_TOKEN_MAX_DAYS,
+                    initial={"days": settings.BALLAST_API_TOKEN_DAYS},
+                )
+    tokens = policy.restrict(ApiToken.objects.all(), user, policy.VIEW)
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"tokens": tokens, "form": form, "secret": secret, "now": timezone.now()},
+    )
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def api_token_revoke(request, pk: int):
+    _require_tokens(request.user, policy.DELETE)
+    token = get_object_or_404(
+        policy.restrict(ApiToken.objects.all(), request.user, policy.DELETE), pk=pk
+    )
+    services.token_revoke(user=request.user, token=token, request=request)
+    messages.success(request, _("令牌“%(name)s”已吊销。") % {"name": token.name})
+    return redirect("accounts:api_tokens")

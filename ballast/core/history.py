@@ -102,6 +102,8 @@ class HistoryActorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         source = "admin" if request.path.startswith("/admin/") else "web"
+        if request.path.startswith("/api/"):
+            source = "api"
         request.request_id = uuid.uuid4().hex
         previous = _actor.get()
         actor = replace(

@@ -1147,3 +1147,29 @@ def confidence_as_of(projects: QuerySet[Project], *, as_of: date) -> dict:
         unrated=Count("pk", filter=Q(latest_rating__isnull=True)),
     )
     return sums
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _kind(path: str) -> str:
+    return FIGURE_KEYS.get(path, ("", "text"))[1]
+
+
+def to_json(value, path: str = ""):
+    """The JSON form of figures (the ``figures --json`` command and the API): money →
+    "123.40", rates → numbers, dates → ISO strings."""
+    if isinstance(value, dict):
+        return {k: to_json(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    kind = _kind(path)
+    if kind == "money":
+        return f"{Decimal(value):.2f}"
+    if isinstance(value, Decimal):
+        if kind == "count" and value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    return value

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from ballast.figures.selectors import FIGURE_KEYS, flatten, unit_figures, units_figures
+from ballast.figures.selectors import FIGURE_KEYS, flatten, to_json, unit_figures, units_figures
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
 
@@ -31,28 +31,6 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"日期“{text}”格式不正确，应为 YYYY-MM-DD，如 2023-03-31。") from exc
-
-
-def _kind(path: str) -> str:
-    return FIGURE_KEYS.get(path, ("", "text"))[1]
-
-
-def to_json(value, path: str = ""):
-    """The JSON form of figures: money → "123.40", rates → numbers, dates → ISO strings."""
-    if isinstance(value, dict):
-        return {k: to_json(v, f"{path}.{k}" if path else k) for k, v in value.items()}
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value.isoformat()
-    kind = _kind(path)
-    if kind == "money":
-        return f"{Decimal(value):.2f}"
-    if isinstance(value, Decimal):
-        if kind == "count" and value == value.to_integral_value():
-            return int(value)
-        return float(value)
-    return value
 
 
 def display(value, kind: str) -> str:

@@ -1,0 +1,82 @@
+"""Published bulletins (通报): list, detail, and the Word or Excel file — the same files
+the bulletin page downloads, re-rendered from the published content."""
+
+from __future__ import annotations
+
+import json
+
+import django_filters
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import renderers
+from rest_framework.decorators import action
+
+from ballast.accounts.signals import data_exported
+from ballast.api.viewsets import ReadOnlyViewSet
+from ballast.bulletins.api.serializers import BulletinSerializer
+from ballast.bulletins.models import Bulletin
+from ballast.bulletins.services import bulletin_docx, bulletin_xlsx
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class _FileRenderer(renderers.BaseRenderer):
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        # An error (a problem, with its own Content-Type) when a file was asked for.
+        return json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+
+
+class DocxRenderer(_FileRenderer):
+    media_type, format = DOCX_TYPE, "docx"
+
+
+class XlsxRenderer(_FileRenderer):
+    media_type, format = XLSX_TYPE, "xlsx"
+
+
+class BulletinFilterSet(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", label="板块代码")
+
+    class Meta:
+        model = Bulletin
+        fields = ("period", "kind", "unit")
+
+
+class BulletinViewSet(ReadOnlyViewSet):
+    """已发布的通报。"""
+
+    queryset = Bulletin.objects.select_related("city", "unit").order_by("-published_at", "-id")
+    serializer_class = BulletinSerializer
+    filterset_class = BulletinFilterSet
+
+    @extend_schema(
+        parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["docx", "xlsx"])],
+        responses={(200, DOCX_TYPE): OpenApiTypes.BINARY, (200, XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="download/(?P<fmt>docx|xlsx)",
+        renderer_classes=[renderers.JSONRenderer, DocxRenderer, XlsxRenderer],
+    )
+    def download(self, request, pk=None, fmt="docx"):
+        """下载通报（Word）或附表（Excel）。"""
+        bulletin = self.get_object()
+        if fmt == "docx":
+            data, name, content_type = bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE
+        else:
+            data, name = bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx"
+            content_type = XLSX_TYPE
+        data_exported(what=name, fmt=fmt, rows=None)
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        return response

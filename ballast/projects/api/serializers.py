@@ -1,0 +1,103 @@
+from rest_framework import serializers
+
+from ballast.api.serializers import ScopedModelSerializer
+from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
+from ballast.projects.services import PROJECT_FIELDS
+
+READ_ONLY = ("id", "version", "created_at", "updated_at")
+
+
+class ProjectSerializer(ScopedModelSerializer):
+    """A project as the API shows it (money in 万元 as strings)."""
+
+    class Meta:
+        model = Project
+        fields = (
+            *READ_ONLY,
+            *PROJECT_FIELDS,
+            "baseline_total_investment",
+            "baseline_completion",
+            "leaders",
+        )
+        read_only_fields = fields
+
+
+class ProjectWriteSerializer(ScopedModelSerializer):
+    """The fields a project form may set (``projects.services.PROJECT_FIELDS``)."""
+
+    class Meta:
+        model = Project
+        fields = PROJECT_FIELDS
+        # Uniqueness is the service's (full_clean inside its transaction).
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.validators = [
+                v for v in field.validators if type(v).__name__ != "UniqueValidator"
+            ]
+        return fields
+
+
+class StageEventSerializer(ScopedModelSerializer):
+    class Meta:
+        model = StageEvent
+        fields = (*READ_ONLY, "project", "stage", "date", "evidence")
+        read_only_fields = fields
+
+
+class StageRecordSerializer(ScopedModelSerializer):
+    """Record a stage (the page's stage form): project, stage, date, evidence; a
+    correction of a recorded date needs a reason."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+    class Meta:
+        model = StageEvent
+        fields = ("project", "stage", "date", "evidence", "reason")
+        validators = []
+
+
+class StageChangeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    evidence = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=500)
+
+
+class NodeSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Node
+        fields = (
+            *READ_ONLY,
+            "project",
+            "kind",
+            "name",
+            "deadline",
+            "department",
+            "department_name",
+            "person",
+            "outcome",
+            "completed_on",
+            "note",
+            "sort_order",
+        )
+        read_only_fields = READ_ONLY
+
+
+class NodeChangeSerializer(NodeSerializer):
+    class Meta(NodeSerializer.Meta):
+        read_only_fields = (*READ_ONLY, "project")
+
+
+class AnnualPlanSerializer(ScopedModelSerializer):
+    class Meta:
+        model = AnnualPlan
+        fields = (*READ_ONLY, "project", "year", "planned_investment", *AnnualPlan.month_fields)
+        read_only_fields = READ_ONLY
+        validators = []
+
+
+class AnnualPlanChangeSerializer(AnnualPlanSerializer):
+    class Meta(AnnualPlanSerializer.Meta):
+        read_only_fields = (*READ_ONLY, "project", "year")

@@ -1,0 +1,179 @@
+"""Projects, their stage events, nodes and annual plans — through ``projects.services``."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from ballast.accounts import policy
+from ballast.accounts.models import User
+from ballast.api.params import query_date
+from ballast.api.viewsets import WritableViewSet
+from ballast.projects import services
+from ballast.projects.api import serializers as s
+from ballast.projects.filtersets import ProjectFilterSet
+from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
+from ballast.projects.selectors import list_queryset
+
+
+class ApiProjectFilterSet(ProjectFilterSet):
+    """The project list's filterset (``web/filtersets.py``), its stage typed for the schema."""
+
+    def by_stage(self, queryset, name, value: str):
+        return super().by_stage(queryset, name, value)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("as_of", str, description="统计日期 YYYY-MM-DD（阶段按此日期判断）")
+    ]
+)
+class ProjectViewSet(WritableViewSet):
+    """项目：列表（与项目库页面同样的筛选）、详情、新增、修改。"""
+
+    queryset = Project.objects.all()
+    serializer_class = s.ProjectSerializer
+    write_serializer_class = s.ProjectWriteSerializer
+    filterset_class = ApiProjectFilterSet
+    filterset_takes_user = True
+
+    def get_queryset(self):
+        if self.action == "list":
+            projects = list_queryset(self.request.user, query_date(self.request))
+            if not self.request.query_params.get("sort"):
+                projects = projects.order_by("unit__sort_order", "-total_investment", "pk")
+            return projects.prefetch_related(Prefetch("leaders", queryset=User.objects.only("id")))
+        return super().get_queryset().prefetch_related("leaders")
+
+    def create_object(self, data):
+        return services.project_create(user=self.request.user, data=data)
+
+    def update_object(self, obj, data, version):
+        return services.project_update(
+            user=self.request.user, project=obj, data=data, expected_version=version
+        )
+
+
+class _ProjectPartFilterSet(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="project__unit__code", label="板块代码")
+
+
+class StageEventFilterSet(_ProjectPartFilterSet):
+    class Meta:
+        model = StageEvent
+        fields = ("project", "stage")
+
+
+class StageEventViewSet(WritableViewSet):
+    """阶段节点：记录（与项目页“记录阶段”同一服务）与更正日期（须说明原因）。"""
+
+    queryset = StageEvent.objects.select_related("project").order_by("project", "date", "pk")
+    serializer_class = s.StageEventSerializer
+    filterset_class = StageEventFilterSet
+    # Recording a stage changes the project (the policy's CHANGE of the project group).
+    policy_actions = {"create": policy.CHANGE}
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return s.StageRecordSerializer
+        if self.action in ("update", "partial_update"):
+            return s.StageChangeSerializer
+        return s.StageEventSerializer
+
+    def create_object(self, data):
+        # expected_version 0: the stage must not be recorded yet (a recorded one is
+        # corrected with PATCH and its ETag, so no one's date is overwritten unseen).
+        return services.stage_record(
+            user=self.request.user,
+            project=data["project"],
+            stage=data["stage"],
+            on=data["date"],
+            evidence=data.get("evidence", ""),
+            reason=data.get("reason", ""),
+            expected_version=0,
+        )
+
+    def update_object(self, obj, data, version):
+        return services.stage_record(
+            user=self.request.user,
+            project=obj.project,
+            stage=obj.stage,
+            on=data.get("date", obj.date),
+            evidence=data.get("evidence", obj.evidence),
+            reason=data.get("reason", ""),
+            expected_version=version,
+        )
+
+
+class NodeFilterSet(_ProjectPartFilterSet):
+    class Meta:
+        model = Node
+        fields = ("project", "kind", "outcome")
+
+
+class NodeViewSet(WritableViewSet):
+    """节点计划：项目的审批与建设节点。"""
+
+    queryset = Node.objects.select_related("project").order_by("project", "sort_order", "pk")
+    serializer_class = s.NodeSerializer
+    filterset_class = NodeFilterSet
+    policy_actions = {"create": policy.CHANGE}
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.NodeChangeSerializer
+        return s.NodeSerializer
+
+    def create_object(self, data):
+        project = data.pop("project")
+        return services.node_save(user=self.request.user, project=project, data=data)
+
+    def update_object(self, obj, data, version):
+        return services.node_save(
+            user=self.request.user,
+            project=obj.project,
+            node=obj,
+            data=data,
+            expected_version=version,
+        )
+
+
+class AnnualPlanFilterSet(_ProjectPartFilterSet):
+    class Meta:
+        model = AnnualPlan
+        fields = ("project", "year")
+
+
+class AnnualPlanViewSet(WritableViewSet):
+    """年度计划：计划投资与开工、入统、竣工、投产月份。"""
+
+    queryset = AnnualPlan.objects.select_related("project").order_by("project", "year")
+    serializer_class = s.AnnualPlanSerializer
+    filterset_class = AnnualPlanFilterSet
+    policy_actions = {"create": policy.CHANGE}
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.AnnualPlanChangeSerializer
+        return s.AnnualPlanSerializer
+
+    def _save(self, project, year, data, version):
+        months = {f: data.get(f) for f in AnnualPlan.month_fields if f in data}
+        return services.plan_save(
+            user=self.request.user,
+            project=project,
+            year=year,
+            planned_investment=data["planned_investment"],
+            expected_version=version,
+            **months,
+        )
+
+    def create_object(self, data):
+        # 0: no plan for that year yet (an existing one is changed with PATCH and If-Match).
+        return self._save(data["project"], data["year"], data, 0)
+
+    def update_object(self, obj, data, version):
+        merged = {f: getattr(obj, f) for f in ("planned_investment", *AnnualPlan.month_fields)}
+        merged.update(data)
+        return self._save(obj.project, obj.year, merged, version)

@@ -1,0 +1,165 @@
+"""The API contract: for a sample of requests to every endpoint — reads, creates, changes,
+the report flow, and their refusals — the answers (status, content type, body) validate
+against the published OpenAPI schema (drf-spectacular's), checked by Schemathesis."""
+
+import pytest
+
+from ballast.accounts.services import token_create
+from tests.api_schema import CHECKS, in_process, is_problem, load_schema
+
+
+@pytest.fixture
+def world(people, make_project, d, pinned_today):
+    pinned_today(d(2023, 4, 2))
+    from ballast.bulletins.services import bulletin_publish
+
+    project = make_project(stages={"signed": d(2023, 1, 3), "started": d(2023, 1, 5)})
+    bulletin = bulletin_publish(
+        user=people["city_admin"], city=project.unit.parent, period="2023Q1"
+    )
+    result = _published_result(project.unit.parent, d)
+    return {"project": project, "bulletin": bulletin, "result": result}
+
+
+def _published_result(city, d):
+    from django.utils import timezone
+
+    from ballast.assessments.models import PublishedResult
+    from ballast.assessments.services import ensure_default_schemes
+
+    scheme = ensure_default_schemes(city)[0]
+    return PublishedResult.objects.create(
+        scheme=scheme,
+        period="2023Q1",
+        as_of=d(2023, 3, 31),
+        published_at=timezone.now(),
+        results=[{"unit": "321081", "score": 91.5, "rank": 1}],
+    )
+
+
+def people_token(user):
+    return token_create(user=user, name="契约")[1]
+
+
+def _call(
+    schema, token, method, path, *, path_parameters=None, query=None, body=None, headers=None
+):
+    operation = schema.find_operation_by_path(method, path)
+    assert operation is not None, f"{method} {path} is not in the schema"
+    extra = {"body": body, "media_type": "application/json"} if body is not None else {}
+    case = schema.make_case(
+        operation=operation,
+        path_parameters=path_parameters,
+        query=query,
+        headers={"Authorization": f"Bearer {token}", **(headers or {})},
+        **extra,
+    )
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+    assert is_problem(response), response.text
+    return response
+
+
+@pytest.mark.django_db
+def test_every_endpoint_answers_as_its_schema_says(world, people):
+    schema = load_schema()
+    _t, clerk = token_create(user=people["clerk_a"], name="契约")
+    _t, city = token_create(user=people["city_reviewer"], name="契约")
+    _t, outsider = token_create(user=people["clerk_b"], name="契约")
+    project = world["project"]
+    seen = set()
+
+    def call(token, method, path, **kw):
+        seen.add((method, path))
+        return _call(schema, token, method, path, **kw)
+
+    with in_process():
+        call(clerk, "GET", "/api/v1/regions/")
+        region = call(clerk, "GET", "/api/v1/regions/").json()["results"][0]["id"]
+        call(clerk, "GET", "/api/v1/regions/{id}/", path_parameters={"id": region})
+        call(clerk, "GET", "/api/v1/projects/", query={"as_of": "2023-03-31", "stage": "started"})
+        call(clerk, "GET", "/api/v1/projects/", query={"as_of": "not-a-date"})
+        call(clerk, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
+        call(outsider, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
+        created = call(
+            clerk,
+            "POST",
+            "/api/v1/projects/",
+            body={"name": "契约项目", "unit": project.unit_id, "total_investment": "20000.00",
+                  "category": "industrial"},
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        new = created.json()["id"]
+        call(clerk, "POST", "/api/v1/projects/", body={"name": ""})
+        call(clerk, "PATCH", "/api/v1/projects/{id}/", path_parameters={"id": new},
+             body={"investor": "某公司"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PATCH", "/api/v1/projects/{id}/", path_parameters={"id": new},
+             body={"investor": "某公司"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PUT", "/api/v1/projects/{id}/", path_parameters={"id": new},
+             body={"name": "契约项目"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/stage-events/", query={"project": project.pk})
+        event = call(clerk, "POST", "/api/v1/stage-events/",
+                     body={"project": new, "stage": "signed", "date": "2023-02-01"}).json()  # fmt: skip
+        call(clerk, "GET", "/api/v1/stage-events/{id}/", path_parameters={"id": event["id"]})
+        call(clerk, "PATCH", "/api/v1/stage-events/{id}/", path_parameters={"id": event["id"]},
+             body={"date": "2023-02-02", "reason": "合同日期更正"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PUT", "/api/v1/stage-events/{id}/", path_parameters={"id": event["id"]},
+             body={"date": "2023-02-03", "reason": "再次更正"}, headers={"If-Match": '"2"'})  # fmt: skip
+        node = call(clerk, "POST", "/api/v1/nodes/",
+                    body={"project": new, "kind": "filing", "deadline": "2023-06-01"}).json()  # fmt: skip
+        call(clerk, "GET", "/api/v1/nodes/", query={"project": new})
+        call(clerk, "GET", "/api/v1/nodes/{id}/", path_parameters={"id": node["id"]})
+        call(clerk, "PUT", "/api/v1/nodes/{id}/", path_parameters={"id": node["id"]},
+             body={"kind": "filing", "deadline": "2023-07-01"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PATCH", "/api/v1/nodes/{id}/", path_parameters={"id": node["id"]},
+             body={"person": "张三"}, headers={"If-Match": '"2"'})  # fmt: skip
+        plan = call(clerk, "POST", "/api/v1/annual-plans/",
+                    body={"project": new, "year": 2023, "planned_investment": "5000.00"}).json()  # fmt: skip
+        call(clerk, "GET", "/api/v1/annual-plans/", query={"year": 2023})
+        call(clerk, "GET", "/api/v1/annual-plans/{id}/", path_parameters={"id": plan["id"]})
+        call(clerk, "PATCH", "/api/v1/annual-plans/{id}/", path_parameters={"id": plan["id"]},
+             body={"planned_investment": "6000.00"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PUT", "/api/v1/annual-plans/{id}/", path_parameters={"id": plan["id"]},
+             body={"planned_investment": "6500.00"}, headers={"If-Match": '"2"'})  # fmt: skip
+        report = call(clerk, "POST", "/api/v1/reports/",
+                      body={"project": project.pk, "month": "2023-03-01",
+                            "investment": "800.00"}).json()  # fmt: skip
+        rid = {"id": report["id"]}
+        call(clerk, "GET", "/api/v1/reports/", query={"status": "draft"})
+        call(clerk, "GET", "/api/v1/reports/{id}/", path_parameters=rid)
+        call(clerk, "PATCH", "/api/v1/reports/{id}/", path_parameters=rid,
+             body={"progress": "封顶"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "PUT", "/api/v1/reports/{id}/", path_parameters=rid,
+             body={"investment": "800.00", "progress": "封顶"}, headers={"If-Match": '"9"'})  # fmt: skip
+        call(clerk, "POST", "/api/v1/reports/{id}/submit/", path_parameters=rid,
+             headers={"If-Match": '"2"'})  # fmt: skip
+        call(clerk, "POST", "/api/v1/reports/{id}/approve/", path_parameters=rid,
+             headers={"If-Match": '"3"'})  # fmt: skip
+        _t, reviewer = token_create(user=people["reviewer_a"], name="契约")
+        call(reviewer, "POST", "/api/v1/reports/{id}/approve/", path_parameters=rid,
+             headers={"If-Match": '"3"'})  # fmt: skip
+        call(city, "POST", "/api/v1/reports/{id}/return/", path_parameters=rid,
+             body={"reason": "数据有误"}, headers={"If-Match": '"4"'})  # fmt: skip
+        call(city, "POST", "/api/v1/reports/{id}/accept/", path_parameters=rid,
+             headers={"If-Match": '"4"'})  # fmt: skip
+        call(city, "POST", "/api/v1/reports/{id}/amend/", path_parameters=rid,
+             body={"investment": "900.00", "reason": "更正"}, headers={"If-Match": '"5"'})  # fmt: skip
+        call(clerk, "GET", "/api/v1/figures/", query={"unit": "321081", "as_of": "2023-03-31"})
+        call(city, "GET", "/api/v1/figures/", query={"unit": "321000", "year": 2023})
+        call(clerk, "GET", "/api/v1/figures/", query={"unit": "321084"})
+        call(clerk, "GET", "/api/v1/warnings/", query={"as_of": "2023-03-31"})
+        bid = {"id": world["bulletin"].pk}
+        call(clerk, "GET", "/api/v1/bulletins/", query={"period": "2023Q1"})
+        call(clerk, "GET", "/api/v1/bulletins/{id}/", path_parameters=bid)
+        call(clerk, "GET", "/api/v1/bulletins/{id}/download/{fmt}/",
+             path_parameters={**bid, "fmt": "xlsx"})  # fmt: skip
+        call(people_token(people["enterprise"]), "GET", "/api/v1/bulletins/")
+        call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
+        call(clerk, "GET", "/api/v1/assessment-results/{id}/",
+             path_parameters={"id": world["result"].pk})  # fmt: skip
+    every = {
+        (method.upper(), path)
+        for path, operations in schema.raw_schema["paths"].items()
+        for method in operations
+    }
+    assert every - seen == set(), "endpoints without a sample in the contract test"
