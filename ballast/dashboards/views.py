@@ -48,7 +48,7 @@ from ballast.figures.selectors import quarter_of
 from ballast.projects.choices import STAGE_ORDER
 from ballast.projects.models import Project
 from ballast.projects.selectors import batches, reached_by, reached_in, with_stage_as_of
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.web.clock import parse_date, request_today
 from ballast.web.exports import table_export
 from ballast.web.labels import stage_choices, stage_label, translated_choices
@@ -62,11 +62,14 @@ def _as_of(request) -> tuple[date, date]:
     return parse_date(request.GET.get("as_of"), today), today
 
 
-def _city_of(user) -> Region:
-    city_id = user.city_id_in_scope
-    if city_id is None:
+def _city_of(user, request=None) -> Region:
+    """The city of the page: the person's own, or the one a province person chose
+    (``?city=CODE``, a city of their province)."""
+    code = request.GET.get("city") if request is not None else None
+    city = policy.city_for(user, code)
+    if city is None:
         raise PermissionDenied(_("您的账号没有所属地区。"))
-    return Region.objects.get(pk=city_id)
+    return city
 
 
 def _units(user):
@@ -93,11 +96,15 @@ def cockpit(request):
     user = request.user
     if not selectors.may_see_cockpit(user):
         raise PermissionDenied(_("您没有查看驾驶舱的权限。"))
-    if not (user.is_superuser or user.is_city_level):
+    if user.is_province_level and not request.GET.get("city"):
+        query = request.GET.urlencode()
+        target = reverse("dashboards:province")
+        return redirect(f"{target}?{query}" if query else target)
+    if not (user.is_superuser or user.is_above_units):
         query = request.GET.urlencode()
         target = reverse("dashboards:unit_cockpit", args=[user.region.code])
         return redirect(f"{target}?{query}" if query else target)
-    return _cockpit_page(request, _city_of(user))
+    return _cockpit_page(request, _city_of(user, request))
 
 
 @login_required
@@ -120,7 +127,7 @@ def _ensure_schemes(user, city: Region) -> None:
 
 def _cockpit_page(request, region: Region):
     as_of, today = _as_of(request)
-    city = region if region.kind == "city" else region.parent
+    city = region.city
     _ensure_schemes(request.user, city)
     user = request.user
     data = cached(
@@ -504,7 +511,7 @@ def rankings(request):
     if not selectors.may_see_cockpit(user):
         raise PermissionDenied(_("您没有查看考核排名的权限。"))
     as_of, today = _as_of(request)
-    city = _city_of(user)
+    city = _city_of(user, request)
     _ensure_schemes(user, city)
     schemes = list(selectors.schemes_of(user, city))
     scheme = None
@@ -687,12 +694,11 @@ def tour_detail(request, pk: int):
 
 
 def _leaders(user):
-    """The linked leaders of ``user``'s city (a leader sees themselves among them)."""
-    city_id = user.city_id_in_scope
-    if city_id is None:
+    """The linked leaders of ``user``'s area (a leader sees themselves among them)."""
+    if policy.scope_root(user) is None:
         return User.objects.none()
     return User.objects.filter(role=Role.LEADER, is_active=True).filter(
-        Q(region_id=city_id) | Q(region__parent_id=city_id)
+        within("region", policy.scope_root(user))
     )
 
 
@@ -751,7 +757,7 @@ def project_map(request):
     if not policy.may(user, policy.VIEW, Project):
         raise PermissionDenied(_("您没有查看项目的权限。"))
     as_of, today = _as_of(request)
-    city = _city_of(user)
+    city = _city_of(user, request)
     units = _units(user)
     unit = _unit_param(request, units)
     stage = request.GET.get("stage") or ""

@@ -85,6 +85,7 @@ from ballast.reports.choices import DEFAULT_DEADLINE_DAY, ReportStatus
 from ballast.reports.models import MonthlyReport
 
 CITY_CODE = "321000"
+PROVINCE_CODE = "320000"
 FIRST_YEAR = 2021
 # Passes the password rules of both modes (three classes, ≥ 8, not common).
 DEFAULT_PASSWORD = "Ballast2026!"
@@ -1943,7 +1944,7 @@ DEMO_STEPS: list = [
 
 def demo_loaded() -> bool:
     """The demo city is there: Yangzhou exists with projects."""
-    return Project.objects.filter(unit__parent__code=CITY_CODE).exists()
+    return Project.objects.filter(unit__path__startswith=f"{PROVINCE_CODE}/{CITY_CODE}/").exists()
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ from ballast.projects.models import (
     Termination,
     UnitTarget,
 )
+from ballast.regions.models import within
 
 
 class ServiceSaveMixin:
@@ -129,10 +130,10 @@ class ProjectAdmin(ServiceSaveMixin, RestrictedAdmin):
             from ballast.accounts.choices import Role
             from ballast.accounts.models import User
 
-            city_id = request.user.city_id_in_scope
             qs = User.objects.filter(role=Role.LEADER)
             if not request.user.is_superuser:
-                qs = qs.filter(region_id=city_id) | qs.filter(region__parent_id=city_id)
+                root = policy.scope_root(request.user)
+                qs = qs.filter(within("region", root)) if root is not None else qs.none()
             kwargs["queryset"] = qs
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

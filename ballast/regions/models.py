@@ -116,3 +116,11 @@ def within(lookup: str, region: "Region") -> Q:
     return Q(**{f"{prefix}path": region.path}) | Q(
         **{f"{prefix}path__startswith": f"{region.path}/"}
     )
+
+
+def cities_containing(unit_ids) -> "models.QuerySet[Region]":
+    """The cities that hold any of the regions ``unit_ids`` (at any depth), by code: the
+    grouping "by city" of rows of many cities (each city judged by its own rules)."""
+    paths = Region.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
+    codes = {code for path in paths for code in path.split("/")}
+    return Region.objects.filter(code__in=codes, kind=RegionKind.CITY).order_by("code")

@@ -2,10 +2,9 @@
 
 import csv
 import json
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -127,7 +126,9 @@ def init_city(*, code: str, parks: list[tuple[str, str]] = ()) -> Region:
     if found is None:
         if province_data(code) is not None:
             raise ValidationError(f"{code} 是省级区划代码，请用 init_province {code}。")
-        raise ValidationError(f"未知的设区市代码 {code}。请使用 GB/T 2260 地级区划代码，如 321000。")
+        raise ValidationError(
+            f"未知的设区市代码 {code}。请使用 GB/T 2260 地级区划代码，如 321000。"
+        )
     province_entry, city_entry = found
     if city_entry is None:  # a 直辖市: the municipality is the city, no province above it
         city_entry = province_entry
@@ -153,9 +154,7 @@ def init_province(*, code: str) -> Region:
         raise ValidationError(f"未知的省级区划代码 {code}。请使用 GB/T 2260 省级代码，如 320000。")
     if entry.get("municipality"):
         return init_city(code=code)
-    province = _get_or_create(
-        code=code, name=entry["name"], kind=RegionKind.PROVINCE, parent=None
-    )
+    province = _get_or_create(code=code, name=entry["name"], kind=RegionKind.PROVINCE, parent=None)
     for order, city_entry in enumerate(entry["cities"], start=1):
         _init_city_entry(province=province, entry=city_entry, order=order)
     return province

@@ -6,11 +6,12 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from ballast.accounts import policy
 from ballast.accounts.choices import Role
 from ballast.accounts.models import User
 from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.web.labels import stage_choices, translated_choices
 from ballast.web.widgets import fix_single_choice
 
@@ -79,15 +80,17 @@ class ProjectFilterSet(django_filters.FilterSet):
         sort = self.filters["sort"]
         sort.extra["choices"] = sort.build_choices(sort.normalize_fields(SORT_FIELDS), SORT_LABELS)
         units = Region.objects.restrict(user).filter(is_assessment_unit=True)
-        if not user.is_superuser and not user.is_city_level:
-            units = units.filter(pk=user.region_id)
+        if not user.is_superuser and not user.is_above_units:
+            units = units.filter(within("", user.region))
         self.filters["unit"].queryset = units
         self.filters["cluster"].queryset = IndustryCluster.objects.restrict(user).filter(
             is_active=True
         )
-        city_id = user.city_id_in_scope
-        self.filters["leader"].queryset = User.objects.filter(role=Role.LEADER).filter(
-            Q(region_id=city_id) | Q(region__parent_id=city_id)
+        root = policy.scope_root(user)
+        self.filters["leader"].queryset = (
+            User.objects.filter(role=Role.LEADER).filter(within("region", root))
+            if root is not None
+            else User.objects.none()
         )
         # (The form is built here, once every filter has its queryset.) One unit in scope
         # (a clerk): shown as text, not offered as a choice.

@@ -3,9 +3,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ballast.accounts import policy
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
 from ballast.core.concurrency import StaleObjectError
@@ -18,7 +18,7 @@ from ballast.projects.choices import (
 )
 from ballast.projects.models import IndustryCluster, Node, Project
 from ballast.projects.services import PROJECT_FIELDS
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.reports.models import MonthlyReport
 from ballast.reports.services import REPORT_FIELDS
 from ballast.web.labels import stage_choices, translated_choices
@@ -95,14 +95,21 @@ class ProjectForm(VersionedForm, forms.ModelForm):
         self.fields["unit"].queryset = units
         fix_single_choice(self.fields["unit"], units)
         city_id = user.city_id_in_scope
-        self.fields["district"].queryset = Region.objects.filter(parent_id=city_id)
+        self.fields["district"].queryset = (
+            Region.objects.get(pk=city_id).subtree().exclude(pk=city_id)
+            if city_id
+            else Region.objects.none()
+        )
         self.fields["cluster"].queryset = IndustryCluster.objects.restrict(user)
         parents = Project.objects.restrict(user).filter(parent__isnull=True)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents.only("id", "name")
-        self.fields["leaders"].queryset = User.objects.filter(role=Role.LEADER).filter(
-            Q(region_id=city_id) | Q(region__parent_id=city_id)
+        root = policy.scope_root(user)
+        self.fields["leaders"].queryset = (
+            User.objects.filter(role=Role.LEADER).filter(within("region", root))
+            if root is not None
+            else User.objects.none()
         )
         if self.instance.pk:
             self.fields["leaders"].initial = list(self.instance.leaders.all())

@@ -13,6 +13,8 @@ LANDING = {
     Role.CITY_REVIEWER: "web:review_city",
     # 安全管理员: their work is the accounts.
     Role.SECURITY_ADMIN: "accounts:user_list",
+    # 省发改委: the comparison of the province's cities.
+    Role.PROVINCE_OFFICER: "dashboards:province",
 }
 COCKPIT_ROLES = (Role.CITY_ADMIN, Role.LEADER)
 

@@ -24,4 +24,6 @@ class Command(BaseCommand):
             cities = list(province.children.filter(kind=RegionKind.CITY).order_by("sort_order"))
             self.stdout.write(f"{province.code} {province.name}：{len(cities)} 个设区市")
         for city in cities:
-            self.stdout.write(f"  {city.code} {city.name}：{assessment_units(city).count()} 个考核板块")
+            self.stdout.write(
+                f"  {city.code} {city.name}：{assessment_units(city).count()} 个考核板块"
+            )
