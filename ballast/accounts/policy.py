@@ -24,6 +24,7 @@ unit's parent is its city.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -275,7 +276,8 @@ def city_for(user, code: str | None = None):
         cities = cities.filter(within("", user.region))
     if code:
         return cities.filter(code=code).first()
-    return cities.order_by("path").first()
+    # The installation's own city first (BALLAST_CITY), then the first by code.
+    return cities.filter(code=settings.BALLAST_CITY).first() or cities.order_by("path").first()
 
 
 def province_for(user, code: str | None = None):
