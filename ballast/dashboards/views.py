@@ -534,7 +534,7 @@ def rankings(request):
         default = selectors.period_for(scheme, as_of)
         if period is None or period.kind != default.kind:
             period = default
-        own = None if user.is_city_level or user.is_superuser else user.region
+        own = None if user.is_above_units or user.is_superuser else user.region
         data = cached(
             ("ranking", scope_key(user), scheme.pk, str(period), as_of),
             lambda: selectors.ranking(
@@ -732,7 +732,7 @@ def leader_detail(request, pk: int):
         ("portfolio", leader.pk, as_of), lambda: leader_portfolio(leader=leader, as_of=as_of)
     )
     rows = [r for r in portfolio if r.project.pk in visible]
-    if not rows and not (user.is_city_level or user.is_superuser or user.pk == leader.pk):
+    if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
         raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
     return render(
         request,

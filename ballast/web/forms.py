@@ -89,8 +89,8 @@ class ProjectForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = Region.objects.restrict(user).filter(is_assessment_unit=True)
-        if not user.is_superuser and not user.is_city_level:
-            units = units.filter(pk=user.region_id)
+        if not user.is_superuser and not user.is_above_units:
+            units = units.filter(within("", user.region))
             self.fields["unit"].initial = user.region_id
         self.fields["unit"].queryset = units
         fix_single_choice(self.fields["unit"], units)

@@ -176,7 +176,7 @@ def project_detail(request, pk: int):
     plan = next((p for p in plans if p.year == year), None)
     totals = (
         with_investment_progress(
-            Project.objects.filter(pk=project.pk), year=year, as_of=as_of, city=project.unit.parent
+            Project.objects.filter(pk=project.pk), year=year, as_of=as_of, city=project.unit.city
         )
         .values(
             "ytd_investment_wan", "since_start_investment_wan", "completion_rate", "time_progress"
