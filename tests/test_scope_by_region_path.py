@@ -160,3 +160,18 @@ def test_moving_a_region_rewrites_its_subtree(park_under_district, unit_a, unit_
     assert not policy.units_for(people["clerk_b"], policy.ADD, Project).filter(pk=park.pk).exists()
     with pytest.raises(ValidationError):
         region_move(region=park, parent=inner)
+
+
+def test_the_migration_fills_the_paths_of_existing_regions(park_under_district, zhenjiang):
+    """Regions made before the path existed get it from the data migration."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("ballast.regions.migrations.0003_backfill_region_path")
+    Region.objects.update(path="", depth=0)
+    migration.backfill(apps, None)
+    park = Region.objects.get(code="321091")
+    assert park.path == "320000/321000/321081/321091" and park.depth == 3
+    assert Region.objects.get(code="321112").path == "320000/321100/321112"
+    assert not Region.objects.filter(path="").exists()
