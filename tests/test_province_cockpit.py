@@ -109,7 +109,9 @@ def test_the_page_shows_the_cities_and_sends_city_people_to_their_cockpit(
     # The city cockpit link of a province officer opens that city's cockpit.
     response = client.get(reverse("dashboards:cockpit"), {"city": "321100", "as_of": "2023-03-08"})
     assert response.status_code == 200
-    assert "镇江市驾驶舱" in response.content.decode()
+    page = response.content.decode()
+    assert "镇江市驾驶舱" in page and "返回全省" in page
+    assert "city=321100" in page  # its rankings and map are 镇江's too
     assert client.get(reverse("dashboards:cockpit")).url.startswith(reverse("dashboards:province"))
     assert client.get(reverse("web:home")).url == reverse("dashboards:province")
     client.force_login(people["city_admin"])

@@ -29,7 +29,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
-from ballast.regions.models import within
+from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region, within
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 SUBMIT, APPROVE, ACCEPT, RETURN, AMEND = "submit", "approve", "accept", "return", "amend"
@@ -263,9 +264,6 @@ def city_for(user, code: str | None = None):
     ``user``: their own city; for a province person (or a superuser) the city ``code`` of
     their area, by default its first city with assessment units. None when there is none.
     """
-    from ballast.regions.choices import RegionKind
-    from ballast.regions.models import Region
-
     own = user.city_id_in_scope if user.region_id is not None else None
     if own is not None:
         return Region.objects.get(pk=own)
@@ -283,9 +281,6 @@ def city_for(user, code: str | None = None):
 def province_for(user, code: str | None = None):
     """The province whose cities a province page compares for ``user``: their own for a
     province person; any (``code``, by default the first) for a superuser; None else."""
-    from ballast.regions.choices import RegionKind
-    from ballast.regions.models import Region
-
     if user.is_superuser:
         provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("code")
         return (provinces.filter(code=code) if code else provinces).first()
