@@ -26,7 +26,7 @@ from ballast.projects.models import (
     UnitTarget,
 )
 from ballast.regions.models import Region
-from ballast.regions.services import init_city, jiangsu_data
+from ballast.regions.services import init_city, province_data
 from ballast.reports.models import MonthlyReport
 
 FIRST_YEAR, LAST_YEAR = 2021, 2023
@@ -124,7 +124,7 @@ def _money(cents: int) -> Decimal:
 
 
 def city_codes(n_cities: int) -> list[str]:
-    return [c["code"] for c in jiangsu_data()["cities"]][:n_cities]
+    return [c["code"] for c in province_data("320000")["cities"]][:n_cities]
 
 
 def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print) -> dict:

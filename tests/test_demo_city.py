@@ -109,6 +109,26 @@ def test_every_role_has_a_person_in_every_unit_where_it_applies(demo):
     assert User.objects.get(username="city_admin").check_password("demo-pass")
 
 
+def test_the_province_officer_compares_yangzhou_with_the_other_cities(demo):
+    """江苏's 13 cities are there; the province cockpit shows Yangzhou's projects beside
+    twelve cities without data, and its numbers are Yangzhou's own."""
+    from ballast.dashboards.selectors import province_cockpit
+    from ballast.figures.selectors import city_and_units_figures
+
+    officer = User.objects.get(username="province_officer")
+    assert officer.role == Role.PROVINCE_OFFICER and officer.region.code == "320000"
+    data = province_cockpit(user=officer, province=officer.region, as_of=TODAY)
+    rows = {row["city"].code: row for row in data["rows"]}
+    assert len(rows) == 13
+    yangzhou = Region.objects.get(code="321000")
+    assert rows["321000"]["projects"] == Project.objects.filter(parent__isnull=True).count()
+    assert (
+        rows["321000"]["figures"]
+        == city_and_units_figures(city=yangzhou, year=TODAY.year, as_of=TODAY)[0]
+    )
+    assert len(data["empty_cities"]) == 12
+
+
 def test_every_stage_and_off_line_status_is_present(demo):
     stages = set(StageEvent.objects.values_list("stage", flat=True))
     assert stages == set(STAGE_ORDER)

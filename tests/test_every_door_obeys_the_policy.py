@@ -32,7 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from ballast.accounts import doors, policy
-from ballast.accounts.choices import CITY_ONLY_ROLES, Role
+from ballast.accounts.choices import CITY_ONLY_ROLES, PROVINCE_ONLY_ROLES, Role
 from ballast.accounts.models import Department, LoginEvent, User
 from ballast.accounts.restricted_admin import RestrictedAdmin
 from tests.conftest import PARKS, make_user
@@ -89,6 +89,8 @@ def _build_city():
     for role in Role.values:
         extra = {"department": department} if role == Role.DEPARTMENT else {}
         region = city if role in CITY_ONLY_ROLES else unit_a
+        if role in PROVINCE_ONLY_ROLES:  # 省级: the province above the city
+            region = city.parent
         people[role] = make_user(f"door_{role}", role, region, **extra)
     people[OUTSIDER] = make_user("door_outsider", Role.UNIT_CLERK, unit_b)
     clerk, admin_user = people[Role.UNIT_CLERK], people[Role.CITY_ADMIN]
@@ -385,7 +387,7 @@ def _in_scope(user, model, obj, action) -> bool:
     if model is User:
         return policy.users_for(user).filter(pk=obj.pk).exists()
     if model is Department:
-        return user.is_superuser or obj.city_id == user.city_id_in_scope
+        return policy.in_area(user, obj.city)
     return policy.restrict(model._base_manager.filter(pk=obj.pk), user, action).exists()
 
 

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     # The three administrators of 等保2.0 (三权分立): configuration, accounts, audit.
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
+    # 省发改委 project office: reads every city of its province, compares them.
+    PROVINCE_OFFICER = "province_officer", "省级（省发改委）"
 
 
 CITY_ONLY_ROLES = (
@@ -27,3 +29,5 @@ CITY_ONLY_ROLES = (
 # business role (a user has exactly one role).
 ADMINISTRATOR_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR)
 UNIT_ONLY_ROLES = (Role.UNIT_CLERK, Role.UNIT_REVIEWER)
+# Roles held at a province (the region is a province: scope is every city in it).
+PROVINCE_ONLY_ROLES = (Role.PROVINCE_OFFICER,)

@@ -57,10 +57,10 @@ def _in_cockpit_scope(user, unit) -> bool:
 
 def _sees_leader(user, leader) -> bool:
     Project = _project_model()  # noqa: N806
-    city_id = user.city_id_in_scope
-    if city_id is None or (leader.region_id != city_id and leader.region.parent_id != city_id):
+    root = policy.scope_root(user)
+    if root is None or not root.contains(leader.region):
         return False
-    if user.is_city_level or user.is_superuser or user.pk == leader.pk:
+    if user.is_above_units or user.is_superuser or user.pk == leader.pk:
         return True
     return Project.objects.restrict(user).filter(leaders=leader).exists()
 
@@ -138,6 +138,8 @@ DOORS: dict[str, Door] = {
     "bulletins:download": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
     # --- cockpits and supervision ----------------------------------------------------------
     "dashboards:cockpit": Door(_COCKPIT),
+    # 省级驾驶舱: a province person's (city and unit people are taken to their own cockpit).
+    "dashboards:province": Door(_COCKPIT),
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT),

@@ -4,11 +4,13 @@ user_permissions: powers follow from the one role, set through accounts.services
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.validators import MaxValueValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ballast.accounts import policy
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
 from ballast.accounts.models import Department, SecuritySettings, User
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 
 # Roles the security administrator may give through the web (never an administrator's).
 WEB_ROLES = [(value, label) for value, label in Role.choices if value not in ADMINISTRATOR_ROLES]
@@ -34,12 +36,18 @@ class AccountForm(ReasonMixin, forms.ModelForm):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        city_id = actor.city_id_in_scope
-        self.fields["region"].queryset = Region.objects.filter(pk=city_id) | Region.objects.filter(
-            parent_id=city_id, is_assessment_unit=True
+        root = policy.scope_root(actor)
+        self.fields["region"].queryset = (
+            Region.objects.filter(within("", root))
+            .filter(Q(pk=root.pk) | Q(is_assessment_unit=True))
+            .order_by("depth", "sort_order", "code")
+            if root is not None
+            else Region.objects.none()
         )
         self.fields["region"].required = True
-        self.fields["department"].queryset = Department.objects.filter(city_id=city_id)
+        self.fields["department"].queryset = (
+            Department.objects.filter(within("city", root)) if root else Department.objects.none()
+        )
 
     def account_data(self) -> dict:
         return {f: self.cleaned_data[f] for f in self.Meta.fields}

@@ -37,7 +37,7 @@ def two_factor_required(user) -> bool:
         return False
     if user.is_superuser or user.role in ADMINISTRATOR_ROLES:
         return True
-    return mode == "city" and user.is_city_level
+    return mode == "city" and user.is_above_units
 
 
 def has_device(user) -> bool:

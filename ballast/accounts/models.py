@@ -7,7 +7,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ballast.accounts.choices import ADMINISTRATOR_ROLES, CITY_ONLY_ROLES, UNIT_ONLY_ROLES, Role
+from ballast.accounts.choices import (
+    ADMINISTRATOR_ROLES,
+    CITY_ONLY_ROLES,
+    PROVINCE_ONLY_ROLES,
+    UNIT_ONLY_ROLES,
+    Role,
+)
 from ballast.core.history import history_user
 from ballast.core.models import HistoryExtra
 from ballast.regions.choices import RegionKind
@@ -112,6 +118,8 @@ class User(AbstractUser):
             raise ValidationError({"region": "请选择所属市或板块。"})
         if self.role in CITY_ONLY_ROLES and self.region.kind != RegionKind.CITY:
             raise ValidationError({"region": f"{self.get_role_display()}应属于设区市。"})
+        if self.role in PROVINCE_ONLY_ROLES and self.region.kind != RegionKind.PROVINCE:
+            raise ValidationError({"region": f"{self.get_role_display()}应属于一个省。"})
         if self.role in UNIT_ONLY_ROLES and not self.region.is_assessment_unit:
             raise ValidationError({"region": f"{self.get_role_display()}应属于一个考核板块。"})
         if self.role == Role.DEPARTMENT and self.department is None:
@@ -124,13 +132,27 @@ class User(AbstractUser):
 
     @property
     def is_city_level(self) -> bool:
+        """A person of a city (市级): the region is the city itself."""
         return self.region_id is not None and self.region.kind == RegionKind.CITY
 
     @property
+    def is_province_level(self) -> bool:
+        """A person of a province (省级): the region is the province."""
+        return self.region_id is not None and self.region.kind == RegionKind.PROVINCE
+
+    @property
+    def is_above_units(self) -> bool:
+        """A person of a city or a province, whose scope is a whole area rather than one
+        assessment unit (and the units, districts and parks below it)."""
+        return self.is_city_level or self.is_province_level
+
+    @property
     def city_id_in_scope(self) -> int | None:
+        """The person's city (their region's, at any depth); None for a province person,
+        whose scope holds many cities (accounts.policy scopes by path prefix)."""
         if self.region_id is None:
             return None
-        return self.region_id if self.is_city_level else self.region.parent_id
+        return self.region.city_id
 
 
 class LoginEvent(models.Model):

@@ -15,15 +15,22 @@ A model takes part by declaring
   officers the coordination issues assigned to them across units;
 * for personal rows (notices), ``owner_path`` — the lookup to the person they belong to.
 
-A city-level person sees the units of their city; a unit person sees their unit only.
+Scope is a prefix of the region tree's materialised path (``Region.path``,
+``regions.models.within``): a person sees the rows of their region and of everything below
+it, at any depth — a province officer every city of the province, a city person every unit
+of the city, a district clerk the district and a park under it. Nothing assumes that a
+unit's parent is its city.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
+from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region, within
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 SUBMIT, APPROVE, ACCEPT, RETURN, AMEND = "submit", "approve", "accept", "return", "amend"
@@ -146,6 +153,22 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "account": {VIEW, ADD, CHANGE},
         "region": _READ,
     },
+    # 省发改委: reads every city of the province (projects, figures, warnings, results),
+    # compares them; each city keeps its own rules, so it changes nothing.
+    Role.PROVINCE_OFFICER: {
+        "project": _READ,
+        "report": _READ,
+        "target": _READ,
+        "config": _READ,
+        "directory": _READ,
+        "region": _READ,
+        "history": _READ,
+        "issue": _READ,
+        "service": _READ,
+        "tour": _READ,
+        "bulletin": _READ,
+        "assessment": _READ,
+    },
     Role.ENTERPRISE: {
         "region": _READ,
         # Only the projects they are the contact of (coordination.ProjectContact).
@@ -210,39 +233,76 @@ def scope_q(user, model) -> Q | None:
     unit_path = getattr(model, "unit_path", None)
     city_path = getattr(model, "city_path", None)
     if model.access_group == "region":
-        city_id = user.city_id_in_scope
-        return Q(pk=city_id) | Q(parent_id=city_id) | Q(pk=region.parent_id)
+        # The area of their scope (a unit person: their whole city, for names and
+        # rankings) and the regions above it.
+        root = scope_root(user)
+        return within("", root) | Q(code__in=root.codes[:-1])
     person_path = getattr(model, "person_region_path", None)
     if person_path is not None:
-        # Accounts: the people of the city and of its units.
-        city_id = user.city_id_in_scope
-        return Q(**{f"{person_path}_id": city_id}) | Q(**{f"{person_path}__parent_id": city_id})
+        # Accounts: the people of the area (a unit person's: of their city).
+        return within(person_path, scope_root(user))
     if model.access_group == "login":
-        return (
-            Q(user__region_id=user.region_id)
-            | Q(user__region__parent_id=user.region_id)
-            | Q(user__isnull=True)
-        )
+        return within("user__region", region) | Q(user__isnull=True)
     if unit_path is not None and city_path is not None:
-        # Rows of the whole city (no unit) or of one unit, e.g. bulletins: city people see
-        # all of their city's; unit people the city-wide ones and their own unit's.
-        if user.is_city_level:
-            return Q(**{f"{city_path}_id": region.id})
-        return Q(**{f"{unit_path}_id": region.id}) | Q(
-            **{f"{unit_path}__isnull": True, f"{city_path}_id": region.parent_id}
+        # Rows of a whole city (no unit) or of one unit, e.g. bulletins: city and province
+        # people see all of their area's; unit people the city-wide ones and their own.
+        if user.is_above_units:
+            return within(city_path, region)
+        return within(unit_path, region) | (
+            Q(**{f"{unit_path}__isnull": True}) & within(city_path, scope_root(user))
         )
-    if user.is_city_level:
-        if unit_path is not None:
-            return Q(**{f"{unit_path}__parent_id": region.id})
-        if city_path is not None:
-            return Q(**{f"{city_path}_id": region.id})
-        return None
-    # A unit person: their own unit only.
     if unit_path is not None:
-        return Q(**{f"{unit_path}_id": region.id})
+        return within(unit_path, region)
     if city_path is not None:
-        return Q(**{f"{city_path}_id": region.parent_id})
+        # City-wide rows (clusters, rules …): a unit person reads their city's.
+        return within(city_path, scope_root(user))
     return None
+
+
+def scope_root(user):
+    """The region whose subtree bounds what ``user`` may know of (names, people): their
+    own region for a city or province person, their city for a unit person."""
+    region = user.region
+    if region is None or user.is_above_units:
+        return region
+    return region.city or region
+
+
+def city_for(user, code: str | None = None):
+    """The city that a page of one city (cockpit, rankings, map, bulletins) shows to
+    ``user``: their own city; for a province person (or a superuser) the city ``code`` of
+    their area, by default its first city with assessment units. None when there is none.
+    """
+    own = user.city_id_in_scope if user.region_id is not None else None
+    if own is not None:
+        return Region.objects.get(pk=own)
+    if user.region_id is None and not user.is_superuser:
+        return None
+    cities = Region.objects.filter(kind=RegionKind.CITY, children__is_assessment_unit=True)
+    if user.region_id is not None:
+        cities = cities.filter(within("", user.region))
+    if code:
+        return cities.filter(code=code).first()
+    # The installation's own city first (BALLAST_CITY), then the first by code.
+    return cities.filter(code=settings.BALLAST_CITY).first() or cities.order_by("path").first()
+
+
+def province_for(user, code: str | None = None):
+    """The province whose cities a province page compares for ``user``: their own for a
+    province person; any (``code``, by default the first) for a superuser; None else."""
+    if user.is_superuser:
+        provinces = Region.objects.filter(kind=RegionKind.PROVINCE).order_by("code")
+        return (provinces.filter(code=code) if code else provinces).first()
+    return user.region if user.is_province_level else None
+
+
+def in_area(user, region) -> bool:
+    """Whether ``region`` lies in ``user``'s area (:func:`scope_root`): superusers
+    everywhere."""
+    if user.is_superuser:
+        return True
+    root = scope_root(user)
+    return root is not None and root.contains(region)
 
 
 def _project_lookup(model) -> str | None:
@@ -270,10 +330,9 @@ def _department_q(user, model) -> Q | None:
     if path is None or user.department_id is None:
         return None
     condition = Q(**{f"{path}_id": user.department_id})
-    city_id = user.city_id_in_scope
     unit_path = getattr(model, "unit_path", None)
-    if city_id is not None and unit_path is not None:
-        condition &= Q(**{f"{unit_path}__parent_id": city_id})
+    if user.region is not None and unit_path is not None:
+        condition &= within(unit_path, scope_root(user))
     return condition
 
 
@@ -337,10 +396,8 @@ def check_account(user, action: str, target=None, *, role=None, region=None) -> 
         check(user, action, target)
     if role is not None and role in ADMINISTRATOR_ROLES:
         raise PermissionDenied("管理员角色只能由服务器控制台（manage.py admin_account）授予。")
-    if region is not None and not user.is_superuser:
-        city_id = user.city_id_in_scope
-        if region.pk != city_id and region.parent_id != city_id:
-            raise PermissionDenied("该市/板块不在您所在市的范围内。")
+    if region is not None and not in_area(user, region):
+        raise PermissionDenied("该市/板块不在您所在市的范围内。")
 
 
 def check_unit(user, action: str, model, unit) -> None:
@@ -355,10 +412,9 @@ def check_unit(user, action: str, model, unit) -> None:
     region = user.region
     if unit is None or region is None:
         raise PermissionDenied(_denied_message(action))
-    if user.is_city_level:
-        if unit.parent_id != region.id:
+    if not region.contains(unit):
+        if user.is_above_units:
             raise PermissionDenied("该板块不在您所在市的范围内。")
-    elif unit.id != region.id:
         raise PermissionDenied("您只能操作本板块的数据。")
 
 
@@ -374,9 +430,7 @@ def units_for(user, action: str, model):
         return units
     if user.region is None:
         return units.none()
-    if user.is_city_level:
-        return units.filter(parent_id=user.region_id)
-    return units.filter(pk=user.region_id)
+    return units.filter(within("", user.region))
 
 
 def users_for(user, *, roles=None, unit=None):
@@ -397,9 +451,7 @@ def users_for(user, *, roles=None, unit=None):
     region = user.region
     if region is None:
         return people.none()
-    if user.is_city_level:
-        return people.filter(Q(region_id=region.id) | Q(region__parent_id=region.id))
-    return people.filter(region_id=region.id)
+    return people.filter(within("region", region))
 
 
 def check_user_choice(user, chosen, *, roles=None, unit=None, field: str = "user") -> None:
@@ -529,15 +581,16 @@ def duty_roles(duty: str) -> tuple[str, ...]:
 
 
 def leaders_for(user, *, active: bool = True):
-    """The linked leaders (挂钩领导) of ``user``'s city: the (active) leaders of the city and
-    its units (a leader is among them)."""
+    """The linked leaders (挂钩领导) ``user`` may know of: the (active) leaders of the area
+    of :func:`scope_root` — for a unit person their city and its units, for a city or
+    province person their region and all below it (a leader is among them)."""
     from ballast.accounts.models import User
 
     leaders = User.objects.filter(holders("lead_projects", active=active))
-    city_id = user.city_id_in_scope
-    if city_id is None:
+    root = scope_root(user)
+    if root is None:
         return leaders.none()
-    return leaders.filter(Q(region_id=city_id) | Q(region__parent_id=city_id))
+    return leaders.filter(within("region", root))
 
 
 # Where each role lands after signing in: (URL name, served in place at "/"). Roles not
@@ -548,6 +601,8 @@ LANDING: dict[str, tuple[str, bool]] = {
     Role.CITY_REVIEWER: ("reports:review_city", False),
     # 安全管理员: their work is the accounts.
     Role.SECURITY_ADMIN: ("accounts:user_list", False),
+    # 省发改委: the comparison of the province's cities.
+    Role.PROVINCE_OFFICER: ("dashboards:province", False),
 }
 COCKPIT_LANDING = ("dashboards:cockpit", True)
 

@@ -5,6 +5,7 @@ from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.alerts import services
 from ballast.alerts.models import WarningRule
 from ballast.regions.models import Region
+from ballast.regions.services import assessment_units
 
 
 @admin.register(WarningRule)
@@ -49,7 +50,7 @@ class WarningRuleAdmin(RestrictedAdmin):
             services.ensure_default_rules(user.region)
         elif user.is_superuser:
             for city in Region.objects.filter(warning_rules__isnull=True, kind="city"):
-                if city.children.filter(is_assessment_unit=True).exists():
+                if assessment_units(city).exists():
                     services.ensure_default_rules(city)
         return super().changelist_view(request, extra_context)
 

@@ -14,7 +14,7 @@ from ballast.alerts.models import WarningRule
 from ballast.core.db import IdIn
 from ballast.projects.models import Project
 from ballast.projects.selectors import active_q
-from ballast.regions.models import Region
+from ballast.regions.models import Region, cities_containing, within
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +96,10 @@ def warnings_as_of(
         if unknown:
             raise ValueError(f"未知的预警规则：{'、'.join(sorted(unknown))}")
     active = projects.filter(active_q(as_of)).order_by()
-    city_ids = set(active.values_list("unit__parent_id", flat=True).distinct())
+    unit_ids = set(active.values_list("unit_id", flat=True).distinct())
     found: list[tuple[WarningRule, registry.Hit]] = []
-    for city in Region.objects.filter(pk__in=city_ids).order_by("code"):
-        city_projects = active.filter(unit__parent=city)
+    for city in cities_containing(unit_ids):
+        city_projects = active.filter(within("unit", city))
         for rule in rules_for_city(city):
             if not rule.enabled or (wanted is not None and rule.key not in wanted):
                 continue

@@ -16,6 +16,7 @@ from ballast.core.periods import Period
 from ballast.projects.choices import Category, Stage
 from ballast.projects.models import Project
 from ballast.projects.selectors import reached_by
+from ballast.regions.models import within
 
 CENT = Decimal("0.01")
 
@@ -29,7 +30,9 @@ def _efficiency_rows(ctx, year: int) -> list[EfficiencyRecord]:
     rng = ctx.rng(f"mujun-{year}")
     end = Period(year, "Y").end
     producing = (
-        Project.objects.filter(unit__parent=ctx.city, category=Category.INDUSTRIAL, land_area__gt=0)
+        Project.objects.filter(
+            within("unit", ctx.city), category=Category.INDUSTRIAL, land_area__gt=0
+        )
         .filter(reached_by(Stage.IN_PRODUCTION, end))
         .order_by("pk")
     )

@@ -26,7 +26,7 @@ def rankings(request):
     if not policy.may_do(user, "view_rankings"):
         raise PermissionDenied(_("您没有查看考核排名的权限。"))
     as_of, today = as_of_param(request)
-    city = city_in_scope(user)
+    city = city_in_scope(user, request.GET.get("city"))
     ensure_schemes_on_first_visit(user=user, city=city)
     schemes = list(selectors.schemes_of(user, city))
     scheme = None
@@ -49,7 +49,7 @@ def rankings(request):
         default = selectors.period_for(scheme, as_of)
         if period is None or period.kind != default.kind:
             period = default
-        own = None if user.is_city_level or user.is_superuser else user.region
+        own = None if user.is_above_units or user.is_superuser else user.region
         data = cached(
             ("ranking", policy.cache_scope(user), scheme.pk, str(period), as_of),
             lambda: selectors.ranking(

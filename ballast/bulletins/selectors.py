@@ -151,7 +151,7 @@ def bulletin_content(
     year = period.year
     units = sources.units_of(city)
     if unit is not None:
-        if unit.parent_id != city.id:
+        if not city.contains(unit):
             raise ValueError(f"{unit.name}不属于{city.name}。")
         units = units.filter(pk=unit.pk)
     unit_list = list(units)

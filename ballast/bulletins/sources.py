@@ -29,15 +29,14 @@ from ballast.figures.selectors import unit_figures, with_investment_progress
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
 from ballast.projects.selectors import batches, reached_by, terminated_q
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
+from ballast.regions.services import assessment_units
 
 logger = logging.getLogger(__name__)
 
 
 def units_of(city: Region):
-    return Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
-        "sort_order", "code"
-    )
+    return assessment_units(city)
 
 
 def same_day_last_year(day: date) -> date:
@@ -126,7 +125,7 @@ def targets_to(*, units, period: Period) -> dict[str, dict[str, Decimal]]:
 
 
 def _city_projects(city: Region, unit: Region | None):
-    projects = Project.objects.filter(unit__parent=city)
+    projects = Project.objects.filter(within("unit", city))
     if unit is not None:
         projects = projects.filter(unit=unit)
     return projects

@@ -28,6 +28,7 @@ from ballast.bulletins.services import (
     render_xlsx,
 )
 from ballast.regions.models import Region
+from ballast.regions.services import assessment_units
 from ballast.web.clock import request_today
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,12 +43,11 @@ def may_compose(user) -> bool:
     return policy.may_do(user, "compose_bulletin")
 
 
-def _city_of(user) -> Region | None:
-    city_id = user.city_id_in_scope
-    if city_id is None and user.is_superuser:
-        city = Region.objects.filter(children__is_assessment_unit=True).distinct().first()
-        return city
-    return Region.objects.filter(pk=city_id).first() if city_id else None
+def _city_of(user, request=None) -> Region | None:
+    """The city of the bulletin: the person's own, or the one a province person (or a
+    superuser) chose (``city=CODE``)."""
+    code = (request.GET.get("city") or request.POST.get("city")) if request is not None else None
+    return policy.city_for(user, code)
 
 
 class ComposeForm(forms.Form):
@@ -69,10 +69,8 @@ class ComposeForm(forms.Form):
 
     def __init__(self, *args, user, city, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
-            "sort_order", "code"
-        )
-        self.unit_only = not (user.is_superuser or user.is_city_level)
+        units = assessment_units(city)
+        self.unit_only = not (user.is_superuser or user.is_above_units)
         if self.unit_only:
             units = units.filter(pk=user.region_id)
             self.fields["unit"].required = True
@@ -125,7 +123,7 @@ def _compose(request):
     user = request.user
     if not may_compose(user):
         raise PermissionDenied("您没有编制通报的权限。")
-    city = _city_of(user)
+    city = _city_of(user, request)
     if city is None:
         raise PermissionDenied("您的账号没有所属的市或板块。")
     data = request.POST if request.method == "POST" else (request.GET or None)
@@ -204,7 +202,7 @@ def bulletin_publish_view(request):
     user = request.user
     if not policy.may(user, policy.ADD, Bulletin):
         raise PermissionDenied("只有市级管理员可以发布通报。")
-    city = _city_of(user)
+    city = _city_of(user, request)
     form = ComposeForm(request.POST, user=user, city=city)
     if city is None or not form.is_valid():
         for error in form.errors.values():

@@ -185,7 +185,7 @@ class Issue(BallastModel):
         if (
             self.department_id
             and self.project_id
-            and self.department.city_id != self.project.unit.parent_id
+            and self.department.city_id != self.project.unit.city_id
         ):
             raise ValidationError({"department": "责任部门应属于项目所在市。"})
 

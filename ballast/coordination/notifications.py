@@ -29,7 +29,7 @@ from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
 from ballast.coordination.models import EscalationRule, Issue, Notice
-from ballast.regions.models import Region
+from ballast.regions.models import Region, cities_containing, within
 from ballast.reports.models import MonthlyReport
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def _department_officers(issue: Issue):
 
 def _city_admins(issue: Issue):
     return User.objects.filter(
-        policy.holders("oversee_city_issues"), region_id=issue.project.unit.parent_id
+        policy.holders("oversee_city_issues"), region_id=issue.project.unit.city_id
     )
 
 
@@ -176,10 +176,10 @@ def deadline_notices(*, as_of) -> int:
     """Near-deadline (within the city's N days) and past-deadline notices of pending issues."""
     count = 0
     pending = Issue.objects.filter(status__in=PENDING_STATUSES, deadline__isnull=False)
-    city_ids = set(pending.values_list("project__unit__parent_id", flat=True).distinct())
-    for city in Region.objects.filter(pk__in=city_ids):
+    unit_ids = set(pending.values_list("project__unit_id", flat=True).distinct())
+    for city in cities_containing(unit_ids):
         days = EscalationRule.for_city(city).near_deadline_days
-        in_city = pending.filter(project__unit__parent=city).select_related(
+        in_city = pending.filter(within("project__unit", city)).select_related(
             "project", "project__unit", "department", "responsible_person", "raised_by"
         )
         near = in_city.filter(deadline__gte=as_of, deadline__lte=as_of + timedelta(days=days))

@@ -41,7 +41,7 @@ from ballast.coordination.models import (
 )
 from ballast.coordination.selectors import tour_judge_totals
 from ballast.core.history import acting
-from ballast.regions.models import Region
+from ballast.regions.models import cities_containing, within
 
 ISSUE_FIELDS = (
     "category",
@@ -323,9 +323,9 @@ def escalate_issues(*, as_of: datetime | date, issues=None) -> list[Issue]:
         .filter(level=IssueLevel.UNIT, escalated_at__isnull=True, raised_on__lte=day)
         .exclude(status=IssueStatus.CLOSED)
     )
-    city_ids = set(candidates.values_list("project__unit__parent_id", flat=True).distinct())
+    unit_ids = set(candidates.values_list("project__unit_id", flat=True).distinct())
     escalated = []
-    for city in Region.objects.filter(pk__in=city_ids).order_by("code"):
+    for city in cities_containing(unit_ids):
         conditions = escalation_conditions(EscalationRule.for_city(city), day)
         if not conditions:
             continue
@@ -335,7 +335,7 @@ def escalate_issues(*, as_of: datetime | date, issues=None) -> list[Issue]:
             output_field=CharField(),
         )
         rows = (
-            candidates.filter(project__unit__parent=city)
+            candidates.filter(within("project__unit", city))
             .annotate(reason=reason)
             .exclude(reason="")
             .values_list("pk", "reason")
@@ -444,7 +444,7 @@ def tour_create(
             j.full_clean()
             j.save()
         for project in projects:
-            if project.unit.parent_id != city.pk:
+            if not city.contains(project.unit):
                 raise ValidationError({"project": f"项目“{project}”不属于本市。"})
             tp = TourProject(tour=tour, project=project)
             tp.full_clean()

@@ -28,7 +28,8 @@ class UnitOutline(BallastModel):
     geojson = models.JSONField("轮廓（GeoJSON）", validators=[validate_geometry])
 
     access_group = "config"
-    city_path = "region__parent"
+    # Scope is a prefix of the region path: the unit's own region lies in its city.
+    city_path = "region"
 
     class Meta:
         verbose_name = "板块轮廓"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,6 +26,7 @@ from ballast.dashboards.models import UnitOutline
 from ballast.figures.selectors import (
     SIZE_CLASSES,
     TARGET_ACTUALS,
+    area_and_cities_figures,
     city_and_units_figures,
     figure_value,
     flatten,
@@ -36,7 +38,7 @@ from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, SizeClass, Sta
 from ballast.projects.models import Project, size_class_expression
 from ballast.projects.selectors import batches, visible_units, with_stage_as_of
 from ballast.regions.choices import RegionKind
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -48,14 +50,14 @@ def scoped_projects(user, region: Region):
     """The projects ``user`` may see, narrowed to ``region`` (a unit, or the city)."""
     projects = Project.objects.restrict(user)
     if region.kind == RegionKind.CITY:
-        return projects.filter(unit__parent=region, unit__is_assessment_unit=True)
+        return projects.filter(within("unit", region), unit__is_assessment_unit=True)
     return projects.filter(unit=region)
 
 
 def scoped_issues(user, region: Region):
     issues = Issue.objects.restrict(user)
     if region.kind == RegionKind.CITY:
-        return issues.filter(project__unit__parent=region)
+        return issues.filter(within("project__unit", region))
     return issues.filter(project__unit=region)
 
 
@@ -103,7 +105,7 @@ class FiguresOnce:
 def cockpit(*, user, region: Region, as_of: date) -> dict:
     """Everything a cockpit shows for ``region`` (the city or one unit) as of ``as_of``."""
     is_city = region.kind == RegionKind.CITY
-    city = region if is_city else region.parent
+    city = region.city
     unit_param = "" if is_city else region.pk
     day = as_of.isoformat()
     year = as_of.year
@@ -143,6 +145,72 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
         "sizes": size_classes(projects, unit_param=unit_param),
         "batches": batch_counts(projects, quarter=quarter, as_of=as_of, unit_param=unit_param),
         "as_of_text": day,
+    }
+
+
+def province_cockpit(*, user, province: Region, as_of: date) -> dict:
+    """The province cockpit (省级驾驶舱): the cities of ``province`` side by side — projects,
+    planned and completed investment, 序时进度, starts and warnings — as of ``as_of``.
+
+    Figures come from ``figures.selectors`` (each city's are its own figures, the
+    province's add up the cities' sums); projects and warnings are grouped by city through
+    the region path. Each city's warnings are judged by its own thresholds.
+    """
+    year = as_of.year
+    totals, per_city = area_and_cities_figures(area=province, year=year, as_of=as_of)
+    cities = {c.code: c for c in Region.objects.filter(code__in=list(per_city))}
+    # Every region of the province → the code of its city (by the path's codes).
+    city_of: dict[int, str] = {}
+    unit_city: dict[str, str] = {}
+    for pk, code, path in Region.objects.filter(within("", province)).values_list(
+        "pk", "code", "path"
+    ):
+        found = next((c for c in path.split("/") if c in per_city), None)
+        if found:
+            city_of[pk] = found
+            unit_city[code] = found
+    projects = Project.objects.restrict(user).filter(within("unit", province))
+    counts = {code: {"n": 0, "investment": Decimal(0)} for code in per_city}
+    for unit_id, n, investment in (
+        projects.filter(parent__isnull=True)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), investment=Sum("total_investment"))
+        .values_list("unit_id", "n", "investment")
+    ):
+        row = counts.get(city_of.get(unit_id))
+        if row is not None:
+            row["n"] += n
+            row["investment"] += investment or 0
+    levels = {code: Counter() for code in per_city}
+    for warning in warnings_as_of(projects=projects, as_of=as_of):
+        code = unit_city.get(warning.unit_code)
+        if code is not None:
+            levels[code][warning.level] += 1
+    rows = []
+    for code, figures in per_city.items():
+        rows.append(
+            {
+                "city": cities[code],
+                "figures": figures,
+                "projects": counts[code]["n"],
+                "investment_wan": counts[code]["investment"],
+                "red": levels[code][WarningLevel.RED.value],
+                "yellow": levels[code][WarningLevel.YELLOW.value],
+            }
+        )
+    return {
+        "province": province,
+        "year": year,
+        "rows": rows,
+        "totals": {
+            "figures": totals,
+            "projects": sum(r["projects"] for r in rows),
+            "investment_wan": sum((r["investment_wan"] for r in rows), Decimal(0)),
+            "red": sum(r["red"] for r in rows),
+            "yellow": sum(r["yellow"] for r in rows),
+        },
+        "empty_cities": [r["city"] for r in rows if not r["projects"]],
     }
 
 
@@ -354,7 +422,7 @@ def outlines(user, city: Region) -> dict:
     schematic file shipped for the city (``data/<city code>.geojson``), else none."""
     stored = list(
         UnitOutline.objects.restrict(user)
-        .filter(region__parent=city)
+        .filter(within("region", city))
         .values("region__code", "region__name", "region__short_name", "geojson")
     )
     if stored:
@@ -373,7 +441,7 @@ def outlines(user, city: Region) -> dict:
     path = DATA_DIR / f"{city.code}.geojson"
     if path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
-        names = dict(Region.objects.filter(parent=city).values_list("code", "short_name"))
+        names = dict(city.subtree().values_list("code", "short_name"))
         for feature in data.get("features", []):
             code = feature["properties"].get("code")
             if names.get(code):

@@ -8,6 +8,7 @@ from django.db import transaction
 from ballast.accounts import policy
 from ballast.dashboards.models import UnitOutline
 from ballast.regions.models import Region
+from ballast.regions.services import assessment_units
 
 
 def features_of(data) -> list[dict]:
@@ -30,7 +31,7 @@ def outlines_load(*, user, city: Region, data) -> list[UnitOutline]:
     outline is replaced; units not in the file keep theirs. Unknown features are an
     error, so a wrong file changes nothing.
     """
-    units = list(Region.objects.filter(parent=city, is_assessment_unit=True))
+    units = list(assessment_units(city))
     by_code = {u.code: u for u in units}
     by_name = {u.name: u for u in units} | {u.short_name: u for u in units if u.short_name}
     saved = []

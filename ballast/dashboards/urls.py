@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from ballast.dashboards import views
+from ballast.dashboards import province, views
 
 app_name = "dashboards"
 
 urlpatterns = [
     path("cockpit/", views.cockpit, name="cockpit"),
+    path("province/", province.province_cockpit, name="province"),
     path("cockpit/projects/", views.drill, name="drill"),
     path("cockpit/<str:unit_code>/", views.unit_cockpit, name="unit_cockpit"),
     path("leaders/", views.leaders, name="leaders"),

@@ -52,11 +52,15 @@ def cockpit(request):
     user = request.user
     if not policy.may_do(user, "view_cockpit"):
         raise PermissionDenied(_("您没有查看驾驶舱的权限。"))
-    if not (user.is_superuser or user.is_city_level):
+    if user.is_province_level and not request.GET.get("city"):
+        query = request.GET.urlencode()
+        target = reverse("dashboards:province")
+        return redirect(f"{target}?{query}" if query else target)
+    if not (user.is_superuser or user.is_above_units):
         query = request.GET.urlencode()
         target = reverse("dashboards:unit_cockpit", args=[user.region.code])
         return redirect(f"{target}?{query}" if query else target)
-    return _cockpit_page(request, city_in_scope(user))
+    return _cockpit_page(request, city_in_scope(user, request.GET.get("city")))
 
 
 @login_required
@@ -72,7 +76,7 @@ def unit_cockpit(request, unit_code: str):
 
 def _cockpit_page(request, region: Region):
     as_of, today = as_of_param(request)
-    city = region if region.kind == "city" else region.parent
+    city = region.city
     ensure_schemes_on_first_visit(user=request.user, city=city)
     user = request.user
     data = cached(
@@ -217,7 +221,7 @@ def leader_detail(request, pk: int):
         ("portfolio", leader.pk, as_of), lambda: leader_portfolio(leader=leader, as_of=as_of)
     )
     rows = [r for r in portfolio if r.project.pk in visible]
-    if not rows and not (user.is_city_level or user.is_superuser or user.pk == leader.pk):
+    if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
         raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
     return render(
         request,
@@ -242,7 +246,7 @@ def project_map(request):
     if not policy.may(user, policy.VIEW, Project):
         raise PermissionDenied(_("您没有查看项目的权限。"))
     as_of, today = as_of_param(request)
-    city = city_in_scope(user)
+    city = city_in_scope(user, request.GET.get("city"))
     units = _units(user)
     unit = unit_param(request, units)
     stage = request.GET.get("stage") or ""

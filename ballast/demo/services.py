@@ -80,12 +80,13 @@ from ballast.projects.models import (
     UnitTarget,
 )
 from ballast.regions.models import Region
-from ballast.regions.services import assessment_units, init_city, read_parks_csv
+from ballast.regions.services import assessment_units, init_city, init_province, read_parks_csv
 from ballast.reports.choices import DEFAULT_DEADLINE_DAY, ReportStatus
 from ballast.reports.models import MonthlyReport
 from ballast.reports.services import report_amend
 
 CITY_CODE = "321000"
+PROVINCE_CODE = "320000"
 FIRST_YEAR = 2021
 # Passes the password rules of both modes (three classes, ≥ 8, not common).
 DEFAULT_PASSWORD = "Ballast2026!"
@@ -502,6 +503,9 @@ def step_regions(ctx: DemoContext) -> None:
     """扬州市 with its six county-level divisions and three parks; the city departments."""
     ctx.city = init_city(code=CITY_CODE, parks=read_parks_csv(PARKS_CSV))
     ctx.units = list(assessment_units(ctx.city))
+    # The other twelve cities of 江苏 (no projects: the province cockpit says so), after
+    # Yangzhou so that its regions keep their ids.
+    init_province(code=PROVINCE_CODE)
     rows = [Department(city=ctx.city, name=n, short_name=s) for n, s, _ in DEPARTMENTS]
     Department.objects.bulk_create(rows)
     by_name = {d.name: d for d in Department.objects.filter(city=ctx.city)}
@@ -553,6 +557,8 @@ def step_users(ctx: DemoContext) -> None:
     # the people above keep their names and ids.
     add("sysadmin", Role.SYSTEM_ADMIN, ctx.city, "市发改委信息中心系统管理员")
     add("secadmin", Role.SECURITY_ADMIN, ctx.city, "市发改委信息中心安全管理员")
+    # 省发改委: reads and compares the province's cities (added last: ids stay).
+    add("province_officer", Role.PROVINCE_OFFICER, ctx.city.parent, "省发改委重大项目处")
     # With their history rows: the accounts' trail starts with the demo's creation.
     bulk_create_with_history(
         rows,
@@ -1943,7 +1949,7 @@ DEMO_STEPS: list = [
 
 def demo_loaded() -> bool:
     """The demo city is there: Yangzhou exists with projects."""
-    return Project.objects.filter(unit__parent__code=CITY_CODE).exists()
+    return Project.objects.filter(unit__path__startswith=f"{PROVINCE_CODE}/{CITY_CODE}/").exists()
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
@@ -1964,7 +1970,9 @@ def demo_logins() -> list[tuple[str, str, str]]:
         scope = user.region.name
         if user.department_id:
             scope = f"{user.region.name} {user.department.short_name}"
-        if user.region.kind == "city":
+        if user.region.kind == "province":
+            key = (0, 10**9, 0)  # after the city people, before the units
+        elif user.region.kind == "city":
             key = (
                 0,
                 user.department_id or 0,

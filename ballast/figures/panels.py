@@ -15,7 +15,7 @@ def progress_panel(*, user, project, as_of: date, plan) -> dict:
             Project.objects.filter(pk=project.pk),
             year=as_of.year,
             as_of=as_of,
-            city=project.unit.parent,
+            city=project.unit.city,
         )
         .values(
             "ytd_investment_wan", "since_start_investment_wan", "completion_rate", "time_progress"

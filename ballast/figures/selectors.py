@@ -69,7 +69,7 @@ from ballast.projects.models import (
 )
 from ballast.projects.selectors import reached_by
 from ballast.regions.choices import RegionKind
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.reports.models import MonthlyReport, counted_q
 from ballast.reports.selectors import deadline_day
 
@@ -847,8 +847,10 @@ def _targets(sums, tag: str, figures: dict, rate_targets: bool):
 
 def city_units(city: Region) -> QuerySet[Region]:
     """The assessment units (板块) of ``city`` in their order."""
-    return Region.objects.filter(parent=city, is_assessment_unit=True).order_by(
-        "sort_order", "code"
+    return (
+        Region.objects.filter(within("", city), is_assessment_unit=True)
+        .exclude(pk=city.pk)
+        .order_by("sort_order", "code")
     )
 
 
@@ -893,12 +895,64 @@ def city_and_units_figures(*, city: Region, year: int, as_of: date) -> tuple[dic
     }
 
 
+def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[dict, dict]:
+    """``(the area's figures, every city's figures keyed by city code)`` for a province
+    (省级 comparison of its cities). Each city's figures are exactly
+    ``city_and_units_figures(city=…)[0]`` — its units' sums, 序时进度 by its own reporting
+    calendar — and the area's add up every city's sums the same way. The cities with the
+    same calendar are computed together (a fixed number of grouped queries per calendar).
+    """
+    cities = list(
+        Region.objects.filter(within("", area), kind=RegionKind.CITY).order_by("sort_order", "code")
+    )
+    units_of_city = {city.pk: [u.pk for u in city_units(city)] for city in cities}
+    by_calendar: dict[int, list[Region]] = defaultdict(list)
+    for city in cities:
+        by_calendar[elapsed_months_in(city, year=year, as_of=as_of)].append(city)
+    city_sums: dict[int, defaultdict] = {}
+    for elapsed, group in by_calendar.items():
+        unit_ids = [pk for city in group for pk in units_of_city[city.pk]]
+        per_unit = _raw_sums(unit_ids, year=year, as_of=as_of, elapsed=elapsed)
+        for city in group:
+            total: defaultdict = defaultdict(Decimal)
+            for unit_id in units_of_city[city.pk]:
+                for key, value in per_unit[unit_id].items():
+                    total[key] += value
+            city_sums[city.pk] = total
+    area_total: defaultdict = defaultdict(Decimal)
+    per_city = {}
+    for city in cities:
+        elapsed = next(e for e, group in by_calendar.items() if city in group)
+        for key, value in city_sums[city.pk].items():
+            area_total[key] += value
+        per_city[city.code] = _assemble(
+            city_sums[city.pk],
+            code=city.code,
+            name=city.display_name,
+            year=year,
+            as_of=as_of,
+            elapsed=elapsed,
+            rate_targets=False,
+        )
+    area_figures = _assemble(
+        area_total,
+        code=area.code,
+        name=area.display_name,
+        year=year,
+        as_of=as_of,
+        # Without plans, 序时进度 falls back to m/12 by the default calendar.
+        elapsed=elapsed_months_in(None, year=year, as_of=as_of),
+        rate_targets=False,
+    )
+    return area_figures, per_city
+
+
 def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
     """The figures of ``unit`` (an assessment unit, or the city for the whole city: see
     :func:`city_and_units_figures`)."""
     if unit.kind == RegionKind.CITY:
         return city_and_units_figures(city=unit, year=year, as_of=as_of)[0]
-    elapsed = elapsed_months_in(unit.parent, year=year, as_of=as_of)
+    elapsed = elapsed_months_in(unit.city, year=year, as_of=as_of)
     sums = _raw_sums([unit.pk], year=year, as_of=as_of, elapsed=elapsed)
     return _assemble(
         sums[unit.pk],
@@ -916,7 +970,7 @@ def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
 def projects_of(region: Region) -> QuerySet[Project]:
     """The projects of an assessment unit, or of every unit of a city."""
     if region.kind == RegionKind.CITY:
-        return Project.objects.filter(unit__parent=region, unit__is_assessment_unit=True)
+        return Project.objects.filter(within("unit", region), unit__is_assessment_unit=True)
     return Project.objects.filter(unit=region)
 
 

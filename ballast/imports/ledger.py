@@ -325,7 +325,7 @@ class LedgerPlanner:
         for key in PROJECT_FIELDS:
             if key in values:
                 data[key] = values[key]
-        city_id = unit.parent_id
+        city_id = unit.city_id
         for key, finder in (("district", self.lookups.district), ("cluster", self.lookups.cluster)):
             if key in data:
                 try:

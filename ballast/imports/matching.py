@@ -7,7 +7,7 @@ from collections import defaultdict
 from ballast.accounts import policy
 from ballast.imports.cells import CellProblem, compact, name_key
 from ballast.projects.models import IndustryCluster, Project
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 
 
 def _by_names(regions) -> dict[str, list]:
@@ -24,16 +24,16 @@ class Lookups:
 
     def __init__(self, user, *, write_model=Project, write_action=policy.ADD):
         self.user = user
-        units = Region.objects.filter(is_assessment_unit=True).select_related("parent")
+        units = Region.objects.filter(is_assessment_unit=True)
         if not user.is_superuser:
-            city_id = user.city_id_in_scope
-            units = units.filter(parent_id=city_id) if city_id else units.none()
+            root = policy.scope_root(user)
+            units = units.filter(within("", root)) if root is not None else units.none()
         self.units = list(units)
         self.units_by_key = _by_names(self.units)
         self.writable_unit_ids = set(
             policy.units_for(user, write_action, write_model).values_list("id", flat=True)
         )
-        self.city_ids = {u.parent_id for u in self.units}
+        self.city_ids = {u.city_id for u in self.units}
         self._districts: dict[int, dict] = {}
         self._clusters: dict[int, dict] = {}
         self.projects_by_code: dict[str, Project] = {}
@@ -50,7 +50,7 @@ class Lookups:
 
     def district(self, value, *, city_id: int) -> Region:
         if city_id not in self._districts:
-            regions = Region.objects.filter(parent_id=city_id)
+            regions = Region.objects.get(pk=city_id).subtree().exclude(pk=city_id)
             self._districts[city_id] = _by_names(regions)
         found = self._districts[city_id].get(name_key(compact(value)), [])
         if len(found) != 1:

@@ -17,6 +17,7 @@ from ballast.projects.models import (
     Termination,
     UnitTarget,
 )
+from ballast.regions.models import within
 
 
 class ServiceSaveMixin:

@@ -11,7 +11,7 @@ from ballast.accounts.models import User
 from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
 from ballast.projects.labels import stage_choices
 from ballast.projects.models import AnnualPlan, IndustryCluster, Project
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.web.labels import translated_choices
 from ballast.web.widgets import fix_single_choice
 
@@ -80,8 +80,8 @@ class ProjectFilterSet(django_filters.FilterSet):
         sort = self.filters["sort"]
         sort.extra["choices"] = sort.build_choices(sort.normalize_fields(SORT_FIELDS), SORT_LABELS)
         units = Region.objects.restrict(user).filter(is_assessment_unit=True)
-        if not user.is_superuser and not user.is_city_level:
-            units = units.filter(pk=user.region_id)
+        if not user.is_superuser and not user.is_above_units:
+            units = units.filter(within("", user.region))
         self.filters["unit"].queryset = units
         self.filters["cluster"].queryset = IndustryCluster.objects.restrict(user).filter(
             is_active=True

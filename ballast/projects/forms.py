@@ -44,13 +44,17 @@ class ProjectForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = Region.objects.restrict(user).filter(is_assessment_unit=True)
-        if not user.is_superuser and not user.is_city_level:
-            units = units.filter(pk=user.region_id)
+        if not user.is_superuser and not user.is_above_units:
+            units = units.filter(within("", user.region))
             self.fields["unit"].initial = user.region_id
         self.fields["unit"].queryset = units
         fix_single_choice(self.fields["unit"], units)
         city_id = user.city_id_in_scope
-        self.fields["district"].queryset = Region.objects.filter(parent_id=city_id)
+        self.fields["district"].queryset = (
+            Region.objects.get(pk=city_id).subtree().exclude(pk=city_id)
+            if city_id
+            else Region.objects.none()
+        )
         self.fields["cluster"].queryset = IndustryCluster.objects.restrict(user)
         parents = Project.objects.restrict(user).filter(parent__isnull=True)
         if self.instance.pk:

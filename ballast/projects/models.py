@@ -260,9 +260,9 @@ class Project(Versioned, BallastModel):
                 errors["parent"] = "分期项目只能有一级上级项目。"
             elif self.unit_id and self.parent.unit_id != self.unit_id:
                 errors["parent"] = "分期项目应与上级项目属于同一板块。"
-        if self.district_id and self.unit_id and self.district.parent_id != self.unit.parent_id:
+        if self.district_id and self.unit_id and self.district.city_id != self.unit.city_id:
             errors["district"] = "所在行政区应属于同一设区市。"
-        if self.cluster_id and self.unit_id and self.cluster.city_id != self.unit.parent_id:
+        if self.cluster_id and self.unit_id and self.cluster.city_id != self.unit.city_id:
             errors["cluster"] = "产业集群应属于项目所在市。"
         if errors:
             raise ValidationError(errors)

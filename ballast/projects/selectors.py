@@ -170,12 +170,14 @@ def visible_units(user):
     return policy.units_for(user, policy.VIEW, Project).order_by("sort_order", "code")
 
 
-def city_in_scope(user):
-    """The city whose projects ``user`` works with; PermissionDenied without one."""
-    city_id = user.city_id_in_scope
-    if city_id is None:
+def city_in_scope(user, code: str | None = None):
+    """The city whose projects ``user`` works with: their own, or for a province person
+    the city ``code`` of their province (``?city=CODE``, :func:`policy.city_for`);
+    PermissionDenied without one."""
+    city = policy.city_for(user, code)
+    if city is None:
         raise PermissionDenied(_("您的账号没有所属地区。"))
-    return Region.objects.get(pk=city_id)
+    return city
 
 
 def list_queryset(user, as_of: date):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from ballast.accounts import policy
+from ballast.regions import services
 from ballast.regions.models import Region
 
 
@@ -12,6 +13,7 @@ class RegionAdmin(admin.ModelAdmin):
         "short_name",
         "kind",
         "parent",
+        "path",
         "is_assessment_unit",
         "sort_order",
     )
@@ -36,3 +38,13 @@ class RegionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        # A new parent moves the whole subtree: its paths are rewritten by the service.
+        if change and "parent" in form.changed_data:
+            parent = obj.parent
+            obj.parent = Region.objects.get(pk=obj.pk).parent
+            super().save_model(request, obj, form, change)
+            services.region_move(region=obj, parent=parent)
+            return
+        super().save_model(request, obj, form, change)

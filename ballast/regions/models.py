@@ -2,6 +2,8 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
 
 from ballast.core.models import RestrictedQuerySet
 from ballast.regions.choices import RegionKind
@@ -33,6 +35,11 @@ class Region(models.Model):
     )
     is_assessment_unit = models.BooleanField("考核板块", default=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
+    # The materialised path of codes from the root, e.g. "320000/321000/321081", and the
+    # number of ancestors (0 for a root). Scope is a prefix of it (accounts.policy), so
+    # a province, a city, a district or a park under a district are alike to the policy.
+    path = models.CharField("路径", max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -46,15 +53,74 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # A region's own path follows from its parent's; moving a region with a subtree
+        # is regions.services.region_move, which rewrites the descendants' paths too.
+        self.path, self.depth = path_for(self.parent, self.code)
+        super().save(*args, **kwargs)
+
     @property
+    def codes(self) -> list[str]:
+        """The codes from the root down to this region."""
+        return self.path.split("/") if self.path else [self.code]
+
+    def ancestors(self):
+        """The regions above this one (nearest last), as a queryset."""
+        return Region.objects.filter(code__in=self.codes[:-1]).order_by("depth")
+
+    def subtree(self):
+        """This region and every region below it, at any depth."""
+        return Region.objects.filter(within("", self))
+
+    def contains(self, other: "Region | None") -> bool:
+        """Whether ``other`` is this region or lies below it."""
+        return other is not None and (
+            other.path == self.path or other.path.startswith(self.path + "/")
+        )
+
+    @cached_property
     def city(self) -> "Region | None":
-        """The city (设区市) this region is in, or itself if it is one."""
+        """The city (设区市, or a 直辖市 / 省直辖县级市 run as one) this region is in, or
+        itself if it is one; None for a province or a region outside any city.
+
+        The one helper for "the city of a unit": nothing else assumes the parent is it.
+        """
         if self.kind == RegionKind.CITY:
             return self
-        if self.parent_id and self.parent.kind == RegionKind.CITY:
-            return self.parent
-        return None
+        if self.kind == RegionKind.PROVINCE:
+            return None
+        return self.ancestors().filter(kind=RegionKind.CITY).order_by("-depth").first()
+
+    @property
+    def city_id(self) -> int | None:
+        city = self.city
+        return city.pk if city is not None else None
 
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+
+def path_for(parent: "Region | None", code: str) -> tuple[str, int]:
+    """The path and depth of a region of ``code`` placed under ``parent``."""
+    if parent is None:
+        return code, 0
+    return f"{parent.path}/{code}", parent.depth + 1
+
+
+def within(lookup: str, region: "Region") -> Q:
+    """The filter "the region at ``lookup`` is ``region`` or lies below it" (a prefix of
+    the materialised path). ``lookup`` is the path from the model to a Region ("" for
+    Region itself, "unit" for a project, "project__unit" for a report …)."""
+    prefix = f"{lookup}__" if lookup else ""
+    return Q(**{f"{prefix}path": region.path}) | Q(
+        **{f"{prefix}path__startswith": f"{region.path}/"}
+    )
+
+
+def cities_containing(unit_ids) -> "models.QuerySet[Region]":
+    """The cities that hold any of the regions ``unit_ids`` (at any depth), by code: the
+    grouping "by city" of rows of many cities (each city judged by its own rules)."""
+    paths = Region.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True)
+    codes = {code for path in paths for code in path.split("/")}
+    return Region.objects.filter(code__in=codes, kind=RegionKind.CITY).order_by("code")

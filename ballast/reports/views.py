@@ -181,7 +181,7 @@ def report_entry(request, project_pk: int, month: str):
             "sums": sums,
             "sums_json": {k: (f"{v:.2f}" if v is not None else None) for k, v in sums.items()},
             "month_notice": month_notice,
-            "deadline": services.deadline_for(city=project.unit.parent, month=month),
+            "deadline": services.deadline_for(city=project.unit.city, month=month),
         },
     )
 

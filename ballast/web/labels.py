@@ -74,6 +74,7 @@ LABELS = (
     gettext_noop("企业"),
     gettext_noop("系统管理员"),
     gettext_noop("安全管理员"),
+    gettext_noop("省级（省发改委）"),
     # accounts.LoginEvent.Kind
     gettext_noop("登录"),
     gettext_noop("退出"),

@@ -18,7 +18,7 @@ from ballast.alerts.selectors import warnings_as_of
 from ballast.core.history import acting
 from ballast.projects.models import Project
 from ballast.regions.choices import RegionKind
-from ballast.regions.models import Region
+from ballast.regions.models import Region, cities_containing, within
 
 
 def today_at_the_edge() -> date:
@@ -75,21 +75,21 @@ class Command(BaseCommand):
         code = unit_code or city_code
         if not code:
             cities = list(
-                Region.objects.filter(
-                    kind=RegionKind.CITY, children__is_assessment_unit=True
-                ).distinct()
+                cities_containing(
+                    Region.objects.filter(is_assessment_unit=True).values_list("pk", flat=True)
+                )
             )
             return Project.objects.all(), cities
         region = Region.objects.filter(code=code).first()
         if region is None:
             raise CommandError(f"找不到代码为“{code}”的板块或市。")
         if region.kind == RegionKind.CITY:
-            return Project.objects.filter(unit__parent=region), [region]
+            return Project.objects.filter(within("unit", region)), [region]
         if city_code:
             raise CommandError(f"“{code} {region.name}”不是设区市，请用 --unit 指定板块。")
         if not region.is_assessment_unit:
             raise CommandError(f"“{code} {region.name}”不是考核板块。")
-        return Project.objects.filter(unit=region), [region.parent]
+        return Project.objects.filter(unit=region), [region.city]
 
     def _table(self, found, as_of: date):
         if not found:

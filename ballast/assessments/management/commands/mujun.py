@@ -22,7 +22,7 @@ from ballast.assessments.mujun import (
 from ballast.projects.choices import Category
 from ballast.projects.models import Project
 from ballast.regions.choices import RegionKind
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 
 
 def efficiency_scheme_for(city, text: str | None) -> EfficiencyScheme:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         year = options["year"]
         as_of = parse_date(options["as_of"]) if options["as_of"] else date(year, 12, 31)
         scheme = efficiency_scheme_for(city, options["scheme"])
-        projects = Project.objects.filter(unit__parent=city, category=Category.INDUSTRIAL)
+        projects = Project.objects.filter(within("unit", city), category=Category.INDUSTRIAL)
         rows = mujun_evaluation(projects=projects, year=year, as_of=as_of, scheme=scheme)
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -86,9 +86,9 @@ class Command(BaseCommand):
             unit = Region.objects.filter(code=unit_code, is_assessment_unit=True).first()
             if unit is None:
                 raise CommandError(f"板块代码“{unit_code}”不存在。")
-            if city_code and unit.parent.code != city_code:
+            if city_code and (unit.city is None or unit.city.code != city_code):
                 raise CommandError(f"{unit.name}不属于代码为 {city_code} 的市。")
-            return unit.parent, unit
+            return unit.city, unit
         if city_code:
             city = Region.objects.filter(code=city_code, kind=RegionKind.CITY).first()
             if city is None:

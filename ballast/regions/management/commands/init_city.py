@@ -6,10 +6,10 @@ from ballast.regions.services import assessment_units, init_city, read_parks_csv
 
 
 class Command(BaseCommand):
-    help = "创建江苏省某设区市及其县级区划（可附园区/功能区 CSV：code,name）。"
+    help = "创建某设区市（或直辖市、省直辖县级市）及其县级区划（GB/T 2260，可附园区/功能区 CSV：code,name）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("code", help="设区市区划代码，如 321000")
+        parser.add_argument("code", help="地级区划代码，如 321000、440300；直辖市如 500000")
         parser.add_argument("--parks", help="园区/功能区 CSV 文件（code,name）")
 
     def handle(self, *args, code, parks=None, **options):
