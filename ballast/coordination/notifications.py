@@ -29,7 +29,7 @@ from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
 from ballast.coordination.models import EscalationRule, Issue, Notice
-from ballast.regions.models import Region, cities_containing, within
+from ballast.regions.models import cities_containing, within
 from ballast.reports.models import MonthlyReport
 
 log = logging.getLogger(__name__)

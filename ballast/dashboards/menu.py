@@ -11,7 +11,19 @@ def _has_linked_projects(user) -> bool:
     return Project.objects.filter(leaders=user).exists()
 
 
+def _compares_cities(user) -> bool:
+    """A province person (or a superuser) compares the cities of a province."""
+    return bool(user.is_superuser or user.is_province_level)
+
+
 ENTRIES = (
+    {
+        "order": 45,
+        "label": _("全省驾驶舱"),
+        "url": "dashboards:province",
+        "needs": FIGURES,
+        "shown": _compares_cities,
+    },
     {"order": 50, "label": _("驾驶舱"), "url": "dashboards:cockpit", "needs": FIGURES},
     {"order": 110, "label": _("挂钩领导"), "url": "dashboards:leaders", "needs": FIGURES},
     {"order": 120, "label": _("地图"), "url": "dashboards:map", "needs": ("project.view",)},

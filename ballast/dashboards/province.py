@@ -22,7 +22,7 @@ def province_cockpit(request):
     is the province's.
     """
     user = request.user
-    if not selectors.may_see_cockpit(user):
+    if not policy.may_do(user, "view_cockpit"):
         raise PermissionDenied(_("您没有查看驾驶舱的权限。"))
     province = policy.province_for(user, request.GET.get("province"))
     if province is None:

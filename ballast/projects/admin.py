@@ -17,7 +17,6 @@ from ballast.projects.models import (
     Termination,
     UnitTarget,
 )
-from ballast.regions.models import within
 
 
 class ServiceSaveMixin:

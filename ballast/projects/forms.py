@@ -17,7 +17,7 @@ from ballast.projects.choices import (
 from ballast.projects.labels import stage_choices
 from ballast.projects.models import IndustryCluster, Node, Project
 from ballast.projects.services import PROJECT_FIELDS
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.web.forms import DATE, VersionedForm, version_field
 from ballast.web.labels import translated_choices
 from ballast.web.widgets import fix_single_choice

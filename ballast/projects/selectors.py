@@ -35,7 +35,6 @@ from ballast.projects.models import (
     Termination,
     size_class_expression,
 )
-from ballast.regions.models import Region
 
 
 def stage_seq_expression(field: str = "stage"):

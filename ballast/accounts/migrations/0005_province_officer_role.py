@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_account_history_passwords_security_settings'),
+        ('accounts', '0004_api_tokens_idempotency'),
     ]
 
     operations = [
