@@ -260,12 +260,14 @@ def record_change(row, instance=None) -> AuditRecord | None:
     return append([entry])[0]
 
 
-def record_bulk(rows, objects=None) -> list[AuditRecord]:
+def record_bulk(rows, objects=None, previous=None) -> list[AuditRecord]:
     """Trail records for historical rows written in bulk (``bulk_create_with_history``,
     ``bulk_update_with_history`` send no signal), appended under one lock.
 
     ``objects`` — the saved instances, when the caller has them — give each record its
-    name without a query per row.
+    name without a query per row; ``previous`` — each changed object's history row
+    before the change, by object id — its "before" values without a query per row. As
+    :func:`record_change`, a change that touched nothing the trail keeps has no record.
     """
     rows = list(rows)
     by_pk = {obj.pk: obj for obj in objects or ()}
@@ -276,9 +278,14 @@ def record_bulk(rows, objects=None) -> list[AuditRecord]:
         row.history_user = users.get(row.history_user_id)
     entries = []
     for row in rows:
-        previous = row.prev_record if row.history_type == "~" else None
-        instance = by_pk.get(getattr(row, row.instance_type._meta.pk.attname))
-        entries.append(_change_entry(row, previous, instance))
+        object_id = getattr(row, row.instance_type._meta.pk.attname)
+        before = None
+        if row.history_type == "~":
+            before = previous.get(object_id) if previous is not None else row.prev_record
+        entry = _change_entry(row, before, by_pk.get(object_id))
+        if row.history_type == "~" and before is not None and not entry["changes"]:
+            continue
+        entries.append(entry)
     return append(entries)
 
 
