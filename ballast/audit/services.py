@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ballast.audit.choices import Kind
 from ballast.audit.models import GENESIS, AuditRecord, ChainHead
-from ballast.core.history import current_actor
+from ballast.core.history import current_actor, insert_many
 
 # 等保2.0 三级 asks for audit records kept at least six months; no setting goes below it.
 MINIMUM_RETENTION_DAYS = 180
@@ -131,7 +131,10 @@ def append(entries: list[dict]) -> list[AuditRecord]:
             record.hash = record_hash(record)
             previous = record.hash
             records.append(record)
-        AuditRecord.objects.bulk_create(records, batch_size=500)
+        if len(records) == 1:
+            AuditRecord.objects.bulk_create(records)
+        else:  # many (a bulk write's trail): one prepared INSERT, the records keep no id
+            insert_many(AuditRecord, records)
         ChainHead.objects.filter(pk=1).update(seq=seq, hash=previous)
         conn._audit_head = _HeadHeld(seq, previous)
         transaction.on_commit(conn._audit_head)
