@@ -247,6 +247,10 @@ def _write_m2m_history(history_model, rows, instances, links) -> None:
         m2m_history_model.objects.bulk_create(insert, batch_size=500)
 
 
+_TEXT = {"CharField", "TextField"}
+_WHOLE = {"IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"}
+
+
 def insert_many(model, objects, *, batch_size: int = 2000) -> None:
     """INSERT ``objects`` (new rows whose ids nobody needs back: history rows, trail
     records) with one prepared statement executed for all of them.
@@ -272,15 +276,36 @@ def insert_many(model, objects, *, batch_size: int = 2000) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    # Text and whole numbers go to the database as they are (Django's preparation of a
+    # str or an int is itself); every other value takes the field's own preparation.
+    plain = {
+        f.attname: (str if f.get_internal_type() in _TEXT else int)
+        for f in fields
+        if f.get_internal_type() in _TEXT | _WHOLE and not f.choices or f.many_to_one
+    }
+    names = [f.attname for f in fields]
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+
+    def prepared(obj):
+        values = []
+        for field, name in zip(fields, names, strict=True):
+            value = getattr(obj, name)
+            kind = plain.get(name)
+            if (value is None and name not in stamped) or (
+                kind is not None and type(value) is kind
+            ):
+                values.append(value)
+            else:
+                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        return values
+
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-                    for obj in objects[start : start + batch_size]
-                ],
-            )
+            cursor.executemany(sql, [prepared(o) for o in objects[start : start + batch_size]])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
