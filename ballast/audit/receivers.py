@@ -14,11 +14,17 @@ from simple_history.signals import post_create_historical_record
 from ballast.accounts.signals import security_event
 from ballast.audit import services
 from ballast.audit.choices import Kind, kind_of_security_event
+from ballast.core.history import bulk_history_created
 
 
 @receiver(post_create_historical_record, dispatch_uid="audit_change")
 def _changed(sender, instance, history_instance, **kwargs):
     services.record_change(history_instance, instance)
+
+
+@receiver(bulk_history_created, dispatch_uid="audit_bulk_change")
+def _changed_in_bulk(sender, rows, instances, previous, **kwargs):
+    services.record_bulk(rows, instances, previous)
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login")

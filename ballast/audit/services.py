@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ballast.audit.choices import Kind
 from ballast.audit.models import GENESIS, AuditRecord, ChainHead
-from ballast.core.history import current_actor
+from ballast.core.history import current_actor, insert_many
 
 # 等保2.0 三级 asks for audit records kept at least six months; no setting goes below it.
 MINIMUM_RETENTION_DAYS = 180
@@ -131,7 +131,10 @@ def append(entries: list[dict]) -> list[AuditRecord]:
             record.hash = record_hash(record)
             previous = record.hash
             records.append(record)
-        AuditRecord.objects.bulk_create(records, batch_size=500)
+        if len(records) == 1:
+            AuditRecord.objects.bulk_create(records)
+        else:  # many (a bulk write's trail): one prepared INSERT, the records keep no id
+            insert_many(AuditRecord, records)
         ChainHead.objects.filter(pk=1).update(seq=seq, hash=previous)
         conn._audit_head = _HeadHeld(seq, previous)
         transaction.on_commit(conn._audit_head)
@@ -260,12 +263,14 @@ def record_change(row, instance=None) -> AuditRecord | None:
     return append([entry])[0]
 
 
-def record_bulk(rows, objects=None) -> list[AuditRecord]:
+def record_bulk(rows, objects=None, previous=None) -> list[AuditRecord]:
     """Trail records for historical rows written in bulk (``bulk_create_with_history``,
     ``bulk_update_with_history`` send no signal), appended under one lock.
 
     ``objects`` — the saved instances, when the caller has them — give each record its
-    name without a query per row.
+    name without a query per row; ``previous`` — each changed object's history row
+    before the change, by object id — its "before" values without a query per row. As
+    :func:`record_change`, a change that touched nothing the trail keeps has no record.
     """
     rows = list(rows)
     by_pk = {obj.pk: obj for obj in objects or ()}
@@ -276,9 +281,14 @@ def record_bulk(rows, objects=None) -> list[AuditRecord]:
         row.history_user = users.get(row.history_user_id)
     entries = []
     for row in rows:
-        previous = row.prev_record if row.history_type == "~" else None
-        instance = by_pk.get(getattr(row, row.instance_type._meta.pk.attname))
-        entries.append(_change_entry(row, previous, instance))
+        object_id = getattr(row, row.instance_type._meta.pk.attname)
+        before = None
+        if row.history_type == "~":
+            before = previous.get(object_id) if previous is not None else row.prev_record
+        entry = _change_entry(row, before, by_pk.get(object_id))
+        if row.history_type == "~" and before is not None and not entry["changes"]:
+            continue
+        entries.append(entry)
     return append(entries)
 
 

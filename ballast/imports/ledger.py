@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from ballast.accounts import policy
 from ballast.core import clock
@@ -40,6 +41,7 @@ from ballast.projects.rules import check_happened, check_stage_date
 from ballast.projects.services import PROJECT_FIELDS
 
 QUANTITY_KINDS = ("money", "usd", "land", "area")
+FOREIGN_KEYS = [f for f in Project._meta.concrete_fields if f.many_to_one]
 DEFAULT_UNITS = {"money": "万元", "usd": "万美元", "land": "亩", "area": "平方米"}
 
 
@@ -138,6 +140,9 @@ class LedgerPlanner:
         )
         self.seen: dict[object, int] = {}
         self.file_projects: dict[tuple, int] = {}  # (unit id, code or name key) → row
+        # (row, candidate, fields) whose foreign keys and unique code are checked for the
+        # whole file at once, after every row (one query per kind of check).
+        self.candidates: list[tuple[RowPlan, Project, list[str]]] = []
 
     # -- reading cells -------------------------------------------------------------
     def unit_of(self, key: str) -> str:
@@ -226,9 +231,55 @@ class LedgerPlanner:
                     self.plan_row(row, values)
                 except CellProblem as exc:  # a problem of the row as a whole
                     row.error("", str(exc))
+            self.plan.rows.append(row)
+        self.check_candidates()
+        for row in self.plan.rows:
             if row.errors:
                 row.action, row.ops, row.changes = "error", [], []
-            self.plan.rows.append(row)
+
+    def check_candidates(self) -> None:
+        """What ``full_clean()`` would ask the database row by row, for the whole file:
+        that each foreign key exists (within its ``limit_choices_to``), one query per
+        field, and that no project code is another project's, one query."""
+        candidates = [c for c in self.candidates if not c[0].errors]
+        for field in FOREIGN_KEYS:
+            ids = {getattr(c, field.attname) for _r, c, keys in candidates if field.name in keys}
+            ids.discard(None)
+            found = set()
+            for chunk in _chunks(ids):
+                found.update(
+                    field.remote_field.model._base_manager.filter(pk__in=chunk)
+                    .complex_filter(field.get_limit_choices_to())
+                    .values_list("pk", flat=True)
+                )
+            for row, candidate, keys in candidates:
+                value = getattr(candidate, field.attname)
+                if field.name in keys and value is not None and value not in found:
+                    row.error(
+                        self.header_text(field.name),
+                        field.error_messages["invalid"]
+                        % {
+                            "model": field.remote_field.model._meta.verbose_name,
+                            "pk": value,
+                            "field": field.remote_field.field_name,
+                            "value": value,
+                        },
+                    )
+        code_field = Project._meta.get_field("code")
+        codes = {c.code for _r, c, keys in candidates if "code" in keys and c.code}
+        taken: dict[str, int] = {}
+        for chunk in _chunks(codes):
+            taken.update(Project._base_manager.filter(code__in=chunk).values_list("code", "pk"))
+        for row, candidate, keys in candidates:
+            if "code" in keys and candidate.code in taken and taken[candidate.code] != candidate.pk:
+                row.error(
+                    self.header_text("code"),
+                    code_field.error_messages["unique"]
+                    % {
+                        "model_name": capfirst(Project._meta.verbose_name),
+                        "field_label": capfirst(code_field.verbose_name),
+                    },
+                )
 
     def plan_row(self, row: RowPlan, values: dict) -> None:
         code, name, unit = values.get("code", ""), values.get("name", ""), values.get("unit")
@@ -364,13 +415,18 @@ class LedgerPlanner:
                 exclude.append(key)
                 continue
             setattr(candidate, key, value)
+        checked = [key for key in data if key not in exclude]
+        # Foreign keys and the unique code: checked for the whole file (check_candidates).
+        exclude += [f.name for f in FOREIGN_KEYS if f.name not in exclude]
         try:
-            candidate.full_clean(exclude=exclude)
+            candidate.full_clean(exclude=exclude, validate_unique=False)
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 column = "" if key == "__all__" else self.header_text(key)
                 for message in messages:
                     row.error(column, message)
+        if not row.errors:
+            self.candidates.append((row, candidate, checked))
         return candidate
 
     def plan_stages(self, row, values, project, candidate) -> None:

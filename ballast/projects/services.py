@@ -7,11 +7,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from ballast.accounts import policy
 from ballast.core import clock
 from ballast.core.concurrency import check_version
-from ballast.core.history import acting
+from ballast.core.history import acting, write_history_bulk
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     PRODUCTION_STAGES,
@@ -148,23 +149,33 @@ def _check_stage_applies(project: Project, stage: str) -> None:
 def _check_stage_dates(project: Project, stage: str, on: date, exclude_pk=None) -> None:
     """Dates never go backwards along the line: earlier stages on or before, later on or after."""
     others = StageEvent.objects.filter(project=project).exclude(pk=exclude_pk)
-    earlier_late = (
-        others.filter(stage__in=stages_before(stage), date__gt=on).order_by("-date").first()
+    _stage_dates_rule(
+        stage,
+        on,
+        [(e.stage, e.date) for e in others.only("stage", "date")],
+        Termination.objects.filter(project=project).first(),
     )
+
+
+def _stage_dates_rule(stage: str, on: date, others, termination) -> None:
+    """The rule of :func:`_check_stage_dates` on what is recorded: ``others`` the
+    (stage, date) of the project's other events, ``termination`` its termination or None.
+    The one and the bulk form of ``stage_record`` both apply it."""
+    before, after = set(stages_before(stage)), set(stages_after(stage))
+    earlier_late = max(((d, s) for s, d in others if s in before and d > on), default=None)
     if earlier_late:
         raise ValidationError(
             {
-                "date": f"“{Stage(stage).label}”日期 {on} 早于已记录的“{earlier_late.get_stage_display()}”日期 {earlier_late.date}。"
+                "date": f"“{Stage(stage).label}”日期 {on} 早于已记录的“{Stage(earlier_late[1]).label}”日期 {earlier_late[0]}。"
             }
         )
-    later_early = others.filter(stage__in=stages_after(stage), date__lt=on).order_by("date").first()
+    later_early = min(((d, s) for s, d in others if s in after and d < on), default=None)
     if later_early:
         raise ValidationError(
             {
-                "date": f"“{Stage(stage).label}”日期 {on} 晚于已记录的“{later_early.get_stage_display()}”日期 {later_early.date}。"
+                "date": f"“{Stage(stage).label}”日期 {on} 晚于已记录的“{Stage(later_early[1]).label}”日期 {later_early[0]}。"
             }
         )
-    termination = Termination.objects.filter(project=project).first()
     if termination and on > termination.terminated_on:
         raise ValidationError(
             {"date": f"项目已于 {termination.terminated_on} 终止，不能记录之后的阶段。"}
@@ -393,3 +404,266 @@ def target_set(*, user, unit, period: str, indicator: str, value) -> UnitTarget:
     with acting(user):
         target.save()
     return target
+
+
+# --------------------------------------------------------------------------- bulk forms
+#
+# The bulk forms below carry out many calls of the services above in one go (an import
+# of a 10,000-row ledger): the same rules, checked set-wise — one query per kind of check
+# for the whole batch instead of one per object — and written with bulk INSERT/UPDATE,
+# their history written by :func:`ballast.core.history.write_history_bulk` with the same
+# content as one ``save()`` writes. Each leaves the data and the history exactly as the
+# calls of the one-object service, in the same order, would.
+
+
+def _chunked(values, size=500):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _locked_projects(project_ids) -> dict[int, Project]:
+    """The projects, locked for the transaction, by id (one query per 500)."""
+    locked = {}
+    for chunk in _chunked(sorted(set(project_ids))):
+        for project in (
+            Project.objects.select_for_update().select_related("unit").filter(pk__in=chunk)
+        ):
+            locked[project.pk] = project
+    missing = set(project_ids) - set(locked)
+    if missing:
+        raise Project.DoesNotExist(f"项目不存在：{sorted(missing)[:5]}")
+    return locked
+
+
+def _check_all(user, action: str, model, pks) -> None:
+    """:func:`policy.check` for many saved objects of ``model`` at once."""
+    pks = set(pks)
+    allowed = set()
+    for chunk in _chunked(sorted(pks)):
+        allowed.update(
+            policy.restrict(model._base_manager.filter(pk__in=chunk), user, action).values_list(
+                "pk", flat=True
+            )
+        )
+    if pks - allowed:
+        # The one-object check, for its message.
+        policy.check(user, action, model._base_manager.get(pk=min(pks - allowed)))
+
+
+def _check_units(user, action: str, model, units) -> None:
+    """:func:`policy.check_unit` once for each distinct unit."""
+    seen = set()
+    for unit in units:
+        key = unit.pk if unit is not None else None
+        if key not in seen:
+            seen.add(key)
+            policy.check_unit(user, action, model, unit)
+
+
+def _full_clean_bulk(objects, *, unique_fields=()) -> None:
+    """``full_clean()`` for many objects with its queries done set-wise: each foreign key
+    checked to exist by one query per field, ``unique_fields`` by one query per field
+    (and within the batch); the rest (field validators, ``clean()``) per object, in
+    memory. Model constraints are the callers' (checked against what they loaded)."""
+    if not objects:
+        return
+    model = type(objects[0])
+    foreign = [f for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+    exclude = [f.name for f in foreign]
+    for obj in objects:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    for field in foreign:
+        ids = {getattr(obj, field.attname) for obj in objects} - {None}
+        found = set()
+        target = field.remote_field.model
+        for chunk in _chunked(sorted(ids)):
+            found.update(target._base_manager.filter(pk__in=chunk).values_list("pk", flat=True))
+        if ids - found:
+            obj = next(o for o in objects if getattr(o, field.attname) in ids - found)
+            obj.full_clean()  # Django's own message
+            raise ValidationError({field.name: "不存在。"})  # pragma: no cover
+    for name in unique_fields:
+        field = model._meta.get_field(name)
+        values = [(obj, getattr(obj, field.attname)) for obj in objects]
+        values = [(o, v) for o, v in values if v not in (None, "")]
+        counts: dict = {}
+        for _obj, value in values:
+            counts[value] = counts.get(value, 0) + 1
+        taken = set()
+        for chunk in _chunked(sorted({v for _o, v in values})):
+            taken.update(
+                (v, pk)
+                for v, pk in model._base_manager.filter(**{f"{name}__in": chunk}).values_list(
+                    name, "pk"
+                )
+            )
+        for obj, value in values:
+            if counts[value] > 1 or any(v == value and pk != obj.pk for v, pk in taken):
+                raise ValidationError(
+                    {
+                        name: field.error_messages["unique"]
+                        % {
+                            "model_name": model._meta.verbose_name,
+                            "field_label": field.verbose_name,
+                        }
+                    }
+                )
+
+
+def project_create_bulk(*, user, datas: list[dict]) -> list[Project]:
+    """:func:`project_create` for many projects (without leaders), in the given order."""
+    with transaction.atomic():
+        for data in datas:
+            unknown = set(data) - set(PROJECT_FIELDS)
+            if unknown:
+                raise ValueError(f"unknown project fields: {sorted(unknown)}")
+        projects = [Project(**data) for data in datas]
+        _check_units(user, policy.ADD, Project, [p.unit if p.unit_id else None for p in projects])
+        for project in projects:
+            project.baseline_total_investment = project.total_investment
+            project.baseline_completion = project.planned_completion
+        _full_clean_bulk(projects, unique_fields=("code",))
+        with acting(user):
+            Project.objects.bulk_create(projects, batch_size=500)
+            write_history_bulk(projects, history_type="+")
+    return projects
+
+
+def project_update_bulk(*, user, changes: list[tuple[Project, dict]]) -> list[Project]:
+    """:func:`project_update` for many projects — each once — with the import's
+    defaults (no leaders, no reason of its own, no expected version)."""
+    with transaction.atomic():
+        for _project, data in changes:
+            unknown = set(data) - set(PROJECT_FIELDS)
+            if unknown:
+                raise ValueError(f"unknown project fields: {sorted(unknown)}")
+        ids = [project.pk for project, _data in changes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("project_update_bulk changes each project once")
+        locked = _locked_projects(ids)
+        _check_all(user, policy.CHANGE, Project, ids)
+        saved, fields = [], {"version", "updated_at"}
+        moved_to = []
+        for project, data in changes:
+            obj = locked[project.pk]
+            for field, value in data.items():
+                setattr(obj, field, value)
+            fields.update(data)
+            if "unit" in data:
+                moved_to.append(obj.unit)
+            if obj.baseline_total_investment is None:
+                obj.baseline_total_investment = obj.total_investment
+                fields.add("baseline_total_investment")
+            if obj.baseline_completion is None:
+                obj.baseline_completion = obj.planned_completion
+                fields.add("baseline_completion")
+            saved.append(obj)
+        _check_units(user, policy.CHANGE, Project, moved_to)
+        _full_clean_bulk(saved, unique_fields=("code",))
+        now = timezone.now()
+        for obj in saved:  # what Versioned.save() and auto_now do, the row being locked
+            obj.version = (obj.version or 0) + 1
+            obj.updated_at = now
+        with acting(user):
+            Project.objects.bulk_update(saved, sorted(fields), batch_size=500)
+            write_history_bulk(saved, history_type="~")
+    return saved
+
+
+def stage_record_bulk(
+    *, user, records: list[tuple[Project, str, date, str]], today: date | None = None
+) -> list[StageEvent]:
+    """:func:`stage_record` for many (project, stage, date, reason), in the given order
+    (which must keep every intermediate state's dates in order, as one call at a time
+    would). Each (project, stage) at most once."""
+    today = today or clock.today()
+    with transaction.atomic():
+        keys = [(project.pk, stage) for project, stage, _on, _reason in records]
+        if len(set(keys)) != len(keys):
+            raise ValueError("stage_record_bulk records each stage of a project once")
+        locked = _locked_projects(pk for pk, _stage in keys)
+        _check_all(user, policy.CHANGE, Project, locked)
+        stored: dict[tuple[int, str], StageEvent] = {}
+        terminations: dict[int, Termination] = {}
+        for chunk in _chunked(sorted(locked)):
+            for event in StageEvent.objects.filter(project_id__in=chunk):
+                stored[(event.project_id, event.stage)] = event
+            for termination in Termination.objects.filter(project_id__in=chunk):
+                terminations[termination.project_id] = termination
+        dates: dict[int, dict[str, date]] = {}
+        for (project_id, stage), event in stored.items():
+            dates.setdefault(project_id, {})[stage] = event.date
+        created, changed = [], []
+        for project, stage, on, reason in records:
+            project = locked[project.pk]
+            if stage not in STAGE_ORDER:
+                raise ValidationError({"stage": f"未知的阶段“{stage}”。"})
+            _check_stage_applies(project, stage)
+            check_stage_date(stage, on, today=today)
+            event = stored.get((project.pk, stage))
+            new = event is None
+            event = event or StageEvent(project=project, stage=stage)
+            event.project = project
+            event._history_reason = correction_reason(
+                stage, None if new else event.date, on, reason
+            )
+            known = dates.setdefault(project.pk, {})
+            others = [(s, d) for s, d in known.items() if s != stage]
+            _stage_dates_rule(stage, on, others, terminations.get(project.pk))
+            event.date = on
+            known[stage] = on
+            (created if new else changed).append(event)
+        _full_clean_bulk(created + changed)
+        now = timezone.now()
+        for event in changed:
+            event.version = (event.version or 0) + 1
+            event.updated_at = now
+        StageEvent.objects.bulk_create(created, batch_size=500)
+        StageEvent.objects.bulk_update(
+            changed, ["date", "evidence", "version", "updated_at"], batch_size=500
+        )
+        for events, history_type in ((created, "+"), (changed, "~")):
+            by_reason: dict = {}
+            for event in events:
+                by_reason.setdefault(event._history_reason, []).append(event)
+            for reason, group in by_reason.items():
+                with acting(user, reason=reason):
+                    write_history_bulk(group, history_type=history_type)
+    return created + changed
+
+
+def plan_save_bulk(*, user, plans: list[tuple[Project, int, object]]) -> list[AnnualPlan]:
+    """:func:`plan_save` for many (project, year, planned investment), without months
+    or expected versions. Each (project, year) at most once."""
+    with transaction.atomic():
+        keys = [(project.pk, year) for project, year, _amount in plans]
+        if len(set(keys)) != len(keys):
+            raise ValueError("plan_save_bulk saves each plan once")
+        locked = _locked_projects(pk for pk, _year in keys)
+        _check_all(user, policy.CHANGE, Project, locked)
+        stored: dict[tuple[int, int], AnnualPlan] = {}
+        for chunk in _chunked(sorted(locked)):
+            for plan in AnnualPlan.objects.filter(project_id__in=chunk):
+                stored[(plan.project_id, plan.year)] = plan
+        created, changed = [], []
+        for project, year, amount in plans:
+            plan = stored.get((project.pk, year))
+            (changed if plan else created).append(
+                plan := plan or AnnualPlan(project=locked[project.pk], year=year)
+            )
+            plan.project = locked[project.pk]
+            plan.planned_investment = amount
+        _full_clean_bulk(created + changed)
+        now = timezone.now()
+        for plan in changed:
+            plan.version = (plan.version or 0) + 1
+            plan.updated_at = now
+        with acting(user):
+            AnnualPlan.objects.bulk_create(created, batch_size=500)
+            AnnualPlan.objects.bulk_update(
+                changed, ["planned_investment", "version", "updated_at"], batch_size=500
+            )
+            write_history_bulk(created, history_type="+")
+            write_history_bulk(changed, history_type="~")
+    return created + changed
