@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "ballast.regions.choices.RegionKind",
         "NodeKindEnum": "ballast.projects.choices.NodeKind",
         "BulletinKindEnum": "ballast.bulletins.choices.Kind",
+        "IssueCategoryEnum": "ballast.coordination.choices.IssueCategory",
+        "IssueLevelEnum": "ballast.coordination.choices.IssueLevel",
     },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────

@@ -157,6 +157,30 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/assessment-results/{id}/",
              path_parameters={"id": world["result"].pk})  # fmt: skip
+        _t, officer = token_create(user=people["department"], name="契约")
+        department = people["department"].department_id
+        issue = call(clerk, "POST", "/api/v1/issues/",
+                     body={"project": project.pk, "category": "land", "description": "用地指标",
+                           "department": department, "deadline": "2023-05-31",
+                           "steps": [{"planned_on": "2023-04-20", "description": "报省厅"}]})  # fmt: skip
+        assert issue.status_code == 201, issue.text
+        iid = {"id": issue.json()["id"]}
+        call(clerk, "POST", "/api/v1/issues/", body={"project": project.pk})
+        call(clerk, "GET", "/api/v1/issues/", query={"state": "open", "unit": "321081"})
+        call(clerk, "GET", "/api/v1/issues/", query={"as_of": "not-a-date"})
+        call(officer, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
+        call(outsider, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/acknowledge/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/start/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/steps/", path_parameters=iid,
+             body={"planned_on": "2023-04-25", "description": "现场踏勘"})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid, body={})
+        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid,
+             body={"resolution": "指标已下达"})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
+        call(clerk, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
+        call(clerk, "POST", "/api/v1/issues/{id}/reopen/", path_parameters=iid,
+             body={"reason": "指标被收回"})  # fmt: skip
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()
