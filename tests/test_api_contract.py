@@ -2,6 +2,8 @@
 the report flow, and their refusals — the answers (status, content type, body) validate
 against the published OpenAPI schema (drf-spectacular's), checked by Schemathesis."""
 
+from datetime import date
+
 import pytest
 
 from ballast.accounts.services import token_create
@@ -158,6 +160,7 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/assessment-results/{id}/",
              path_parameters={"id": world["result"].pk})  # fmt: skip
         _t, officer = token_create(user=people["department"], name="契约")
+        _t, city_leader = token_create(user=people["city_leader"], name="契约")
         department = people["department"].department_id
         issue = call(clerk, "POST", "/api/v1/issues/",
                      body={"project": project.pk, "category": "land", "description": "用地指标",
@@ -181,6 +184,30 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
         call(clerk, "POST", "/api/v1/issues/{id}/reopen/", path_parameters=iid,
              body={"reason": "指标被收回"})  # fmt: skip
+        visit = call(city_leader, "POST", "/api/v1/visits/",
+                     body={"project": project.pk, "date": "2023-03-02", "kind": "visit",
+                           "findings": "用工紧张"})  # fmt: skip
+        assert visit.status_code == 201, visit.text
+        call(clerk, "POST", "/api/v1/visits/", body={"project": project.pk, "kind": "party"})
+        call(clerk, "GET", "/api/v1/visits/", query={"unit": "321081", "start": "2023-01-01"})
+        call(clerk, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
+        call(outsider, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
+        from ballast.coordination.services import tour_create
+
+        tour = tour_create(
+            user=people["city_admin"], city=project.unit.parent, name="观摩", on=date(2023, 3, 20),
+            period="2023Q1", criteria=[("形象进度", 50)], judges=[people["city_reviewer"]],
+            projects=[project],
+        )  # fmt: skip
+        tid = {"id": tour.pk}
+        call(clerk, "GET", "/api/v1/tours/")
+        call(clerk, "GET", "/api/v1/tours/{id}/", path_parameters=tid)
+        call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
+             body={"tour_project": tour.tour_projects.get().pk,
+                   "criterion": tour.criteria.get().pk, "points": "45.50"})  # fmt: skip
+        call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid, body={"points": 1})
+        call(clerk, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
+             body={"tour_project": 1, "criterion": 1, "points": 1})  # fmt: skip
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

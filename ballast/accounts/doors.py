@@ -274,6 +274,11 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:issue-reopen": ApiDoor(
         {"POST": (("issue", policy.CONFIRM),)}, model=_ISSUE, scope=_raiser_side
     ),
+    "api:visit-list": ApiDoor({"GET": (("service", VIEW),), "POST": (("service", ADD),)}),
+    "api:visit-detail": _api_object("service", "coordination.Visit"),
+    "api:tour-list": ApiDoor({"GET": (("tour", VIEW),)}),
+    "api:tour-detail": _api_object("tour", "coordination.Tour"),
+    "api:tour-scores": ApiDoor({"POST": (("tour", policy.SCORE),)}, model="coordination.Tour"),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

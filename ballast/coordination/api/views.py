@@ -10,19 +10,30 @@ every night (``send_notifications``)."""
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Count
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ballast.accounts import policy
 from ballast.api.idempotency import idempotent
 from ballast.api.viewsets import ReadOnlyViewSet
 from ballast.coordination import services
 from ballast.coordination.api import serializers as s
-from ballast.coordination.choices import IssueCategory, IssueLevel, IssueStatus
-from ballast.coordination.models import Issue
-from ballast.coordination.selectors import closed_by_q, open_q, overdue_q
+from ballast.coordination.choices import IssueCategory, IssueLevel, IssueStatus, VisitKind
+from ballast.coordination.models import Issue, Tour, TourJudge, TourProject, TourScore, Visit
+from ballast.coordination.selectors import (
+    closed_by_q,
+    open_q,
+    overdue_q,
+    tour_project_scores,
+    tour_unit_scores,
+)
 from ballast.core import clock
+from ballast.projects.models import Project
+from ballast.projects.selectors import visible_units
 
 STATES = {"open": open_q, "overdue": overdue_q, "closed": closed_by_q}
 
@@ -166,3 +177,151 @@ class IssueViewSet(ReadOnlyViewSet):
         reason = self.validated(s.IssueReasonSerializer)["reason"]
         done = services.issue_reopen(user=request.user, issue=issue, reason=reason)
         return self._done(done)
+
+
+class VisitFilterSet(django_filters.FilterSet):
+    """The visit log's filters: a unit and a period (the page's start and end)."""
+
+    unit = django_filters.CharFilter(field_name="project__unit__code", label="板块代码")
+    start = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="起始日期")
+    end = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="截止日期")
+    kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label="方式")
+
+    class Meta:
+        model = Visit
+        fields = ("project", "unit", "start", "end", "kind", "visitor")
+
+
+class VisitViewSet(ReadOnlyViewSet):
+    """走访记录（家家到）：查看本人范围内的走访，记录本人的走访。"""
+
+    queryset = Visit.objects.select_related("project", "visitor").order_by("-date", "-pk")
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilterSet
+
+    def get_serializer_class(self):
+        return s.VisitRecordSerializer if self.action == "create" else s.VisitSerializer
+
+    @extend_schema(request=s.VisitRecordSerializer, responses={201: s.VisitSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """记录一次走访（走访人为本人）。"""
+        data = self.validated(s.VisitRecordSerializer)
+        visit = services.visit_record(
+            user=request.user,
+            project=data["project"],
+            on=data["date"],
+            kind=data.get("kind") or VisitKind.VISIT,
+            findings=data.get("findings", ""),
+        )
+        return self.object_response(visit, status.HTTP_201_CREATED)
+
+
+class TourViewSet(ReadOnlyViewSet):
+    """观摩评比：列表、详情（评分项、可见项目及得分、本人板块得分、本人评分），
+    评委录入本人评分。"""
+
+    queryset = Tour.objects.annotate(n_projects=Count("tour_projects", distinct=True)).order_by(
+        "-date", "-pk"
+    )
+    serializer_class = s.TourSerializer
+    policy_actions = {"scores": policy.SCORE}
+
+    def get_serializer_class(self):
+        if self.action == "scores":
+            return s.ScoreEntrySerializer
+        if self.action == "retrieve":
+            return s.TourDetailSerializer
+        return s.TourSerializer
+
+    def _detail(self, tour, status_code=status.HTTP_200_OK):
+        """The tour as its page shows it (``coordination.views.tour_detail``)."""
+        user = self.request.user
+        visible = policy.restrict(Project.objects.all(), user, policy.VIEW).values("pk")
+        shown = (
+            policy.restrict(TourProject.objects.all(), user, policy.VIEW)
+            .filter(tour=tour, project__in=visible)
+            .select_related("project", "project__unit")
+            .order_by("project__unit__sort_order", "pk")
+        )
+        scores = tour_project_scores(tour)
+        own_units = {u.code: u for u in visible_units(user)}
+        judges = list(TourJudge.objects.filter(tour=tour, user=user).values_list("pk", flat=True))
+        criteria = list(tour.criteria.order_by("sort_order", "pk"))
+        data = {
+            **{name: getattr(tour, name) for name in ("id", "created_at", "city_id", "name")},
+            **{name: getattr(tour, name) for name in ("date", "period", "n_projects")},
+            "criteria": criteria,
+            "projects": [
+                {
+                    "id": tp.pk,
+                    "project": tp.project_id,
+                    "project_name": tp.project.name,
+                    "unit": tp.project.unit.code,
+                    "score": scores.get(tp.pk),
+                }
+                for tp in shown
+            ],
+            "unit_scores": sorted(
+                (
+                    {"unit": code, "name": own_units[code].display_name, "score": score}
+                    for code, score in tour_unit_scores(tour).items()
+                    if code in own_units
+                ),
+                key=lambda row: -row["score"],
+            ),
+            "my_judges": judges,
+            "my_scores": [
+                {
+                    "judge": score.judge_id,
+                    "tour_project": score.tour_project_id,
+                    "criterion": score.criterion_id,
+                    "points": score.points,
+                }
+                for score in TourScore.objects.filter(judge__in=judges).order_by("pk")
+            ],
+        }
+        return Response(s.TourDetailSerializer(data).data, status=status_code)
+
+    @extend_schema(responses={200: s.TourDetailSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    @extend_schema(request=s.ScoreEntrySerializer, responses={200: s.TourDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def scores(self, request, pk=None):
+        """录入（或更正）一项评分：评委本人；市级管理员可为非系统用户的评委录入。"""
+        tour = self.get_object()
+        data = self.validated(s.ScoreEntrySerializer)
+        user = request.user
+        tour_project = (
+            policy.restrict(TourProject.objects.all(), user, policy.VIEW)
+            .filter(tour=tour, pk=data["tour_project"])
+            .first()
+        )
+        criterion = tour.criteria.filter(pk=data["criterion"]).first()
+        judges = TourJudge.objects.filter(tour=tour)
+        judge = (
+            judges.filter(pk=data["judge"]).first()
+            if "judge" in data
+            else judges.filter(user=user).first()
+        )
+        errors = {}
+        if tour_project is None:
+            errors["tour_project"] = [_("该观摩中没有这个项目。")]
+        if criterion is None:
+            errors["criterion"] = [_("该观摩中没有这个评分项。")]
+        if judge is None:
+            errors["judge"] = [
+                _("您不是该观摩的评委。") if "judge" not in data else _("该观摩中没有这位评委。")
+            ]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        services.tour_score_set(
+            user=user,
+            judge=judge,
+            tour_project=tour_project,
+            criterion=criterion,
+            points=data["points"],
+        )
+        return self._detail(self.get_queryset().get(pk=tour.pk))
