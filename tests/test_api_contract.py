@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ballast.accounts.services import token_create
+from ballast.imports.models import ImportJob
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -208,6 +209,32 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid, body={"points": 1})
         call(clerk, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
              body={"tour_project": 1, "criterion": 1, "points": 1})  # fmt: skip
+        from tests.test_api_imports import LEDGER, workbook
+
+        operation = schema.find_operation_by_path("POST", "/api/v1/imports/")
+        seen.add(("POST", "/api/v1/imports/"))
+        for book in (workbook(LEDGER), b"not a workbook"):
+            case = schema.make_case(
+                operation=operation,
+                body={"kind": "ledger", "file": book},
+                media_type="multipart/form-data",
+                headers={"Authorization": f"Bearer {clerk}"},
+            )
+            response = case.call()
+            case.validate_response(response, checks=CHECKS)
+            assert is_problem(response), response.text
+        job = {"id": ImportJob.objects.get().pk}
+        call(clerk, "GET", "/api/v1/imports/")
+        call(clerk, "GET", "/api/v1/imports/{id}/", path_parameters=job)
+        call(city, "GET", "/api/v1/imports/{id}/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/{id}/preview/", path_parameters=job,
+             query={"show": "all"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/imports/{id}/preview/", path_parameters=job,
+             query={"show": "lost"})  # fmt: skip
+        call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job,
+             headers={"Idempotency-Key": "ledger-1"})  # fmt: skip
+        call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

@@ -279,6 +279,11 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:tour-list": ApiDoor({"GET": (("tour", VIEW),)}),
     "api:tour-detail": _api_object("tour", "coordination.Tour"),
     "api:tour-scores": ApiDoor({"POST": (("tour", policy.SCORE),)}, model="coordination.Tour"),
+    "api:importjob-list": ApiDoor({"GET": (("import", VIEW),), "POST": (("import", ADD),)}),
+    "api:importjob-detail": _api_object("import", "imports.ImportJob"),
+    "api:importjob-preview": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:importjob-apply": ApiDoor({"POST": (("import", CHANGE),)}, model="imports.ImportJob"),
+    "api:importjob-progress": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 
