@@ -111,3 +111,12 @@ def test_scores_are_the_judges_own(people, tour):
     too_many = reviewer.post(url, {**body, "points": 51}, format="json")
     assert too_many.status_code == 400 and "points" in too_many.json()["errors"]
     assert list(TourScore.objects.values_list("judge_id", flat=True)) == [expert]
+
+
+def test_a_refusal_is_told_in_english_when_asked(people, tour):
+    shown, criteria = _ids(tour)
+    body = {"tour_project": shown["仪征观摩项目"], "criterion": criteria["形象进度"], "points": 1}
+    answer = token_client(people["leader_a"]).post(
+        f"/api/v1/tours/{tour.pk}/scores/", body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert answer.json()["errors"]["judge"] == ["You are not a judge of this tour."]
