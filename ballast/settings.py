@@ -369,6 +369,11 @@ SPECTACULAR_SETTINGS = {
         "BulletinKindEnum": "ballast.bulletins.choices.Kind",
         "IssueCategoryEnum": "ballast.coordination.choices.IssueCategory",
         "IssueLevelEnum": "ballast.coordination.choices.IssueLevel",
+        "ProjectCategoryEnum": "ballast.projects.choices.Category",
+        "ProjectLevelEnum": "ballast.projects.choices.Level",
+        "VisitKindEnum": "ballast.coordination.choices.VisitKind",
+        "ImportKindEnum": "ballast.imports.models.ImportJob.Kind",
+        "ImportStatusEnum": "ballast.imports.models.ImportJob.Status",
     },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────
