@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("ballast.alerts.api.urls")),
     path("", include("ballast.assessments.api.urls")),
     path("", include("ballast.bulletins.api.urls")),
+    path("", include("ballast.coordination.api.urls")),
+    path("", include("ballast.imports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -367,6 +367,13 @@ SPECTACULAR_SETTINGS = {
         "RegionKindEnum": "ballast.regions.choices.RegionKind",
         "NodeKindEnum": "ballast.projects.choices.NodeKind",
         "BulletinKindEnum": "ballast.bulletins.choices.Kind",
+        "IssueCategoryEnum": "ballast.coordination.choices.IssueCategory",
+        "IssueLevelEnum": "ballast.coordination.choices.IssueLevel",
+        "ProjectCategoryEnum": "ballast.projects.choices.Category",
+        "ProjectLevelEnum": "ballast.projects.choices.Level",
+        "VisitKindEnum": "ballast.coordination.choices.VisitKind",
+        "ImportKindEnum": "ballast.imports.models.ImportJob.Kind",
+        "ImportStatusEnum": "ballast.imports.models.ImportJob.Status",
     },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────

@@ -2,9 +2,12 @@
 the report flow, and their refusals — the answers (status, content type, body) validate
 against the published OpenAPI schema (drf-spectacular's), checked by Schemathesis."""
 
+from datetime import date
+
 import pytest
 
 from ballast.accounts.services import token_create
+from ballast.imports.models import ImportJob
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -157,6 +160,81 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/assessment-results/{id}/",
              path_parameters={"id": world["result"].pk})  # fmt: skip
+        _t, officer = token_create(user=people["department"], name="契约")
+        _t, city_leader = token_create(user=people["city_leader"], name="契约")
+        department = people["department"].department_id
+        issue = call(clerk, "POST", "/api/v1/issues/",
+                     body={"project": project.pk, "category": "land", "description": "用地指标",
+                           "department": department, "deadline": "2023-05-31",
+                           "steps": [{"planned_on": "2023-04-20", "description": "报省厅"}]})  # fmt: skip
+        assert issue.status_code == 201, issue.text
+        iid = {"id": issue.json()["id"]}
+        call(clerk, "POST", "/api/v1/issues/", body={"project": project.pk})
+        call(clerk, "GET", "/api/v1/issues/", query={"state": "open", "unit": "321081"})
+        call(clerk, "GET", "/api/v1/issues/", query={"as_of": "not-a-date"})
+        call(officer, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
+        call(outsider, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/acknowledge/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/start/", path_parameters=iid)
+        call(officer, "POST", "/api/v1/issues/{id}/steps/", path_parameters=iid,
+             body={"planned_on": "2023-04-25", "description": "现场踏勘"})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid, body={})
+        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid,
+             body={"resolution": "指标已下达"})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
+        call(clerk, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
+        call(clerk, "POST", "/api/v1/issues/{id}/reopen/", path_parameters=iid,
+             body={"reason": "指标被收回"})  # fmt: skip
+        visit = call(city_leader, "POST", "/api/v1/visits/",
+                     body={"project": project.pk, "date": "2023-03-02", "kind": "visit",
+                           "findings": "用工紧张"})  # fmt: skip
+        assert visit.status_code == 201, visit.text
+        call(clerk, "POST", "/api/v1/visits/", body={"project": project.pk, "kind": "party"})
+        call(clerk, "GET", "/api/v1/visits/", query={"unit": "321081", "start": "2023-01-01"})
+        call(clerk, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
+        call(outsider, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
+        from ballast.coordination.services import tour_create
+
+        tour = tour_create(
+            user=people["city_admin"], city=project.unit.parent, name="观摩", on=date(2023, 3, 20),
+            period="2023Q1", criteria=[("形象进度", 50)], judges=[people["city_reviewer"]],
+            projects=[project],
+        )  # fmt: skip
+        tid = {"id": tour.pk}
+        call(clerk, "GET", "/api/v1/tours/")
+        call(clerk, "GET", "/api/v1/tours/{id}/", path_parameters=tid)
+        call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
+             body={"tour_project": tour.tour_projects.get().pk,
+                   "criterion": tour.criteria.get().pk, "points": "45.50"})  # fmt: skip
+        call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid, body={"points": 1})
+        call(clerk, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
+             body={"tour_project": 1, "criterion": 1, "points": 1})  # fmt: skip
+        from tests.test_api_imports import LEDGER, workbook
+
+        operation = schema.find_operation_by_path("POST", "/api/v1/imports/")
+        seen.add(("POST", "/api/v1/imports/"))
+        for book in (workbook(LEDGER), b"not a workbook"):
+            case = schema.make_case(
+                operation=operation,
+                body={"kind": "ledger", "file": book},
+                media_type="multipart/form-data",
+                headers={"Authorization": f"Bearer {clerk}"},
+            )
+            response = case.call()
+            case.validate_response(response, checks=CHECKS)
+            assert is_problem(response), response.text
+        job = {"id": ImportJob.objects.get().pk}
+        call(clerk, "GET", "/api/v1/imports/")
+        call(clerk, "GET", "/api/v1/imports/{id}/", path_parameters=job)
+        call(city, "GET", "/api/v1/imports/{id}/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/{id}/preview/", path_parameters=job,
+             query={"show": "all"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/imports/{id}/preview/", path_parameters=job,
+             query={"show": "lost"})  # fmt: skip
+        call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job,
+             headers={"Idempotency-Key": "ledger-1"})  # fmt: skip
+        call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

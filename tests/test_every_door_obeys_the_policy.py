@@ -662,7 +662,7 @@ def test_every_api_door_answers_the_policy(door_city, person, settings):
         url = reverse(name, kwargs=kwargs or None)
         for method in doors.API_METHODS:
             needs = door.methods.get(method)
-            expected = "allowed" if _satisfies(user, needs, obj) else "denied"
+            expected = "allowed" if _satisfies(user, needs, obj, door.scope) else "denied"
             got = _api_verdict(_api_call(client, method, url, obj))
             if got != expected:
                 wrong.append(f"{method} {url} ({name}): expected {expected}, got {got}")

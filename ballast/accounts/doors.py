@@ -204,6 +204,8 @@ class ApiDoor:
     note: str = ""
     catch_all: bool = False
     kwargs: dict = field(default_factory=dict)  # the URL's other parts, for the battery
+    # (user, obj) -> bool: the object's own rule beside the policy (as for :class:`Door`)
+    scope: object = None
 
 
 def _api_object(group: str, model: str, **actions) -> dict:
@@ -215,6 +217,18 @@ def _api_object(group: str, model: str, **actions) -> dict:
 
 
 _REPORT = "reports.MonthlyReport"
+_ISSUE = "coordination.Issue"
+
+
+def _raiser_side(user, issue) -> bool:
+    """Confirming or reopening an issue: CONFIRM on it, and its raiser or one who may
+    confirm any issue of the city (``coordination.services.check_raiser_side``)."""
+    in_scope = policy.restrict(
+        type(issue)._base_manager.filter(pk=issue.pk), user, policy.CONFIRM
+    ).exists()
+    return in_scope and (policy.holds(user, "confirm_any_issue") or issue.raised_by_id == user.pk)
+
+
 _PROJECT_FLOW = {"PUT": CHANGE, "PATCH": CHANGE}
 
 API_DOORS: dict[str, ApiDoor] = {
@@ -248,6 +262,28 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:bulletin-download": ApiDoor(
         {"GET": (("bulletin", VIEW),)}, model="bulletins.Bulletin", kwargs={"fmt": "docx"}
     ),
+    "api:issue-list": ApiDoor({"GET": (("issue", VIEW),), "POST": (("issue", ADD),)}),
+    "api:issue-detail": _api_object("issue", _ISSUE),
+    "api:issue-acknowledge": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
+    "api:issue-start": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
+    "api:issue-steps": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
+    "api:issue-resolve": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
+    "api:issue-close": ApiDoor(
+        {"POST": (("issue", policy.CONFIRM),)}, model=_ISSUE, scope=_raiser_side
+    ),
+    "api:issue-reopen": ApiDoor(
+        {"POST": (("issue", policy.CONFIRM),)}, model=_ISSUE, scope=_raiser_side
+    ),
+    "api:visit-list": ApiDoor({"GET": (("service", VIEW),), "POST": (("service", ADD),)}),
+    "api:visit-detail": _api_object("service", "coordination.Visit"),
+    "api:tour-list": ApiDoor({"GET": (("tour", VIEW),)}),
+    "api:tour-detail": _api_object("tour", "coordination.Tour"),
+    "api:tour-scores": ApiDoor({"POST": (("tour", policy.SCORE),)}, model="coordination.Tour"),
+    "api:importjob-list": ApiDoor({"GET": (("import", VIEW),), "POST": (("import", ADD),)}),
+    "api:importjob-detail": _api_object("import", "imports.ImportJob"),
+    "api:importjob-preview": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:importjob-apply": ApiDoor({"POST": (("import", CHANGE),)}, model="imports.ImportJob"),
+    "api:importjob-progress": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

@@ -95,7 +95,7 @@ def _expect(issue: Issue, *statuses) -> None:
         )
 
 
-def _check_raiser_side(user, issue: Issue) -> None:
+def check_raiser_side(user, issue: Issue) -> None:
     """Confirming or reopening is the raiser's (or the city administrator's) to do."""
     if policy.holds(user, "confirm_any_issue") or user.pk == issue.raised_by_id:
         return
@@ -243,7 +243,7 @@ def issue_close(*, user, issue: Issue, on: date) -> Issue:
     """销号: the raiser confirms the resolution; the issue is closed."""
     issue = _locked(issue)
     policy.check(user, policy.CONFIRM, issue)
-    _check_raiser_side(user, issue)
+    check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED)
     if on < issue.resolved_on:
         raise ValidationError({"closed_on": "销号日期不能早于办结日期。"})
@@ -261,7 +261,7 @@ def issue_reopen(*, user, issue: Issue, reason: str) -> Issue:
         raise ValidationError({"reopen_reason": "重新打开须填写原因。"})
     issue = _locked(issue)
     policy.check(user, policy.CONFIRM, issue)
-    _check_raiser_side(user, issue)
+    check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED, IssueStatus.CLOSED)
     issue.status = IssueStatus.IN_PROGRESS
     issue.resolved_on = None
