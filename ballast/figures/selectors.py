@@ -845,6 +845,16 @@ def _targets(sums, tag: str, figures: dict, rate_targets: bool):
 # --------------------------------------------------------------------------- entry points
 
 
+def _added_up(sums) -> defaultdict:
+    """The sums of several units (or cities) added up key by key: numerators and
+    denominators add, so a larger area's rates are ratios of these."""
+    total: defaultdict = defaultdict(Decimal)
+    for one in sums:
+        for key, value in one.items():
+            total[key] += value
+    return total
+
+
 def city_units(city: Region) -> QuerySet[Region]:
     """The assessment units (板块) of ``city`` in their order."""
     return (
@@ -869,10 +879,7 @@ def city_and_units_figures(*, city: Region, year: int, as_of: date) -> tuple[dic
     units = list(city_units(city))
     elapsed = elapsed_months_in(city, year=year, as_of=as_of)
     per_unit = _raw_sums([u.pk for u in units], year=year, as_of=as_of, elapsed=elapsed)
-    total: defaultdict = defaultdict(Decimal)
-    for sums in per_unit.values():
-        for key, value in sums.items():
-            total[key] += value
+    total = _added_up(per_unit.values())
     city_figures = _assemble(
         total,
         code=city.code,
@@ -914,17 +921,11 @@ def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[di
         unit_ids = [pk for city in group for pk in units_of_city[city.pk]]
         per_unit = _raw_sums(unit_ids, year=year, as_of=as_of, elapsed=elapsed)
         for city in group:
-            total: defaultdict = defaultdict(Decimal)
-            for unit_id in units_of_city[city.pk]:
-                for key, value in per_unit[unit_id].items():
-                    total[key] += value
-            city_sums[city.pk] = total
-    area_total: defaultdict = defaultdict(Decimal)
+            city_sums[city.pk] = _added_up(per_unit[pk] for pk in units_of_city[city.pk])
+    area_total = _added_up(city_sums[city.pk] for city in cities)
     per_city = {}
     for city in cities:
         elapsed = next(e for e, group in by_calendar.items() if city in group)
-        for key, value in city_sums[city.pk].items():
-            area_total[key] += value
         per_city[city.code] = _assemble(
             city_sums[city.pk],
             code=city.code,

@@ -123,3 +123,13 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+    def count(self, row) -> int:
+        """Count ``row`` by its action; the number of rows counted so far."""
+        if row.action == "create":
+            self.created += 1
+        elif row.action == "update":
+            self.updated += 1
+        else:
+            self.unchanged += 1
+        return self.created + self.updated + self.unchanged

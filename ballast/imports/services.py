@@ -73,14 +73,9 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
                     _apply_report_row(row, user=user, reason=plan.reason)
             except (ValidationError, PermissionDenied) as exc:
                 raise ImportRejected([RowError(row.row, "", _message(exc))]) from exc
-            if row.action == "create":
-                result.created += 1
-            elif row.action == "update":
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            done = result.count(row)
             if progress is not None:
-                progress(result.created + result.updated + result.unchanged, len(plan.rows))
+                progress(done, len(plan.rows))
     return result
 
 
@@ -145,14 +140,9 @@ def _apply_ledger_bulk(plan: ImportPlan, *, user, progress=None) -> ImportResult
         rows = plan.rows[start : start + BULK_ROWS]
         _apply_ledger_rows(rows, user=user, created_by_row=created_by_row)
         for row in rows:
-            if row.action == "create":
-                result.created += 1
-            elif row.action == "update":
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            done = result.count(row)
             if progress is not None:
-                progress(result.created + result.updated + result.unchanged, len(plan.rows))
+                progress(done, len(plan.rows))
     return result
 
 
