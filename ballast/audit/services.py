@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from ballast.audit.choices import Kind
 from ballast.audit.models import GENESIS, AuditRecord, ChainHead
-from ballast.core.history import current_actor, insert_many
+from ballast.core.history import builder, current_actor, insert_many
 
 # 等保2.0 三级 asks for audit records kept at least six months; no setting goes below it.
 MINIMUM_RETENTION_DAYS = 180
@@ -119,13 +119,12 @@ def append(entries: list[dict]) -> list[AuditRecord]:
             seq, previous = held.seq, held.hash
         now = timezone.now()
         records = []
+        make = builder(AuditRecord)
         for entry in entries:
             seq += 1
             # The time of recording: monotonic along the chain (a change's own time is
             # that of its historical row, which a demo build or import may backdate).
-            record = AuditRecord(seq=seq, at=now, prev_hash=previous)
-            for name, value in entry.items():
-                setattr(record, name, value)
+            record = make({**entry, "seq": seq, "at": now, "prev_hash": previous})
             if record.kind != Kind.CHANGE:  # a change's values are plain already
                 record.changes = _plain_json(record.changes or {})
             record.hash = record_hash(record)
@@ -208,8 +207,42 @@ def _value(field, row):
     return _plain(value)
 
 
+_READERS: dict = {}
+
+
+def _readers(model) -> list:
+    """(attname, how to read it) for each field the trail keeps: what :func:`_value`
+    does, decided once per model."""
+    readers = _READERS.get(model)
+    if readers is None:
+        readers = []
+        for field in _tracked_fields(model):
+            if field.name in SECRET_FIELDS or field.name.endswith("_secret"):
+                how = "secret"
+            elif isinstance(field, models.DecimalField):
+                how = Decimal(1).scaleb(-field.decimal_places)
+            else:
+                how = None
+            readers.append((field.attname, how))
+        _READERS[model] = readers
+    return readers
+
+
+_PLAIN = (type(None), bool, int, str)
+
+
 def _snapshot(model, row) -> dict:
-    return {f.attname: _value(f, row) for f in _tracked_fields(model)}
+    snapshot = {}
+    values = row.__dict__
+    for attname, how in _readers(model):
+        value = values[attname] if attname in values else getattr(row, attname, None)
+        if how is None:
+            snapshot[attname] = value if type(value) in _PLAIN else _plain(value)
+        elif how == "secret":
+            snapshot[attname] = MASK if value else ""
+        else:
+            snapshot[attname] = None if value is None else str(Decimal(value).quantize(how))
+    return snapshot
 
 
 def _changes(model, row, previous) -> dict:
@@ -236,9 +269,15 @@ def _repr(row, instance=None) -> str:
         return ""
 
 
-def _change_entry(row, previous, instance=None) -> dict:
+def _change_entry(row, previous, instance=None, contexts=None) -> dict:
     model = row.instance_type
-    context = _context(user=row.history_user)
+    if contexts is None:
+        context = _context(user=row.history_user)
+    else:  # many rows: who and from where, once per user
+        key = row.history_user_id
+        if key not in contexts:
+            contexts[key] = _context(user=row.history_user)
+        context = dict(contexts[key])
     context["source"] = getattr(row, "history_source", "") or context["source"]
     reason = getattr(row, "history_reason_text", "") or row.history_change_reason or ""
     return {
@@ -280,12 +319,13 @@ def record_bulk(rows, objects=None, previous=None) -> list[AuditRecord]:
             users[row.history_user_id] = row.history_user
         row.history_user = users.get(row.history_user_id)
     entries = []
+    contexts: dict = {}
     for row in rows:
         object_id = getattr(row, row.instance_type._meta.pk.attname)
         before = None
         if row.history_type == "~":
             before = previous.get(object_id) if previous is not None else row.prev_record
-        entry = _change_entry(row, before, by_pk.get(object_id))
+        entry = _change_entry(row, before, by_pk.get(object_id), contexts)
         if row.history_type == "~" and before is not None and not entry["changes"]:
             continue
         entries.append(entry)

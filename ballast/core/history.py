@@ -154,6 +154,39 @@ def _previous_rows(history_model, ids) -> dict:
     return previous
 
 
+def builder(model):
+    """A maker of unsaved ``model`` instances from a dict of field values (by name or
+    attname; a foreign key given as an instance is cached as ``Model(...)`` caches it):
+    what ``model(**values)`` makes, fields left out at their defaults, without its
+    per-field descriptor work — the bulk writes make tens of thousands of history and
+    trail rows. For models without ``pre_init``/``post_init`` receivers."""
+    from django.db.models.base import ModelState
+
+    concrete = model._meta.concrete_fields
+    defaults = {f.attname: f.get_default() for f in concrete if not f.primary_key}
+    defaults[model._meta.pk.attname] = None
+    foreign = {f.name: f.attname for f in concrete if f.many_to_one}
+    fresh = [f for f in concrete if f.has_default() and callable(f.default)]  # dict, now…
+
+    def make(values: dict):
+        obj = model.__new__(model)
+        state = obj._state = ModelState()
+        data = dict(defaults)
+        for field in fresh:
+            data[field.attname] = field.get_default()
+        for name, value in values.items():
+            attname = foreign.get(name)
+            if attname is None:
+                data[name] = value
+            else:
+                data[attname] = value.pk if value is not None else None
+                state.fields_cache[name] = value
+        obj.__dict__.update(data)
+        return obj
+
+    return make
+
+
 def write_history_bulk(instances, *, history_type: str) -> list:
     """The historical rows of ``instances`` just saved in bulk (``+`` created, ``~``
     changed), written with one prepared INSERT (:func:`insert_many`).
@@ -177,19 +210,21 @@ def write_history_bulk(instances, *, history_type: str) -> list:
     previous = (
         _previous_rows(history_model, [obj.pk for obj in instances]) if history_type == "~" else {}
     )
-    fields = list(history_model.tracked_fields)
+    names = [field.attname for field in history_model.tracked_fields]
+    make = builder(history_model)
     rows = []
     for instance in instances:
         history_date = getattr(instance, "_history_date", timezone.now())
         user = getattr(instance, "_history_user", None) or history_user(instance=instance)
         reason = get_change_reason_from_object(instance)
-        row = history_model(
+        values = {name: getattr(instance, name) for name in names}
+        values.update(
             history_date=history_date,
             history_type=history_type,
             history_user=user,
             history_change_reason=reason,
-            **{field.attname: getattr(instance, field.attname) for field in fields},
         )
+        row = make(values)
         pre_create_historical_record.send(
             sender=history_model,
             instance=instance,

@@ -135,10 +135,20 @@ def _apply_ledger_bulk(plan: ImportPlan, *, user, progress=None) -> ImportResult
     own order (create or update, stages, status, plan): the same result as applying the
     rows one by one."""
     created_by_row: dict[int, Project] = {}
+    # New projects kept past their round: those a later row names as its parent.
+    parents = {
+        op[1]["parent"][1]
+        for row in plan.rows
+        for op in row.ops
+        if op[0] in ("create", "update") and isinstance(op[1].get("parent"), tuple)
+    }
     result = ImportResult()
     for start in range(0, len(plan.rows), BULK_ROWS):
         rows = plan.rows[start : start + BULK_ROWS]
         _apply_ledger_rows(rows, user=user, created_by_row=created_by_row)
+        for row in rows:
+            if row.row not in parents:
+                created_by_row.pop(row.row, None)
         for row in rows:
             done = result.count(row)
             if progress is not None:
@@ -148,6 +158,7 @@ def _apply_ledger_bulk(plan: ImportPlan, *, user, progress=None) -> ImportResult
 
 def _apply_ledger_rows(rows, *, user, created_by_row: dict[int, Project]) -> None:
     project_of: dict[int, Project] = {}  # row → its project (created, or a stand-in)
+    held: dict[int, Project] = {}  # projects created or updated here, as saved
     for row in rows:
         if row.project_id:
             project_of[row.row] = Project(pk=row.project_id)
@@ -172,7 +183,7 @@ def _apply_ledger_rows(rows, *, user, created_by_row: dict[int, Project]) -> Non
             user=user, datas=[resolved(data) for _row, data in ready]
         )
         for (row, _data), project in zip(ready, created, strict=True):
-            created_by_row[row.row] = project_of[row.row] = project
+            created_by_row[row.row] = project_of[row.row] = held[project.pk] = project
         pending = later
     updates = [
         (project_of[row.row], resolved(op[1]))
@@ -181,7 +192,8 @@ def _apply_ledger_rows(rows, *, user, created_by_row: dict[int, Project]) -> Non
         if op[0] == "update"
     ]
     if updates:
-        project_services.project_update_bulk(user=user, changes=updates)
+        for project in project_services.project_update_bulk(user=user, changes=updates):
+            held[project.pk] = project
     stages = [
         (project_of[row.row], op[1], op[2], op[3])
         for row in rows
@@ -189,17 +201,18 @@ def _apply_ledger_rows(rows, *, user, created_by_row: dict[int, Project]) -> Non
         if op[0] == "stage"
     ]
     if stages:
-        project_services.stage_record_bulk(user=user, records=stages)
+        project_services.stage_record_bulk(user=user, records=stages, held=held)
     # Status changes are few: one service call each, after the row's stages as before.
     for row in rows:
         for op in row.ops:
             if op[0] in ("suspend", "resume", "terminate"):
                 _apply_status(op, user=user, project=project_of[row.row])
+                held.pop(project_of[row.row].pk, None)  # saved anew by the service
     plans = [
         (project_of[row.row], op[1], op[2]) for row in rows for op in row.ops if op[0] == "plan"
     ]
     if plans:
-        project_services.plan_save_bulk(user=user, plans=plans)
+        project_services.plan_save_bulk(user=user, plans=plans, held=held)
 
 
 def _apply_status(op, *, user, project) -> None:

@@ -422,10 +422,13 @@ def _chunked(values, size=500):
         yield values[start : start + size]
 
 
-def _locked_projects(project_ids) -> dict[int, Project]:
-    """The projects, locked for the transaction, by id (one query per 500)."""
-    locked = {}
-    for chunk in _chunked(sorted(set(project_ids))):
+def _locked_projects(project_ids, held=None) -> dict[int, Project]:
+    """The projects, locked for the transaction, by id (one query per 500). ``held``:
+    projects this transaction holds already, as they stand (created, or locked and
+    saved, by an earlier bulk form in it); they are not read again."""
+    project_ids = set(project_ids)
+    locked = {pk: held[pk] for pk in project_ids if held and pk in held}
+    for chunk in _chunked(sorted(project_ids - set(locked))):
         for project in (
             Project.objects.select_for_update().select_related("unit").filter(pk__in=chunk)
         ):
@@ -572,17 +575,22 @@ def project_update_bulk(*, user, changes: list[tuple[Project, dict]]) -> list[Pr
 
 
 def stage_record_bulk(
-    *, user, records: list[tuple[Project, str, date, str]], today: date | None = None
+    *,
+    user,
+    records: list[tuple[Project, str, date, str]],
+    today: date | None = None,
+    held: dict[int, Project] | None = None,
 ) -> list[StageEvent]:
     """:func:`stage_record` for many (project, stage, date, reason), in the given order
     (which must keep every intermediate state's dates in order, as one call at a time
-    would). Each (project, stage) at most once."""
+    would). Each (project, stage) at most once. ``held``: projects by id that this
+    transaction created or locked already (see :func:`_locked_projects`)."""
     today = today or clock.today()
     with transaction.atomic():
         keys = [(project.pk, stage) for project, stage, _on, _reason in records]
         if len(set(keys)) != len(keys):
             raise ValueError("stage_record_bulk records each stage of a project once")
-        locked = _locked_projects(pk for pk, _stage in keys)
+        locked = _locked_projects((pk for pk, _stage in keys), held)
         _check_all(user, policy.CHANGE, Project, locked)
         stored: dict[tuple[int, str], StageEvent] = {}
         terminations: dict[int, Termination] = {}
@@ -633,14 +641,17 @@ def stage_record_bulk(
     return created + changed
 
 
-def plan_save_bulk(*, user, plans: list[tuple[Project, int, object]]) -> list[AnnualPlan]:
+def plan_save_bulk(
+    *, user, plans: list[tuple[Project, int, object]], held: dict[int, Project] | None = None
+) -> list[AnnualPlan]:
     """:func:`plan_save` for many (project, year, planned investment), without months
-    or expected versions. Each (project, year) at most once."""
+    or expected versions. Each (project, year) at most once. ``held`` as for
+    :func:`stage_record_bulk`."""
     with transaction.atomic():
         keys = [(project.pk, year) for project, year, _amount in plans]
         if len(set(keys)) != len(keys):
             raise ValueError("plan_save_bulk saves each plan once")
-        locked = _locked_projects(pk for pk, _year in keys)
+        locked = _locked_projects((pk for pk, _year in keys), held)
         _check_all(user, policy.CHANGE, Project, locked)
         stored: dict[tuple[int, int], AnnualPlan] = {}
         for chunk in _chunked(sorted(locked)):
