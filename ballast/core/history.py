@@ -213,8 +213,9 @@ def write_history_bulk(instances, *, history_type: str) -> list:
     names = [field.attname for field in history_model.tracked_fields]
     make = builder(history_model)
     rows = []
+    now = timezone.now()  # one time for the batch, as bulk_create_with_history
     for instance in instances:
-        history_date = getattr(instance, "_history_date", timezone.now())
+        history_date = getattr(instance, "_history_date", now)
         user = getattr(instance, "_history_user", None) or history_user(instance=instance)
         reason = get_change_reason_from_object(instance)
         values = {name: getattr(instance, name) for name in names}
@@ -288,6 +289,47 @@ _TEXT = {"CharField", "TextField"}
 _WHOLE = {"IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"}
 
 
+def _preparer(fields, connection):
+    """A function turning an object into the values of ``fields`` as an INSERT sends
+    them: each field's ``pre_save`` and ``get_db_prep_save``, as ``bulk_create`` does.
+    Text and whole numbers go as they are (Django's preparation of a str or an int is
+    itself), and a value that is the very object the row before had in that column (one
+    "now" shared by a batch) reuses its preparation."""
+    plain = {
+        f.attname: (str if f.get_internal_type() in _TEXT else int)
+        for f in fields
+        if f.get_internal_type() in _TEXT | _WHOLE and not f.choices or f.many_to_one
+    }
+    columns = [
+        (
+            field,
+            field.attname,
+            plain.get(field.attname),
+            getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False),
+        )
+        for field in fields
+    ]
+    last = [(object(), None)] * len(columns)
+
+    def prepared(obj):
+        values = []
+        for position, (field, name, kind, stamped) in enumerate(columns):
+            value = getattr(obj, name)
+            if (value is None and not stamped) or (kind is not None and type(value) is kind):
+                values.append(value)
+                continue
+            if stamped:
+                value = field.pre_save(obj, True)
+            seen, done = last[position]
+            if value is not seen:
+                done = field.get_db_prep_save(value, connection)
+                last[position] = (value, done)
+            values.append(done)
+        return values
+
+    return prepared
+
+
 def insert_many(model, objects, *, batch_size: int = 2000) -> None:
     """INSERT ``objects`` (new rows whose ids nobody needs back: history rows, trail
     records) with one prepared statement executed for all of them.
@@ -313,36 +355,53 @@ def insert_many(model, objects, *, batch_size: int = 2000) -> None:
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    # Text and whole numbers go to the database as they are (Django's preparation of a
-    # str or an int is itself); every other value takes the field's own preparation.
-    plain = {
-        f.attname: (str if f.get_internal_type() in _TEXT else int)
-        for f in fields
-        if f.get_internal_type() in _TEXT | _WHOLE and not f.choices or f.many_to_one
-    }
-    names = [f.attname for f in fields]
-    stamped = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    }
-
-    def prepared(obj):
-        values = []
-        for field, name in zip(fields, names, strict=True):
-            value = getattr(obj, name)
-            kind = plain.get(name)
-            if (value is None and name not in stamped) or (
-                kind is not None and type(value) is kind
-            ):
-                values.append(value)
-            else:
-                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-        return values
-
+    prepared = _preparer(fields, connection)
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch_size):
             cursor.executemany(sql, [prepared(o) for o in objects[start : start + batch_size]])
     for obj in objects:
         obj._state.adding = False
         obj._state.db = using
+
+
+def insert_returning(model, objects) -> None:
+    """``model.objects.bulk_create(objects)`` for new rows whose ids are wanted (projects,
+    stage events, plans of an import): multi-row INSERTs with RETURNING of the ids, as
+    Django's own ``bulk_create`` on SQLite ≥ 3.35 and PostgreSQL, with the values
+    prepared by :func:`_preparer` instead of a statement compiled field by field.
+    Sends no signals (neither does ``bulk_create``)."""
+    from django.db import connections, router
+
+    objects = list(objects)
+    if not objects:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if not connection.features.can_return_rows_from_bulk_insert:  # pragma: no cover
+        model._base_manager.using(using).bulk_create(objects)
+        return
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if f is not pk]
+    for obj in objects:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(  # noqa: S608 - names from the model
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    )
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, connection.ops.bulk_batch_size(fields, objects))
+    prepared = _preparer(fields, connection)
+    statements: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), size):
+            batch = objects[start : start + size]
+            sql = statements.get(len(batch))
+            if sql is None:
+                sql = statements[len(batch)] = (
+                    head + ", ".join([row] * len(batch)) + f" RETURNING {quote(pk.column)}"
+                )
+            cursor.execute(sql, [value for obj in batch for value in prepared(obj)])
+            for obj, (value,) in zip(batch, cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, value)
+                obj._state.adding = False
+                obj._state.db = using

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ballast.accounts import policy
 from ballast.core import clock
 from ballast.core.concurrency import check_version
-from ballast.core.history import acting, write_history_bulk
+from ballast.core.history import acting, insert_returning, write_history_bulk
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     PRODUCTION_STAGES,
@@ -528,7 +528,7 @@ def project_create_bulk(*, user, datas: list[dict]) -> list[Project]:
             project.baseline_completion = project.planned_completion
         _full_clean_bulk(projects, unique_fields=("code",))
         with acting(user):
-            Project.objects.bulk_create(projects, batch_size=500)
+            insert_returning(Project, projects)
             write_history_bulk(projects, history_type="+")
     return projects
 
@@ -627,7 +627,7 @@ def stage_record_bulk(
         for event in changed:
             event.version = (event.version or 0) + 1
             event.updated_at = now
-        StageEvent.objects.bulk_create(created, batch_size=500)
+        insert_returning(StageEvent, created)
         StageEvent.objects.bulk_update(
             changed, ["date", "evidence", "version", "updated_at"], batch_size=500
         )
@@ -671,7 +671,7 @@ def plan_save_bulk(
             plan.version = (plan.version or 0) + 1
             plan.updated_at = now
         with acting(user):
-            AnnualPlan.objects.bulk_create(created, batch_size=500)
+            insert_returning(AnnualPlan, created)
             AnnualPlan.objects.bulk_update(
                 changed, ["planned_investment", "version", "updated_at"], batch_size=500
             )
