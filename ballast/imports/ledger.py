@@ -142,7 +142,7 @@ class LedgerPlanner:
         self.file_projects: dict[tuple, int] = {}  # (unit id, code or name key) → row
         # (row, candidate, fields) whose foreign keys and unique code are checked for the
         # whole file at once, after every row (one query per kind of check).
-        self.candidates: list[tuple[RowPlan, Project, list[str]]] = []
+        self.candidates: list[tuple[RowPlan, dict, list[str]]] = []
 
     # -- reading cells -------------------------------------------------------------
     def unit_of(self, key: str) -> str:
@@ -220,6 +220,7 @@ class LedgerPlanner:
             values = self.read(raw, row)
             row.label = values.get("name") or values.get("code") or f"第 {raw.number} 行"
             raw_values.append((row, values))
+        self.table.rows = []  # read: the cells are not needed again (memory)
         self.lookups.load_projects(
             codes=[v.get("code") for _r, v in raw_values],
             unit_ids={v["unit"].id for _r, v in raw_values if "unit" in v},
@@ -243,7 +244,7 @@ class LedgerPlanner:
         field, and that no project code is another project's, one query."""
         candidates = [c for c in self.candidates if not c[0].errors]
         for field in FOREIGN_KEYS:
-            ids = {getattr(c, field.attname) for _r, c, keys in candidates if field.name in keys}
+            ids = {c[field.attname] for _r, c, keys in candidates if field.name in keys}
             ids.discard(None)
             found = set()
             for chunk in _chunks(ids):
@@ -253,7 +254,7 @@ class LedgerPlanner:
                     .values_list("pk", flat=True)
                 )
             for row, candidate, keys in candidates:
-                value = getattr(candidate, field.attname)
+                value = candidate[field.attname]
                 if field.name in keys and value is not None and value not in found:
                     row.error(
                         self.header_text(field.name),
@@ -266,12 +267,13 @@ class LedgerPlanner:
                         },
                     )
         code_field = Project._meta.get_field("code")
-        codes = {c.code for _r, c, keys in candidates if "code" in keys and c.code}
+        codes = {c["code"] for _r, c, keys in candidates if "code" in keys and c["code"]}
         taken: dict[str, int] = {}
         for chunk in _chunks(codes):
             taken.update(Project._base_manager.filter(code__in=chunk).values_list("code", "pk"))
         for row, candidate, keys in candidates:
-            if "code" in keys and candidate.code in taken and taken[candidate.code] != candidate.pk:
+            code = candidate["code"]
+            if "code" in keys and code in taken and taken[code] != candidate["pk"]:
                 row.error(
                     self.header_text("code"),
                     code_field.error_messages["unique"]
@@ -425,8 +427,10 @@ class LedgerPlanner:
                 column = "" if key == "__all__" else self.header_text(key)
                 for message in messages:
                     row.error(column, message)
-        if not row.errors:
-            self.candidates.append((row, candidate, checked))
+        if not row.errors:  # what check_candidates needs, not the whole candidate
+            kept = {f.attname: getattr(candidate, f.attname) for f in FOREIGN_KEYS}
+            kept.update(code=candidate.code, pk=candidate.pk)
+            self.candidates.append((row, kept, checked))
         return candidate
 
     def plan_stages(self, row, values, project, candidate) -> None:

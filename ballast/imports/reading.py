@@ -20,7 +20,7 @@ from ballast.imports.columns import IGNORED_HEADERS, Column, alias_map, header_k
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 50_000
 HEADER_SCAN_ROWS = 15
 
 
@@ -28,13 +28,16 @@ class FileRejected(Exception):
     """The file as a whole cannot be read; ``str(exc)`` says why, in Chinese."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     value: object
     percent: bool = False  # formatted as a percentage in Excel
 
 
-@dataclass
+EMPTY = RawCell(None)
+
+
+@dataclass(slots=True)
 class RawRow:
     number: int  # the row number as Excel shows it (1-based)
     cells: list[RawCell]
@@ -43,7 +46,7 @@ class RawRow:
         return self.cells[index].value if index < len(self.cells) else None
 
     def cell(self, index: int) -> RawCell:
-        return self.cells[index] if index < len(self.cells) else RawCell(None)
+        return self.cells[index] if index < len(self.cells) else EMPTY
 
 
 @dataclass
@@ -148,42 +151,91 @@ def _xlsx_grids(data: bytes):
             f"工作簿解压后达 {unpacked / 1024 / 1024:.0f} MB，超过上限 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，拒绝导入。"
         )
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # Read-only: the rows stream from the sheet's XML, one ReadOnlyCell at a time,
+        # instead of a Cell object with its styles kept for every cell of the sheet.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise FileRejected(f"无法读取工作簿：{exc}") from exc
     grids = []
-    for sheet in workbook.worksheets:
-        if sheet.sheet_state != "visible":
-            continue
-        grid: list[list[RawCell]] = []
-        blank_run = 0
-        for row in sheet.iter_rows():
-            cells = [RawCell(c.value, "%" in (c.number_format or "")) for c in row]
-            grid.append(cells)
-            if all(c.value is None for c in cells):
-                blank_run += 1
-            else:
-                blank_run = 0
-            if len(grid) - blank_run > MAX_ROWS + HEADER_SCAN_ROWS:
-                raise FileRejected(f"工作表“{sheet.title}”超过 {MAX_ROWS} 行的上限，请拆分后导入。")
-        if blank_run:
-            del grid[len(grid) - blank_run :]
-        # Merged cells (two-row headers, a unit merged down a group of rows): every cell
-        # of the range reads the top-left value.
-        for merged in sheet.merged_cells.ranges:
-            top = merged.min_row - 1
-            if top >= len(grid):
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.sheet_state != "visible":
                 continue
-            first = grid[top][merged.min_col - 1] if merged.min_col - 1 < len(grid[top]) else None
-            if first is None:
-                continue
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, merged.max_col):
-                    while len(grid[r]) <= c:
-                        grid[r].append(RawCell(None))
-                    grid[r][c] = RawCell(first.value, first.percent)
-        grids.append((sheet.title, grid))
+            grids.append((sheet.title, _sheet_grid(sheet, _merged_ranges(workbook, sheet))))
+    finally:
+        workbook.close()
     return grids
+
+
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _merged_ranges(workbook, sheet) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of the sheet's merged cells, read from the
+    ``<mergeCells>`` after the rows in the sheet's XML (a read-only workbook does not
+    load them), a megabyte at a time."""
+    ranges, tail = [], b""
+
+    def found(text, end):
+        return [
+            (int(m[2]), _column_number(m[1]), int(m[4]), _column_number(m[3]))
+            for m in MERGE_CELL.finditer(text, 0, end)
+        ]
+
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        while chunk := source.read(1 << 20):
+            text = tail + chunk
+            cut = text.rfind(b"<")  # the last tag may be cut in two: read it again next
+            cut = len(text) if cut < 0 else cut
+            ranges += found(text, cut)
+            tail = text[cut:]
+    return ranges + found(tail, len(tail))
+
+
+def _sheet_grid(sheet, merged) -> list[list[RawCell]]:
+    grid: list[list[RawCell]] = []
+    blank_run = 0
+    sheet.reset_dimensions()  # all the rows, whatever the file's <dimension> says
+    for row in sheet.iter_rows():
+        cells = []
+        blank = True
+        for c in row:
+            value = c.value
+            if value is None:
+                cells.append(EMPTY)
+                continue
+            blank = False
+            cells.append(RawCell(value, "%" in (c.number_format or "")))
+        while cells and cells[-1] is EMPTY:
+            cells.pop()
+        grid.append(cells)
+        blank_run = blank_run + 1 if blank else 0
+        if len(grid) - blank_run > MAX_ROWS + HEADER_SCAN_ROWS:
+            raise FileRejected(f"工作表“{sheet.title}”超过 {MAX_ROWS} 行的上限，请拆分后导入。")
+    if blank_run:
+        del grid[len(grid) - blank_run :]
+    # Merged cells (two-row headers, a unit merged down a group of rows): every cell of
+    # the range reads the top-left value.
+    for min_row, min_col, max_row, max_col in merged:
+        top = min_row - 1
+        if top >= len(grid):
+            continue
+        first = grid[top][min_col - 1] if min_col - 1 < len(grid[top]) else None
+        if first is None or first.value is None:
+            continue
+        for r in range(min_row - 1, min(max_row, len(grid))):
+            for c in range(min_col - 1, max_col):
+                while len(grid[r]) <= c:
+                    grid[r].append(EMPTY)
+                grid[r][c] = RawCell(first.value, first.percent)
+    return grid
 
 
 MONTH_HEADER = re.compile(
