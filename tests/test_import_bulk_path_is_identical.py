@@ -1,4 +1,4 @@
-"""The ledger import's bulk path (the services' bulk forms) leaves exactly what the
+"""The ledger and report imports' bulk path (the services' bulk forms) leaves exactly what the
 one-operation-at-a-time path leaves: the same rows with the same values, the same
 history rows (user, reason, source, change type, values) and the same audit records,
 apart from ids and times."""
@@ -15,13 +15,15 @@ from ballast.audit.models import AuditRecord
 from ballast.audit.services import verify_chain
 from ballast.imports import services as import_services
 from ballast.imports.plan import ImportRejected
-from ballast.imports.services import apply_plan, plan_ledger_import
+from ballast.imports.services import apply_plan, plan_ledger_import, plan_report_import
 from ballast.projects import services as project_services
 from ballast.projects.choices import SuspensionReason
 from ballast.projects.models import AnnualPlan, Project, StageEvent, Suspension, Termination
+from ballast.reports import services as report_services
+from ballast.reports.models import MonthlyReport
 
-MODELS = (Project, StageEvent, AnnualPlan, Suspension, Termination)
-TIMES = {"id", "created_at", "updated_at", "history_id", "history_date"}
+MODELS = (Project, StageEvent, AnnualPlan, Suspension, Termination, MonthlyReport)
+TIMES = {"id", "created_at", "updated_at", "history_id", "history_date", "accepted_at"}
 
 
 def xlsx(path, rows):
@@ -217,3 +219,79 @@ def test_a_refusal_in_bulk_names_the_row_and_keeps_nothing(ledger, people):
 
     assert refused.value.errors[0].row == 4
     assert Project.objects.count() == before
+
+
+@pytest.fixture
+def report_file(people, make_project, tmp_path, d):
+    """Projects with a draft, an accepted report and one accepted report that stays as
+    it is, and a wide file of three months that creates, accepts, amends and keeps."""
+    clerk, admin = people["clerk_a"], people["city_admin"]
+    solar = make_project(name="光储项目", total_investment=Decimal("500"))
+    parts = make_project(name="部件项目", total_investment=Decimal("60"))
+    make_project(name="新报项目", total_investment=Decimal("100"))
+    report_services.report_save(
+        user=clerk, project=solar, month=d(2023, 1, 1), data={"investment": 100}
+    )
+    for month, amount in ((1, 10), (2, 20)):
+        report_services.report_record_accepted(
+            user=admin,
+            project=parts,
+            month=d(2023, month, 1),
+            data={"investment": Decimal(amount)},
+            reason="先前导入",
+        )
+    path = xlsx(
+        tmp_path / "三个月.xlsx",
+        [
+            ["项目名称", "所属板块", "2023年1月", "2023年2月", "2023年3月"],
+            ["光储项目", "仪征", 100, 50, None],
+            ["部件项目", "仪征", 12, 20, 25],  # January amended, February kept, March new
+            ["新报项目", "仪征", None, 30, 40],
+        ],
+    )
+    plan = plan_report_import(path, user=admin, today=d(2023, 12, 31))
+    assert plan.is_valid, plan.error_listing()
+    assert plan.counts == {"create": 1, "update": 2, "unchanged": 0, "error": 0}
+    return plan, admin
+
+
+def test_bulk_and_one_by_one_record_the_same_reports_history_and_trail(report_file, monkeypatch):
+    plan, admin = report_file
+
+    one_by_one = run(plan, admin, bulk=False)
+    monkeypatch.setattr(import_services, "_apply_report_row", None)  # no fallback
+    bulk = run(plan, admin, bulk=True)
+
+    assert bulk == one_by_one
+    reports = {
+        (r["project_id"], r["month"]): (r["investment"], r["status"], r["amendment_count"])
+        for r in map(dict, one_by_one["MonthlyReport"])
+    }
+    assert reports == {
+        ("光储项目", date(2023, 1, 1)): (Decimal("100.00"), "accepted", 0),
+        ("光储项目", date(2023, 2, 1)): (Decimal("50.00"), "accepted", 0),
+        ("部件项目", date(2023, 1, 1)): (Decimal("12.00"), "accepted", 1),
+        ("部件项目", date(2023, 2, 1)): (Decimal("20.00"), "accepted", 0),
+        ("部件项目", date(2023, 3, 1)): (Decimal("25.00"), "accepted", 0),
+        ("新报项目", date(2023, 2, 1)): (Decimal("30.00"), "accepted", 0),
+        ("新报项目", date(2023, 3, 1)): (Decimal("40.00"), "accepted", 0),
+    }
+    # 4 new reports, the draft accepted, January amended: 6 history rows and records.
+    assert len([r for r in one_by_one["audit"] if r[4] == "reports.MonthlyReport"]) == 6
+    history = [dict(r) for r in one_by_one["history:MonthlyReport"]]
+    assert {r["history_change_reason"] for r in history if r["history_source"] == "import"} == {
+        "导入 三个月.xlsx"
+    }
+
+
+def test_a_report_over_the_total_in_bulk_names_the_row_and_keeps_nothing(report_file):
+    plan, admin = report_file
+    Project.objects.filter(name="新报项目").update(total_investment=Decimal("50"))
+    before = MonthlyReport.objects.count()
+
+    with pytest.raises(ImportRejected) as refused:
+        apply_plan(plan, user=admin)
+
+    assert refused.value.errors[0].row == 4
+    assert "超过项目总投资" in refused.value.errors[0].message
+    assert MonthlyReport.objects.count() == before

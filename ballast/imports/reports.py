@@ -145,14 +145,36 @@ class ReportPlanner:
             | self.acceptable_unit_ids
             | {v["unit"].id for _raw, _row, v in parsed if "unit" in v},
         )
+        found = {}
+        for _raw, row, values in parsed:
+            try:
+                found[row.row] = self.find_project(values)
+            except CellProblem as exc:
+                found[row.row] = exc
+        self.load_reports({p.pk for p in found.values() if not isinstance(p, CellProblem)})
         for raw, row, values in parsed:
             try:
-                self.plan_row(raw, row, values)
+                if isinstance(found[row.row], CellProblem):
+                    raise found[row.row]
+                self.plan_row(raw, row, values, found[row.row])
             except CellProblem as exc:
                 row.error("", str(exc))
             if row.errors:
                 row.action, row.ops, row.changes = "error", [], []
             self.plan.rows.append(row)
+
+    def load_reports(self, project_ids) -> None:
+        """The file's projects' reports, read once (one query per 500 projects): the
+        accepted investment by month, and every report by (project, month)."""
+        self.stored: dict[tuple[int, date], MonthlyReport] = {}
+        ids = sorted(project_ids)
+        for start in range(0, len(ids), 500):
+            for report in MonthlyReport.objects.filter(project_id__in=ids[start : start + 500]):
+                self.stored[(report.project_id, report.month)] = report
+        for (project_id, month), report in self.stored.items():
+            accepted = self.accepted.setdefault(project_id, {})
+            if report.status == ReportStatus.ACCEPTED:
+                accepted[month] = report.investment
 
     def find_project(self, values):
         code, name, unit = values.get("code", ""), values.get("name", ""), values.get("unit")
@@ -181,13 +203,8 @@ class ReportPlanner:
     def check_rules(self, row, project, months) -> None:
         """The service's entry rules (``reports/rules.py``) on each month of the row, with
         the since-start sum as it will stand when this row is applied."""
-        if project.pk not in self.accepted:
-            self.accepted[project.pk] = dict(
-                MonthlyReport.objects.filter(project=project, status=ReportStatus.ACCEPTED)
-                .order_by()
-                .values_list("month", "investment")
-            )
-        accepted, planned = self.accepted[project.pk], self.planned.setdefault(project.pk, {})
+        accepted = self.accepted.setdefault(project.pk, {})
+        planned = self.planned.setdefault(project.pk, {})
         for month, data, column in months:  # in the order apply_plan records them
             planned[month] = data["investment"]
             others = sum(
@@ -211,8 +228,7 @@ class ReportPlanner:
     def month_column(self, column: str) -> str:
         return self.header_text("month") if self.plan.layout == "long" else column
 
-    def plan_row(self, raw, row, values) -> None:
-        project = self.find_project(values)
+    def plan_row(self, raw, row, values, project) -> None:
         row.project_id = project.pk
         row.label = project.name
         months = self.months_of(raw, row, values)
@@ -228,10 +244,9 @@ class ReportPlanner:
         if row.errors:
             return
         existing = {
-            r.month: r
-            for r in MonthlyReport.objects.filter(
-                project=project, month__in=[m for m, _d, _c in months]
-            )
+            month: self.stored[(project.pk, month)]
+            for month, _d, _c in months
+            if (project.pk, month) in self.stored
         }
         actions = set()
         for month, data, _column in months:

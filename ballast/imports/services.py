@@ -47,19 +47,21 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
     ``progress``, when given, is called as ``progress(done, total)`` after each row (the
     web import's background jobs report it; the bulk path reports after each step).
 
-    A ledger is written through the services' bulk forms (``bulk``, the default): the
-    same rules checked set-wise, bulk writes, the same data and history as one service
-    call per operation (``bulk=False``; ``tests/test_import_bulk_path_is_identical.py``).
+    A ledger or a report file is written through the services' bulk forms (``bulk``, the
+    default): the same rules checked set-wise, bulk writes, the same data and history as
+    one service call per operation (``bulk=False``;
+    ``tests/test_import_bulk_path_is_identical.py``).
     Should the bulk path refuse the file, it is rolled back and the file is applied one
     operation at a time, which names the refused row."""
     if not plan.is_valid:
         raise ImportRejected(plan.errors)
     if plan.user_id != user.pk:
         raise PermissionDenied("导入计划须由生成它的用户执行。")
-    if bulk and plan.kind == "ledger":
+    if bulk:
+        apply_bulk = _apply_ledger_bulk if plan.kind == "ledger" else _apply_reports_bulk
         try:
             with transaction.atomic(), acting(user, source="import", reason=plan.reason):
-                return _apply_ledger_bulk(plan, user=user, progress=progress)
+                return apply_bulk(plan, user=user, progress=progress)
         except (ValidationError, PermissionDenied, Project.DoesNotExist):
             pass  # rolled back: the one-at-a-time path below names the row
     result = ImportResult()
@@ -229,3 +231,31 @@ def _apply_status(op, *, user, project) -> None:
         project_services.project_terminate(
             user=user, project=project, on=on, reason=reason, note=note
         )
+
+
+def _apply_reports_bulk(plan: ImportPlan, *, user, progress=None) -> ImportResult:
+    """The report file's operations, a round of ``BULK_ROWS`` rows at a time, through
+    :func:`report_services.report_record_accepted_bulk` in the rows' order: the same
+    result as recording them one by one."""
+    result = ImportResult()
+    for start in range(0, len(plan.rows), BULK_ROWS):
+        rows = plan.rows[start : start + BULK_ROWS]
+        ops = [op for row in rows for op in row.ops]
+        projects = {}
+        ids = sorted({project_id for _kind, project_id, _month, _data in ops})
+        for chunk in range(0, len(ids), 500):
+            projects.update(
+                Project.objects.select_related("unit").in_bulk(ids[chunk : chunk + 500])
+            )
+        if len(projects) != len(ids):
+            raise Project.DoesNotExist("项目不存在。")
+        records = [(projects[project_id], month, data) for _k, project_id, month, data in ops]
+        if records:
+            report_services.report_record_accepted_bulk(
+                user=user, records=records, reason=plan.reason
+            )
+        for row in rows:
+            done = result.count(row)
+            if progress is not None:
+                progress(done, len(plan.rows))
+    return result

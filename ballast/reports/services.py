@@ -276,3 +276,121 @@ def _differs(old, new) -> bool:
             return old is not new
         return Decimal(old) != Decimal(new)
     return (old or "") != (new or "")
+
+
+def report_record_accepted_bulk(
+    *,
+    user,
+    records: list[tuple[Project, date, dict]],
+    reason: str,
+    today: date | None = None,
+) -> list[tuple[MonthlyReport, str]]:
+    """:func:`report_record_accepted` for many (project, month, data), in the given order
+    (each project's month at most once): the same rules, checked set-wise — the reports
+    and their projects locked and read with one query per 500 projects, access checked
+    once per unit or with one query, the since-start sum kept as the calls would leave
+    it — bulk writes, and history written by
+    :func:`ballast.core.history.write_history_bulk` with the same content as one save.
+    Returns each report with ``created``, ``updated`` or ``unchanged``."""
+    from ballast.core.history import insert_returning, write_history_bulk
+
+    today = today or clock.today()
+    with transaction.atomic():
+        keys = [(project.pk, month_start(month)) for project, month, _data in records]
+        if len(set(keys)) != len(keys):
+            raise ValueError("report_record_accepted_bulk records each month of a project once")
+        project_ids = sorted({pk for pk, _month in keys})
+        stored: dict[tuple[int, date], MonthlyReport] = {}
+        accepted: dict[int, dict[date, Decimal]] = {pk: {} for pk in project_ids}
+        locked: dict[int, Project] = {}
+        for start in range(0, len(project_ids), 500):
+            chunk = project_ids[start : start + 500]
+            locked.update(
+                (p.pk, p)
+                for p in Project.objects.select_for_update()
+                .select_related("unit")
+                .filter(pk__in=chunk)
+            )
+            for report in MonthlyReport.objects.select_for_update().filter(project_id__in=chunk):
+                stored[(report.project_id, report.month)] = report
+                if report.status == ReportStatus.ACCEPTED:
+                    accepted[report.project_id][report.month] = report.investment
+        if set(project_ids) - set(locked):
+            raise Project.DoesNotExist("项目不存在。")
+        # Access: a new report as check_unit of ADD and ACCEPT (once per unit); a stored
+        # one as policy.check of ACCEPT (one query for all).
+        units = {}
+        for (pk, month), (_project, _month, _data) in zip(keys, records, strict=True):
+            if (pk, month) not in stored:
+                units.setdefault(locked[pk].unit_id, locked[pk].unit)
+        for unit in units.values():
+            policy.check_unit(user, policy.ADD, MonthlyReport, unit)
+            policy.check_unit(user, policy.ACCEPT, MonthlyReport, unit)
+        existing = [stored[key].pk for key in keys if key in stored]
+        allowed = set()
+        for start in range(0, len(existing), 500):
+            allowed.update(
+                policy.restrict(
+                    MonthlyReport.objects.filter(pk__in=existing[start : start + 500]),
+                    user,
+                    policy.ACCEPT,
+                ).values_list("pk", flat=True)
+            )
+        for pk in existing:
+            if pk not in allowed:
+                policy.check(user, policy.ACCEPT, MonthlyReport.objects.get(pk=pk))
+        results, created, changed = [], [], []
+        now = timezone.now()
+        for (pk, month), (_project, _month, data) in zip(keys, records, strict=True):
+            project = locked[pk]
+            report = stored.get((pk, month))
+            if report is None:
+                report = MonthlyReport(project=project, month=month)
+                action = "created"
+            else:
+                report.project = project
+                differs = {f: v for f, v in data.items() if _differs(getattr(report, f), v)}
+                if not differs and report.status == ReportStatus.ACCEPTED:
+                    results.append((report, "unchanged"))
+                    continue
+                if report.status == ReportStatus.ACCEPTED:
+                    report.amendment_count += 1
+                action = "updated"
+            for field, value in data.items():
+                setattr(report, field, value)
+            report.status = ReportStatus.ACCEPTED
+            report.accepted_at, report.accepted_by = now, user
+            # _check_rules with the since-start sum the calls before this one leave.
+            others = sum((v for m, v in accepted[pk].items() if m != month), start=Decimal(0))
+            check_entry(
+                project=project,
+                month=month,
+                data={"investment": report.investment},
+                today=today,
+                final=True,
+                others=others,
+            )
+            report.full_clean(
+                exclude=["project", "accepted_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            accepted[pk][month] = Decimal(report.investment)
+            (created if action == "created" else changed).append(report)
+            results.append((report, action))
+        # The constraints' own terms, on what was loaded: one report per project and month
+        # (the stored ones were read), the month's first day, no negative investment
+        # (check_entry refused it above).
+        fields = {"status", "accepted_at", "accepted_by", "amendment_count", "version"}
+        fields.update(f for _p, _m, data in records for f in data)
+        for report in changed:
+            report.version = (report.version or 0) + 1
+            report.updated_at = now
+        with acting(user, reason=reason):
+            insert_returning(MonthlyReport, created)
+            MonthlyReport.objects.bulk_update(
+                changed, sorted(fields | {"updated_at"}), batch_size=500
+            )
+            write_history_bulk(created, history_type="+")
+            write_history_bulk(changed, history_type="~")
+    return results
