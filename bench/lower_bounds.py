@@ -95,7 +95,7 @@ def figures_bound(*, scope: str, scope_id: int, year: int, as_of: date, group=Fa
     return out
 
 
-def warnings_bound(*, city_id: int, as_of: date) -> list:
+def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) -> list:
     """What every warning needs at least, each input read once by a plain query:
 
     1. the city's projects on the line (not terminated or suspended) with what a warning
@@ -116,6 +116,9 @@ def warnings_bound(*, city_id: int, as_of: date) -> list:
     client would): 8. the lagging projects' sums to each earlier month-end of the year and
     their curves' (since when they lag); 9. the month an over-spent project's running sum
     crossed its total (one window pass over their reports).
+
+    ``answers``, when given, receives what the bound finds, to be compared with the
+    product's (``bench/run.py``): ``lagging``, the ids of the lagging projects.
     """
     jan1 = date(as_of.year, 1, 1)
     month = month_start(as_of)
@@ -136,9 +139,9 @@ def warnings_bound(*, city_id: int, as_of: date) -> list:
         ),
         (
             f"SELECT e.project_id, MAX({SEQ}), "
-            f"MIN(CASE WHEN {SEQ} >= 4 THEN e.date END), "
-            f"MIN(CASE WHEN {SEQ} >= 5 THEN e.date END), "
-            f"MIN(CASE WHEN {SEQ} >= 6 THEN e.date END) FROM {E} e "
+            f"MIN(CASE WHEN {SEQ} >= {STAGE_ORDER['started']} THEN e.date END), "
+            f"MIN(CASE WHEN {SEQ} >= {STAGE_ORDER['in_statistics']} THEN e.date END), "
+            f"MIN(CASE WHEN {SEQ} >= {STAGE_ORDER['completed']} THEN e.date END) FROM {E} e "
             + scope.format(alias="e")
             + " WHERE u.parent_id = %s AND e.date <= %s GROUP BY e.project_id",
             [city_id, as_of],
@@ -203,6 +206,8 @@ def warnings_bound(*, city_id: int, as_of: date) -> list:
             and (curve if curve is not None else plan * elapsed / 12) - (ytd.get(pk) or 0)
             >= plan / 10
         ]
+        if answers is not None:
+            answers["lagging"] = set(lagging)
         over = [
             row[0] for row in reports if total.get(row[0]) is not None and row[2] > total[row[0]]
         ]
