@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 ACTION_LABELS = {"create": "新增", "update": "修改", "unchanged": "无变化", "error": "有错误"}
 
 
-@dataclass
+@dataclass(slots=True)
 class RowError:
     """One problem of one cell (or of the row, when ``column`` is empty)."""
 
@@ -22,7 +22,7 @@ class RowError:
         return f"{where}{column}：{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldChange:
     column: str
     old: str
