@@ -316,7 +316,8 @@ def main() -> None:
                     + ", ".join(f"{k} {v:.2f}" for k, v in result.items() if isinstance(v, float)),
                     flush=True,
                 )
-            print(f"{db}, {rows:,}-row ledger and its 12-month wide report file:")
+            what = "" if args.no_reports else " and its 12-month wide report file"
+            print(f"{db}, {rows:,}-row ledger{what}:")
             print("\n".join(summary(runs)), flush=True)
 
 
