@@ -442,4 +442,30 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 HEALTH_DISK_WARN_PERCENT = env_int("HEALTH_DISK_WARN_PERCENT", 90, minimum=1)
 HEALTH_DISK_FAIL_PERCENT = env_int("HEALTH_DISK_FAIL_PERCENT", 98, minimum=1)
 HEALTH_QUEUE_WARN_SECONDS = env_int("HEALTH_QUEUE_WARN_SECONDS", 600, minimum=1)
+
+# The task queue (ballast/core/queue.py, docs/deployment.md "The workers"): procrastinate
+# on the PostgreSQL database (workers: `manage.py procrastinate worker`), or in the
+# embedded mode the immediate backend (a task runs in the process after the commit).
+_ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+TASK_QUEUE = env_choice(
+    "TASK_QUEUE", "procrastinate" if _ON_POSTGRES else "immediate", ("immediate", "procrastinate")
+)
+if TASK_QUEUE == "procrastinate":
+    if not _ON_POSTGRES:
+        raise ImproperlyConfigured("TASK_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL).")
+    # Before the Ballast apps, so their tasks modules find the worker's app ready.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("ballast.core"), "procrastinate.contrib.django")
+# A worker sends a heartbeat every TASK_HEARTBEAT_SECONDS; the jobs of a worker silent for
+# TASK_STALLED_SECONDS are queued again (checked by a periodic task, TASK_STALLED_CHECK_CRON).
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10, minimum=1)
+TASK_STALLED_SECONDS = env_int("TASK_STALLED_SECONDS", 60, minimum=2)
+TASK_STALLED_CHECK_CRON = env_str("TASK_STALLED_CHECK_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": TASK_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": TASK_STALLED_SECONDS,
+    # Finished jobs are deleted; failed ones stay for the operator (admin, `procrastinate`).
+    "delete_jobs": "successful",
+}
+# A worker that has not sent a heartbeat for this long makes /healthz warn.
+HEALTH_WORKER_WARN_SECONDS = env_int("HEALTH_WORKER_WARN_SECONDS", 120, minimum=1)
 # --- end of production stack (issue 16) --------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from ballast.imports.models import ImportJob
 
-CHECKS = {"database", "cache", "storage", "disk", "import_queue"}
+CHECKS = {"database", "cache", "storage", "disk", "import_queue", "queue"}
 
 
 @pytest.fixture(autouse=True)
