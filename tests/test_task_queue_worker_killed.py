@@ -92,9 +92,7 @@ def test_a_killed_workers_import_is_taken_over_and_applied_exactly_once(
 
     first = start_worker(row_seconds=0.05)  # 300 rows ≈ 15 s: time to kill it midway
     try:
-        wait_for(
-            lambda: job_row(job.pk).progress_done >= 30, seconds=60, what="the first apply"
-        )
+        wait_for(lambda: job_row(job.pk).progress_done >= 30, seconds=60, what="the first apply")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(10)
@@ -122,9 +120,7 @@ def test_a_killed_workers_import_is_taken_over_and_applied_exactly_once(
     assert done.result == {"created": ROWS, "updated": 0, "unchanged": 0}
     assert Project.objects.filter(name__startswith="队列项目").count() == ROWS
     # each project written once: one creation each in the history
-    assert (
-        Project.history.filter(name__startswith="队列项目", history_type="+").count() == ROWS
-    )
+    assert Project.history.filter(name__startswith="队列项目", history_type="+").count() == ROWS
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT status, attempts FROM procrastinate_jobs WHERE task_name = 'imports.apply_job'"
