@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (issue 16), before sessions
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ballast.core.replica.ReplicaMiddleware",  # heavy reads to the replica (issue 16)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -468,4 +469,18 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 }
 # A worker that has not sent a heartbeat for this long makes /healthz warn.
 HEALTH_WORKER_WARN_SECONDS = env_int("HEALTH_WORKER_WARN_SECONDS", 120, minimum=1)
+
+# A read replica (ballast/core/replica.py, docs/deployment.md "Read replica"): heavy reads
+# (figures, warnings, exports, bulletins) go to it; a person who just saved reads from the
+# primary for REPLICA_STICKY_SECONDS.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15, minimum=0)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+    )
+    if DATABASES["replica"]["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASE_ROUTERS = ["ballast.core.replica.ReplicaRouter"]
 # --- end of production stack (issue 16) --------------------------------------------------
