@@ -96,25 +96,29 @@ def test_heavy_reads_go_to_a_second_sqlite_database(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db
 def test_heavy_reads_go_to_a_second_postgresql_database(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (run with DATABASE_URL=postgres://…)")
+    import psycopg
+
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
     server = f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}"
-    names = (f"{s['NAME']}_primary", f"{s['NAME']}_replica")
-    with connection.cursor() as cursor:
-        for name in names:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{names[0]}"')
+    names = (
+        f"ballast_replica_test_{os.getpid()}_primary",
+        f"ballast_replica_test_{os.getpid()}_copy",
+    )
+
+    def admin(*statements):
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    admin(*(f'DROP DATABASE IF EXISTS "{name}"' for name in names), f'CREATE DATABASE "{names[0]}"')
     env = base_env(tmp_path, f"{server}/{names[0]}", f"{server}/{names[1]}")
     try:
         scenario("snapshot", env)
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"')
+        admin(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"')
         assert_routed(scenario("run", env))
     finally:
-        with connection.cursor() as cursor:
-            for name in names:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names))
