@@ -35,9 +35,7 @@ HEAVY_URL_NAMES = {"api:figures", "api:warnings"}
 HEAVY_API_PREFIXES = ("api:bulletin", "api:assessment")
 
 _heavy: contextvars.ContextVar[bool] = contextvars.ContextVar("ballast_heavy_read", default=False)
-_wrote: contextvars.ContextVar[list | None] = contextvars.ContextVar(
-    "ballast_wrote", default=None
-)
+_wrote: contextvars.ContextVar[list | None] = contextvars.ContextVar("ballast_wrote", default=None)
 
 
 def configured() -> bool:
@@ -68,16 +66,21 @@ def primary_only():
         _heavy.reset(token)
 
 
+def read_alias() -> str:
+    """The database a read made now goes to (``replica`` or ``default``)."""
+    if not _heavy.get() or not configured():
+        return "default"
+    if connections["default"].in_atomic_block:
+        return "default"  # a write path reads what it is about to change: the primary
+    return REPLICA
+
+
 class ReplicaRouter:
     """Heavy reads to ``replica`` (when configured and not sticky), all else to
     ``default``. Listed in ``DATABASE_ROUTERS`` only when the replica is configured."""
 
     def db_for_read(self, model, **hints):
-        if not _heavy.get() or not configured():
-            return "default"
-        if connections["default"].in_atomic_block:
-            return "default"  # a write path reads what it is about to change: the primary
-        return REPLICA
+        return read_alias()
 
     def db_for_write(self, model, **hints):
         wrote = _wrote.get()
@@ -140,6 +143,8 @@ class ReplicaMiddleware:
             and request.method in UNSAFE
             and response.status_code < 400
             and getattr(request, "session", None) is not None
+            # a signed-in browser session, not a new one (an API call with a token)
+            and request.session.session_key is not None
         ):
             request.session[SESSION_KEY] = time.time() + sticky_seconds()
         return response
