@@ -8,6 +8,7 @@ claimed atomically before it is sent (``notifications.py``)."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -21,8 +22,10 @@ logger = logging.getLogger(__name__)
 @queue.task(name="coordination.send_notifications", cron="*/5 * * * *", retry=3)
 def send_notifications(timestamp: int | None = None) -> dict[str, int]:
     """Escalations, report deadlines, returned reports, digests and their e-mails, as of
-    now (the tick's time is the queue's, the notices' the clock's)."""
+    the tick (``timestamp``, seconds since the epoch, given by the queue's scheduler): a
+    run retried after its worker died judges the same moment again."""
+    now = datetime.fromtimestamp(timestamp, tz=UTC) if timestamp else timezone.now()
     with acting(reason="定时通知", source="command"):
-        result = notifications.run(now=timezone.now())
+        result = notifications.run(now=now)
     logger.info("scheduled notices: %s", result)
     return result
