@@ -113,6 +113,23 @@ def run() -> None:
     out["after: reviewer queue"] = counted(reviewer, "get", "/reports/review/")
     out["status on primary"] = MonthlyReport.objects.using("default").get(pk=report.pk).status
     out["status on replica"] = MonthlyReport.objects.using("replica").get(pk=report.pk).status
+    connections["replica"].close()  # its snapshot of the first read is not kept
+    if os.environ.get("REPLICA_IS_STREAMING"):
+        # a real standby: read-only, and it catches up with the primary by itself
+        try:
+            with connections["replica"].cursor() as cursor:
+                cursor.execute("CREATE TABLE ballast_replica_probe (id int)")
+            out["replica refuses writes"] = False
+        except Exception as exc:  # psycopg's ReadOnlySqlTransaction, wrapped by Django
+            out["replica refuses writes"] = "read-only" in str(exc)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if MonthlyReport.objects.using("replica").get(pk=report.pk).status == "submitted":
+                break
+            time.sleep(0.1)
+        out["status on replica, caught up"] = (
+            MonthlyReport.objects.using("replica").get(pk=report.pk).status
+        )
     with replica.heavy_read():
         out["heavy read, outside a transaction"] = Project.objects.all().db
         with transaction.atomic():
