@@ -155,8 +155,10 @@ def test_a_job_that_keeps_killing_its_worker_is_interrupted_and_applies_again(
 def test_the_job_page_shows_a_dead_workers_job_as_interrupted(
     clerk_a, unit_a, settings, monkeypatch
 ):
-    """The embedded mode has no cron worker: the user opening the job is told at once."""
+    """The embedded mode has no queue worker to take the job over: the user opening the
+    job is told at once. (With workers, the queue takes it over: see above.)"""
     settings.IMPORT_BACKGROUND_ROWS = 2
+    settings.TASK_QUEUE = "immediate"
     rows = [["项目名称", "所属板块", "总投资（万元）"]] + [
         [f"中断项目{i}", "仪征", 100 + i] for i in range(1, 6)
     ]

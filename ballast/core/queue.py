@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import connections, transaction
 from django.utils.module_loading import autodiscover_modules
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
@@ -61,11 +61,11 @@ def task(
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def run(*args, **kwargs):
-            close_old_connections()
+            _fresh_connections()
             try:
                 return func(*args, **kwargs)
             finally:
-                close_old_connections()
+                _fresh_connections()
 
         _FUNCTIONS[name] = func
         registered = app.task(
@@ -79,6 +79,14 @@ def task(
         return registered
 
     return decorate
+
+
+def _fresh_connections() -> None:
+    """As Django does around a request: drop connections that are broken or past
+    ``CONN_MAX_AGE`` — but never one inside a transaction (a caller's, or a test's)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
 
 
 def defer(name: str, **kwargs) -> None:
