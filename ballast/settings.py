@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (issue 16), before sessions
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ballast.core.replica.ReplicaMiddleware",  # heavy reads to the replica (issue 16)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -442,4 +443,44 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 HEALTH_DISK_WARN_PERCENT = env_int("HEALTH_DISK_WARN_PERCENT", 90, minimum=1)
 HEALTH_DISK_FAIL_PERCENT = env_int("HEALTH_DISK_FAIL_PERCENT", 98, minimum=1)
 HEALTH_QUEUE_WARN_SECONDS = env_int("HEALTH_QUEUE_WARN_SECONDS", 600, minimum=1)
+
+# The task queue (ballast/core/queue.py, docs/deployment.md "The workers"): procrastinate
+# on the PostgreSQL database (workers: `manage.py procrastinate worker`), or in the
+# embedded mode the immediate backend (a task runs in the process after the commit).
+_ON_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+TASK_QUEUE = env_choice(
+    "TASK_QUEUE", "procrastinate" if _ON_POSTGRES else "immediate", ("immediate", "procrastinate")
+)
+if TASK_QUEUE == "procrastinate":
+    if not _ON_POSTGRES:
+        raise ImproperlyConfigured("TASK_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL).")
+    # Before the Ballast apps, so their tasks modules find the worker's app ready.
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("ballast.core"), "procrastinate.contrib.django")
+# A worker sends a heartbeat every TASK_HEARTBEAT_SECONDS; the jobs of a worker silent for
+# TASK_STALLED_SECONDS are queued again (checked by a periodic task, TASK_STALLED_CHECK_CRON).
+TASK_HEARTBEAT_SECONDS = env_int("TASK_HEARTBEAT_SECONDS", 10, minimum=1)
+TASK_STALLED_SECONDS = env_int("TASK_STALLED_SECONDS", 60, minimum=2)
+TASK_STALLED_CHECK_CRON = env_str("TASK_STALLED_CHECK_CRON", "* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": TASK_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": TASK_STALLED_SECONDS,
+    # Finished jobs are deleted; failed ones stay for the operator (admin, `procrastinate`).
+    "delete_jobs": "successful",
+}
+# A worker that has not sent a heartbeat for this long makes /healthz warn.
+HEALTH_WORKER_WARN_SECONDS = env_int("HEALTH_WORKER_WARN_SECONDS", 120, minimum=1)
+
+# A read replica (ballast/core/replica.py, docs/deployment.md "Read replica"): heavy reads
+# (figures, warnings, exports, bulletins) go to it; a person who just saved reads from the
+# primary for REPLICA_STICKY_SECONDS.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL")
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 15, minimum=0)
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0),
+    )
+    if DATABASES["replica"]["ENGINE"] == DATABASES["default"]["ENGINE"]:
+        DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASE_ROUTERS = ["ballast.core.replica.ReplicaRouter"]
 # --- end of production stack (issue 16) --------------------------------------------------

@@ -7,9 +7,9 @@ import io
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from ballast.imports.models import ImportJob
+from ballast.imports.tasks import apply_job
 from ballast.projects.models import Project
 from tests.api_helpers import token_client
 
@@ -103,7 +103,6 @@ def test_a_job_is_its_uploaders_alone(people, unit_a):
 
 def test_a_large_file_goes_to_the_worker_and_its_progress_is_read(people, unit_a, settings):
     settings.IMPORT_BACKGROUND_ROWS = 2
-    settings.IMPORT_JOB_THREADS = False
     rows = [["项目名称", "所属板块", "总投资（万元）"]] + [
         [f"后台项目{i}", "仪征", 100 + i] for i in range(1, 5)
     ]
@@ -113,7 +112,7 @@ def test_a_large_file_goes_to_the_worker_and_its_progress_is_read(people, unit_a
     handed = clerk.post(url + "apply/")
     assert handed.status_code == 202
     assert handed.json()["finished"] is False and handed.json()["total"] == 4
-    call_command("process_import_jobs", stdout=io.StringIO())
+    apply_job(job_id=ImportJob.objects.latest("pk").pk)  # the queue's worker
     progress = clerk.get(url + "progress/").json()
     assert progress["finished"] and progress["percent"] == 100
     assert Project.objects.filter(name__startswith="后台项目").count() == 4

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from ballast.imports.models import ImportJob
 
-CHECKS = {"database", "cache", "storage", "disk", "import_queue"}
+CHECKS = {"database", "cache", "storage", "disk", "import_queue", "queue"}
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,22 @@ def probe(client):
     return response.status_code, response.json()
 
 
-def test_healthy_server_answers_200_with_every_check_and_no_login(client, db):
+def worker_heartbeat(seconds_ago: float) -> None:
+    """A task-queue worker's heartbeat row (procrastinate's table; PostgreSQL only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (%s)",
+            [timezone.now() - timedelta(seconds=seconds_ago)],
+        )
+
+
+@pytest.fixture
+def live_worker(db):
+    if connection.vendor == "postgresql":
+        worker_heartbeat(1)
+
+
+def test_healthy_server_answers_200_with_every_check_and_no_login(client, live_worker):
     status, body = probe(client)
     assert status == 200
     assert body["status"] == "ok"
@@ -131,3 +146,27 @@ def test_import_waiting_too_long_is_a_warning_not_a_failure(client, people, unit
         "message": "最早的待处理导入已等待 47 分钟，请检查导入进程",
     }
     assert "月报" not in str(body)  # no file names, users or counts
+
+
+def test_the_queue_warns_without_a_live_worker_and_fails_when_unreadable(client, db, monkeypatch):
+    if connection.vendor != "postgresql":
+        # The embedded mode has no worker to watch: tasks run in the web process.
+        assert probe(client)[1]["checks"]["queue"]["status"] == "ok"
+        pytest.skip("the queue's workers run on PostgreSQL")
+    worker_heartbeat(600)  # a worker that stopped ten minutes ago
+    status, body = probe(client)
+    assert status == 200 and body["status"] == "warning"
+    assert body["checks"]["queue"]["status"] == "warning"
+    assert "没有正在运行的后台任务进程" in body["checks"]["queue"]["message"]
+    worker_heartbeat(1)
+    assert probe(client)[1]["checks"]["queue"]["status"] == "ok"
+    # a job due 20 minutes ago and still waiting: the workers cannot keep up
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status, scheduled_at)"
+            " VALUES ('default', 'coordination.send_notifications', '{}', 'todo', %s)",
+            [timezone.now() - timedelta(minutes=20)],
+        )
+    body = probe(client)[1]
+    assert body["checks"]["queue"]["status"] == "warning"
+    assert "最早的后台任务已等待 20 分钟" in body["checks"]["queue"]["message"]

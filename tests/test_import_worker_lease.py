@@ -1,18 +1,19 @@
 """A background import whose worker dies (the server killed mid-apply) is not stuck
 "导入中" forever: the worker holds a lease it renews while it applies; a job whose lease
-ran out is run again by ``process_import_jobs`` or, once it has been started too often
-(or when its user opens it), marked 导入中断 with a working "重新导入". The apply is one
+ran out is taken over by the queue's next run of ``imports.apply_job`` (procrastinate
+queues it again when its worker stops sending heartbeats; tests/test_task_queue_worker_killed.py
+kills a real worker) or, once it has been started too often (or, in the embedded mode, when
+its user opens it), marked 导入中断 with a working "重新导入". The apply is one
 transaction, so the dead worker left nothing behind; a live lease is never taken."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from ballast.imports import jobs
 from ballast.imports.models import ImportJob
+from ballast.imports.tasks import LeaseHeld, apply_job
 from ballast.projects.models import Project
 from tests.test_web_import import last_job, upload, workbook_bytes
 
@@ -33,7 +34,6 @@ def clerk_a(client, people):
 def queued_job(clerk_a, unit_a, settings):
     """A 600-row ledger upload of unit A, previewed and handed to the background worker."""
     settings.IMPORT_BACKGROUND_ROWS = 500
-    settings.IMPORT_JOB_THREADS = False
     settings.IMPORT_PROGRESS_EVERY = 100
     rows = [["项目名称", "所属板块", "总投资（万元）"]] + [
         [f"中断项目{i:03d}", "仪征", 100 + i] for i in range(1, ROWS + 1)
@@ -71,10 +71,9 @@ def expire(job):
     jobs.cache.delete(jobs.heartbeat_key(job.pk))  # the dead worker's heartbeat is gone
 
 
-def run_worker():
-    out = io.StringIO()
-    call_command("process_import_jobs", stdout=out)
-    return out.getvalue()
+def run_worker(job):
+    """The queue's worker runs the job's task (as after the request, or a retry)."""
+    apply_job(job_id=job.pk)
 
 
 def test_a_dead_worker_leaves_nothing_written_and_its_lease_behind(queued_job, monkeypatch):
@@ -96,14 +95,15 @@ def test_next_worker_run_resumes_the_job_whose_lease_expired(queued_job, monkeyp
         jobs.run_job(queued_job.pk)
     monkeypatch.setattr(jobs._Progress, "__call__", real)
 
-    # While the lease is live, the next worker run leaves the job alone.
-    assert "共执行 0 个导入任务" in run_worker()
+    # While the lease is live, the task's next run leaves the job alone and asks the
+    # queue to try again later.
+    with pytest.raises(LeaseHeld):
+        run_worker(queued_job)
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.APPLYING and imported().count() == 0
 
     expire(queued_job)
-    out = run_worker()
-    assert "已导入" in out and "共执行 1 个导入任务" in out
+    run_worker(queued_job)
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.APPLIED
     assert queued_job.attempts == 2
@@ -127,8 +127,7 @@ def test_a_job_that_keeps_killing_its_worker_is_interrupted_and_applies_again(
     monkeypatch.setattr(jobs._Progress, "__call__", real)
     expire(queued_job)
 
-    out = run_worker()
-    assert "已标为导入中断" in out and "共执行 0 个导入任务" in out
+    run_worker(queued_job)  # started too often: no retry, interrupted
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.INTERRUPTED
     assert queued_job.get_status_display() == "导入中断"
@@ -147,7 +146,7 @@ def test_a_job_that_keeps_killing_its_worker_is_interrupted_and_applies_again(
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.PLANNED
     assert "正在导入" in clerk_a.get(f"/imports/{queued_job.pk}/").content.decode()
-    run_worker()
+    run_worker(queued_job)
     queued_job.refresh_from_db()
     assert queued_job.status == ImportJob.Status.APPLIED
     assert imported().count() == ROWS
@@ -156,9 +155,10 @@ def test_a_job_that_keeps_killing_its_worker_is_interrupted_and_applies_again(
 def test_the_job_page_shows_a_dead_workers_job_as_interrupted(
     clerk_a, unit_a, settings, monkeypatch
 ):
-    """The embedded mode has no cron worker: the user opening the job is told at once."""
+    """The embedded mode has no queue worker to take the job over: the user opening the
+    job is told at once. (With workers, the queue takes it over: see above.)"""
     settings.IMPORT_BACKGROUND_ROWS = 2
-    settings.IMPORT_JOB_THREADS = False
+    settings.TASK_QUEUE = "immediate"
     rows = [["项目名称", "所属板块", "总投资（万元）"]] + [
         [f"中断项目{i}", "仪征", 100 + i] for i in range(1, 6)
     ]

@@ -156,6 +156,14 @@ def test_serve_runs_gunicorn_in_production_mode(tmp_path):
             "cache": "ok",
         }
 
+        # bin/serve started a task-queue worker beside gunicorn: its heartbeat shows.
+        queue_state = body["checks"]["queue"]["status"]
+        while queue_state != "ok" and time.monotonic() - started < DEADLINE_SECONDS - 10:
+            time.sleep(0.5)
+            queue_state = json.loads(get(port, "/healthz").body)["checks"]["queue"]["status"]
+        assert queue_state == "ok", output[-3000:]
+        assert "后台任务进程 1 个" in output
+
         login = get(port, "/login/")
         assert login.status == 200
         page = login.body.decode()

@@ -8,10 +8,10 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from ballast.imports import jobs
 from ballast.imports.models import ImportFile, ImportJob
+from ballast.imports.tasks import apply_job
 from ballast.projects.models import Project
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -235,7 +235,6 @@ def test_oversized_file_refused_before_reading(clerk_a, unit_a, monkeypatch):
 def test_large_file_runs_in_background_with_progress(clerk_a, unit_a, settings):
     settings.IMPORT_BACKGROUND_ROWS = 3
     settings.IMPORT_PROGRESS_EVERY = 2
-    settings.IMPORT_JOB_THREADS = False
     rows = [["项目名称", "所属板块", "总投资（万元）"]] + [
         [f"后台项目{i}", "仪征", 100 + i] for i in range(1, 6)
     ]
@@ -265,7 +264,7 @@ def test_large_file_runs_in_background_with_progress(clerk_a, unit_a, settings):
         page = clerk_a.get(f"/imports/{job.pk}/").content.decode()
         assert "正在导入" in page and "确认导入" not in page
 
-        call_command("process_import_jobs", stdout=io.StringIO())
+        apply_job(job_id=job.pk)  # the queue's worker
     finally:
         jobs._Progress.__call__ = real
     assert seen == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
@@ -319,20 +318,24 @@ def test_template_downloads(clerk_a):
     assert clerk_a.get("/imports/template/nothing/").status_code == 404
 
 
-def test_embedded_mode_starts_the_worker_thread_after_commit(
-    clerk_a, unit_a, settings, monkeypatch, django_capture_on_commit_callbacks
+def test_embedded_mode_runs_the_queued_import_after_commit(
+    clerk_a, unit_a, settings, django_capture_on_commit_callbacks
 ):
+    """No worker in the embedded mode: the immediate queue runs the task in the process
+    once the request's transaction has committed, and only once."""
     settings.IMPORT_BACKGROUND_ROWS = 1
-    settings.IMPORT_JOB_THREADS = True
-    started = []
-    monkeypatch.setattr(jobs, "start_thread", started.append)
+    settings.TASK_QUEUE = "immediate"
     upload(clerk_a, workbook_bytes(MESSY))
     job = last_job()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         clerk_a.post(f"/imports/{job.pk}/apply/")
-        assert started == []  # not before the request's transaction commits
-    assert started == [job.pk]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PLANNED and job.background  # not before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.APPLIED
     # asking again does not queue it twice
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as again:
         clerk_a.post(f"/imports/{job.pk}/apply/")
-    assert started == [job.pk]
+    assert again == []

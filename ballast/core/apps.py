@@ -20,3 +20,12 @@ class CoreConfig(AppConfig):
                 historical.access_group = "history"
                 historical.unit_path = model.unit_path
                 historical.city_path = getattr(model, "city_path", None)
+
+        # The task queue's own admin (procrastinate) is a plain ModelAdmin outside the
+        # access policy: off. The queue is operated with `manage.py procrastinate`.
+        if apps.is_installed("procrastinate.contrib.django"):
+            from django.contrib import admin
+            from procrastinate.contrib.django.models import ProcrastinateJob
+
+            if admin.site.is_registered(ProcrastinateJob):
+                admin.site.unregister(ProcrastinateJob)

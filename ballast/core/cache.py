@@ -16,7 +16,9 @@ from collections.abc import Callable
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
+
+from ballast.core import replica
 
 DEFAULT_TIMEOUT = 300
 
@@ -57,12 +59,15 @@ def data_stamp() -> str:
     tables = _history_tables()
     if not tables:
         return "0"
-    quote = connection.ops.quote_name
+    # Read where the figures will be read (the replica on a heavy page): a stamp from the
+    # primary over figures from a lagging replica would keep those figures past the write.
+    reader = connections[replica.read_alias()]
+    quote = reader.ops.quote_name
     sql = " UNION ALL ".join(
         f"SELECT MAX({quote('history_id')}), MAX({quote('history_date')}) FROM {quote(table)}"
         for table in tables
     )
-    with connection.cursor() as cursor:
+    with reader.cursor() as cursor:
         cursor.execute(sql)
         # ids and times together: rolled-back transactions (tests) may reuse ids
         values = [f"{row[0] or 0}@{row[1] or ''}" for row in cursor.fetchall()]

@@ -14,10 +14,12 @@ import shutil
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import Error as DatabaseError
+from django.db import connection
 from django.utils import timezone
 from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable, ServiceWarning
 
+from ballast.core import queue
 from ballast.imports.jobs import pending_jobs
 
 
@@ -52,8 +54,8 @@ def oldest_pending_import_age(now: datetime.datetime) -> datetime.timedelta | No
 
 @dataclasses.dataclass
 class ImportQueue(HealthCheck):
-    """The import job queue: a warning when its oldest pending job waits too long (the
-    worker, ``manage.py process_import_jobs``, is not running or cannot keep up)."""
+    """The import jobs: a warning when the oldest one waiting for a worker waits too long
+    (no task worker runs, or it cannot keep up)."""
 
     warn_after: datetime.timedelta = dataclasses.field(
         default_factory=lambda: datetime.timedelta(seconds=settings.HEALTH_QUEUE_WARN_SECONDS),
@@ -71,3 +73,49 @@ class ImportQueue(HealthCheck):
         if age is not None and age > self.warn_after:
             minutes = int(age.total_seconds() // 60)
             raise ServiceWarning(f"最早的待处理导入已等待 {minutes} 分钟，请检查导入进程")
+
+
+def task_queue_state(now: datetime.datetime) -> tuple[datetime.timedelta | None, int]:
+    """(how long the oldest job due on the queue has waited, or None; how many workers
+    sent a heartbeat within ``HEALTH_WORKER_WARN_SECONDS``), read from procrastinate's
+    tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(scheduled_at) FROM procrastinate_jobs WHERE status = 'todo' "
+            "AND (scheduled_at IS NULL OR scheduled_at <= %s)",
+            [now],
+        )
+        (oldest,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat >= %s",
+            [now - datetime.timedelta(seconds=settings.HEALTH_WORKER_WARN_SECONDS)],
+        )
+        (alive,) = cursor.fetchone()
+    return (now - oldest if oldest else None), alive
+
+
+@dataclasses.dataclass
+class TaskQueue(HealthCheck):
+    """The task queue (procrastinate on PostgreSQL): fails when its tables cannot be read,
+    warns when no worker has sent a heartbeat lately or the oldest due job waits too long.
+    The embedded mode runs tasks in the process (nothing to check)."""
+
+    warn_after: datetime.timedelta = dataclasses.field(
+        default_factory=lambda: datetime.timedelta(seconds=settings.HEALTH_QUEUE_WARN_SECONDS),
+        repr=False,
+    )
+
+    async def run(self) -> None:
+        if queue.backend() != queue.PROCRASTINATE:
+            return
+        try:
+            age, alive = await sync_to_async(task_queue_state, thread_sensitive=True)(
+                timezone.now()
+            )
+        except DatabaseError as exc:
+            raise ServiceUnavailable("任务队列不可用") from exc
+        if not alive:
+            raise ServiceWarning("没有正在运行的后台任务进程（manage.py procrastinate worker）")
+        if age is not None and age > self.warn_after:
+            minutes = int(age.total_seconds() // 60)
+            raise ServiceWarning(f"最早的后台任务已等待 {minutes} 分钟，请检查任务进程")

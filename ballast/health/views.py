@@ -14,7 +14,7 @@ from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import ServiceWarning
 from health_check.views import HealthCheckView
 
-from ballast.health.checks import DiskSpace, ImportQueue
+from ballast.health.checks import DiskSpace, ImportQueue, TaskQueue
 
 # What a failing library check says, whatever the library's own text holds.
 FAILED = {
@@ -34,6 +34,7 @@ class HealthView(HealthCheckView):
         ("storage", Storage),
         ("disk", DiskSpace),
         ("import_queue", ImportQueue),
+        ("queue", TaskQueue),
     )
 
     async def get(self, request, *args, **kwargs):

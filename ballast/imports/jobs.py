@@ -1,6 +1,6 @@
 """Web import jobs: upload → plan (preview) → apply, small files in the request, large
-ones in a worker (a daemon thread in the embedded mode, ``manage.py process_import_jobs``
-in production).
+ones as the task ``imports.apply_job`` of the task queue (``ballast.core.queue``: a
+procrastinate worker in production, right after the commit in the embedded mode).
 
 The reading, checking and writing are the import library's (``services.py``); this module
 only keeps the upload, the preview and the progress, and runs the apply.
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -18,13 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import (
-    OperationalError,
-    close_old_connections,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -32,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ballast.accounts import policy
+from ballast.core import queue
 from ballast.imports.columns import header_key
 from ballast.imports.models import ImportFile, ImportJob
 from ballast.imports.plan import ImportPlan, ImportRejected, RowError
@@ -49,13 +43,16 @@ PROGRESS_EVERY = 50
 # A worker's lease on a job lasts this long and is renewed by its heartbeat (at least
 # every third of it while rows are applied); a job whose lease ran out lost its worker.
 LEASE_SECONDS = 300
-# A job whose worker died is run again by ``process_import_jobs`` until it has been
-# started this many times; then it is marked interrupted for its user to apply again.
+# A job whose worker died is run again by the queue (``imports.apply_job``) until it has
+# been started this many times; then it is marked interrupted for its user to apply again.
 MAX_ATTEMPTS = 3
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
 ERROR_HEADER = "导入错误说明"
+
+# The queue's task that applies a large file (ballast/imports/tasks.py).
+APPLY_TASK = "imports.apply_job"
 
 PLANNERS = {ImportJob.Kind.LEDGER: plan_ledger_import, ImportJob.Kind.REPORTS: plan_report_import}
 
@@ -82,11 +79,6 @@ def lease_seconds() -> int:
 
 def max_attempts() -> int:
     return max(1, getattr(settings, "IMPORT_MAX_ATTEMPTS", MAX_ATTEMPTS))
-
-
-def run_in_threads() -> bool:
-    """Whether the web process runs background jobs itself (the embedded mode)."""
-    return getattr(settings, "IMPORT_JOB_THREADS", getattr(settings, "MODE", "") == "embedded")
 
 
 def may_import(user, kind: str) -> bool:
@@ -187,7 +179,7 @@ def request_apply(*, user, job: ImportJob) -> bool:
     if job.user_id != user.pk:
         raise PermissionDenied("导入须由上传文件的用户执行。")
     policy.check(user, policy.CHANGE, job)
-    if interrupt_expired(job_id=job.pk):
+    if settle_expired(job):
         job.refresh_from_db()
     # Applying again after a dead worker: back to the previewed state, then as usual (the
     # file is planned afresh before it is applied).
@@ -202,36 +194,23 @@ def request_apply(*, user, job: ImportJob) -> bool:
     if not job.may_apply:
         raise ImportRejected([RowError(0, "", "该文件有错误或已处理，不能导入。")])
     if job.total_rows > background_rows():
-        updated = ImportJob.objects.filter(
-            pk=job.pk, status=ImportJob.Status.PLANNED, apply_requested_at__isnull=True
-        ).update(background=True, apply_requested_at=timezone.now())
-        if updated and run_in_threads():
-            transaction.on_commit(lambda: start_thread(job.pk))
+        with transaction.atomic():
+            updated = ImportJob.objects.filter(
+                pk=job.pk, status=ImportJob.Status.PLANNED, apply_requested_at__isnull=True
+            ).update(background=True, apply_requested_at=timezone.now())
+            if updated:
+                # In this transaction: the queue's job exists exactly when the job is handed
+                # over (procrastinate writes it through the same connection).
+                queue.defer(APPLY_TASK, job_id=job.pk)
         return False
     ImportJob.objects.filter(pk=job.pk).update(apply_requested_at=timezone.now())
     run_job(job.pk)
     return True
 
 
-def start_thread(job_id: int) -> threading.Thread:
-    thread = threading.Thread(
-        target=_thread_main, args=(job_id,), name=f"import-job-{job_id}", daemon=True
-    )
-    thread.start()
-    return thread
-
-
-def _thread_main(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
-
-
 def pending_jobs(*, now=None):
-    """Jobs for the worker, oldest first: those waiting for it, and those whose worker
-    died (lease run out) that may be run again."""
+    """Jobs waiting for a worker, oldest first: those handed to the queue, and those whose
+    worker died (lease run out) that may be run again."""
     now = now or timezone.now()
     return ImportJob.objects.filter(
         Q(status=ImportJob.Status.PLANNED, apply_requested_at__isnull=False) | _resumable(now)
@@ -266,7 +245,7 @@ def interrupt_expired(
     """Mark the jobs "导入中" whose worker's lease ran out as interrupted (导入中断) and
     return their ids. The apply is one transaction, so a dead worker's rollback left
     nothing behind; its user is told on the job page to apply again. With
-    ``only_exhausted`` (the worker command) only the jobs already started
+    ``only_exhausted`` (the queue's task) only the jobs already started
     :func:`max_attempts` times: the others it runs again.
 
     Each job is moved with an atomic ``filter(status=applying, lease expired).update()``:
@@ -306,6 +285,19 @@ def interrupt_expired(
             logger.warning("import job %s: worker lease expired, marked interrupted", pk)
             moved.append(pk)
     return moved
+
+
+def settle_expired(job: ImportJob, *, now=None) -> bool:
+    """On a page or API read of ``job``: if its worker died (lease run out) and nothing
+    will run it again — no queue worker (the embedded mode), or it was started
+    :func:`max_attempts` times — mark it interrupted so its user can apply again. Returns
+    True when it was marked (the caller reloads it). With a queue the task is queued again
+    by the workers and takes the job over (``imports.apply_job``)."""
+    now = now or timezone.now()
+    if not job.lease_expired(now):
+        return False
+    exhausted_only = queue.backend() != queue.IMMEDIATE
+    return bool(interrupt_expired(now=now, job_id=job.pk, only_exhausted=exhausted_only))
 
 
 class _Lease:
@@ -444,7 +436,8 @@ def run_job(job_id: int, *, now=None) -> ImportJob | None:
 
     The rows and the job's "已导入" are written in one transaction: a worker that dies
     anywhere before its commit leaves no row written and the job "导入中" with a lease
-    that runs out; ``process_import_jobs`` then marks it interrupted."""
+    that runs out; the queue runs the task again (``imports.apply_job``), which takes the
+    job over or, after :func:`max_attempts` starts, marks it interrupted."""
     token = claim_job(job_id, now=now)
     if token is None:
         return None

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -106,7 +105,7 @@ def job_detail(request, pk: int):
     job = _job(request, pk)
     # A job "导入中" whose worker died (its lease ran out) is shown, and recorded, as
     # interrupted, with the button to apply again (the embedded mode has no cron worker).
-    if job.lease_expired(timezone.now()) and jobs.interrupt_expired(job_id=job.pk):
+    if jobs.settle_expired(job):
         job.refresh_from_db()
     show = request.GET.get("show", "changes")
     rows = ImportFile.objects.values_list("preview", flat=True).get(job=job)
@@ -160,7 +159,7 @@ def job_apply(request, pk: int):
 @login_required
 def job_progress_view(request, pk: int):
     job = _job(request, pk)
-    if job.lease_expired(timezone.now()) and jobs.interrupt_expired(job_id=job.pk):
+    if jobs.settle_expired(job):
         job.refresh_from_db()
     return JsonResponse(jobs.job_progress(job))
 

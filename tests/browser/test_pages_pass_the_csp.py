@@ -4,17 +4,17 @@ the charts draw and show their tooltips under the policy, and the Django admin �
 change forms with their widgets, history — works under it. Screenshots in
 test-artifacts/screenshots/csp-*.png."""
 
-import io
 import time
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from ballast.accounts.choices import Role
 from ballast.assessments.services import ensure_default_schemes
 from ballast.bulletins.models import Bulletin
+from ballast.core import queue
+from ballast.imports.tasks import apply_job
 from ballast.projects import services as project_services
 from ballast.projects.models import Project
 from ballast.reports import services as report_services
@@ -186,11 +186,14 @@ def test_the_admin_works_under_the_csp(session, city, chart_city):
     assert s.csp_violations == []
 
 
-def test_import_progress_polls_from_its_static_script(session, people, unit_a, settings):
+def test_import_progress_polls_from_its_static_script(
+    session, people, unit_a, settings, monkeypatch
+):
     """The import job page's progress (once an inline script, now imports/job.js) polls
     under the policy and reloads the page when the background import has finished."""
     settings.IMPORT_BACKGROUND_ROWS = 3
-    settings.IMPORT_JOB_THREADS = False
+    held = []  # the queue holds the task until the test plays the worker
+    monkeypatch.setattr(queue, "defer", lambda name, **kwargs: held.append(kwargs))
     rows = [["项目名称", "所属板块", "总投资（万元）"]]
     rows += [[f"后台项目{i}", "仪征", 100 + i] for i in range(1, 6)]
     s = session()
@@ -207,7 +210,7 @@ def test_import_progress_polls_from_its_static_script(session, people, unit_a, s
     page.wait_for_selector("#progress-bar")
     assert page.inner_text("#progress-text") == "0 / 5"
     s.shot("csp-import-progress")
-    call_command("process_import_jobs", stdout=io.StringIO())
+    apply_job(**held.pop())
     # job.js fetches the progress, sees the job finished and reloads the page.
     page.wait_for_selector("text=已导入：新增 5", timeout=15_000)
     assert Project.objects.filter(name__startswith="后台项目").count() == 5

@@ -4,7 +4,6 @@ upload page (``imports.jobs``), with the same checks. A job is its uploader's al
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -42,7 +41,7 @@ class ImportJobViewSet(ReadOnlyViewSet):
         job = super().get_object()
         # A job "导入中" whose worker died is shown, and recorded, as interrupted (as the
         # page does).
-        if job.lease_expired(timezone.now()) and jobs.interrupt_expired(job_id=job.pk):
+        if jobs.settle_expired(job):
             job.refresh_from_db()
         return job
 
