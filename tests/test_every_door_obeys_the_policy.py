@@ -211,6 +211,26 @@ def _build_city():
     assert job.errors
     saved = SavedFilter.objects.create(user=clerk, name="我的筛选", querystring="q=仪征")
     from ballast.accounts.services import token_create
+    from ballast.attraction import services as attraction
+    from ballast.attraction.models import Channel
+
+    channel = Channel.objects.create(city=city, code="chain", name="产业链招商")
+    lead = attraction.lead_create(
+        user=clerk,
+        data={
+            "unit": unit_a,
+            "investor": "门禁新能源有限公司",
+            "project_name": "仪征门禁招商线索",
+            "amount": Decimal("50000"),
+            "channel": channel,
+            "info_on": date(2023, 1, 10),
+        },
+    )
+    lead_contact = attraction.contact_add(
+        user=clerk,
+        lead=lead,
+        data={"date": date(2023, 1, 12), "ours": "招商局", "theirs": "董事长", "content": "考察"},
+    )
 
     api_token, _secret = token_create(user=clerk, name="门禁脚本")
 
@@ -249,6 +269,9 @@ def _build_city():
         "imports.importjob": job,
         "web.savedfilter": saved,
         "accounts.apitoken": api_token,
+        "attraction.channel": channel,
+        "attraction.lead": lead,
+        "attraction.leadcontact": lead_contact,
     }
     from django.contrib.auth.models import Group
 
@@ -270,6 +293,7 @@ def _build_city():
     scope_objects = {
         "dashboards:unit_cockpit": unit_a,
         "dashboards:leader": people[Role.LEADER],
+        "attraction:duplicates": city,
     }
     return City(people=people, objects={**objects, "_scope": scope_objects}, kwargs=kwargs)
 

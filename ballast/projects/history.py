@@ -29,9 +29,11 @@ HISTORY_MODELS = [
 ]
 
 
-def register_history(model, label, key: str = "project_id") -> None:
+def register_history(model, label, key="project_id") -> None:
     """Show ``model``'s history rows on the project page (an app above projects — the
-    monthly reports — registers its own from its ``AppConfig.ready()``)."""
+    monthly reports — registers its own from its ``AppConfig.ready()``). ``key`` is the
+    project's field on the historical rows, or a callable ``(history manager, project)``
+    giving them (the signed lead's rows, written before the project existed)."""
     if all(entry[0] is not model for entry in HISTORY_MODELS):
         HISTORY_MODELS.append((model, label, key))
 
@@ -172,7 +174,10 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
     first; one query per kind of record whatever the number of rows."""
     rows: list[HistoryRow] = []
     for model, kind, key in HISTORY_MODELS:
-        records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
+        if callable(key):
+            records = key(model.history, project)
+        else:
+            records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
         rows.extend(_rows_of(records.select_related("history_user"), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])

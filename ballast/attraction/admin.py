@@ -1,0 +1,42 @@
+"""Admin of investment attraction, restricted by the access policy like every page.
+
+Channels are the city's data (edited here). Leads and their contacts are written by the
+services (stages, signing, duplicates), so the admin shows them read-only."""
+
+from django.contrib import admin
+
+from ballast.accounts.restricted_admin import RestrictedAdmin
+from ballast.attraction.models import Channel, Lead, LeadContact
+
+
+@admin.register(Channel)
+class ChannelAdmin(RestrictedAdmin):
+    list_display = ("name", "code", "city", "sort_order", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "code")
+
+
+class _ReadOnly(RestrictedAdmin):
+    revert_allowed = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lead)
+class LeadAdmin(_ReadOnly):
+    list_display = ("project_name", "investor", "unit", "channel", "stage", "amount", "info_on")
+    list_filter = ("stage", "channel")
+    search_fields = ("project_name", "investor")
+
+
+@admin.register(LeadContact)
+class LeadContactAdmin(_ReadOnly):
+    list_display = ("lead", "date", "ours", "theirs", "next_step")
+    search_fields = ("lead__project_name", "theirs")

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from ballast.attraction.api import views
+
+router = SimpleRouter()
+router.register("channels", views.ChannelViewSet, basename="channel")
+router.register("leads", views.LeadViewSet, basename="lead")
+router.register("lead-contacts", views.ContactViewSet, basename="leadcontact")
+urlpatterns = router.urls

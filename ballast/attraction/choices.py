@@ -1,0 +1,46 @@
+"""Choices of investment attraction (招商引资). The stage order of a lead is the law of
+the domain (code); channels are the city's (data: ``Channel``)."""
+
+from django.db import models
+
+
+class LeadStage(models.TextChoices):
+    """A lead's stages, in order: 信息 → 接洽 → 洽谈 → 签约, or 终止 from any open stage."""
+
+    INFO = "info", "信息"
+    CONTACT = "contact", "接洽"
+    NEGOTIATING = "negotiating", "洽谈"
+    SIGNED = "signed", "签约"
+    TERMINATED = "terminated", "终止"
+
+
+OPEN_STAGES = (LeadStage.INFO, LeadStage.CONTACT, LeadStage.NEGOTIATING)
+STAGE_ORDER = {LeadStage.INFO: 1, LeadStage.CONTACT: 2, LeadStage.NEGOTIATING: 3}
+# The date field of each stage reached (the funnel counts a lead at every stage it reached).
+STAGE_DATE_FIELD = {
+    LeadStage.INFO: "info_on",
+    LeadStage.CONTACT: "contacted_on",
+    LeadStage.NEGOTIATING: "negotiating_on",
+    LeadStage.SIGNED: "signed_on",
+    LeadStage.TERMINATED: "terminated_on",
+}
+
+
+class SourceTeam(models.TextChoices):
+    BASE = "base", "招商大本营"
+    TASKFORCE = "taskforce", "专班"
+    GROUP = "group", "小组"
+
+
+class Likelihood(models.TextChoices):
+    HIGH = "high", "高"
+    MEDIUM = "medium", "中"
+    LOW = "low", "低"
+
+
+class LeadTerminationReason(models.TextChoices):
+    INVESTOR_WITHDREW = "investor_withdrew", "投资方放弃"
+    ELSEWHERE = "elsewhere", "落户外地"
+    CONDITIONS = "conditions", "要素条件不满足"
+    POLICY = "policy", "不符合产业政策"
+    OTHER = "other", "其他"

@@ -1,0 +1,217 @@
+"""Investment attraction (招商引资): the city's channels, the leads (招商线索 / 在谈项目)
+with their contacts log. A signed lead becomes a project (``services.lead_sign``) and
+stays linked to it."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ballast.attraction.choices import (
+    LeadStage,
+    LeadTerminationReason,
+    Likelihood,
+    SourceTeam,
+)
+from ballast.core.models import BallastModel, Versioned
+from ballast.core.validators import validate_credit_code
+from ballast.projects.models import PLAUSIBLE_DATE, money_field
+
+
+class Channel(BallastModel):
+    """A channel of attraction the city sets (产业链招商, 基金招商, 乡贤招商, 驻点招商 …)."""
+
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="channels"
+    )
+    code = models.SlugField("代码", max_length=32)
+    name = models.CharField("名称", max_length=32)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    access_group = "config"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "招商渠道"
+        verbose_name_plural = "招商渠道"
+        ordering = ("sort_order", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("city", "code"), name="channel_code_once_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_NOISE = re.compile(r"[\s（）()·,，.。、\-—_]+")
+
+
+def match_key(text: str) -> str:
+    """The form of a name two units would both type: no spaces, brackets or punctuation,
+    case folded — ``"扬州 (中国) 新能源有限公司"`` and ``"扬州（中国）新能源有限公司"`` match."""
+    return _NOISE.sub("", text or "").casefold()
+
+
+class Lead(Versioned, BallastModel):
+    """A lead (招商线索 / 在谈项目) of one unit: an investor's intended project, followed
+    through 信息 → 接洽 → 洽谈 → 签约 or 终止. The dates of the stages reached are kept
+    (the funnel counts them); a signed lead is linked to the project it became.
+
+    ``duplicate_of``: the city found it to be the same investor and project as another
+    unit's lead and kept that one; both keep their own contacts and history.
+    """
+
+    unit = models.ForeignKey(
+        "regions.Region",
+        verbose_name="所属板块",
+        on_delete=models.PROTECT,
+        related_name="leads",
+        limit_choices_to={"is_assessment_unit": True},
+    )
+    investor = models.CharField("投资方", max_length=128)
+    investor_credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code]
+    )
+    is_fortune500 = models.BooleanField("世界500强", default=False)
+    is_central_soe = models.BooleanField("央企", default=False)
+    is_listed = models.BooleanField("上市公司", default=False)
+    project_name = models.CharField("意向项目", max_length=128)
+    amount = money_field("意向投资额（万元）")
+    amount_usd = money_field("其中外资（万美元）", null=True, blank=True)
+    cluster = models.ForeignKey(
+        "projects.IndustryCluster",
+        verbose_name="产业集群",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
+    chain_link = models.CharField("产业链环节", max_length=64, blank=True)
+    channel = models.ForeignKey(
+        Channel, verbose_name="招商渠道", on_delete=models.PROTECT, related_name="leads"
+    )
+    source_team = models.CharField(
+        "来源团队", max_length=16, choices=SourceTeam.choices, default=SourceTeam.GROUP
+    )
+    responsible_person = models.CharField("责任人", max_length=32, blank=True)
+    stage = models.CharField(
+        "阶段", max_length=16, choices=LeadStage.choices, default=LeadStage.INFO
+    )
+    likelihood = models.CharField(
+        "成功可能性", max_length=8, choices=Likelihood.choices, default=Likelihood.MEDIUM
+    )
+    expected_signing_month = models.DateField(
+        "预计签约月份", null=True, blank=True, validators=PLAUSIBLE_DATE, help_text="当月第一天"
+    )
+    info_on = models.DateField("获得信息日期", validators=PLAUSIBLE_DATE)
+    contacted_on = models.DateField("接洽日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    negotiating_on = models.DateField("洽谈日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    signed_on = models.DateField("签约日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    terminated_on = models.DateField("终止日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
+    termination_reason = models.CharField(
+        "终止原因", max_length=24, choices=LeadTerminationReason.choices, blank=True
+    )
+    termination_note = models.TextField("终止说明", blank=True)
+    confidential = models.BooleanField(
+        "投资方保密", default=False, help_text="市里标记后，其他板块看不到投资方名称"
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="重复线索（保留的线索）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    duplicate_note = models.TextField("重复处理说明", blank=True)
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="签约项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead",
+    )
+    investor_key = models.CharField(max_length=160, editable=False, db_index=True, default="")
+    project_key = models.CharField(max_length=160, editable=False, default="")
+
+    access_group = "lead"
+    unit_path = "unit"
+
+    class Meta:
+        verbose_name = "招商线索"
+        verbose_name_plural = "招商线索"
+        ordering = ("unit__sort_order", "-info_on", "id")
+        indexes = [models.Index(fields=("unit", "stage"))]
+
+    def __str__(self) -> str:
+        return self.project_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in (LeadStage.INFO, LeadStage.CONTACT, LeadStage.NEGOTIATING)
+
+    def save(self, *args, **kwargs):
+        self.investor_key = self.investor_credit_code.upper() or match_key(self.investor)
+        self.project_key = match_key(self.project_name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.cluster_id and self.unit_id and self.cluster.city_id != self.unit.city_id:
+            errors["cluster"] = "产业集群应属于线索所在市。"
+        if self.channel_id and self.unit_id and self.channel.city_id != self.unit.city_id:
+            errors["channel"] = "招商渠道应属于线索所在市。"
+        order = [
+            ("info_on", "获得信息"),
+            ("contacted_on", "接洽"),
+            ("negotiating_on", "洽谈"),
+            ("signed_on", "签约"),
+        ]
+        last = None
+        for field, label in order:
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if last is not None and value < last[0]:
+                errors[field] = f"{label}日期 {value} 早于{last[1]}日期 {last[0]}。"
+                break
+            last = (value, label)
+        if self.stage == LeadStage.TERMINATED and not self.termination_reason:
+            errors["termination_reason"] = "终止的线索须说明终止原因。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class LeadContact(BallastModel):
+    """One entry of a lead's contacts log (对接记录): who met whom, what, the next step."""
+
+    lead = models.ForeignKey(
+        Lead, verbose_name="招商线索", on_delete=models.CASCADE, related_name="contacts"
+    )
+    date = models.DateField("日期", validators=PLAUSIBLE_DATE)
+    ours = models.CharField("我方人员", max_length=128)
+    theirs = models.CharField("对方人员", max_length=128)
+    content = models.TextField("对接内容")
+    next_step = models.CharField("下一步", max_length=200, blank=True)
+    next_on = models.DateField("下一步日期", null=True, blank=True, validators=PLAUSIBLE_DATE)
+
+    access_group = "lead"
+    unit_path = "lead__unit"
+
+    class Meta:
+        verbose_name = "对接记录"
+        verbose_name_plural = "对接记录"
+        ordering = ("-date", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.theirs}"
+
+    def clean(self):
+        super().clean()
+        if self.next_on and self.date and self.next_on < self.date:
+            raise ValidationError({"next_on": "下一步日期不能早于对接日期。"})

@@ -1,0 +1,148 @@
+"""Reads of investment attraction: the leads a person sees, the duplicates the city
+resolves, and the attraction figures (the funnel, signed by channel and cluster).
+Figures are computed by the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
+
+from ballast.accounts import policy
+from ballast.attraction.choices import LeadStage
+from ballast.attraction.models import Lead
+from ballast.projects.choices import SIZE_THRESHOLDS_WAN, SizeClass
+from ballast.regions.models import within
+
+
+def leads_visible(*, user):
+    """The leads ``user`` may see: a unit its own, the city all of the city's."""
+    return Lead.objects.restrict(user).select_related("unit", "channel", "cluster")
+
+
+def city_leads(city):
+    """Every lead of ``city`` (for the city-wide figures and the duplicate check)."""
+    return Lead.objects.filter(within("unit", city))
+
+
+def duplicate_groups(*, city) -> list[dict]:
+    """Leads of the same investor and project raised by more than one unit and not yet
+    resolved: ``[{"investor_key", "project_key", "leads": [Lead, …]}]``, the first lead
+    of a group the earliest raised. One grouped query finds the keys."""
+    live = city_leads(city).filter(duplicate_of__isnull=True, duplicates__isnull=True)
+    live = live.exclude(stage=LeadStage.TERMINATED)
+    keys = (
+        live.values("investor_key", "project_key")
+        .annotate(units=Count("unit", distinct=True))
+        .filter(units__gt=1)
+        .order_by("investor_key", "project_key")
+    )
+    wanted = Q(pk__in=[])
+    for key in keys:
+        wanted |= Q(investor_key=key["investor_key"], project_key=key["project_key"])
+    groups: dict[tuple, list] = {}
+    rows = (
+        city_leads(city)
+        .filter(wanted, duplicate_of__isnull=True)
+        .exclude(stage=LeadStage.TERMINATED)
+    )
+    for lead in rows.select_related("unit", "channel").order_by("info_on", "pk"):
+        groups.setdefault((lead.investor_key, lead.project_key), []).append(lead)
+    return [
+        {"investor_key": k[0], "project_key": k[1], "leads": v}
+        for k, v in groups.items()
+        if len({lead.unit_id for lead in v}) > 1
+    ]
+
+
+def duplicates_for(*, user, city) -> list[dict]:
+    """:func:`duplicate_groups` as ``user`` may see them: the investor of a confidential
+    lead of another unit is hidden (``policy.shows_lead_investor``)."""
+    groups = duplicate_groups(city=city)
+    for group in groups:
+        for lead in group["leads"]:
+            lead.shown_investor = lead.investor if policy.shows_lead_investor(user, lead) else None
+    return groups
+
+
+def _size_q(low: int, high: int | None = None) -> Q:
+    q = Q(amount__gte=low)
+    if high is not None:
+        q &= Q(amount__lt=high)
+    return q
+
+
+def attraction_figures(*, leads, start: date, end: date) -> dict:
+    """The attraction figures of ``leads`` (already scoped) for the period start–end:
+
+    * ``funnel``: leads reached each stage by ``end`` (a lead counts at every stage it
+      reached; duplicates resolved by the city are left out), with the conversion rate of
+      each stage from the one before;
+    * ``signed``: count and amount signed in the period, by size class (亿元以上, 10亿元以上,
+      50亿元以上), foreign capital (万美元), by channel and by cluster;
+    * ``days_to_sign``: the average days from first contact to signing of those signed.
+    """
+    live = leads.filter(duplicate_of__isnull=True, info_on__lte=end)
+    funnel_counts = live.aggregate(
+        info=Count("pk"),
+        contact=Count("pk", filter=Q(contacted_on__lte=end)),
+        negotiating=Count("pk", filter=Q(negotiating_on__lte=end)),
+        signed=Count("pk", filter=Q(signed_on__lte=end)),
+        terminated=Count("pk", filter=Q(terminated_on__lte=end)),
+    )
+    funnel = []
+    previous = None
+    for stage in (LeadStage.INFO, LeadStage.CONTACT, LeadStage.NEGOTIATING, LeadStage.SIGNED):
+        n = funnel_counts[stage.value]
+        rate = None
+        if previous:
+            rate = (Decimal(n) * 100 / previous).quantize(Decimal("0.1"))
+        funnel.append({"stage": stage.value, "label": stage.label, "count": n, "rate": rate})
+        previous = n
+    signed = live.filter(signed_on__gte=start, signed_on__lte=end)
+    ten_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.TEN_YI]
+    fifty_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.FIFTY_YI]
+    one_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.ONE_YI]
+    zero = Decimal(0)
+    totals = signed.aggregate(
+        count=Count("pk"),
+        amount_wan=Coalesce(Sum("amount"), zero),
+        usd_wan=Coalesce(Sum("amount_usd"), zero),
+        over_1yi=Count("pk", filter=_size_q(one_yi)),
+        over_10yi=Count("pk", filter=_size_q(ten_yi)),
+        over_50yi=Count("pk", filter=_size_q(fifty_yi)),
+        foreign=Count("pk", filter=Q(amount_usd__gt=0)),
+    )
+    by_channel = list(
+        signed.values("channel__name")
+        .annotate(count=Count("pk"), amount_wan=Sum("amount"))
+        .order_by("-amount_wan", "channel__name")
+    )
+    by_cluster = list(
+        signed.values("cluster__name")
+        .annotate(count=Count("pk"), amount_wan=Sum("amount"))
+        .order_by("-amount_wan", "cluster__name")
+    )
+    span = ExpressionWrapper(F("signed_on") - F("contacted_on"), output_field=DurationField())
+    days = [
+        d.days
+        for d in signed.filter(contacted_on__isnull=False)
+        .annotate(span=span)
+        .values_list("span", flat=True)
+        if d is not None
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "funnel": funnel,
+        "terminated": funnel_counts["terminated"],
+        "open": live.filter(stage__in=(LeadStage.INFO, LeadStage.CONTACT, LeadStage.NEGOTIATING))
+        .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=end))
+        .count(),
+        "signed": totals,
+        "by_channel": by_channel,
+        "by_cluster": by_cluster,
+        "days_to_sign": round(sum(days) / len(days)) if days else None,
+    }

@@ -1,0 +1,312 @@
+"""The attraction pages: the lead list (filters, exports), a lead's page with its
+contacts log and its steps (接洽, 洽谈, 签约 into a project, 终止), the lead forms, the
+city's duplicate check, and the attraction figures. Querysets start from
+``Lead.objects.restrict(request.user)``; every write goes through
+:mod:`ballast.attraction.services`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ballast.accounts import policy
+from ballast.attraction import services
+from ballast.attraction.choices import LeadStage
+from ballast.attraction.filtersets import LeadFilterSet
+from ballast.attraction.forms import AdvanceForm, ContactForm, LeadForm, SignForm, TerminateForm
+from ballast.attraction.models import Channel, Lead
+from ballast.attraction.selectors import attraction_figures, duplicates_for, leads_visible
+from ballast.attraction.tables import LEAD_COLUMNS
+from ballast.projects.history import project_history
+from ballast.projects.models import IndustryCluster
+from ballast.projects.selectors import city_in_scope
+from ballast.web.clock import parse_date, request_today
+from ballast.web.exports import table_export
+from ballast.web.forms import apply_errors
+from ballast.web.pages import PAGE_SIZE, query_without_page
+
+
+def _require(user, action: str) -> None:
+    if not policy.may(user, action, Lead):
+        raise PermissionDenied(_("您没有该招商线索操作的权限。"))
+
+
+def _lead_for(user, pk: int, action: str = policy.VIEW) -> Lead:
+    return get_object_or_404(
+        Lead.objects.restrict(user, action).select_related("unit", "channel", "cluster"), pk=pk
+    )
+
+
+def _choices_of_city(user):
+    city_id = user.city_id_in_scope
+    channels = Channel.objects.all()
+    clusters = IndustryCluster.objects.all()
+    if city_id is not None:
+        channels, clusters = channels.filter(city_id=city_id), clusters.filter(city_id=city_id)
+    return channels.order_by("sort_order"), clusters.order_by("sort_order")
+
+
+@login_required
+def leads(request):
+    """The leads a person sees (a unit its own, the city all), filtered; CSV/xlsx export."""
+    user = request.user
+    _require(user, policy.VIEW)
+    filterset = LeadFilterSet(request.GET or None, queryset=leads_visible(user=user))
+    rows = filterset.qs.order_by("unit__sort_order", "-info_on", "pk")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_export(export, LEAD_COLUMNS, rows, "leads", "招商线索")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    channels, clusters = _choices_of_city(user)
+    return render(
+        request,
+        "attraction/leads.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query_without_page(request),
+            "stages": LeadStage.choices,
+            "channels": channels,
+            "clusters": clusters,
+            "units": policy.units_for(user, policy.VIEW, Lead).order_by("sort_order"),
+        },
+    )
+
+
+def _form_page(request, form, title, lead=None):
+    return render(request, "attraction/form.html", {"form": form, "title": title, "lead": lead})
+
+
+@login_required
+def lead_create(request):
+    user = request.user
+    _require(user, policy.ADD)
+    form = LeadForm(request.POST or None, user=user, initial={"info_on": request_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            lead = services.lead_create(user=user, data=form.service_data())
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("已登记招商线索“%(name)s”。") % {"name": lead.project_name})
+            return redirect("attraction:lead_detail", lead.pk)
+    return _form_page(request, form, _("登记招商线索"))
+
+
+@login_required
+def lead_edit(request, pk: int):
+    user = request.user
+    lead = _lead_for(user, pk, policy.CHANGE)
+    form = LeadForm(request.POST or None, instance=lead, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lead_update(
+                user=user,
+                lead=lead,
+                data=form.service_data(),
+                expected_version=form.expected_version(),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("招商线索已保存。"))
+            return redirect("attraction:lead_detail", lead.pk)
+    return _form_page(request, form, _("修改招商线索"), lead)
+
+
+@login_required
+@require_GET
+def lead_detail(request, pk: int):
+    """A lead: its fields, its contacts log (and those of the duplicates the city merged
+    into it), its steps, and — once signed — the project it became."""
+    user = request.user
+    lead = _lead_for(user, pk)
+    today = request_today()
+    may_change = policy.may_do(user, "lead.change", lead)
+    contacts = lead.contacts.all()
+    merged = list(lead.duplicates.select_related("unit"))
+    merged_contacts = []
+    for other in merged:
+        other.shown_investor = other.investor if policy.shows_lead_investor(user, other) else None
+        merged_contacts += [(other, c) for c in other.contacts.all()]
+    return render(
+        request,
+        "attraction/lead_detail.html",
+        {
+            "lead": lead,
+            "contacts": contacts,
+            "merged": merged,
+            "merged_contacts": merged_contacts,
+            "may_change": may_change and lead.is_open and not lead.duplicate_of_id,
+            "may_sign": may_change
+            and lead.is_open
+            and not lead.duplicate_of_id
+            and policy.may_do(user, "sign_leads"),
+            "may_mark": policy.may_do(user, "mark_lead_confidential") and may_change,
+            "contact_form": ContactForm(initial={"date": today}),
+            "advance_form": AdvanceForm(initial={"on": today}),
+            "terminate_form": TerminateForm(initial={"on": today}),
+            "history": project_history(project=lead.project) if lead.project_id else None,
+        },
+    )
+
+
+def _step(request, pk: int, form_class, act):
+    """A POSTed step of a lead's page: the form, then the service; errors as messages."""
+    user = request.user
+    lead = _lead_for(user, pk, policy.CHANGE)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("attraction:lead_detail", lead.pk)
+    try:
+        done = act(user, lead, form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("attraction:lead_detail", lead.pk)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk: int):
+    def act(user, lead, data):
+        services.contact_add(user=user, lead=lead, data=data)
+        return _("已记录对接。")
+
+    return _step(request, pk, ContactForm, act)
+
+
+@login_required
+@require_POST
+def lead_advance(request, pk: int):
+    def act(user, lead, data):
+        done = services.lead_advance(user=user, lead=lead, stage=data["stage"], on=data["on"])
+        return _("线索已推进到“%(stage)s”。") % {"stage": _(done.get_stage_display())}
+
+    return _step(request, pk, AdvanceForm, act)
+
+
+@login_required
+@require_POST
+def lead_terminate(request, pk: int):
+    def act(user, lead, data):
+        services.lead_terminate(
+            user=user, lead=lead, on=data["on"], reason=data["reason"], note=data["note"]
+        )
+        return _("线索已终止。")
+
+    return _step(request, pk, TerminateForm, act)
+
+
+@login_required
+@require_POST
+def lead_confidential(request, pk: int):
+    user = request.user
+    lead = _lead_for(user, pk, policy.CHANGE)
+    if not policy.may_do(user, "mark_lead_confidential"):
+        raise PermissionDenied(_("只有市级管理员可以标记投资方保密。"))
+    services.lead_mark_confidential(
+        user=user, lead=lead, confidential=request.POST.get("confidential") == "1"
+    )
+    messages.success(request, _("已更新投资方保密标记。"))
+    return redirect("attraction:lead_detail", lead.pk)
+
+
+@login_required
+def lead_sign(request, pk: int):
+    """签约: the lead becomes a project (one service), and the page goes to the project."""
+    user = request.user
+    lead = _lead_for(user, pk, policy.CHANGE)
+    if not policy.may_do(user, "sign_leads"):
+        raise PermissionDenied(_("您没有签约转项目的权限。"))
+    form = SignForm(request.POST or None, initial={"on": request_today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.lead_sign(
+                user=user,
+                lead=lead,
+                on=data["on"],
+                category=data["category"],
+                level=data["level"],
+                code=data["code"] or None,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases={"signed_on": "on", "date": "on", "code": "code"})
+        else:
+            messages.success(
+                request, _("已签约，线索转为项目“%(name)s”。") % {"name": project.name}
+            )
+            return redirect("projects:project_detail", project.pk)
+    return _form_page(request, form, _("签约转为项目"), lead)
+
+
+@login_required
+def duplicates(request):
+    """重复线索: the same investor and project raised by more than one unit; the city keeps
+    one, both histories stay."""
+    user = request.user
+    if not policy.may_do(user, "resolve_lead_duplicates"):
+        raise PermissionDenied(_("只有市级管理员可以处理重复线索。"))
+    city = city_in_scope(user, request.GET.get("city"))
+    if request.method == "POST":
+        writable = Lead.objects.restrict(user, policy.CHANGE)
+        keep = writable.filter(pk=_int(request.POST.get("keep"))).first()
+        wanted = {_int(pk) for pk in request.POST.getlist("others")} - {
+            _int(request.POST.get("keep"))
+        }
+        others = list(writable.filter(pk__in=wanted))
+        if keep is None or not others or len(others) != len(wanted):
+            messages.error(request, _("请选择保留的线索和并入的线索。"))
+            return redirect("attraction:duplicates")
+        try:
+            services.duplicates_resolve(
+                user=user, keep=keep, others=others, note=request.POST.get("note", "")
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("已认定重复线索，保留“%(unit)s”的线索。") % {"unit": keep.unit.display_name},
+            )
+        return redirect("attraction:duplicates")
+    return render(
+        request,
+        "attraction/duplicates.html",
+        {"groups": duplicates_for(user=user, city=city), "city": city},
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+@require_GET
+def figures(request):
+    """The attraction figures of the person's leads for a period (default: this year)."""
+    user = request.user
+    _require(user, policy.VIEW)
+    today = request_today()
+    start = parse_date(request.GET.get("start"), date(today.year, 1, 1))
+    end = parse_date(request.GET.get("end"), today)
+    data = attraction_figures(leads=leads_visible(user=user), start=start, end=end)
+    return render(request, "attraction/figures.html", {"figures": data})
