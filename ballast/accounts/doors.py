@@ -191,6 +191,10 @@ DOORS: dict[str, Door] = {
     "attraction:lead_terminate": Door(None, _LEAD_CHANGE, model=_LEAD),
     "attraction:lead_sign": Door(_LEAD_SIGN, model=_LEAD),
     "attraction:lead_confidential": Door(None, _LEAD_CHANGE, model=_LEAD, scope=_marks_lead),
+    "attraction:chain_map": Door((("lead", VIEW), ("config", VIEW)), None),
+    "attraction:chain_import": Door((("config", ADD),)),
+    "attraction:reserve": Door(_PROJECT_VIEW),
+    "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
     "projects:project_list": Door(_PROJECT_VIEW),
@@ -335,6 +339,13 @@ API_DOORS: dict[str, ApiDoor] = {
     # Logging a contact changes the lead (the service's check).
     "api:leadcontact-list": ApiDoor({"GET": _LEAD_VIEW, "POST": _LEAD_CHANGE}),
     "api:leadcontact-detail": _api_object("lead", "attraction.LeadContact"),
+    "api:chainlink-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:chainlink-detail": _api_object("config", "attraction.ChainLink"),
+    "api:reservetier-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:reservetier-detail": _api_object("config", "attraction.ReserveTier"),
+    # Placing a project in the pool changes the project (the service's check).
+    "api:reserveentry-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:reserveentry-detail": _api_object("project", "attraction.ReserveEntry"),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

@@ -6,7 +6,15 @@ services (stages, signing, duplicates), so the admin shows them read-only."""
 from django.contrib import admin
 
 from ballast.accounts.restricted_admin import RestrictedAdmin
-from ballast.attraction.models import Channel, Lead, LeadContact
+from ballast.attraction.models import (
+    ChainLink,
+    Channel,
+    Lead,
+    LeadContact,
+    ReserveEntry,
+    ReserveTier,
+    TargetEnterprise,
+)
 
 
 @admin.register(Channel)
@@ -40,3 +48,36 @@ class LeadAdmin(_ReadOnly):
 class LeadContactAdmin(_ReadOnly):
     list_display = ("lead", "date", "ours", "theirs", "next_step")
     search_fields = ("lead__project_name", "theirs")
+
+
+class TargetInline(admin.TabularInline):
+    model = TargetEnterprise
+    extra = 1
+
+
+@admin.register(ChainLink)
+class ChainLinkAdmin(RestrictedAdmin):
+    list_display = ("name", "cluster", "segment", "sort_order")
+    list_filter = ("segment", "cluster")
+    search_fields = ("name",)
+    filter_horizontal = ("projects",)
+    inlines = (TargetInline,)
+
+
+@admin.register(TargetEnterprise)
+class TargetEnterpriseAdmin(RestrictedAdmin):
+    list_display = ("name", "link", "note")
+    search_fields = ("name",)
+
+
+@admin.register(ReserveTier)
+class ReserveTierAdmin(RestrictedAdmin):
+    list_display = ("name", "code", "city", "order", "needs_land", "needs_filing", "needs_funding")
+
+
+@admin.register(ReserveEntry)
+class ReserveEntryAdmin(_ReadOnly):
+    """Placed through ``services.reserve_place`` (the tier's conditions are checked there)."""
+
+    list_display = ("project", "tier", "land_ready", "filing_ready", "funding_ready", "entered_on")
+    list_filter = ("tier",)

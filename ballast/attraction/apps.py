@@ -9,5 +9,8 @@ class AttractionConfig(AppConfig):
     def ready(self):
         # A signed lead's project shows the lead's history first (projects.history).
         from ballast.attraction.history import register
+        from ballast.attraction.panels import attraction_panel
+        from ballast.projects import panels
 
         register()
+        panels.register(attraction_panel)

@@ -44,3 +44,11 @@ class LeadTerminationReason(models.TextChoices):
     CONDITIONS = "conditions", "要素条件不满足"
     POLICY = "policy", "不符合产业政策"
     OTHER = "other", "其他"
+
+
+class ChainSegment(models.TextChoices):
+    """Where a link sits on its industry chain (招商图谱)."""
+
+    UPSTREAM = "up", "上游"
+    MIDSTREAM = "mid", "中游"
+    DOWNSTREAM = "down", "下游"

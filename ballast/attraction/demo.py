@@ -14,11 +14,26 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from ballast.attraction.choices import LeadStage, LeadTerminationReason, Likelihood, SourceTeam
-from ballast.attraction.models import Channel, Lead, LeadContact, match_key
+from ballast.attraction.choices import (
+    ChainSegment,
+    LeadStage,
+    LeadTerminationReason,
+    Likelihood,
+    SourceTeam,
+)
+from ballast.attraction.models import (
+    ChainLink,
+    Channel,
+    Lead,
+    LeadContact,
+    ReserveEntry,
+    ReserveTier,
+    TargetEnterprise,
+    match_key,
+)
 from ballast.core.periods import add_months, month_start
 from ballast.projects.choices import Stage
-from ballast.projects.models import StageEvent
+from ballast.projects.models import AnnualPlan, Project, StageEvent
 
 CHANNELS = [
     ("chain", "产业链招商"),
@@ -28,6 +43,15 @@ CHANNELS = [
     ("business", "以商招商"),
     ("expo", "展会招商"),
     ("other", "其他"),
+]
+# Up- and downstream links of every cluster's chain (midstream: the cluster's products).
+UPSTREAM = ["关键原材料", "核心零部件"]
+DOWNSTREAM = ["系统集成与应用", "回收再利用"]
+TIERS = [
+    # code, name, order, needs land, filing, funding
+    ("plan", "谋划", 1, False, False, False),
+    ("prepare", "预备", 2, True, False, False),
+    ("mature", "成熟", 3, True, True, True),
 ]
 OPEN_LEADS = 230
 TERMINATED_LEADS = 45
@@ -68,6 +92,96 @@ def _amount(rng) -> Decimal:
     return Decimal(value)
 
 
+def _link_for(links_by_cluster, rng, cluster, project_name):
+    """The chain link a lead names: its product's midstream link, or now and then the
+    cluster's first upstream link; the last downstream link stays a gap (缺链)."""
+    if cluster is None:
+        return None
+    links = links_by_cluster.get(cluster.pk, [])
+    for link in links:
+        if link.segment == ChainSegment.MIDSTREAM and link.name in project_name:
+            return link
+    if links and rng.random() < 0.15:
+        return links[0]
+    return None
+
+
+def _chain_links(ctx, rng, clusters, products) -> dict:
+    """Every cluster's chain: upstream, its products as midstream, downstream; and target
+    enterprises on the links that are (or may stay) gaps."""
+    rows = []
+    for cluster in clusters:
+        order = 0
+        for segment, names in (
+            (ChainSegment.UPSTREAM, UPSTREAM),
+            (ChainSegment.MIDSTREAM, products.get(cluster.code, [])),
+            (ChainSegment.DOWNSTREAM, DOWNSTREAM),
+        ):
+            for name in names:
+                order += 1
+                rows.append(
+                    ChainLink(cluster=cluster, segment=segment, name=name, sort_order=order)
+                )
+    ctx.bulk(ChainLink, rows)
+    links = list(ChainLink.objects.filter(cluster__in=clusters).order_by("cluster", "sort_order"))
+    by_cluster: dict = {}
+    for link in links:
+        by_cluster.setdefault(link.cluster_id, []).append(link)
+    targets = []
+    for link in links:
+        if link.segment != ChainSegment.MIDSTREAM or rng.random() < 0.3:
+            for _ in range(rng.randint(1, 3)):
+                targets.append(
+                    TargetEnterprise(link=link, name=_investor(rng, rng.random() < 0.2), note="")
+                )
+    ctx.bulk(TargetEnterprise, targets)
+    # The projects of each midstream link: the cluster's projects making its product.
+    through = ChainLink.projects.through
+    pairs = []
+    for project in Project.objects.filter(cluster__in=clusters).only("pk", "name", "cluster_id"):
+        for link in by_cluster.get(project.cluster_id, []):
+            if link.segment == ChainSegment.MIDSTREAM and link.name in project.name:
+                pairs.append(through(chainlink_id=link.pk, project_id=project.pk))
+    through.objects.bulk_create(pairs, batch_size=500)
+    return by_cluster
+
+
+def _reserve_pool(ctx, rng) -> None:
+    """The city's tiers and its reserve projects (储备 without a 签约) placed in them, the
+    conditions of each tier met; the latest-entered ones count in this year's 谋划储备."""
+    tiers = ctx.bulk(
+        ReserveTier,
+        [
+            ReserveTier(city=ctx.city, code=c, name=n, order=o, needs_land=land,
+                        needs_filing=filing, needs_funding=funding)
+            for c, n, o, land, filing, funding in TIERS
+        ],
+    )  # fmt: skip
+    reserved = (
+        StageEvent.objects.filter(stage=Stage.RESERVE, project__unit__in=ctx.units)
+        .exclude(project__stage_events__stage__in=[Stage.SIGNED, Stage.LANDED, Stage.STARTED])
+        .select_related("project")
+        .order_by("pk")
+    )
+    planned = set(
+        AnnualPlan.objects.filter(year=ctx.today.year).values_list("project_id", flat=True)
+    )
+    rows = []
+    for event in reserved:
+        tier = tiers[2] if event.project_id in planned else rng.choices(tiers, [5, 3, 2])[0]
+        rows.append(
+            ReserveEntry(
+                project=event.project,
+                tier=tier,
+                land_ready=tier.needs_land or rng.random() < 0.3,
+                filing_ready=tier.needs_filing or rng.random() < 0.2,
+                funding_ready=tier.needs_funding or rng.random() < 0.2,
+                entered_on=event.date,
+            )
+        )
+    ctx.bulk(ReserveEntry, rows)
+
+
 def _row(ctx, rng, channels, unit, cluster, **fields) -> Lead:
     row = Lead(
         unit=unit,
@@ -78,6 +192,7 @@ def _row(ctx, rng, channels, unit, cluster, **fields) -> Lead:
         likelihood=rng.choice(Likelihood.values),
         **fields,
     )
+    row.link = _link_for(ctx.attraction_links, rng, cluster, row.project_name)
     row.investor_key = row.investor_credit_code.upper() or match_key(row.investor)
     row.project_key = match_key(row.project_name)
     return row
@@ -116,6 +231,8 @@ def demo_step(ctx, *, products: dict[str, list[str]]) -> None:
         ],
     )
     clusters = list(ctx.clusters.values())
+    links_by_cluster = _chain_links(ctx, rng, clusters, products)
+    ctx.attraction_links = links_by_cluster
     units = list(ctx.units)
     weights = [1] * len(units)
 
@@ -251,3 +368,4 @@ def demo_step(ctx, *, products: dict[str, list[str]]) -> None:
     first_twin.duplicate_note = "同一投资方同一项目，保留先登记板块的线索"
     first_twin.save()
     ctx.counts["lead.signed"] = len(signed_events)
+    _reserve_pool(ctx, rng)

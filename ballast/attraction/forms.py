@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts import policy
 from ballast.attraction.choices import LeadTerminationReason
-from ballast.attraction.models import Channel, Lead, LeadContact
+from ballast.attraction.models import ChainLink, Channel, Lead, LeadContact
 from ballast.attraction.services import CONTACT_FIELDS, LEAD_FIELDS
 from ballast.projects.choices import Category, Level
 from ballast.projects.models import IndustryCluster
@@ -43,6 +43,10 @@ class LeadForm(VersionedForm, forms.ModelForm):
             channels = channels.filter(city_id=city_id)
         self.fields["cluster"].queryset = clusters.order_by("sort_order")
         self.fields["channel"].queryset = channels.order_by("sort_order")
+        links = ChainLink.objects.select_related("cluster")
+        if city_id is not None:
+            links = links.filter(cluster__city_id=city_id)
+        self.fields["link"].queryset = links
         if units.count() == 1 and not self.instance.pk:
             self.fields["unit"].initial = units.first()
         self.init_version(self.instance if self.instance.pk else None)
@@ -76,7 +80,12 @@ class AdvanceForm(forms.Form):
 class TerminateForm(forms.Form):
     on = forms.DateField(label=_("终止日期"), widget=DATE)
     reason = forms.ChoiceField(label=_("终止原因"), choices=LeadTerminationReason.choices)
-    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("终止说明（原因为“其他”时必填）")}),
+    )
 
 
 class SignForm(forms.Form):
@@ -86,3 +95,15 @@ class SignForm(forms.Form):
     code = forms.CharField(
         label=_("项目代码"), required=False, max_length=24, help_text=_("已赋码的填写，可留空")
     )
+
+
+class ReserveForm(forms.Form):
+    tier = forms.ModelChoiceField(label=_("梯次"), queryset=None)
+    land_ready = forms.BooleanField(label=_("用地已落实"), required=False)
+    filing_ready = forms.BooleanField(label=_("立项备案已完成"), required=False)
+    funding_ready = forms.BooleanField(label=_("资金已落实"), required=False)
+    on = forms.DateField(label=_("入库日期"), widget=DATE)
+
+    def __init__(self, *args, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = tiers

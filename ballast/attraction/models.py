@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ballast.attraction.choices import (
+    ChainSegment,
     LeadStage,
     LeadTerminationReason,
     Likelihood,
@@ -89,7 +90,14 @@ class Lead(Versioned, BallastModel):
         on_delete=models.PROTECT,
         related_name="leads",
     )
-    chain_link = models.CharField("产业链环节", max_length=64, blank=True)
+    link = models.ForeignKey(
+        "attraction.ChainLink",
+        verbose_name="产业链环节",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+    )
     channel = models.ForeignKey(
         Channel, verbose_name="招商渠道", on_delete=models.PROTECT, related_name="leads"
     )
@@ -164,6 +172,8 @@ class Lead(Versioned, BallastModel):
         errors = {}
         if self.cluster_id and self.unit_id and self.cluster.city_id != self.unit.city_id:
             errors["cluster"] = "产业集群应属于线索所在市。"
+        if self.link_id and self.cluster_id and self.link.cluster_id != self.cluster_id:
+            errors["link"] = "产业链环节应属于所选产业集群。"
         if self.channel_id and self.unit_id and self.channel.city_id != self.unit.city_id:
             errors["channel"] = "招商渠道应属于线索所在市。"
         order = [
@@ -215,3 +225,132 @@ class LeadContact(BallastModel):
         super().clean()
         if self.next_on and self.date and self.next_on < self.date:
             raise ValidationError({"next_on": "下一步日期不能早于对接日期。"})
+
+
+class ChainLink(BallastModel):
+    """A link of a cluster's industry chain (招商图谱): upstream, midstream or downstream,
+    as the city edits (or imports) it. Its projects are linked by the city; its leads name
+    it; a link with neither is a gap (缺链) that attraction should fill."""
+
+    cluster = models.ForeignKey(
+        "projects.IndustryCluster",
+        verbose_name="产业集群",
+        on_delete=models.CASCADE,
+        related_name="chain_links",
+    )
+    segment = models.CharField("环节", max_length=8, choices=ChainSegment.choices)
+    name = models.CharField("链节名称", max_length=64)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    projects = models.ManyToManyField(
+        "projects.Project", verbose_name="链上项目", blank=True, related_name="chain_links"
+    )
+
+    access_group = "config"
+    city_path = "cluster__city"
+
+    class Meta:
+        verbose_name = "产业链环节"
+        verbose_name_plural = "产业链环节"
+        ordering = ("cluster__sort_order", "segment", "sort_order", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("cluster", "name"), name="chain_link_once_per_cluster")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster.name} · {self.name}"
+
+
+class TargetEnterprise(BallastModel):
+    """An enterprise the city lists as a target for a chain link (目标企业)."""
+
+    link = models.ForeignKey(
+        ChainLink, verbose_name="产业链环节", on_delete=models.CASCADE, related_name="targets"
+    )
+    name = models.CharField("企业名称", max_length=128)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    access_group = "config"
+    city_path = "link__cluster__city"
+
+    class Meta:
+        verbose_name = "目标企业"
+        verbose_name_plural = "目标企业"
+        ordering = ("link", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReserveTier(BallastModel):
+    """A tier of the reserve pool (储备库梯次) the city sets — e.g. 谋划 → 预备 → 成熟 — with
+    the conditions a project must meet to be in it (land, filing, funding)."""
+
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="reserve_tiers"
+    )
+    code = models.SlugField("代码", max_length=32)
+    name = models.CharField("名称", max_length=32)
+    order = models.PositiveSmallIntegerField("顺序", help_text="越大越成熟")
+    needs_land = models.BooleanField("须落实用地", default=False)
+    needs_filing = models.BooleanField("须完成立项备案", default=False)
+    needs_funding = models.BooleanField("须落实资金", default=False)
+
+    access_group = "config"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "储备库梯次"
+        verbose_name_plural = "储备库梯次"
+        ordering = ("city", "order")
+        constraints = [
+            models.UniqueConstraint(fields=("city", "code"), name="reserve_tier_once_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def missing(self, *, land: bool, filing: bool, funding: bool) -> list[str]:
+        """The conditions of this tier that a project with these readiness flags lacks."""
+        lacks = []
+        if self.needs_land and not land:
+            lacks.append("用地")
+        if self.needs_filing and not filing:
+            lacks.append("立项备案")
+        if self.needs_funding and not funding:
+            lacks.append("资金")
+        return lacks
+
+
+class ReserveEntry(BallastModel):
+    """A project in the reserve pool (储备库), its tier and the readiness of its
+    conditions; ``entered_on`` the day it entered the pool (谋划储备一批 counts it)."""
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name="项目",
+        on_delete=models.CASCADE,
+        related_name="reserve_entry",
+    )
+    tier = models.ForeignKey(
+        ReserveTier, verbose_name="梯次", on_delete=models.PROTECT, related_name="entries"
+    )
+    land_ready = models.BooleanField("用地已落实", default=False)
+    filing_ready = models.BooleanField("立项备案已完成", default=False)
+    funding_ready = models.BooleanField("资金已落实", default=False)
+    entered_on = models.DateField("入库日期", validators=PLAUSIBLE_DATE)
+
+    access_group = "project"
+    unit_path = "project__unit"
+
+    class Meta:
+        verbose_name = "储备项目"
+        verbose_name_plural = "储备项目"
+        ordering = ("-tier__order", "project")
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.tier}"
+
+    def clean(self):
+        super().clean()
+        if self.tier_id and self.project_id and self.tier.city_id != self.project.unit.city_id:
+            raise ValidationError({"tier": "梯次应属于项目所在市。"})

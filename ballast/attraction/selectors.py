@@ -7,13 +7,24 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
 from ballast.accounts import policy
-from ballast.attraction.choices import LeadStage
-from ballast.attraction.models import Lead
-from ballast.projects.choices import SIZE_THRESHOLDS_WAN, SizeClass
+from ballast.attraction.choices import ChainSegment, LeadStage
+from ballast.attraction.models import ChainLink, Lead, ReserveEntry, ReserveTier
+from ballast.projects.choices import SIZE_THRESHOLDS_WAN, SizeClass, Stage
+from ballast.projects.models import AnnualPlan, Project, StageEvent
 from ballast.regions.models import within
 
 
@@ -146,3 +157,143 @@ def attraction_figures(*, leads, start: date, end: date) -> dict:
         "by_cluster": by_cluster,
         "days_to_sign": round(sum(days) / len(days)) if days else None,
     }
+
+
+# --------------------------------------------------------------------------- chain map
+
+LIVE_LEAD = Q(duplicate_of__isnull=True) & ~Q(stage=LeadStage.TERMINATED)
+
+
+def chain_map(*, user, cluster) -> dict:
+    """A cluster's chain map (招商图谱) as ``user`` may see it: per segment (上游/中游/
+    下游) its links, each with its projects (those ``user`` may see; the count is all of
+    them), its live leads (every unit's, the investor hidden where
+    ``policy.shows_lead_investor`` says so), its target enterprises, and whether it is a
+    gap (缺链: no project and no live lead)."""
+    links = list(
+        ChainLink.objects.filter(cluster=cluster)
+        .annotate(
+            n_projects=Count("projects", distinct=True),
+            n_leads=Count(
+                "leads", filter=Q(leads__in=Lead.objects.filter(LIVE_LEAD)), distinct=True
+            ),
+        )
+        .prefetch_related("targets")
+        .order_by("segment", "sort_order", "pk")
+    )
+    visible = set(
+        Project.objects.restrict(user)
+        .filter(chain_links__cluster=cluster)
+        .values_list("pk", flat=True)
+    )
+    projects: dict[int, list] = {}
+    for link_id, pk, name in ChainLink.projects.through.objects.filter(
+        chainlink__cluster=cluster
+    ).values_list("chainlink_id", "project_id", "project__name"):
+        projects.setdefault(link_id, []).append({"pk": pk, "name": name, "viewable": pk in visible})
+    leads: dict[int, list] = {}
+    for lead in Lead.objects.filter(LIVE_LEAD, link__cluster=cluster).select_related("unit"):
+        lead.shown_investor = lead.investor if policy.shows_lead_investor(user, lead) else None
+        leads.setdefault(lead.link_id, []).append(lead)
+    segments = []
+    for value, label in ChainSegment.choices:
+        rows = []
+        for link in links:
+            if link.segment != value:
+                continue
+            link.project_rows = projects.get(link.pk, [])
+            link.lead_rows = leads.get(link.pk, [])
+            link.is_gap = link.n_projects == 0 and link.n_leads == 0
+            rows.append(link)
+        segments.append({"segment": value, "label": label, "links": rows})
+    return {
+        "cluster": cluster,
+        "segments": segments,
+        "gaps": [link for link in links if link.n_projects == 0 and link.n_leads == 0],
+    }
+
+
+def chain_gaps(*, city) -> QuerySet:
+    """The gaps (缺链) of every cluster of ``city``: links with no project and no live lead."""
+    return (
+        ChainLink.objects.filter(cluster__city=city)
+        .annotate(
+            n_projects=Count("projects", distinct=True),
+            n_leads=Count(
+                "leads", filter=Q(leads__in=Lead.objects.filter(LIVE_LEAD)), distinct=True
+            ),
+        )
+        .filter(n_projects=0, n_leads=0)
+        .select_related("cluster")
+        .order_by("cluster__sort_order", "segment", "sort_order")
+    )
+
+
+# --------------------------------------------------------------------------- reserve pool
+
+
+def reserve_pool(*, entries, year: int) -> dict:
+    """The reserve pool (储备库) of ``entries`` (already scoped): count and amount (万元)
+    by tier, by unit and by cluster, and per tier how many entered the annual plan of
+    ``year`` (a plan row for that year)."""
+    zero = Decimal(0)
+    in_plan = AnnualPlan.objects.filter(project=OuterRef("project"), year=year)
+    entries = entries.annotate(planned=Exists(in_plan))
+    by_tier = list(
+        entries.values("tier__name", "tier__order")
+        .annotate(
+            count=Count("pk"),
+            amount_wan=Coalesce(Sum("project__total_investment"), zero),
+            in_plan=Count("pk", filter=Q(planned=True)),
+        )
+        .order_by("tier__order")
+    )
+    by_unit = list(
+        entries.values("project__unit__name", "project__unit__sort_order")
+        .annotate(count=Count("pk"), amount_wan=Coalesce(Sum("project__total_investment"), zero))
+        .order_by("project__unit__sort_order")
+    )
+    by_cluster = list(
+        entries.values("project__cluster__name")
+        .annotate(count=Count("pk"), amount_wan=Coalesce(Sum("project__total_investment"), zero))
+        .order_by("-count", "project__cluster__name")
+    )
+    total = entries.aggregate(
+        count=Count("pk"), amount_wan=Coalesce(Sum("project__total_investment"), zero)
+    )
+    return {
+        "year": year,
+        "total": total,
+        "by_tier": by_tier,
+        "by_unit": by_unit,
+        "by_cluster": by_cluster,
+    }
+
+
+def four_batches(*, projects, entries, start: date, end: date) -> dict:
+    """四个一批 of the period start–end: 建成完工一批 (completed), 启动开工一批 (started),
+    谋划储备一批 (entered the reserve pool), 招引落地一批 (landed) — counts and amounts."""
+    zero = Decimal(0)
+    in_period = Q(date__gte=start, date__lte=end)
+    events = StageEvent.objects.filter(in_period, project__in=projects)
+    result = {}
+    for key, stage in (
+        ("completed", Stage.COMPLETED),
+        ("started", Stage.STARTED),
+        ("landed", Stage.LANDED),
+    ):
+        result[key] = events.filter(stage=stage).aggregate(
+            count=Count("pk"), amount_wan=Coalesce(Sum("project__total_investment"), zero)
+        )
+    result["reserved"] = entries.filter(entered_on__gte=start, entered_on__lte=end).aggregate(
+        count=Count("pk"), amount_wan=Coalesce(Sum("project__total_investment"), zero)
+    )
+    return result
+
+
+def reserve_entries_visible(*, user):
+    return ReserveEntry.objects.restrict(user).select_related("project__unit", "tier")
+
+
+def reserve_tiers(city):
+    return ReserveTier.objects.filter(city=city).order_by("order")

@@ -19,16 +19,24 @@ from ballast.attraction.choices import (
     OPEN_STAGES,
     STAGE_DATE_FIELD,
     STAGE_ORDER,
+    ChainSegment,
     LeadStage,
     LeadTerminationReason,
 )
-from ballast.attraction.models import Lead, LeadContact
+from ballast.attraction.models import (
+    ChainLink,
+    Lead,
+    LeadContact,
+    ReserveEntry,
+    ReserveTier,
+    TargetEnterprise,
+)
 from ballast.core import clock
 from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.projects import services as projects
 from ballast.projects.choices import Category, Level, Origin, Stage
-from ballast.projects.models import Project
+from ballast.projects.models import IndustryCluster, Project
 from ballast.projects.rules import check_happened
 
 # Fields a lead form, the API or an import may set; stages, dates of stages, the city's
@@ -44,7 +52,7 @@ LEAD_FIELDS = (
     "amount",
     "amount_usd",
     "cluster",
-    "chain_link",
+    "link",
     "channel",
     "source_team",
     "responsible_person",
@@ -294,3 +302,101 @@ def duplicates_resolve(*, user, keep: Lead, others, note: str) -> list[Lead]:
             locked.save()
         merged.append(locked)
     return merged
+
+
+# --------------------------------------------------------------------------- reserve pool
+
+
+@transaction.atomic
+def reserve_place(
+    *,
+    user,
+    project: Project,
+    tier: ReserveTier,
+    land_ready: bool,
+    filing_ready: bool,
+    funding_ready: bool,
+    on: date,
+    today: date | None = None,
+) -> ReserveEntry:
+    """Put a project in the reserve pool (储备库) at ``tier``, or move it to another tier.
+    A tier's conditions (land, filing, funding) must be met to be in it."""
+    locked = Project.objects.select_for_update().select_related("unit").get(pk=project.pk)
+    policy.check(user, policy.CHANGE, locked)
+    check_happened("entered_on", on, today=today or clock.today(), what="入库日期")
+    lacks = tier.missing(land=land_ready, filing=filing_ready, funding=funding_ready)
+    if lacks:
+        raise ValidationError({"tier": f"进入“{tier.name}”须先落实：{'、'.join(lacks)}。"})
+    entry = ReserveEntry.objects.filter(project=locked).first() or ReserveEntry(
+        project=locked, entered_on=on
+    )
+    previous = entry.tier.name if entry.pk else None
+    entry.tier = tier
+    entry.land_ready, entry.filing_ready, entry.funding_ready = (
+        land_ready,
+        filing_ready,
+        funding_ready,
+    )
+    entry.full_clean()
+    reason = f"储备库：{previous} → {tier.name}" if previous and previous != tier.name else None
+    with acting(user, reason=reason):
+        entry.save()
+    return entry
+
+
+# --------------------------------------------------------------------------- chain map
+
+SEGMENT_NAMES = {label: value for value, label in ChainSegment.choices}
+
+
+@transaction.atomic
+def chain_map_import(*, user, city, rows: list[dict]) -> dict:
+    """Import the chain maps of ``city`` (招商图谱) from rows of a workbook —
+    ``{"cluster", "segment", "link", "targets"}`` with names as typed — all or nothing:
+    every row is checked first, and one bad row writes nothing (its line is in the error).
+    Links already there are kept (their targets added to); returns the counts written."""
+    if not policy.may_do(user, "config.add"):
+        raise PermissionDenied("您没有维护招商图谱的权限。")
+    if not policy.in_area(user, city):
+        raise PermissionDenied("该市不在您的范围内。")
+    clusters = {c.name: c for c in IndustryCluster.objects.filter(city=city)}
+    errors, planned = [], []
+    for row in rows:
+        line = row.get("line", "?")
+        cluster = clusters.get((row.get("cluster") or "").strip())
+        segment = SEGMENT_NAMES.get((row.get("segment") or "").strip())
+        name = (row.get("link") or "").strip()
+        if cluster is None:
+            errors.append(f"第 {line} 行：产业集群“{row.get('cluster') or ''}”不是本市的集群。")
+        if segment is None:
+            errors.append(
+                f"第 {line} 行：环节应为 上游、中游 或 下游，而不是“{row.get('segment') or ''}”。"
+            )
+        if not name:
+            errors.append(f"第 {line} 行：链节名称不能为空。")
+        elif len(name) > 64:
+            errors.append(f"第 {line} 行：链节名称过长（最多 64 字）。")
+        targets = [
+            t.strip()
+            for t in (row.get("targets") or "").replace("，", "、").replace(",", "、").split("、")
+            if t.strip()
+        ]
+        planned.append((cluster, segment, name, targets))
+    if errors:
+        raise ValidationError(errors)
+    counts = {"links": 0, "targets": 0}
+    with acting(user, reason="导入招商图谱"):
+        for order, (cluster, segment, name, targets) in enumerate(planned, start=1):
+            link = ChainLink.objects.filter(cluster=cluster, name=name).first()
+            if link is None:
+                link = ChainLink(cluster=cluster, segment=segment, name=name, sort_order=order)
+                link.full_clean()
+                link.save()
+                counts["links"] += 1
+            known = set(link.targets.values_list("name", flat=True))
+            for target in targets:
+                if target not in known:
+                    TargetEnterprise(link=link, name=target[:128]).save()
+                    known.add(target)
+                    counts["targets"] += 1
+    return counts

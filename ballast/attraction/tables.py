@@ -13,7 +13,7 @@ LEAD_COLUMNS = (
     ("意向投资额（万元）", lambda x: x.amount),
     ("其中外资（万美元）", lambda x: x.amount_usd),
     ("产业集群", lambda x: x.cluster.name if x.cluster else ""),
-    ("产业链环节", lambda x: x.chain_link),
+    ("产业链环节", lambda x: x.link.name if x.link else ""),
     ("招商渠道", lambda x: x.channel.name),
     ("来源团队", lambda x: x.get_source_team_display()),
     ("责任人", lambda x: x.responsible_person),
@@ -29,4 +29,15 @@ LEAD_COLUMNS = (
     ("签约日期", lambda x: iso(x.signed_on)),
     ("终止日期", lambda x: iso(x.terminated_on)),
     ("终止原因", lambda x: x.get_termination_reason_display() if x.termination_reason else ""),
+)
+
+RESERVE_COLUMNS = (
+    ("梯次", lambda e: e.tier.name),
+    ("项目名称", lambda e: e.project.name),
+    ("板块", lambda e: e.project.unit.display_name),
+    ("总投资（万元）", lambda e: e.project.total_investment),
+    ("用地已落实", lambda e: "是" if e.land_ready else ""),
+    ("立项备案已完成", lambda e: "是" if e.filing_ready else ""),
+    ("资金已落实", lambda e: "是" if e.funding_ready else ""),
+    ("入库日期", lambda e: iso(e.entered_on)),
 )

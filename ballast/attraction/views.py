@@ -20,12 +20,30 @@ from ballast.accounts import policy
 from ballast.attraction import services
 from ballast.attraction.choices import LeadStage
 from ballast.attraction.filtersets import LeadFilterSet
-from ballast.attraction.forms import AdvanceForm, ContactForm, LeadForm, SignForm, TerminateForm
-from ballast.attraction.models import Channel, Lead
-from ballast.attraction.selectors import attraction_figures, duplicates_for, leads_visible
-from ballast.attraction.tables import LEAD_COLUMNS
+from ballast.attraction.forms import (
+    AdvanceForm,
+    ContactForm,
+    LeadForm,
+    ReserveForm,
+    SignForm,
+    TerminateForm,
+)
+from ballast.attraction.models import ChainLink, Channel, Lead, ReserveEntry
+from ballast.attraction.selectors import (
+    attraction_figures,
+    chain_gaps,
+    duplicates_for,
+    four_batches,
+    leads_visible,
+    reserve_entries_visible,
+    reserve_pool,
+    reserve_tiers,
+)
+from ballast.attraction.selectors import chain_map as chain_map_of
+from ballast.attraction.tables import LEAD_COLUMNS, RESERVE_COLUMNS
+from ballast.attraction.workbooks import read_chain_workbook
 from ballast.projects.history import project_history
-from ballast.projects.models import IndustryCluster
+from ballast.projects.models import IndustryCluster, Project
 from ballast.projects.selectors import city_in_scope
 from ballast.web.clock import parse_date, request_today
 from ballast.web.exports import table_export
@@ -89,7 +107,13 @@ def _form_page(request, form, title, lead=None):
 def lead_create(request):
     user = request.user
     _require(user, policy.ADD)
-    form = LeadForm(request.POST or None, user=user, initial={"info_on": request_today()})
+    initial = {"info_on": request_today()}
+    link = (
+        ChainLink.objects.filter(pk=_int(request.GET.get("link"))).select_related("cluster").first()
+    )
+    if link is not None:
+        initial.update(link=link, cluster=link.cluster)
+    form = LeadForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             lead = services.lead_create(user=user, data=form.service_data())
@@ -152,11 +176,15 @@ def lead_detail(request, pk: int):
             and policy.may_do(user, "sign_leads"),
             "may_mark": policy.may_do(user, "mark_lead_confidential") and may_change,
             "contact_form": ContactForm(initial={"date": today}),
-            "advance_form": AdvanceForm(initial={"on": today}),
+            "advance_form": AdvanceForm(initial={"on": today, "stage": _next_stage(lead.stage)}),
             "terminate_form": TerminateForm(initial={"on": today}),
             "history": project_history(project=lead.project) if lead.project_id else None,
         },
     )
+
+
+def _next_stage(stage: str) -> str:
+    return LeadStage.CONTACT if stage == LeadStage.INFO else LeadStage.NEGOTIATING
 
 
 def _step(request, pk: int, form_class, act):
@@ -310,3 +338,144 @@ def figures(request):
     end = parse_date(request.GET.get("end"), today)
     data = attraction_figures(leads=leads_visible(user=user), start=start, end=end)
     return render(request, "attraction/figures.html", {"figures": data})
+
+
+# --------------------------------------------------------------------------- chain map
+
+
+def _city(user, request):
+    return city_in_scope(user, request.GET.get("city"))
+
+
+@login_required
+@require_GET
+def chain_map(request):
+    """招商图谱: a cluster's chain as a diagram (上游 → 中游 → 下游), each link with its
+    projects, leads and target enterprises; gaps (缺链) marked and listed, feeding leads."""
+    user = request.user
+    _require(user, policy.VIEW)
+    if not policy.may_do(user, "config.view"):
+        raise PermissionDenied(_("您没有查看招商图谱的权限。"))
+    city = _city(user, request)
+    clusters = list(IndustryCluster.objects.filter(city=city).order_by("sort_order"))
+    chosen = request.GET.get("cluster")
+    cluster = next((c for c in clusters if str(c.pk) == chosen), clusters[0] if clusters else None)
+    data = chain_map_of(user=user, cluster=cluster) if cluster else None
+    return render(
+        request,
+        "attraction/chain_map.html",
+        {
+            "clusters": clusters,
+            "cluster": cluster,
+            "map": data,
+            "all_gaps": chain_gaps(city=city),
+        },
+    )
+
+
+@login_required
+def chain_import(request):
+    """Import chain maps from Excel (产业集群、环节、链节、目标企业), all or nothing."""
+    user = request.user
+    if not policy.may_do(user, "config.add"):
+        raise PermissionDenied(_("您没有维护招商图谱的权限。"))
+    city = _city(user, request)
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            rows = read_chain_workbook(upload) if upload else None
+            if rows is None:
+                raise ValidationError(_("请选择要导入的 Excel 文件（.xlsx）。"))
+            counts = services.chain_map_import(user=user, city=city, rows=rows)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                _("已导入招商图谱：新增链节 %(links)s 个，目标企业 %(targets)s 家。") % counts,
+            )
+            return redirect("attraction:chain_map")
+    return render(request, "attraction/chain_import.html", {"errors": errors, "city": city})
+
+
+# --------------------------------------------------------------------------- reserve pool
+
+
+@login_required
+def reserve(request):
+    """储备库: the pool's projects by tier, its counts and amounts by tier, unit and
+    cluster, how many entered this year's plan, and the period's 四个一批."""
+    user = request.user
+    if not policy.may_do(user, "project.view"):
+        raise PermissionDenied(_("您没有查看储备库的权限。"))
+    today = request_today()
+    year = today.year
+    entries = reserve_entries_visible(user=user)
+    tier_id = request.GET.get("tier") or ""
+    rows = entries.filter(tier_id=int(tier_id)) if tier_id.isdigit() else entries
+    rows = rows.order_by("-tier__order", "project__unit__sort_order", "-project__total_investment")
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return table_export(export, RESERVE_COLUMNS, rows, "reserve-pool", "储备库")
+    start = parse_date(request.GET.get("start"), date(year, 1, 1))
+    end = parse_date(request.GET.get("end"), today)
+    projects = Project.objects.restrict(user)
+    city = _city(user, request)
+    return render(
+        request,
+        "attraction/reserve.html",
+        {
+            "pool": reserve_pool(entries=entries, year=year),
+            "batches": four_batches(projects=projects, entries=entries, start=start, end=end),
+            "start": start,
+            "end": end,
+            "tiers": reserve_tiers(city),
+            "tier_id": tier_id,
+            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def reserve_place(request, pk: int):
+    """Put a project in the reserve pool or move it between tiers (the tier's conditions
+    checked by the service)."""
+    user = request.user
+    project = get_object_or_404(Project.objects.restrict(user, policy.CHANGE), pk=pk)
+    city = project.unit.city or project.unit
+    entry = ReserveEntry.objects.filter(project=project).first()
+    form = ReserveForm(
+        request.POST or None,
+        tiers=reserve_tiers(city),
+        initial={
+            "tier": entry.tier_id if entry else None,
+            "land_ready": entry.land_ready if entry else False,
+            "filing_ready": entry.filing_ready if entry else False,
+            "funding_ready": entry.funding_ready if entry else False,
+            "on": entry.entered_on if entry else request_today(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reserve_place(
+                user=user,
+                project=project,
+                tier=data["tier"],
+                land_ready=data["land_ready"],
+                filing_ready=data["filing_ready"],
+                funding_ready=data["funding_ready"],
+                on=data["on"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, aliases={"entered_on": "on"})
+        else:
+            messages.success(request, _("已更新储备库梯次。"))
+            return redirect("attraction:reserve")
+    return render(
+        request,
+        "attraction/form.html",
+        {"form": form, "title": _("储备库：%(name)s") % {"name": project.name}, "back": "reserve"},
+    )

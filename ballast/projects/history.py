@@ -121,7 +121,7 @@ def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
     for row in rows:
         for change in row.changes:
             field = change["model_field"]
-            if field is not None and field.is_relation and field.many_to_one:
+            if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
                 for value in (change["old"], change["new"]):
                     if value is not None:
                         wanted.setdefault(field.related_model, set()).add(value)
@@ -138,12 +138,12 @@ def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
                     continue
                 if field.choices:
                     label = dict(field.flatchoices).get(value, value)
-                    if field.name == "stage":
+                    if field.name == "stage" and field.model is StageEvent:
                         label = stage_label(value)
                     elif isinstance(label, str):
                         label = gettext(label)
                     change[side] = label
-                elif field.is_relation and field.many_to_one:
+                elif field.is_relation and (field.many_to_one or field.one_to_one):
                     change[side] = names.get(field.related_model, {}).get(value, value)
     return rows
 
@@ -157,7 +157,10 @@ def _verbose(record, name: str) -> str:
 
 def _label(record) -> str:
     if hasattr(record, "get_stage_display"):
-        return stage_label(record.stage)
+        if record.instance_type is StageEvent:
+            return stage_label(record.stage)
+        # a registered model's own stages (a lead's 信息 → 签约)
+        return gettext(record.get_stage_display())
     if hasattr(record, "get_kind_display"):
         return gettext(record.get_kind_display())
     if hasattr(record, "year") and hasattr(record, "planned_investment"):

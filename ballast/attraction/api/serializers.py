@@ -2,7 +2,15 @@ from rest_framework import serializers
 
 from ballast.api.serializers import ScopedModelSerializer
 from ballast.attraction.choices import LeadStage, LeadTerminationReason
-from ballast.attraction.models import Channel, Lead, LeadContact
+from ballast.attraction.models import (
+    ChainLink,
+    Channel,
+    Lead,
+    LeadContact,
+    ReserveEntry,
+    ReserveTier,
+    TargetEnterprise,
+)
 from ballast.attraction.services import CONTACT_FIELDS, LEAD_FIELDS
 from ballast.projects.choices import Category, Level
 
@@ -94,3 +102,61 @@ class DuplicateSerializer(serializers.Serializer):
     investor = serializers.CharField(source="shown_investor", allow_null=True)
     stage = serializers.CharField()
     info_on = serializers.DateField()
+
+
+class TargetSerializer(ScopedModelSerializer):
+    class Meta:
+        model = TargetEnterprise
+        fields = ("id", "name", "note")
+        read_only_fields = fields
+
+
+class ChainLinkSerializer(ScopedModelSerializer):
+    """A link of a cluster's chain map; ``is_gap``: no project and no live lead."""
+
+    targets = TargetSerializer(many=True, read_only=True)
+    n_projects = serializers.IntegerField(read_only=True)
+    n_leads = serializers.IntegerField(read_only=True)
+    is_gap = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChainLink
+        fields = (
+            *READ_ONLY, "cluster", "segment", "name", "sort_order", "projects",
+            "targets", "n_projects", "n_leads", "is_gap",
+        )  # fmt: skip
+        read_only_fields = fields
+
+    def get_is_gap(self, link) -> bool:
+        return link.n_projects == 0 and link.n_leads == 0
+
+
+class ReserveTierSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ReserveTier
+        fields = (
+            *READ_ONLY,
+            "city",
+            "code",
+            "name",
+            "order",
+            "needs_land",
+            "needs_filing",
+            "needs_funding",
+        )
+        read_only_fields = fields
+
+
+class ReserveEntrySerializer(ScopedModelSerializer):
+    class Meta:
+        model = ReserveEntry
+        fields = (
+            *READ_ONLY,
+            "project",
+            "tier",
+            "land_ready",
+            "filing_ready",
+            "funding_ready",
+            "entered_on",
+        )
+        read_only_fields = READ_ONLY

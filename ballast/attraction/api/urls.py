@@ -6,4 +6,7 @@ router = SimpleRouter()
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("leads", views.LeadViewSet, basename="lead")
 router.register("lead-contacts", views.ContactViewSet, basename="leadcontact")
+router.register("chain-links", views.ChainLinkViewSet, basename="chainlink")
+router.register("reserve-tiers", views.ReserveTierViewSet, basename="reservetier")
+router.register("reserve-entries", views.ReserveEntryViewSet, basename="reserveentry")
 urlpatterns = router.urls

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import django_filters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -17,8 +18,15 @@ from ballast.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from ballast.attraction import services
 from ballast.attraction.api import serializers as s
 from ballast.attraction.filtersets import LeadFilterSet
-from ballast.attraction.models import Channel, Lead, LeadContact
-from ballast.attraction.selectors import duplicate_groups
+from ballast.attraction.models import (
+    ChainLink,
+    Channel,
+    Lead,
+    LeadContact,
+    ReserveEntry,
+    ReserveTier,
+)
+from ballast.attraction.selectors import LIVE_LEAD, duplicate_groups
 
 
 class ChannelViewSet(ReadOnlyViewSet):
@@ -184,3 +192,58 @@ class ContactViewSet(ReadOnlyViewSet):
         lead = data.pop("lead")
         contact = services.contact_add(user=request.user, lead=lead, data=data)
         return self.object_response(contact, status.HTTP_201_CREATED)
+
+
+class ChainLinkFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ChainLink
+        fields = ("cluster", "segment")
+
+
+class ChainLinkViewSet(ReadOnlyViewSet):
+    """招商图谱：各产业集群的链节（上游/中游/下游）、链上项目数与线索数、目标企业、是否缺链。"""
+
+    queryset = (
+        ChainLink.objects.annotate(
+            n_projects=Count("projects", distinct=True),
+            n_leads=Count(
+                "leads", filter=Q(leads__in=Lead.objects.filter(LIVE_LEAD)), distinct=True
+            ),
+        )
+        .prefetch_related("targets", "projects")
+        .order_by("cluster", "segment", "sort_order", "pk")
+    )
+    serializer_class = s.ChainLinkSerializer
+    filterset_class = ChainLinkFilterSet
+
+
+class ReserveTierViewSet(ReadOnlyViewSet):
+    """储备库梯次：市里设定的梯次及进入条件（用地、立项备案、资金）。"""
+
+    queryset = ReserveTier.objects.order_by("city", "order")
+    serializer_class = s.ReserveTierSerializer
+
+
+class ReserveEntryViewSet(ReadOnlyViewSet):
+    """储备库：项目所在梯次；纳入或调整梯次（须满足梯次条件）。"""
+
+    queryset = ReserveEntry.objects.select_related("project", "tier").order_by("-tier__order", "pk")
+    serializer_class = s.ReserveEntrySerializer
+    # Placing a project changes the project (the policy's CHANGE of the project group).
+    policy_actions = {"create": policy.CHANGE}
+
+    @extend_schema(request=s.ReserveEntrySerializer, responses={201: s.ReserveEntrySerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        """纳入储备库或调整梯次（项目、梯次、条件落实情况、入库日期）。"""
+        data = self.validated(s.ReserveEntrySerializer)
+        entry = services.reserve_place(
+            user=request.user,
+            project=data["project"],
+            tier=data["tier"],
+            land_ready=data.get("land_ready", False),
+            filing_ready=data.get("filing_ready", False),
+            funding_ready=data.get("funding_ready", False),
+            on=data["entered_on"],
+        )
+        return self.object_response(entry, status.HTTP_201_CREATED)
