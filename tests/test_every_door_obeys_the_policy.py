@@ -212,7 +212,15 @@ def _build_city():
     saved = SavedFilter.objects.create(user=clerk, name="我的筛选", querystring="q=仪征")
     from ballast.accounts.services import token_create
     from ballast.attraction import services as attraction
-    from ballast.attraction.models import Channel
+    from ballast.attraction.models import (
+        Campaign,
+        CampaignRound,
+        ChainLink,
+        Channel,
+        ReserveTier,
+        RoundTarget,
+        TargetEnterprise,
+    )
 
     channel = Channel.objects.create(city=city, code="chain", name="产业链招商")
     lead = attraction.lead_create(
@@ -226,6 +234,19 @@ def _build_city():
             "info_on": date(2023, 1, 10),
         },
     )
+    chain_link = ChainLink.objects.create(cluster=cluster, segment="mid", name="光伏组件")
+    chain_link.projects.add(project)
+    target_enterprise = TargetEnterprise.objects.create(link=chain_link, name="目标企业甲")
+    reserve_tier = ReserveTier.objects.create(city=city, code="plan", name="谋划", order=1)
+    reserve_entry = attraction.reserve_place(
+        user=clerk, project=project, tier=reserve_tier, land_ready=False,
+        filing_ready=False, funding_ready=False, on=date(2023, 1, 2),
+    )  # fmt: skip
+    campaign = Campaign.objects.create(city=city, name="百日攻坚")
+    campaign_round = CampaignRound.objects.create(
+        campaign=campaign, number=1, start=date(2023, 1, 1), end=date(2023, 4, 10)
+    )
+    round_target = RoundTarget.objects.create(round=campaign_round, unit=unit_a, signed_count=2)
     lead_contact = attraction.contact_add(
         user=clerk,
         lead=lead,
@@ -272,6 +293,13 @@ def _build_city():
         "attraction.channel": channel,
         "attraction.lead": lead,
         "attraction.leadcontact": lead_contact,
+        "attraction.chainlink": chain_link,
+        "attraction.targetenterprise": target_enterprise,
+        "attraction.reservetier": reserve_tier,
+        "attraction.reserveentry": reserve_entry,
+        "attraction.campaign": campaign,
+        "attraction.campaignround": campaign_round,
+        "attraction.roundtarget": round_target,
     }
     from django.contrib.auth.models import Group
 

@@ -90,6 +90,8 @@ _COCKPIT = (("project", VIEW), ("target", VIEW))
 _LEAD = "attraction.Lead"
 _LEAD_VIEW = (("lead", VIEW),)
 _LEAD_CHANGE = (("lead", CHANGE),)
+# City-wide attraction pages (chain map, campaigns): leads and the city's settings.
+_LEAD_AND_CONFIG = (("lead", VIEW), ("config", VIEW))
 # Signing makes a project: CHANGE on the lead and ADD of projects (policy "sign_leads").
 _LEAD_SIGN = (("lead", CHANGE), ("project", ADD))
 
@@ -191,7 +193,9 @@ DOORS: dict[str, Door] = {
     "attraction:lead_terminate": Door(None, _LEAD_CHANGE, model=_LEAD),
     "attraction:lead_sign": Door(_LEAD_SIGN, model=_LEAD),
     "attraction:lead_confidential": Door(None, _LEAD_CHANGE, model=_LEAD, scope=_marks_lead),
-    "attraction:chain_map": Door((("lead", VIEW), ("config", VIEW)), None),
+    "attraction:chain_map": Door(_LEAD_AND_CONFIG, None),
+    "attraction:campaigns": Door(_LEAD_AND_CONFIG, None),
+    "attraction:round": Door(_LEAD_AND_CONFIG, None, model="attraction.CampaignRound"),
     "attraction:chain_import": Door((("config", ADD),)),
     "attraction:reserve": Door(_PROJECT_VIEW),
     "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
@@ -341,6 +345,13 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:leadcontact-detail": _api_object("lead", "attraction.LeadContact"),
     "api:chainlink-list": ApiDoor({"GET": (("config", VIEW),)}),
     "api:chainlink-detail": _api_object("config", "attraction.ChainLink"),
+    "api:campaign-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:campaign-detail": _api_object("config", "attraction.Campaign"),
+    "api:campaignround-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:campaignround-detail": _api_object("config", "attraction.CampaignRound"),
+    "api:campaignround-ranking": ApiDoor(
+        {"GET": (("config", VIEW),)}, model="attraction.CampaignRound"
+    ),
     "api:reservetier-list": ApiDoor({"GET": (("config", VIEW),)}),
     "api:reservetier-detail": _api_object("config", "attraction.ReserveTier"),
     # Placing a project in the pool changes the project (the service's check).

@@ -7,12 +7,15 @@ from django.contrib import admin
 
 from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.attraction.models import (
+    Campaign,
+    CampaignRound,
     ChainLink,
     Channel,
     Lead,
     LeadContact,
     ReserveEntry,
     ReserveTier,
+    RoundTarget,
     TargetEnterprise,
 )
 
@@ -81,3 +84,30 @@ class ReserveEntryAdmin(_ReadOnly):
 
     list_display = ("project", "tier", "land_ready", "filing_ready", "funding_ready", "entered_on")
     list_filter = ("tier",)
+
+
+class RoundInline(admin.TabularInline):
+    model = CampaignRound
+    extra = 1
+
+
+@admin.register(Campaign)
+class CampaignAdmin(RestrictedAdmin):
+    list_display = ("name", "kind", "city")
+    inlines = (RoundInline,)
+
+
+class TargetRowInline(admin.TabularInline):
+    model = RoundTarget
+    extra = 0
+
+
+@admin.register(CampaignRound)
+class CampaignRoundAdmin(RestrictedAdmin):
+    list_display = ("campaign", "number", "start", "end")
+    inlines = (TargetRowInline,)
+
+
+@admin.register(RoundTarget)
+class RoundTargetAdmin(RestrictedAdmin):
+    list_display = ("round", "unit", "signed_count", "signed_amount_wan", "new_starts")

@@ -52,3 +52,30 @@ class ChainSegment(models.TextChoices):
     UPSTREAM = "up", "上游"
     MIDSTREAM = "mid", "中游"
     DOWNSTREAM = "down", "下游"
+
+
+class CampaignKind(models.TextChoices):
+    HUNDRED_DAYS = "hundred_days", "百日攻坚"
+    ARENA = "arena", "招商擂台赛"
+
+
+# The indicators a campaign round sets per unit, and their default weights (the city's
+# campaign keeps its own, as data).
+CAMPAIGN_INDICATORS = {
+    "signed_count": "新签约项目数",
+    "signed_amount_wan": "新签约金额（万元）",
+    "over_1yi": "亿元以上项目数",
+    "over_10yi": "10亿元以上项目数",
+    "over_50yi": "50亿元以上项目数",
+    "foreign_usd_wan": "外资（万美元）",
+    "new_starts": "新开工项目数",
+}
+DEFAULT_CAMPAIGN_WEIGHTS = {
+    "signed_count": 25,
+    "signed_amount_wan": 25,
+    "over_1yi": 15,
+    "over_10yi": 10,
+    "over_50yi": 5,
+    "foreign_usd_wan": 5,
+    "new_starts": 15,
+}

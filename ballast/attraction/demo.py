@@ -22,12 +22,15 @@ from ballast.attraction.choices import (
     SourceTeam,
 )
 from ballast.attraction.models import (
+    Campaign,
+    CampaignRound,
     ChainLink,
     Channel,
     Lead,
     LeadContact,
     ReserveEntry,
     ReserveTier,
+    RoundTarget,
     TargetEnterprise,
     match_key,
 )
@@ -369,3 +372,44 @@ def demo_step(ctx, *, products: dict[str, list[str]]) -> None:
     first_twin.save()
     ctx.counts["lead.signed"] = len(signed_events)
     _reserve_pool(ctx, rng)
+    _campaigns(ctx, rng)
+
+
+def _campaigns(ctx, rng) -> None:
+    """Two 百日攻坚 campaigns — last year's and this year's — of three rounds each (about a
+    month each, this year's ending before today), with per-unit targets."""
+    today = ctx.today
+    campaigns = ctx.bulk(
+        Campaign,
+        [
+            Campaign(city=ctx.city, name=f"{today.year - 1}年招商引资项目推进百日攻坚"),
+            Campaign(city=ctx.city, name=f"{today.year}年新一轮招商引资项目推进百日攻坚"),
+        ],
+    )
+    rounds = []
+    for campaign, first_day in (
+        (campaigns[0], today.replace(year=today.year - 1, month=4, day=1)),
+        (campaigns[1], month_start(add_months(today, -4))),
+    ):
+        for number in range(1, 4):
+            start = add_months(first_day, number - 1)
+            end = add_months(start, 1) - timedelta(days=1)
+            rounds.append(CampaignRound(campaign=campaign, number=number, start=start, end=end))
+    rounds = ctx.bulk(CampaignRound, rounds)
+    targets = []
+    for rnd in rounds:
+        for unit in ctx.units:
+            targets.append(
+                RoundTarget(
+                    round=rnd,
+                    unit=unit,
+                    signed_count=rng.randint(1, 4),
+                    signed_amount_wan=Decimal(rng.randint(5, 40) * 10000),
+                    over_1yi=rng.randint(1, 3),
+                    over_10yi=rng.randint(0, 1),
+                    over_50yi=0,
+                    foreign_usd_wan=Decimal(rng.choice([0, 0, 1000, 3000])),
+                    new_starts=rng.randint(1, 3),
+                )
+            )
+    ctx.bulk(RoundTarget, targets)

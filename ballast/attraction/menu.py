@@ -10,5 +10,11 @@ ENTRIES = (
         "url": "attraction:chain_map",
         "needs": ("lead.view", "config.view"),
     },
+    {
+        "order": 18,
+        "label": _("招商攻坚"),
+        "url": "attraction:campaigns",
+        "needs": ("lead.view", "config.view"),
+    },
     {"order": 17, "label": _("储备库"), "url": "attraction:reserve", "needs": ("project.view",)},
 )

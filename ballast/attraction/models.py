@@ -5,11 +5,14 @@ stays linked to it."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from ballast.attraction.choices import (
+    DEFAULT_CAMPAIGN_WEIGHTS,
+    CampaignKind,
     ChainSegment,
     LeadStage,
     LeadTerminationReason,
@@ -354,3 +357,102 @@ class ReserveEntry(BallastModel):
         super().clean()
         if self.tier_id and self.project_id and self.tier.city_id != self.project.unit.city_id:
             raise ValidationError({"tier": "梯次应属于项目所在市。"})
+
+
+def default_weights() -> dict:
+    return dict(DEFAULT_CAMPAIGN_WEIGHTS)
+
+
+class Campaign(BallastModel):
+    """A campaign (百日攻坚 / 招商擂台赛) of the city: rounds with dates, per-unit targets
+    per round, and its scheme as data — the weight of each indicator in a round's score."""
+
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField("名称", max_length=64)
+    kind = models.CharField(
+        "类型", max_length=16, choices=CampaignKind.choices, default=CampaignKind.HUNDRED_DAYS
+    )
+    weights = models.JSONField(
+        "计分权重", default=default_weights, help_text="各指标权重（目标完成率加权计分）"
+    )
+    completion_cap = models.DecimalField(
+        "完成率封顶", max_digits=4, decimal_places=2, default=Decimal("1.50")
+    )
+
+    access_group = "config"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "招商攻坚活动"
+        verbose_name_plural = "招商攻坚活动"
+        ordering = ("city", "-id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignRound(BallastModel):
+    """A round of a campaign (第N轮), assessed on what was signed and started in its dates."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="活动", on_delete=models.CASCADE, related_name="rounds"
+    )
+    number = models.PositiveSmallIntegerField("轮次")
+    start = models.DateField("开始日期", validators=PLAUSIBLE_DATE)
+    end = models.DateField("结束日期", validators=PLAUSIBLE_DATE)
+
+    access_group = "config"
+    city_path = "campaign__city"
+
+    class Meta:
+        verbose_name = "攻坚轮次"
+        verbose_name_plural = "攻坚轮次"
+        ordering = ("campaign", "number")
+        constraints = [
+            models.UniqueConstraint(fields=("campaign", "number"), name="round_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign.name} 第{self.number}轮"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "结束日期不能早于开始日期。"})
+
+
+class RoundTarget(BallastModel):
+    """A unit's targets for one round (a blank or zero target is not scored)."""
+
+    round = models.ForeignKey(
+        CampaignRound, verbose_name="轮次", on_delete=models.CASCADE, related_name="targets"
+    )
+    unit = models.ForeignKey(
+        "regions.Region",
+        verbose_name="板块",
+        on_delete=models.PROTECT,
+        related_name="round_targets",
+        limit_choices_to={"is_assessment_unit": True},
+    )
+    signed_count = models.PositiveIntegerField("新签约项目数", default=0)
+    signed_amount_wan = money_field("新签约金额（万元）", default=Decimal(0))
+    over_1yi = models.PositiveIntegerField("亿元以上项目数", default=0)
+    over_10yi = models.PositiveIntegerField("10亿元以上项目数", default=0)
+    over_50yi = models.PositiveIntegerField("50亿元以上项目数", default=0)
+    foreign_usd_wan = money_field("外资（万美元）", default=Decimal(0))
+    new_starts = models.PositiveIntegerField("新开工项目数", default=0)
+
+    access_group = "config"
+    city_path = "round__campaign__city"
+
+    class Meta:
+        verbose_name = "轮次目标"
+        verbose_name_plural = "轮次目标"
+        constraints = [
+            models.UniqueConstraint(fields=("round", "unit"), name="round_target_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.unit}"

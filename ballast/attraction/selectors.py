@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ballast.accounts import policy
-from ballast.attraction.choices import ChainSegment, LeadStage
+from ballast.attraction.choices import CAMPAIGN_INDICATORS, ChainSegment, LeadStage
 from ballast.attraction.models import ChainLink, Lead, ReserveEntry, ReserveTier
 from ballast.projects.choices import SIZE_THRESHOLDS_WAN, SizeClass, Stage
 from ballast.projects.models import AnnualPlan, Project, StageEvent
@@ -136,6 +136,11 @@ def attraction_figures(*, leads, start: date, end: date) -> dict:
         .annotate(count=Count("pk"), amount_wan=Sum("amount"))
         .order_by("-amount_wan", "cluster__name")
     )
+    by_unit = list(
+        signed.values("unit__code", "unit__name")
+        .annotate(count=Count("pk"), amount_wan=Sum("amount"))
+        .order_by("unit__code")
+    )
     span = ExpressionWrapper(F("signed_on") - F("contacted_on"), output_field=DurationField())
     days = [
         d.days
@@ -155,6 +160,7 @@ def attraction_figures(*, leads, start: date, end: date) -> dict:
         "signed": totals,
         "by_channel": by_channel,
         "by_cluster": by_cluster,
+        "by_unit": by_unit,
         "days_to_sign": round(sum(days) / len(days)) if days else None,
     }
 
@@ -297,3 +303,113 @@ def reserve_entries_visible(*, user):
 
 def reserve_tiers(city):
     return ReserveTier.objects.filter(city=city).order_by("order")
+
+
+def to_plain(value):
+    """Figures as JSON values: money (Decimal) as "123.40" strings, dates ISO, lists and
+    dicts through; rates (``rate``) as numbers."""
+    if isinstance(value, dict):
+        return {
+            k: (float(v) if k == "rate" and v is not None else to_plain(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def round_actuals(rnd) -> dict[int, dict]:
+    """What each unit of the round's city did in the round's dates: leads signed (count,
+    amount, size classes, foreign capital — duplicates left out) and projects started
+    (开工 stage events). One grouped query each."""
+    city = rnd.campaign.city
+    one_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.ONE_YI]
+    ten_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.TEN_YI]
+    fifty_yi = dict(SIZE_THRESHOLDS_WAN)[SizeClass.FIFTY_YI]
+    zero = Decimal(0)
+    signed = (
+        city_leads(city)
+        .filter(duplicate_of__isnull=True, signed_on__gte=rnd.start, signed_on__lte=rnd.end)
+        .values("unit_id")
+        .annotate(
+            signed_count=Count("pk"),
+            signed_amount_wan=Coalesce(Sum("amount"), zero),
+            over_1yi=Count("pk", filter=_size_q(one_yi)),
+            over_10yi=Count("pk", filter=_size_q(ten_yi)),
+            over_50yi=Count("pk", filter=_size_q(fifty_yi)),
+            foreign_usd_wan=Coalesce(Sum("amount_usd"), zero),
+        )
+        .order_by()
+    )
+    out: dict[int, dict] = {}
+    for row in signed:
+        out[row.pop("unit_id")] = row
+    starts = (
+        StageEvent.objects.filter(
+            within("project__unit", city),
+            stage=Stage.STARTED,
+            date__gte=rnd.start,
+            date__lte=rnd.end,
+        )
+        .values("project__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in starts:
+        out.setdefault(row["project__unit_id"], {})["new_starts"] = row["n"]
+    return out
+
+
+def round_ranking(rnd) -> list[dict]:
+    """The ranking of a campaign round: per unit with targets, each indicator's actual,
+    target and completion (capped at the campaign's cap), the weighted score (0–100 ×
+    cap; only indicators with a target count), the rank, and 进位/退位 against the round
+    before (``moved`` > 0: up that many places)."""
+    weights = rnd.campaign.weights or {}
+    cap = rnd.campaign.completion_cap
+    actuals = round_actuals(rnd)
+    rows = []
+    for target in rnd.targets.select_related("unit").order_by("unit__sort_order"):
+        done = actuals.get(target.unit_id, {})
+        indicators, weighted, total_weight = [], Decimal(0), Decimal(0)
+        for key, label in CAMPAIGN_INDICATORS.items():
+            goal = Decimal(getattr(target, key) or 0)
+            actual = Decimal(done.get(key) or 0)
+            weight = Decimal(str(weights.get(key, 0)))
+            completion = None
+            if goal > 0:
+                completion = min(actual / goal, cap)
+                if weight > 0:
+                    weighted += weight * completion
+                    total_weight += weight
+            indicators.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "actual": actual,
+                    "target": goal,
+                    "completion": completion,
+                }
+            )
+        score = (
+            (weighted * 100 / total_weight).quantize(Decimal("0.01"))
+            if total_weight
+            else Decimal(0)
+        )
+        rows.append({"unit": target.unit, "indicators": indicators, "score": score})
+    rows.sort(key=lambda r: (-r["score"], r["unit"].sort_order))
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    previous = rnd.campaign.rounds.filter(number__lt=rnd.number).order_by("-number").first()
+    before = {r["unit"].pk: r["rank"] for r in round_ranking(previous)} if previous else {}
+    for row in rows:
+        was = before.get(row["unit"].pk)
+        row["moved"] = None if was is None else was - row["rank"]
+    return rows

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ballast.accounts import policy
 from ballast.attraction import services
-from ballast.attraction.choices import LeadStage
+from ballast.attraction.choices import CAMPAIGN_INDICATORS, LeadStage
 from ballast.attraction.filtersets import LeadFilterSet
 from ballast.attraction.forms import (
     AdvanceForm,
@@ -28,7 +28,14 @@ from ballast.attraction.forms import (
     SignForm,
     TerminateForm,
 )
-from ballast.attraction.models import ChainLink, Channel, Lead, ReserveEntry
+from ballast.attraction.models import (
+    Campaign,
+    CampaignRound,
+    ChainLink,
+    Channel,
+    Lead,
+    ReserveEntry,
+)
 from ballast.attraction.selectors import (
     attraction_figures,
     chain_gaps,
@@ -38,6 +45,7 @@ from ballast.attraction.selectors import (
     reserve_entries_visible,
     reserve_pool,
     reserve_tiers,
+    round_ranking,
 )
 from ballast.attraction.selectors import chain_map as chain_map_of
 from ballast.attraction.tables import LEAD_COLUMNS, RESERVE_COLUMNS
@@ -478,4 +486,47 @@ def reserve_place(request, pk: int):
         request,
         "attraction/form.html",
         {"form": form, "title": _("储备库：%(name)s") % {"name": project.name}, "back": "reserve"},
+    )
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def _require_campaigns(user) -> None:
+    _require(user, policy.VIEW)
+    if not policy.may_do(user, "config.view"):
+        raise PermissionDenied(_("您没有查看招商攻坚活动的权限。"))
+
+
+@login_required
+@require_GET
+def campaigns(request):
+    """百日攻坚 / 招商擂台赛: the city's campaigns and their rounds."""
+    user = request.user
+    _require_campaigns(user)
+    city = _city(user, request)
+    found = Campaign.objects.filter(city=city).prefetch_related("rounds")
+    return render(request, "attraction/campaigns.html", {"campaigns": found})
+
+
+@login_required
+@require_GET
+def round_detail(request, pk: int):
+    """A round's ranking (进位/退位 against the round before) and its bulletin (通报)."""
+    user = request.user
+    _require_campaigns(user)
+    rnd = get_object_or_404(
+        CampaignRound.objects.restrict(user).select_related("campaign__city"), pk=pk
+    )
+    ranking = round_ranking(rnd)
+    return render(
+        request,
+        "attraction/round.html",
+        {
+            "round": rnd,
+            "ranking": ranking,
+            "indicators": CAMPAIGN_INDICATORS,
+            "up": [r for r in ranking if r["moved"] and r["moved"] > 0],
+            "down": [r for r in ranking if r["moved"] and r["moved"] < 0],
+        },
     )

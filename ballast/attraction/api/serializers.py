@@ -3,6 +3,8 @@ from rest_framework import serializers
 from ballast.api.serializers import ScopedModelSerializer
 from ballast.attraction.choices import LeadStage, LeadTerminationReason
 from ballast.attraction.models import (
+    Campaign,
+    CampaignRound,
     ChainLink,
     Channel,
     Lead,
@@ -160,3 +162,27 @@ class ReserveEntrySerializer(ScopedModelSerializer):
             "entered_on",
         )
         read_only_fields = READ_ONLY
+
+
+class RoundSerializer(ScopedModelSerializer):
+    class Meta:
+        model = CampaignRound
+        fields = (*READ_ONLY, "campaign", "number", "start", "end")
+        read_only_fields = fields
+
+
+class CampaignSerializer(ScopedModelSerializer):
+    rounds = RoundSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = (*READ_ONLY, "city", "name", "kind", "weights", "completion_cap", "rounds")
+        read_only_fields = fields
+
+
+class RankingRowSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code")
+    unit_name = serializers.CharField(source="unit.display_name")
+    rank = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=8, decimal_places=2)
+    moved = serializers.IntegerField(allow_null=True, help_text="进位(+)/退位(-)，首轮为空")

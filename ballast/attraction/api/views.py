@@ -19,6 +19,8 @@ from ballast.attraction import services
 from ballast.attraction.api import serializers as s
 from ballast.attraction.filtersets import LeadFilterSet
 from ballast.attraction.models import (
+    Campaign,
+    CampaignRound,
     ChainLink,
     Channel,
     Lead,
@@ -26,7 +28,7 @@ from ballast.attraction.models import (
     ReserveEntry,
     ReserveTier,
 )
-from ballast.attraction.selectors import LIVE_LEAD, duplicate_groups
+from ballast.attraction.selectors import LIVE_LEAD, duplicate_groups, round_ranking
 
 
 class ChannelViewSet(ReadOnlyViewSet):
@@ -247,3 +249,24 @@ class ReserveEntryViewSet(ReadOnlyViewSet):
             on=data["entered_on"],
         )
         return self.object_response(entry, status.HTTP_201_CREATED)
+
+
+class CampaignViewSet(ReadOnlyViewSet):
+    """招商攻坚活动（百日攻坚、招商擂台赛）及其轮次、计分权重。"""
+
+    queryset = Campaign.objects.prefetch_related("rounds").order_by("city", "-pk")
+    serializer_class = s.CampaignSerializer
+
+
+class CampaignRoundViewSet(ReadOnlyViewSet):
+    """攻坚轮次；每轮排名（进位/退位）。"""
+
+    queryset = CampaignRound.objects.select_related("campaign").order_by("campaign", "number")
+    serializer_class = s.RoundSerializer
+
+    @extend_schema(responses={200: s.RankingRowSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, pk=None):
+        """本轮各板块得分、名次与进位/退位。"""
+        rnd = self.get_object()
+        return Response(s.RankingRowSerializer(round_ranking(rnd), many=True).data)
