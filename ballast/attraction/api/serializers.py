@@ -42,6 +42,9 @@ class ChannelSerializer(ScopedModelSerializer):
 class LeadSerializer(ScopedModelSerializer):
     """A lead as the API shows it (money in 万元, foreign capital in 万美元, as strings)."""
 
+    # blank until the lead is terminated (a choice of LeadTerminationReason then)
+    termination_reason = serializers.CharField(read_only=True)
+
     class Meta:
         model = Lead
         fields = (*READ_ONLY, "version", *LEAD_FIELDS, *LEAD_KEPT)
@@ -92,7 +95,7 @@ class ConfidentialSerializer(serializers.Serializer):
     confidential = serializers.BooleanField()
 
 
-class ResolveSerializer(serializers.Serializer):
+class DuplicateResolveSerializer(serializers.Serializer):
     others = serializers.ListField(child=serializers.IntegerField(), min_length=1)
     note = serializers.CharField(max_length=500)
 

@@ -60,7 +60,7 @@ class LeadViewSet(WritableViewSet):
             "terminate": s.TerminateSerializer,
             "sign": s.SignSerializer,
             "confidential": s.ConfidentialSerializer,
-            "resolve_duplicates": s.ResolveSerializer,
+            "resolve_duplicates": s.DuplicateResolveSerializer,
             "duplicates": s.DuplicateSerializer,
         }.get(self.action) or super().get_serializer_class()
 
@@ -134,7 +134,7 @@ class LeadViewSet(WritableViewSet):
         )
 
     @extend_schema(request=None, responses={200: s.DuplicateSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request, pk=None):
         """同一投资方、同一项目由其他板块登记的线索（市里处理重复线索时查看）。"""
         lead = self.get_object()
@@ -149,14 +149,14 @@ class LeadViewSet(WritableViewSet):
             x.shown_investor = x.investor if policy.shows_lead_investor(request.user, x) else None
         return Response(s.DuplicateSerializer(found, many=True).data)
 
-    @extend_schema(request=s.ResolveSerializer, responses={200: s.LeadSerializer})
+    @extend_schema(request=s.DuplicateResolveSerializer, responses={200: s.LeadSerializer})
     @action(detail=True, methods=["post"], url_path="resolve-duplicates")
     def resolve_duplicates(self, request, pk=None):
         """认定重复：保留本线索，其他线索并入（各自的对接记录与履历都保留）。"""
         keep = self.get_object()
         if not policy.may_do(request.user, "resolve_lead_duplicates"):
             raise exceptions.PermissionDenied("只有市级管理员可以认定重复线索。")
-        data = self.validated(s.ResolveSerializer)
+        data = self.validated(s.DuplicateResolveSerializer)
         others = list(
             Lead.objects.restrict(request.user, policy.CHANGE).filter(pk__in=data["others"])
         )
@@ -265,7 +265,7 @@ class CampaignRoundViewSet(ReadOnlyViewSet):
     serializer_class = s.RoundSerializer
 
     @extend_schema(responses={200: s.RankingRowSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         """本轮各板块得分、名次与进位/退位。"""
         rnd = self.get_object()
