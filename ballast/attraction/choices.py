@@ -2,6 +2,7 @@
 the domain (code); channels are the city's (data: ``Channel``)."""
 
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class LeadStage(models.TextChoices):
@@ -79,3 +80,29 @@ DEFAULT_CAMPAIGN_WEIGHTS = {
     "foreign_usd_wan": 5,
     "new_starts": 15,
 }
+
+
+# The choice labels the pages show through {% translate %}, in this app's catalogue.
+CHOICE_WORDS = (
+    gettext_noop("信息"),
+    gettext_noop("接洽"),
+    gettext_noop("洽谈"),
+    gettext_noop("签约"),
+    gettext_noop("终止"),
+    gettext_noop("招商大本营"),
+    gettext_noop("专班"),
+    gettext_noop("小组"),
+    gettext_noop("高"),
+    gettext_noop("中"),
+    gettext_noop("低"),
+    gettext_noop("投资方放弃"),
+    gettext_noop("落户外地"),
+    gettext_noop("要素条件不满足"),
+    gettext_noop("不符合产业政策"),
+    gettext_noop("其他"),
+    gettext_noop("上游"),
+    gettext_noop("中游"),
+    gettext_noop("下游"),
+    gettext_noop("百日攻坚"),
+    gettext_noop("招商擂台赛"),
+)

@@ -3,8 +3,20 @@ reserve pool (registered in ``projects.panels`` from the app's ``ready()``)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from ballast.accounts import policy
 from ballast.attraction.models import Lead, ReserveEntry
+
+# The words this app's panels add to the project page and the cockpit (their templates
+# belong to projects and dashboards), kept in this app's catalogue.
+PANEL_WORDS = (
+    gettext_noop("储备库梯次"),
+    gettext_noop("纳入储备库"),
+    gettext_noop("调整"),
+    gettext_noop("招商引资"),
+    gettext_noop("年内签约 · %(amount)s亿元"),
+)
 
 
 def attraction_panel(*, user, project, as_of, plan) -> dict:
