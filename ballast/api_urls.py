@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ballast.assessments.api.urls")),
     path("", include("ballast.bulletins.api.urls")),
     path("", include("ballast.coordination.api.urls")),
+    path("", include("ballast.attraction.api.urls")),
     path("", include("ballast.imports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ballast.alerts",
     "ballast.assessments",
     "ballast.coordination",
+    "ballast.attraction",
     "ballast.imports",
     "ballast.bulletins",
     "ballast.demo",

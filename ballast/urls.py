@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("ballast.alerts.urls")),
     path("", include("ballast.assessments.urls")),
     path("", include("ballast.coordination.urls")),
+    path("attraction/", include("ballast.attraction.urls")),
     path("", include("ballast.projects.urls")),
     path("", include("ballast.reports.urls")),
     path("", include("ballast.web.urls")),

@@ -235,9 +235,93 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
              headers={"Idempotency-Key": "ledger-1"})  # fmt: skip
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
+        _attraction_samples(call, people, project, clerk, outsider)
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()
         for method in operations
     }
     assert every - seen == set(), "endpoints without a sample in the contract test"
+
+
+def _attraction_samples(call, people, project, clerk, outsider):
+    """招商引资: leads and their steps, contacts, channels, the chain map, the reserve
+    pool and the campaigns — reads, writes and refusals."""
+    from ballast.attraction.models import (
+        Campaign,
+        CampaignRound,
+        ChainLink,
+        Channel,
+        ReserveTier,
+        RoundTarget,
+    )
+
+    city_region = project.unit.parent
+    admin = people_token(people["city_admin"])
+    channel = Channel.objects.create(city=city_region, code="fund", name="基金招商")
+    link = ChainLink.objects.create(cluster=project.cluster, segment="mid", name="组件")
+    tier = ReserveTier.objects.create(city=city_region, code="plan", name="谋划", order=1)
+    campaign = Campaign.objects.create(city=city_region, name="百日攻坚")
+    rnd = CampaignRound.objects.create(
+        campaign=campaign, number=1, start=date(2023, 1, 1), end=date(2023, 3, 31)
+    )
+    RoundTarget.objects.create(round=rnd, unit=project.unit, signed_count=1)
+    body = {
+        "unit": project.unit_id, "investor": "契约投资有限公司", "project_name": "契约线索",
+        "amount": "30000.00", "channel": channel.pk, "info_on": "2023-01-10",
+    }  # fmt: skip
+    made = call(clerk, "POST", "/api/v1/leads/", body=body)
+    assert made.status_code == 201, made.text
+    lid = {"id": made.json()["id"]}
+    call(clerk, "POST", "/api/v1/leads/", body={"investor": ""})
+    call(clerk, "GET", "/api/v1/leads/", query={"stage": "info", "unit": "321081"})
+    call(clerk, "GET", "/api/v1/leads/{id}/", path_parameters=lid)
+    call(outsider, "GET", "/api/v1/leads/{id}/", path_parameters=lid)
+    call(clerk, "PATCH", "/api/v1/leads/{id}/", path_parameters=lid,
+         body={"responsible_person": "王"}, headers={"If-Match": '"1"'})  # fmt: skip
+    call(clerk, "PUT", "/api/v1/leads/{id}/", path_parameters=lid,
+         body={**body, "link": link.pk, "cluster": project.cluster_id}, headers={"If-Match": '"2"'})  # fmt: skip
+    contact = call(clerk, "POST", "/api/v1/lead-contacts/", body={
+        "lead": lid["id"], "date": "2023-02-01", "ours": "李", "theirs": "张总", "content": "考察",
+    })  # fmt: skip
+    assert contact.status_code == 201, contact.text
+    call(clerk, "POST", "/api/v1/lead-contacts/", body={"lead": lid["id"]})
+    call(clerk, "GET", "/api/v1/lead-contacts/", query={"lead": lid["id"]})
+    call(clerk, "GET", "/api/v1/lead-contacts/{id}/", path_parameters={"id": contact.json()["id"]})
+    call(clerk, "POST", "/api/v1/leads/{id}/advance/", path_parameters=lid,
+         body={"stage": "negotiating", "on": "2023-03-01"})  # fmt: skip
+    call(clerk, "POST", "/api/v1/leads/{id}/advance/", path_parameters=lid, body={})
+    call(admin, "GET", "/api/v1/leads/{id}/duplicates/", path_parameters=lid)
+    call(clerk, "GET", "/api/v1/leads/{id}/duplicates/", path_parameters=lid)
+    call(admin, "POST", "/api/v1/leads/{id}/resolve-duplicates/", path_parameters=lid,
+         body={"others": [], "note": ""})  # fmt: skip
+    call(admin, "POST", "/api/v1/leads/{id}/confidential/", path_parameters=lid,
+         body={"confidential": True})  # fmt: skip
+    call(clerk, "POST", "/api/v1/leads/{id}/confidential/", path_parameters=lid,
+         body={"confidential": False})  # fmt: skip
+    signed = call(clerk, "POST", "/api/v1/leads/{id}/sign/", path_parameters=lid,
+                  body={"on": "2023-03-20", "category": "industrial"})  # fmt: skip
+    assert signed.status_code == 201, signed.text
+    call(clerk, "POST", "/api/v1/leads/{id}/sign/", path_parameters=lid, body={"on": "2023-03-21"})
+    other = call(clerk, "POST", "/api/v1/leads/", body={**body, "project_name": "另一线索"})
+    call(clerk, "POST", "/api/v1/leads/{id}/terminate/", path_parameters={"id": other.json()["id"]},
+         body={"on": "2023-03-01", "reason": "elsewhere"})  # fmt: skip
+    call(clerk, "GET", "/api/v1/channels/")
+    call(clerk, "GET", "/api/v1/channels/{id}/", path_parameters={"id": channel.pk})
+    call(clerk, "GET", "/api/v1/chain-links/", query={"cluster": project.cluster_id})
+    call(clerk, "GET", "/api/v1/chain-links/{id}/", path_parameters={"id": link.pk})
+    call(clerk, "GET", "/api/v1/reserve-tiers/")
+    call(clerk, "GET", "/api/v1/reserve-tiers/{id}/", path_parameters={"id": tier.pk})
+    placed = call(clerk, "POST", "/api/v1/reserve-entries/", body={
+        "project": project.pk, "tier": tier.pk, "entered_on": "2023-01-02",
+    })  # fmt: skip
+    assert placed.status_code == 201, placed.text
+    call(outsider, "POST", "/api/v1/reserve-entries/",
+         body={"project": project.pk, "tier": tier.pk, "entered_on": "2023-01-02"})  # fmt: skip
+    call(clerk, "GET", "/api/v1/reserve-entries/")
+    call(clerk, "GET", "/api/v1/reserve-entries/{id}/", path_parameters={"id": placed.json()["id"]})
+    call(clerk, "GET", "/api/v1/campaigns/")
+    call(clerk, "GET", "/api/v1/campaigns/{id}/", path_parameters={"id": campaign.pk})
+    call(clerk, "GET", "/api/v1/campaign-rounds/")
+    call(clerk, "GET", "/api/v1/campaign-rounds/{id}/", path_parameters={"id": rnd.pk})
+    call(clerk, "GET", "/api/v1/campaign-rounds/{id}/ranking/", path_parameters={"id": rnd.pk})

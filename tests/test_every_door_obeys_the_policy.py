@@ -211,6 +211,47 @@ def _build_city():
     assert job.errors
     saved = SavedFilter.objects.create(user=clerk, name="我的筛选", querystring="q=仪征")
     from ballast.accounts.services import token_create
+    from ballast.attraction import services as attraction
+    from ballast.attraction.models import (
+        Campaign,
+        CampaignRound,
+        ChainLink,
+        Channel,
+        ReserveTier,
+        RoundTarget,
+        TargetEnterprise,
+    )
+
+    channel = Channel.objects.create(city=city, code="chain", name="产业链招商")
+    lead = attraction.lead_create(
+        user=clerk,
+        data={
+            "unit": unit_a,
+            "investor": "门禁新能源有限公司",
+            "project_name": "仪征门禁招商线索",
+            "amount": Decimal("50000"),
+            "channel": channel,
+            "info_on": date(2023, 1, 10),
+        },
+    )
+    chain_link = ChainLink.objects.create(cluster=cluster, segment="mid", name="光伏组件")
+    chain_link.projects.add(project)
+    target_enterprise = TargetEnterprise.objects.create(link=chain_link, name="目标企业甲")
+    reserve_tier = ReserveTier.objects.create(city=city, code="plan", name="谋划", order=1)
+    reserve_entry = attraction.reserve_place(
+        user=clerk, project=project, tier=reserve_tier, land_ready=False,
+        filing_ready=False, funding_ready=False, on=date(2023, 1, 2),
+    )  # fmt: skip
+    campaign = Campaign.objects.create(city=city, name="百日攻坚")
+    campaign_round = CampaignRound.objects.create(
+        campaign=campaign, number=1, start=date(2023, 1, 1), end=date(2023, 4, 10)
+    )
+    round_target = RoundTarget.objects.create(round=campaign_round, unit=unit_a, signed_count=2)
+    lead_contact = attraction.contact_add(
+        user=clerk,
+        lead=lead,
+        data={"date": date(2023, 1, 12), "ours": "招商局", "theirs": "董事长", "content": "考察"},
+    )
 
     api_token, _secret = token_create(user=clerk, name="门禁脚本")
 
@@ -249,6 +290,16 @@ def _build_city():
         "imports.importjob": job,
         "web.savedfilter": saved,
         "accounts.apitoken": api_token,
+        "attraction.channel": channel,
+        "attraction.lead": lead,
+        "attraction.leadcontact": lead_contact,
+        "attraction.chainlink": chain_link,
+        "attraction.targetenterprise": target_enterprise,
+        "attraction.reservetier": reserve_tier,
+        "attraction.reserveentry": reserve_entry,
+        "attraction.campaign": campaign,
+        "attraction.campaignround": campaign_round,
+        "attraction.roundtarget": round_target,
     }
     from django.contrib.auth.models import Group
 
@@ -270,6 +321,7 @@ def _build_city():
     scope_objects = {
         "dashboards:unit_cockpit": unit_a,
         "dashboards:leader": people[Role.LEADER],
+        "attraction:duplicates": city,
     }
     return City(people=people, objects={**objects, "_scope": scope_objects}, kwargs=kwargs)
 

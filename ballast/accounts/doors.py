@@ -65,9 +65,35 @@ def _sees_leader(user, leader) -> bool:
     return Project.objects.restrict(user).filter(leaders=leader).exists()
 
 
+def _oversees_attraction(user, _obj) -> bool:
+    """The city's attraction pages (duplicates): the policy's named action."""
+    return policy.may_do(user, "resolve_lead_duplicates")
+
+
+def _marks_lead(user, lead) -> bool:
+    """Marking a lead's investor confidential: CHANGE on the lead and the city's right."""
+    return policy.may_do(user, "lead.change", lead) and policy.may_do(
+        user, "mark_lead_confidential"
+    )
+
+
+def _resolves_for_lead(user, lead) -> bool:
+    return policy.may_do(user, "lead.change", lead) and policy.may_do(
+        user, "resolve_lead_duplicates"
+    )
+
+
 _PROJECT_VIEW = (("project", VIEW),)
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
+
+_LEAD = "attraction.Lead"
+_LEAD_VIEW = (("lead", VIEW),)
+_LEAD_CHANGE = (("lead", CHANGE),)
+# City-wide attraction pages (chain map, campaigns): leads and the city's settings.
+_LEAD_AND_CONFIG = (("lead", VIEW), ("config", VIEW))
+# Signing makes a project: CHANGE on the lead and ADD of projects (policy "sign_leads").
+_LEAD_SIGN = (("lead", CHANGE), ("project", ADD))
 
 _ACCOUNT_VIEW = (("account", VIEW),)
 _ACCOUNT_CHANGE = (("account", CHANGE),)
@@ -155,6 +181,24 @@ DOORS: dict[str, Door] = {
     "dashboards:leaders": Door(_COCKPIT),
     "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
+    # --- investment attraction (招商引资) ------------------------------------------------------
+    "attraction:leads": Door(_LEAD_VIEW),
+    "attraction:lead_create": Door((("lead", ADD),)),
+    "attraction:figures": Door(_LEAD_VIEW, None),
+    "attraction:duplicates": Door(_LEAD_CHANGE, scope=_oversees_attraction),
+    "attraction:lead_detail": Door(_LEAD_VIEW, None, model=_LEAD),
+    "attraction:lead_edit": Door(_LEAD_CHANGE, model=_LEAD),
+    "attraction:contact_add": Door(None, _LEAD_CHANGE, model=_LEAD),
+    "attraction:lead_advance": Door(None, _LEAD_CHANGE, model=_LEAD),
+    "attraction:lead_terminate": Door(None, _LEAD_CHANGE, model=_LEAD),
+    "attraction:lead_sign": Door(_LEAD_SIGN, model=_LEAD),
+    "attraction:lead_confidential": Door(None, _LEAD_CHANGE, model=_LEAD, scope=_marks_lead),
+    "attraction:chain_map": Door(_LEAD_AND_CONFIG, None),
+    "attraction:campaigns": Door(_LEAD_AND_CONFIG, None),
+    "attraction:round": Door(_LEAD_AND_CONFIG, None, model="attraction.CampaignRound"),
+    "attraction:chain_import": Door((("config", ADD),)),
+    "attraction:reserve": Door(_PROJECT_VIEW),
+    "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
     "projects:project_list": Door(_PROJECT_VIEW),
@@ -284,6 +328,35 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:importjob-preview": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
     "api:importjob-apply": ApiDoor({"POST": (("import", CHANGE),)}, model="imports.ImportJob"),
     "api:importjob-progress": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:channel-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:channel-detail": _api_object("config", "attraction.Channel"),
+    "api:lead-list": ApiDoor({"GET": _LEAD_VIEW, "POST": (("lead", ADD),)}),
+    "api:lead-detail": _api_object("lead", _LEAD, **_PROJECT_FLOW),
+    "api:lead-advance": ApiDoor({"POST": _LEAD_CHANGE}, model=_LEAD),
+    "api:lead-terminate": ApiDoor({"POST": _LEAD_CHANGE}, model=_LEAD),
+    "api:lead-sign": ApiDoor({"POST": _LEAD_SIGN}, model=_LEAD),
+    "api:lead-confidential": ApiDoor({"POST": _LEAD_CHANGE}, model=_LEAD, scope=_marks_lead),
+    "api:lead-duplicates": ApiDoor({"GET": _LEAD_CHANGE}, model=_LEAD, scope=_resolves_for_lead),
+    "api:lead-resolve-duplicates": ApiDoor(
+        {"POST": _LEAD_CHANGE}, model=_LEAD, scope=_resolves_for_lead
+    ),
+    # Logging a contact changes the lead (the service's check).
+    "api:leadcontact-list": ApiDoor({"GET": _LEAD_VIEW, "POST": _LEAD_CHANGE}),
+    "api:leadcontact-detail": _api_object("lead", "attraction.LeadContact"),
+    "api:chainlink-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:chainlink-detail": _api_object("config", "attraction.ChainLink"),
+    "api:campaign-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:campaign-detail": _api_object("config", "attraction.Campaign"),
+    "api:campaignround-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:campaignround-detail": _api_object("config", "attraction.CampaignRound"),
+    "api:campaignround-ranking": ApiDoor(
+        {"GET": (("config", VIEW),)}, model="attraction.CampaignRound"
+    ),
+    "api:reservetier-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:reservetier-detail": _api_object("config", "attraction.ReserveTier"),
+    # Placing a project in the pool changes the project (the service's check).
+    "api:reserveentry-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:reserveentry-detail": _api_object("project", "attraction.ReserveEntry"),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

@@ -63,6 +63,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         # scores and published assessment results.
         "bulletin": {VIEW, ADD},
         "assessment": _ALL_PROJECT,
+        # Investment leads (招商线索) and their contacts log.
+        "lead": _ALL_PROJECT,
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -77,6 +79,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": {VIEW, SCORE},
         "bulletin": _READ,
         "assessment": _READ,
+        "lead": _READ,
     },
     Role.UNIT_CLERK: {
         "project": {VIEW, ADD, CHANGE},
@@ -93,6 +96,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "import": {VIEW, ADD, CHANGE},
         "bulletin": _READ,
         "assessment": _READ,
+        # The unit's investment officer (招商专员) keeps its leads.
+        "lead": {VIEW, ADD, CHANGE},
     },
     Role.UNIT_REVIEWER: {
         "project": _READ,
@@ -107,6 +112,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": _READ,
         "bulletin": _READ,
         "assessment": _READ,
+        "lead": _READ,
     },
     Role.LEADER: {
         "project": _READ,
@@ -122,6 +128,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": {VIEW, SCORE},
         "bulletin": _READ,
         "assessment": _READ,
+        "lead": _READ,
     },
     # A department officer sees the issues assigned to their department and what those
     # issues need (their projects' names through the issue), nothing else: no bulletins,
@@ -168,6 +175,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "tour": _READ,
         "bulletin": _READ,
         "assessment": _READ,
+        "lead": _READ,
     },
     Role.ENTERPRISE: {
         "region": _READ,
@@ -517,6 +525,9 @@ DUTIES: dict[str, tuple[tuple[str, ...], bool]] = {
     "be_project_contact": ((Role.ENTERPRISE,), False),
     # runs imports from the console on the city's behalf
     "import_for_city": ((Role.CITY_ADMIN,), True),
+    # oversees the city's attraction: resolves duplicate leads (keeping both histories),
+    # marks a lead's investor confidential
+    "oversee_attraction": ((Role.CITY_ADMIN,), True),
 }
 
 # Named rights decided by more than a role: name → test(user).
@@ -533,11 +544,27 @@ NAMED_ACTIONS = {
     "view_rankings": _reads_figures,
     # a draft bulletin (通报) is composed from the figures of the person's own city or
     # unit: whoever reads bulletins and has a region (or a superuser)
+    # 招商: keeps leads (a unit's investment officer, the city); signs them into projects
+    "keep_leads": lambda user: ADD in allowed_actions(user, "lead"),
+    "sign_leads": lambda user: (
+        CHANGE in allowed_actions(user, "lead") and ADD in allowed_actions(user, "project")
+    ),
+    "resolve_lead_duplicates": lambda user: holds(user, "oversee_attraction"),
+    "mark_lead_confidential": lambda user: holds(user, "oversee_attraction"),
     "compose_bulletin": lambda user: (
         VIEW in allowed_actions(user, "bulletin")
         and (user.is_superuser or user.region_id is not None)
     ),
 }
+
+
+def shows_lead_investor(user, lead) -> bool:
+    """Whether ``user`` may read the investor's name of ``lead`` (招商线索) where another
+    unit's lead is shown (duplicates, the chain map): always, unless the city marked the
+    lead confidential and ``user`` is a unit person of another unit."""
+    if not lead.confidential or user.is_superuser or user.is_above_units:
+        return True
+    return user.region is not None and user.region.contains(lead.unit)
 
 
 def holds(user, duty: str) -> bool:

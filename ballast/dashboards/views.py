@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ballast.accounts import policy
 from ballast.alerts.choices import Level as WarningLevel
 from ballast.assessments.services import ensure_schemes_on_first_visit
+from ballast.attraction.selectors import attraction_figures, leads_visible
 from ballast.coordination.selectors import leader_portfolio
 from ballast.core.cache import cached
 from ballast.core.periods import Period
@@ -34,7 +35,7 @@ from ballast.projects.selectors import (
     visible_units,
     with_stage_as_of,
 )
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 from ballast.web.clock import parse_date, request_today
 from ballast.web.pages import PAGE_SIZE, as_of_param, query_without_page, unit_param
 
@@ -74,6 +75,15 @@ def unit_cockpit(request, unit_code: str):
     return _cockpit_page(request, unit)
 
 
+def _attraction_panel(user, region: Region, as_of):
+    """The cockpit's 招商 panel: the year's funnel and signed leads of the region, from
+    ``attraction.selectors`` (None for a person who does not read leads)."""
+    if not policy.may_do(user, "lead.view"):
+        return None
+    leads = leads_visible(user=user).filter(within("unit", region))
+    return attraction_figures(leads=leads, start=as_of.replace(month=1, day=1), end=as_of)
+
+
 def _cockpit_page(request, region: Region):
     as_of, today = as_of_param(request)
     city = region.city
@@ -88,6 +98,7 @@ def _cockpit_page(request, region: Region):
         "dashboards/cockpit.html",
         {
             **data,
+            "attraction": _attraction_panel(user, region, as_of),
             "as_of": as_of,
             "is_today": as_of == today,
             "units": _units(request.user),

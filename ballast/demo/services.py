@@ -46,6 +46,7 @@ from simple_history.utils import bulk_create_with_history
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
 from ballast.assessments import demo as assessments_demo
+from ballast.attraction import demo as attraction_demo
 from ballast.audit.services import record_bulk
 from ballast.coordination import demo as coordination_demo
 from ballast.core.history import acting
@@ -1909,6 +1910,11 @@ def step_ratings(ctx: DemoContext) -> None:
     ctx.bulk(ConfidenceAssessment, rows, batch_size=1000)
 
 
+def step_attraction(ctx: DemoContext) -> None:
+    """The attraction pipeline (ballast.attraction.demo), its products the clusters'."""
+    attraction_demo.demo_step(ctx, products={code: items for code, *_, items in CLUSTERS})
+
+
 def step_cases(ctx: DemoContext) -> None:
     """Record which project was built for which warning case."""
     for spec in ctx.specs:
@@ -1939,6 +1945,7 @@ DEMO_STEPS: list = [
     step_cases,
     coordination_demo.demo_step,
     assessments_demo.demo_step,
+    step_attraction,
 ]
 
 
@@ -2016,6 +2023,7 @@ DOMAIN_APPS = (
     "reports",
     "projects",
     "coordination",
+    "attraction",
     "alerts",
     "assessments",
     "figures",

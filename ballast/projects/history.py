@@ -29,9 +29,11 @@ HISTORY_MODELS = [
 ]
 
 
-def register_history(model, label, key: str = "project_id") -> None:
+def register_history(model, label, key="project_id") -> None:
     """Show ``model``'s history rows on the project page (an app above projects — the
-    monthly reports — registers its own from its ``AppConfig.ready()``)."""
+    monthly reports — registers its own from its ``AppConfig.ready()``). ``key`` is the
+    project's field on the historical rows, or a callable ``(history manager, project)``
+    giving them (the signed lead's rows, written before the project existed)."""
     if all(entry[0] is not model for entry in HISTORY_MODELS):
         HISTORY_MODELS.append((model, label, key))
 
@@ -119,7 +121,7 @@ def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
     for row in rows:
         for change in row.changes:
             field = change["model_field"]
-            if field is not None and field.is_relation and field.many_to_one:
+            if field is not None and field.is_relation and (field.many_to_one or field.one_to_one):
                 for value in (change["old"], change["new"]):
                     if value is not None:
                         wanted.setdefault(field.related_model, set()).add(value)
@@ -136,12 +138,12 @@ def _readable(rows: list[HistoryRow]) -> list[HistoryRow]:
                     continue
                 if field.choices:
                     label = dict(field.flatchoices).get(value, value)
-                    if field.name == "stage":
+                    if field.name == "stage" and field.model is StageEvent:
                         label = stage_label(value)
                     elif isinstance(label, str):
                         label = gettext(label)
                     change[side] = label
-                elif field.is_relation and field.many_to_one:
+                elif field.is_relation and (field.many_to_one or field.one_to_one):
                     change[side] = names.get(field.related_model, {}).get(value, value)
     return rows
 
@@ -155,7 +157,10 @@ def _verbose(record, name: str) -> str:
 
 def _label(record) -> str:
     if hasattr(record, "get_stage_display"):
-        return stage_label(record.stage)
+        if record.instance_type is StageEvent:
+            return stage_label(record.stage)
+        # a registered model's own stages (a lead's 信息 → 签约)
+        return gettext(record.get_stage_display())
     if hasattr(record, "get_kind_display"):
         return gettext(record.get_kind_display())
     if hasattr(record, "year") and hasattr(record, "planned_investment"):
@@ -172,7 +177,10 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
     first; one query per kind of record whatever the number of rows."""
     rows: list[HistoryRow] = []
     for model, kind, key in HISTORY_MODELS:
-        records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
+        if callable(key):
+            records = key(model.history, project)
+        else:
+            records = model.history.filter(**{"id" if key == "pk" else key: project.pk})
         rows.extend(_rows_of(records.select_related("history_user"), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])
