@@ -254,6 +254,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-return": ApiDoor({"POST": (("report", policy.RETURN),)}, model=_REPORT),
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
+    "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
     "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
