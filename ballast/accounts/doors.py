@@ -285,6 +285,10 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:importjob-preview": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
     "api:importjob-apply": ApiDoor({"POST": (("import", CHANGE),)}, model="imports.ImportJob"),
     "api:importjob-progress": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:importjob-errors": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    # The page's export buttons (imports:export_ledger, imports:export_reports).
+    "api:export-ledger": ApiDoor({"GET": _PROJECT_VIEW}),
+    "api:export-reports": ApiDoor({"GET": _PROJECT_VIEW}),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

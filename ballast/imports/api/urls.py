@@ -1,7 +1,12 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from ballast.imports.api import views
 
 router = SimpleRouter()
 router.register("imports", views.ImportJobViewSet, basename="importjob")
-urlpatterns = router.urls
+urlpatterns = [
+    path("exports/ledger/", views.LedgerExportView.as_view(), name="export-ledger"),
+    path("exports/reports/", views.ReportsExportView.as_view(), name="export-reports"),
+    *router.urls,
+]
