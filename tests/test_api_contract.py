@@ -150,6 +150,12 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/figures/", query={"unit": "321081", "as_of": "2023-03-31"})
         call(city, "GET", "/api/v1/figures/", query={"unit": "321000", "year": 2023})
         call(clerk, "GET", "/api/v1/figures/", query={"unit": "321084"})
+        call(city, "GET", "/api/v1/figures/compare/", query={"as_of": "2023-03-31"})
+        call(clerk, "GET", "/api/v1/figures/compare/", query={"region": "321000"})
+        call(clerk, "GET", "/api/v1/exports/ledger/", query={"year": 2023, "format": "csv"})
+        call(city, "GET", "/api/v1/exports/ledger/", query={"unit": project.unit_id})
+        call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})
+        call(clerk, "GET", "/api/v1/exports/reports/", query={"format": "pdf"})
         call(clerk, "GET", "/api/v1/warnings/", query={"as_of": "2023-03-31"})
         bid = {"id": world["bulletin"].pk}
         call(clerk, "GET", "/api/v1/bulletins/", query={"period": "2023Q1"})
@@ -235,6 +241,7 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
              headers={"Idempotency-Key": "ledger-1"})  # fmt: skip
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()
