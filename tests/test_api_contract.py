@@ -166,6 +166,27 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/assessment-results/{id}/",
              path_parameters={"id": world["result"].pk})  # fmt: skip
+        scheme = world["result"].scheme
+        call(clerk, "GET", "/api/v1/assessment-schemes/", query={"city": "321000"})
+        call(clerk, "GET", "/api/v1/assessment-schemes/{id}/", path_parameters={"id": scheme.pk})
+        call(city, "GET", "/api/v1/assessment-schemes/{id}/ranking/",
+             path_parameters={"id": scheme.pk}, query={"period": "2023Q1"})  # fmt: skip
+        call(city, "GET", "/api/v1/assessment-schemes/{id}/ranking/",
+             path_parameters={"id": scheme.pk}, query={"period": "2023"})  # fmt: skip
+        tour_score = scheme.indicators.get(key="tour.score").pk
+        _t, city_admin = token_create(user=people["city_admin"], name="契约")
+        score = call(city_admin, "POST", "/api/v1/manual-scores/",
+                     body={"indicator": tour_score, "period": "2023Q2", "unit": project.unit_id,
+                           "judge": "张", "score": "80"}).json()  # fmt: skip
+        call(clerk, "POST", "/api/v1/manual-scores/", body={"indicator": tour_score})
+        call(clerk, "GET", "/api/v1/manual-scores/", query={"period": "2023Q2"})
+        call(clerk, "GET", "/api/v1/manual-scores/{id}/", path_parameters={"id": score["id"]})
+        call(city_admin, "PATCH", "/api/v1/manual-scores/{id}/",
+             path_parameters={"id": score["id"]}, body={"score": "85"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        call(city_admin, "PUT", "/api/v1/manual-scores/{id}/",
+             path_parameters={"id": score["id"]}, body={"score": "86", "judge": "张"},
+             headers={"If-Match": '"1"'})  # fmt: skip
         _t, officer = token_create(user=people["department"], name="契约")
         _t, city_leader = token_create(user=people["city_leader"], name="契约")
         department = people["department"].department_id

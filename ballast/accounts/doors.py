@@ -258,6 +258,18 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
     "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
+    "api:assessmentscheme-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:assessmentscheme-detail": _api_object("config", "assessments.Scheme"),
+    # The rankings page's table: the scheme in scope and the figures (view_rankings).
+    "api:assessmentscheme-ranking": ApiDoor(
+        {"GET": (("config", VIEW), *_COCKPIT)}, model="assessments.Scheme"
+    ),
+    "api:manualscore-list": ApiDoor(
+        {"GET": (("assessment", VIEW),), "POST": (("assessment", ADD),)}
+    ),
+    "api:manualscore-detail": _api_object(
+        "assessment", "assessments.ManualScore", PUT=CHANGE, PATCH=CHANGE
+    ),
     "api:bulletin-list": ApiDoor({"GET": (("bulletin", VIEW),)}),
     "api:bulletin-detail": _api_object("bulletin", "bulletins.Bulletin"),
     "api:bulletin-download": ApiDoor(

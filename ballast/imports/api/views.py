@@ -162,7 +162,8 @@ class _ExportView(generics.GenericAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if not policy.may(user, policy.VIEW, Project):
+        fake = getattr(self, "swagger_fake_view", False)  # the schema's generator
+        if not fake and not policy.may(user, policy.VIEW, Project):
             raise exceptions.PermissionDenied(policy._denied_message(policy.VIEW))
         return list_queryset(user, query_date(self.request))
 
