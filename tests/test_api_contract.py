@@ -83,6 +83,9 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/projects/", query={"as_of": "2023-03-31", "stage": "started"})
         call(clerk, "GET", "/api/v1/projects/", query={"as_of": "not-a-date"})
         call(clerk, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
+        call(clerk, "GET", "/api/v1/projects/{id}/history/", path_parameters={"id": project.pk})
+        call(outsider, "GET", "/api/v1/projects/{id}/history/", path_parameters={"id": project.pk})
+        call(clerk, "GET", "/api/v1/regions/", query={"within": "321000", "depth": 2})
         call(outsider, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
         created = call(
             clerk,

@@ -127,3 +127,14 @@ def test_figures_of_the_province_from_the_command(two_cities, capsys):
 
     call_command("figures", "--unit", "320000", "--as-of", "2023-03-08", "--json")
     assert '"completed_wan": "750.00"' in capsys.readouterr().out
+
+
+def test_the_region_tree_with_path_and_depth(two_cities, province_officer):
+    api = token_client(province_officer)
+    dantu = api.get("/api/v1/regions/", {"code": "321112"}).json()["results"][0]
+    assert (dantu["path"], dantu["depth"]) == ("320000/321100/321112", 2)
+    zhenjiang = api.get("/api/v1/regions/", {"within": "321100", "page_size": 100}).json()
+    assert {r["code"] for r in zhenjiang["results"]} >= {"321100", "321112"}
+    assert all(r["path"].startswith("320000/321100") for r in zhenjiang["results"])
+    cities = api.get("/api/v1/regions/", {"depth": 1, "kind": "city"}).json()["results"]
+    assert {"321000", "321100"} <= {r["code"] for r in cities}

@@ -239,6 +239,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:region-detail": _api_object("region", "regions.Region"),
     "api:project-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": (("project", ADD),)}),
     "api:project-detail": _api_object("project", "projects.Project", **_PROJECT_FLOW),
+    "api:project-history": ApiDoor({"GET": _PROJECT_VIEW}, model="projects.Project"),
     # Recording a stage, a node or a plan changes the project (the services' check).
     "api:stageevent-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:stageevent-detail": _api_object("project", "projects.StageEvent", **_PROJECT_FLOW),

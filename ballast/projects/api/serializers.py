@@ -101,3 +101,38 @@ class AnnualPlanSerializer(ScopedModelSerializer):
 class AnnualPlanChangeSerializer(AnnualPlanSerializer):
     class Meta(AnnualPlanSerializer.Meta):
         read_only_fields = (*READ_ONLY, "project", "year")
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class HistoryRowSerializer(serializers.Serializer):
+    """One change of the project or one of its records (stage, node, plan, report …), as
+    the project page's history shows it."""
+
+    when = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="记录类别：项目、阶段节点、月度填报 …")
+    object = serializers.CharField(source="object_label", allow_blank=True)
+    action = serializers.CharField(help_text="新增、修改、删除")
+    user = serializers.SerializerMethodField()
+    source = serializers.CharField(allow_blank=True, help_text="网页、接口、导入 …")
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.SerializerMethodField()
+
+    def get_user(self, row) -> str | None:
+        return str(row.user) if row.user is not None else None
+
+    def get_changes(self, row) -> list[dict]:
+        def text(value):
+            return None if value is None else str(value)
+
+        return HistoryChangeSerializer(
+            [
+                {"field": c["field"], "old": text(c["old"]), "new": text(c["new"])}
+                for c in row.changes
+            ],
+            many=True,
+        ).data

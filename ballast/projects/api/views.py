@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
@@ -13,6 +14,7 @@ from ballast.api.viewsets import WritableViewSet
 from ballast.projects import services
 from ballast.projects.api import serializers as s
 from ballast.projects.filtersets import ProjectFilterSet
+from ballast.projects.history import project_history
 from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
 from ballast.projects.selectors import list_queryset
 
@@ -45,6 +47,20 @@ class ProjectViewSet(WritableViewSet):
                 projects = projects.order_by("unit__sort_order", "-total_investment", "pk")
             return projects.prefetch_related(Prefetch("leaders", queryset=User.objects.only("id")))
         return super().get_queryset().prefetch_related("leaders")
+
+    def get_serializer_class(self):
+        if self.action == "history":
+            return s.HistoryRowSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(responses={200: s.HistoryRowSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def history(self, request, pk=None):
+        """变更记录：项目及其阶段、节点、计划、填报的每次修改（谁、何时、从何处、为何、改了什么），
+        最新的在前，分页（与项目页的“变更记录”相同）。"""
+        project = self.get_object()
+        page = self.paginate_queryset(project_history(project=project))
+        return self.get_paginated_response(s.HistoryRowSerializer(page, many=True).data)
 
     def create_object(self, data):
         return services.project_create(user=self.request.user, data=data)
