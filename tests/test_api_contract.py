@@ -8,6 +8,7 @@ import pytest
 
 from ballast.accounts.services import token_create
 from ballast.imports.models import ImportJob
+from ballast.projects.models import Project
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -103,6 +104,19 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
              body={"investor": "某公司"}, headers={"If-Match": '"1"'})  # fmt: skip
         call(clerk, "PUT", "/api/v1/projects/{id}/", path_parameters={"id": new},
              body={"name": "契约项目"})  # fmt: skip
+        nid = {"id": new}
+        call(clerk, "POST", "/api/v1/projects/{id}/suspend/", path_parameters=nid,
+             body={"kind": "stopped", "reason": "funding", "on": "2023-03-01"})  # fmt: skip
+        tag = {"If-Match": f'"{Project.objects.get(pk=new).version}"'}
+        call(clerk, "POST", "/api/v1/projects/{id}/suspend/", path_parameters=nid,
+             body={"kind": "stopped", "reason": "funding", "on": "2023-03-01"},
+             headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/resume/", path_parameters=nid,
+             body={"on": "2023-03-20"}, headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/resume/", path_parameters=nid,
+             body={"on": "2023-03-21"}, headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/terminate/", path_parameters=nid,
+             body={"on": "2023-03-25", "reason": "funding"}, headers=tag)  # fmt: skip
         call(clerk, "GET", "/api/v1/stage-events/", query={"project": project.pk})
         event = call(clerk, "POST", "/api/v1/stage-events/",
                      body={"project": new, "stage": "signed", "date": "2023-02-01"}).json()  # fmt: skip

@@ -240,6 +240,10 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:project-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": (("project", ADD),)}),
     "api:project-detail": _api_object("project", "projects.Project", **_PROJECT_FLOW),
     "api:project-history": ApiDoor({"GET": _PROJECT_VIEW}, model="projects.Project"),
+    # The project page's lifecycle forms (projects:project_suspend, …): CHANGE.
+    "api:project-suspend": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
+    "api:project-resume": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
+    "api:project-terminate": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
     # Recording a stage, a node or a plan changes the project (the services' check).
     "api:stageevent-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:stageevent-detail": _api_object("project", "projects.StageEvent", **_PROJECT_FLOW),

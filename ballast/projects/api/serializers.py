@@ -1,7 +1,14 @@
 from rest_framework import serializers
 
 from ballast.api.serializers import ScopedModelSerializer
-from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
+from ballast.projects.models import (
+    AnnualPlan,
+    Node,
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+)
 from ballast.projects.services import PROJECT_FIELDS
 
 READ_ONLY = ("id", "version", "created_at", "updated_at")
@@ -136,3 +143,53 @@ class HistoryRowSerializer(serializers.Serializer):
             ],
             many=True,
         ).data
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    """A suspension (停建/缓建) as recorded; ``resumed_on`` once resumed (复工)."""
+
+    class Meta:
+        model = Suspension
+        fields = (
+            "id",
+            "project",
+            "kind",
+            "reason",
+            "note",
+            "started_on",
+            "planned_resume_on",
+            "resumed_on",
+        )
+        read_only_fields = fields
+
+
+class SuspendSerializer(serializers.Serializer):
+    """停缓建 (the page's form): kind, reason, the date, a note, the planned resumption."""
+
+    kind = serializers.ChoiceField(choices=Suspension._meta.get_field("kind").choices)
+    reason = serializers.ChoiceField(choices=Suspension._meta.get_field("reason").choices)
+    on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    planned_resume_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ResumeSerializer(serializers.Serializer):
+    """复工: the date and a note."""
+
+    on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TerminationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Termination
+        fields = ("id", "project", "terminated_on", "reason", "note")
+        read_only_fields = fields
+
+
+class TerminateSerializer(serializers.Serializer):
+    """终止/退出: the date, the reason and a note (required)."""
+
+    on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=Termination._meta.get_field("reason").choices)
+    note = serializers.CharField()
