@@ -174,6 +174,8 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})
         call(clerk, "GET", "/api/v1/exports/reports/", query={"format": "pdf"})
         call(clerk, "GET", "/api/v1/warnings/", query={"as_of": "2023-03-31"})
+        call(clerk, "GET", "/api/v1/warnings/export/", query={"level": "red", "format": "csv"})
+        call(clerk, "GET", "/api/v1/warnings/export/", query={"level": "blue"})
         bid = {"id": world["bulletin"].pk}
         call(clerk, "GET", "/api/v1/bulletins/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/bulletins/{id}/", path_parameters=bid)

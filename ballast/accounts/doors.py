@@ -261,6 +261,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
     "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
     "api:assessmentscheme-list": ApiDoor({"GET": (("config", VIEW),)}),
