@@ -282,6 +282,8 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "reports"},
+             query={"wide": "1"})  # fmt: skip
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

@@ -158,3 +158,17 @@ def test_the_error_workbook_of_an_upload(people, unit_a):
     missing = clerk.get(f"/api/v1/imports/{clean['id']}/errors/")
     assert missing.status_code == 404
     assert missing.json()["detail"] == "该文件没有错误。"
+
+
+def test_the_blank_templates_are_the_pages(people, client):
+    api = token_client(people["clerk_a"])
+    client.force_login(people["clerk_a"])
+    for kind, query in (("ledger", {}), ("reports", {}), ("reports", {"wide": "1"})):
+        response = api.get(f"/api/v1/imports/templates/{kind}/", query)
+        assert response.status_code == 200 and response["Content-Type"] == XLSX
+        page = client.get(f"/imports/template/{kind}/", query)
+        assert _sheet_rows(response.content) == _sheet_rows(page.content)
+    wide = _sheet_rows(api.get("/api/v1/imports/templates/reports/", {"wide": "1"}).content)
+    long = _sheet_rows(api.get("/api/v1/imports/templates/reports/").content)
+    assert wide != long
+    assert api.get("/api/v1/imports/templates/budget/").status_code == 404

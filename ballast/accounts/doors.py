@@ -304,6 +304,9 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:importjob-apply": ApiDoor({"POST": (("import", CHANGE),)}, model="imports.ImportJob"),
     "api:importjob-progress": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
     "api:importjob-errors": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:import-template": ApiDoor(
+        {"GET": SIGNED_IN}, kwargs={"kind": "ledger"}, note="a blank workbook: no data"
+    ),
     # The page's export buttons (imports:export_ledger, imports:export_reports).
     "api:export-ledger": ApiDoor({"GET": _PROJECT_VIEW}),
     "api:export-reports": ApiDoor({"GET": _PROJECT_VIEW}),

@@ -8,6 +8,8 @@ list's filters, as the page's buttons download them (``imports.exports``) — xl
 
 from __future__ import annotations
 
+import io
+
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -28,6 +30,7 @@ from ballast.imports import exports, jobs
 from ballast.imports.api import serializers as s
 from ballast.imports.models import ImportFile, ImportJob
 from ballast.imports.plan import ACTION_LABELS, ImportRejected
+from ballast.imports.templates import build_template
 from ballast.projects.api.views import ApiProjectFilterSet
 from ballast.projects.models import Project
 from ballast.projects.selectors import list_queryset
@@ -217,3 +220,28 @@ class ReportsExportView(_ExportView):
         )
         data = exports.export_reports(reports, fmt=fmt)
         return file_response(data, f"{year}年月度填报.{fmt}", _typed(fmt))
+
+
+class ImportTemplateView(generics.GenericAPIView):
+    """导入模板（空白工作簿，与上传页的模板相同）：ledger 为项目台账；reports 为月度填报，
+    ?wide=1 为宽表（每月一列）。"""
+
+    renderer_classes = TABLE_RENDERERS[:2]
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["ledger", "reports"]),
+            OpenApiParameter("wide", str, enum=["1"], description="月度填报的宽表（每月一列）"),
+        ],
+        responses={(200, XLSX_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, kind: str):
+        wide = kind == "reports" and request.query_params.get("wide") == "1"
+        book = io.BytesIO()
+        build_template(kind, wide=wide).save(book)
+        name = {"ledger": "项目台账模板", "reports": "月度填报模板"}[kind]
+        if kind == "reports":
+            name += "-宽表" if wide else "-长表"
+        return file_response(book.getvalue(), f"{name}.xlsx", XLSX_TYPE)
