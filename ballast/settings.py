@@ -376,6 +376,9 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "ballast.coordination.choices.VisitKind",
         "ImportKindEnum": "ballast.imports.models.ImportJob.Kind",
         "ImportStatusEnum": "ballast.imports.models.ImportJob.Status",
+        "SuspensionKindEnum": "ballast.projects.choices.SuspensionKind",
+        "SuspensionReasonEnum": "ballast.projects.choices.SuspensionReason",
+        "TerminationReasonEnum": "ballast.projects.choices.TerminationReason",
     },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────

@@ -8,6 +8,7 @@ import pytest
 
 from ballast.accounts.services import token_create
 from ballast.imports.models import ImportJob
+from ballast.projects.models import Project
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -83,6 +84,9 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/projects/", query={"as_of": "2023-03-31", "stage": "started"})
         call(clerk, "GET", "/api/v1/projects/", query={"as_of": "not-a-date"})
         call(clerk, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
+        call(clerk, "GET", "/api/v1/projects/{id}/history/", path_parameters={"id": project.pk})
+        call(outsider, "GET", "/api/v1/projects/{id}/history/", path_parameters={"id": project.pk})
+        call(clerk, "GET", "/api/v1/regions/", query={"within": "321000", "depth": 2})
         call(outsider, "GET", "/api/v1/projects/{id}/", path_parameters={"id": project.pk})
         created = call(
             clerk,
@@ -100,6 +104,19 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
              body={"investor": "某公司"}, headers={"If-Match": '"1"'})  # fmt: skip
         call(clerk, "PUT", "/api/v1/projects/{id}/", path_parameters={"id": new},
              body={"name": "契约项目"})  # fmt: skip
+        nid = {"id": new}
+        call(clerk, "POST", "/api/v1/projects/{id}/suspend/", path_parameters=nid,
+             body={"kind": "stopped", "reason": "funding", "on": "2023-03-01"})  # fmt: skip
+        tag = {"If-Match": f'"{Project.objects.get(pk=new).version}"'}
+        call(clerk, "POST", "/api/v1/projects/{id}/suspend/", path_parameters=nid,
+             body={"kind": "stopped", "reason": "funding", "on": "2023-03-01"},
+             headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/resume/", path_parameters=nid,
+             body={"on": "2023-03-20"}, headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/resume/", path_parameters=nid,
+             body={"on": "2023-03-21"}, headers=tag)  # fmt: skip
+        call(clerk, "POST", "/api/v1/projects/{id}/terminate/", path_parameters=nid,
+             body={"on": "2023-03-25", "reason": "funding"}, headers=tag)  # fmt: skip
         call(clerk, "GET", "/api/v1/stage-events/", query={"project": project.pk})
         event = call(clerk, "POST", "/api/v1/stage-events/",
                      body={"project": new, "stage": "signed", "date": "2023-02-01"}).json()  # fmt: skip
@@ -150,7 +167,15 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/figures/", query={"unit": "321081", "as_of": "2023-03-31"})
         call(city, "GET", "/api/v1/figures/", query={"unit": "321000", "year": 2023})
         call(clerk, "GET", "/api/v1/figures/", query={"unit": "321084"})
+        call(city, "GET", "/api/v1/figures/compare/", query={"as_of": "2023-03-31"})
+        call(clerk, "GET", "/api/v1/figures/compare/", query={"region": "321000"})
+        call(clerk, "GET", "/api/v1/exports/ledger/", query={"year": 2023, "format": "csv"})
+        call(city, "GET", "/api/v1/exports/ledger/", query={"unit": project.unit_id})
+        call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})
+        call(clerk, "GET", "/api/v1/exports/reports/", query={"format": "pdf"})
         call(clerk, "GET", "/api/v1/warnings/", query={"as_of": "2023-03-31"})
+        call(clerk, "GET", "/api/v1/warnings/export/", query={"level": "red", "format": "csv"})
+        call(clerk, "GET", "/api/v1/warnings/export/", query={"level": "blue"})
         bid = {"id": world["bulletin"].pk}
         call(clerk, "GET", "/api/v1/bulletins/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/bulletins/{id}/", path_parameters=bid)
@@ -160,6 +185,27 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/assessment-results/", query={"period": "2023Q1"})
         call(clerk, "GET", "/api/v1/assessment-results/{id}/",
              path_parameters={"id": world["result"].pk})  # fmt: skip
+        scheme = world["result"].scheme
+        call(clerk, "GET", "/api/v1/assessment-schemes/", query={"city": "321000"})
+        call(clerk, "GET", "/api/v1/assessment-schemes/{id}/", path_parameters={"id": scheme.pk})
+        call(city, "GET", "/api/v1/assessment-schemes/{id}/ranking/",
+             path_parameters={"id": scheme.pk}, query={"period": "2023Q1"})  # fmt: skip
+        call(city, "GET", "/api/v1/assessment-schemes/{id}/ranking/",
+             path_parameters={"id": scheme.pk}, query={"period": "2023"})  # fmt: skip
+        tour_score = scheme.indicators.get(key="tour.score").pk
+        _t, city_admin = token_create(user=people["city_admin"], name="契约")
+        score = call(city_admin, "POST", "/api/v1/manual-scores/",
+                     body={"indicator": tour_score, "period": "2023Q2", "unit": project.unit_id,
+                           "judge": "张", "score": "80"}).json()  # fmt: skip
+        call(clerk, "POST", "/api/v1/manual-scores/", body={"indicator": tour_score})
+        call(clerk, "GET", "/api/v1/manual-scores/", query={"period": "2023Q2"})
+        call(clerk, "GET", "/api/v1/manual-scores/{id}/", path_parameters={"id": score["id"]})
+        call(city_admin, "PATCH", "/api/v1/manual-scores/{id}/",
+             path_parameters={"id": score["id"]}, body={"score": "85"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        call(city_admin, "PUT", "/api/v1/manual-scores/{id}/",
+             path_parameters={"id": score["id"]}, body={"score": "86", "judge": "张"},
+             headers={"If-Match": '"1"'})  # fmt: skip
         _t, officer = token_create(user=people["department"], name="契约")
         _t, city_leader = token_create(user=people["city_leader"], name="契约")
         department = people["department"].department_id
@@ -236,6 +282,9 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
         _attraction_samples(call, people, project, clerk, outsider)
+        call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
+        call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "reports"},
+             query={"wide": "1"})  # fmt: skip
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

@@ -78,3 +78,25 @@ def test_warnings_are_the_commands(unit_a_2023, people):
     assert response.json()["results"] == expected
     outsider = token_client(people["clerk_b"]).get("/api/v1/warnings/", {"as_of": "2023-03-31"})
     assert outsider.json()["count"] == 0
+
+
+def test_the_warnings_export_is_the_pages(unit_a_2023, people, client):
+    expected = _command("warnings", "--unit", "321081", "--as-of", "2023-03-31")
+    api = token_client(people["clerk_a"])
+    params = {"as_of": "2023-03-31", "unit": "321081"}
+    response = api.get("/api/v1/warnings/export/", {**params, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    client.force_login(people["clerk_a"])
+    page = client.get("/warnings/", {**params, "export": "csv"})
+    assert response.content == page.content
+    lines = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + len(expected)
+    # ?level= narrows both the list and the export; a wrong level is a 400 problem.
+    red = [w for w in expected if w["level"] == "red"]
+    listed = api.get("/api/v1/warnings/", {**params, "level": "red"}).json()
+    assert listed["count"] == len(red)
+    bad = api.get("/api/v1/warnings/export/", {**params, "level": "orange"})
+    assert bad.status_code == 400 and "level" in bad.json()["errors"]
+    book = api.get("/api/v1/warnings/export/", params)
+    assert book["Content-Type"].startswith("application/vnd.openxmlformats")

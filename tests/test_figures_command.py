@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ballast.projects import services as ps
+from ballast.regions.models import Region
 from ballast.reports import services as rs
 
 
@@ -106,12 +107,21 @@ def test_table_is_in_chinese(unit_a_2023):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--unit", "999999", "--as-of", "2023-03-31"), "找不到代码为“999999”的板块或市"),
+        (("--unit", "999999", "--as-of", "2023-03-31"), "找不到代码为“999999”的板块、市或省"),
         (("--unit", "321081", "--as-of", "2023-13-01"), "日期“2023-13-01”格式不正确"),
-        (("--unit", "320000", "--as-of", "2023-03-31"), "不是考核板块"),
+        (("--unit", "PARK01", "--as-of", "2023-03-31"), "不是考核板块"),
         (("--unit", "321081", "--as-of", "2023-03-31", "--all-units"), "须与市代码同用"),
     ],
 )
 def test_bad_input_is_a_chinese_error(city, args, message):
+    # A park inside a unit that is no assessment unit of its own (a province's code is
+    # the whole province: tests/test_api_figures_at_any_depth.py).
+    Region.objects.create(
+        code="PARK01",
+        name="某园区",
+        kind="park",
+        parent=Region.objects.get(code="321081"),
+        is_assessment_unit=False,
+    )
     with pytest.raises(CommandError, match=message):
         run(*args)

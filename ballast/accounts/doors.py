@@ -283,6 +283,11 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:region-detail": _api_object("region", "regions.Region"),
     "api:project-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": (("project", ADD),)}),
     "api:project-detail": _api_object("project", "projects.Project", **_PROJECT_FLOW),
+    "api:project-history": ApiDoor({"GET": _PROJECT_VIEW}, model="projects.Project"),
+    # The project page's lifecycle forms (projects:project_suspend, …): CHANGE.
+    "api:project-suspend": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
+    "api:project-resume": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
+    "api:project-terminate": ApiDoor({"POST": _PROJECT_CHANGE}, model="projects.Project"),
     # Recording a stage, a node or a plan changes the project (the services' check).
     "api:stageevent-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:stageevent-detail": _api_object("project", "projects.StageEvent", **_PROJECT_FLOW),
@@ -298,9 +303,23 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-return": ApiDoor({"POST": (("report", policy.RETURN),)}, model=_REPORT),
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
+    "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
+    "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),
     "api:assessmentresult-detail": _api_object("assessment", "assessments.PublishedResult"),
+    "api:assessmentscheme-list": ApiDoor({"GET": (("config", VIEW),)}),
+    "api:assessmentscheme-detail": _api_object("config", "assessments.Scheme"),
+    # The rankings page's table: the scheme in scope and the figures (view_rankings).
+    "api:assessmentscheme-ranking": ApiDoor(
+        {"GET": (("config", VIEW), *_COCKPIT)}, model="assessments.Scheme"
+    ),
+    "api:manualscore-list": ApiDoor(
+        {"GET": (("assessment", VIEW),), "POST": (("assessment", ADD),)}
+    ),
+    "api:manualscore-detail": _api_object(
+        "assessment", "assessments.ManualScore", PUT=CHANGE, PATCH=CHANGE
+    ),
     "api:bulletin-list": ApiDoor({"GET": (("bulletin", VIEW),)}),
     "api:bulletin-detail": _api_object("bulletin", "bulletins.Bulletin"),
     "api:bulletin-download": ApiDoor(
@@ -357,6 +376,13 @@ API_DOORS: dict[str, ApiDoor] = {
     # Placing a project in the pool changes the project (the service's check).
     "api:reserveentry-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:reserveentry-detail": _api_object("project", "attraction.ReserveEntry"),
+    "api:importjob-errors": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    "api:import-template": ApiDoor(
+        {"GET": SIGNED_IN}, kwargs={"kind": "ledger"}, note="a blank workbook: no data"
+    ),
+    # The page's export buttons (imports:export_ledger, imports:export_reports).
+    "api:export-ledger": ApiDoor({"GET": _PROJECT_VIEW}),
+    "api:export-reports": ApiDoor({"GET": _PROJECT_VIEW}),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

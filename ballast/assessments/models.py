@@ -16,7 +16,7 @@ from ballast.assessments.choices import (
     Method,
     PeriodKind,
 )
-from ballast.core.models import BallastModel
+from ballast.core.models import BallastModel, Versioned
 from ballast.core.periods import Period
 from ballast.core.validators import validate_plausible_date
 
@@ -160,7 +160,7 @@ def validate_params(method: str, params, weight=None) -> None:
         raise ValidationError(f"未知的计分方法“{method}”。")
 
 
-class ManualScore(BallastModel):
+class ManualScore(Versioned, BallastModel):
     """One judge's score of a unit (and optionally one of its projects) on a manual
     indicator for a period — e.g. a site-tour (观摩) score."""
 

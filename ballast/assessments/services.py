@@ -30,6 +30,7 @@ from ballast.assessments.models import (
     validate_period_text,
 )
 from ballast.assessments.mujun import default_efficiency_schemes, efficiency_scheme_from_dict
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -253,6 +254,55 @@ def manual_scores_set(*, user, indicator: Indicator, period: str, unit, scores) 
         for entry in entries:
             entry.save()
     return entries
+
+
+@transaction.atomic
+def manual_score_save(
+    *, user, score: ManualScore | None = None, data: dict, expected_version: int | None = None
+) -> ManualScore:
+    """Enter one judge's score (``score`` None: ``data`` names the indicator, period,
+    unit, project, judge and score) or correct an entered one (at ``expected_version``,
+    when given: only its score, judge and project change). Refused once the period's
+    result is published, as :func:`manual_scores_set` refuses."""
+    if score is not None:
+        locked = ManualScore.objects.select_for_update().filter(pk=score.pk).first()
+        if locked is None:
+            raise ValidationError("该评分已被删除。")
+        if user is not None:
+            policy.check(user, policy.CHANGE, locked)
+        check_version(locked, expected_version, model=ManualScore, attempted=data)
+        entry = locked
+        for name in ("score", "judge", "project"):
+            if name in data:
+                setattr(entry, name, data[name])
+    else:
+        entry = ManualScore(**data)
+        try:
+            entry.period = str(validate_period_text(entry.period or ""))
+        except ValidationError as exc:
+            raise ValidationError({"period": exc.messages}) from exc
+        if user is not None:
+            policy.check_unit(user, policy.ADD, ManualScore, entry.unit)
+    if isinstance(entry.judge, str):
+        entry.judge = entry.judge.strip()
+    entry.full_clean()
+    published = PublishedResult.objects.filter(
+        scheme_id=entry.indicator.scheme_id, period=entry.period
+    ).exists()
+    if published:
+        raise ValidationError(f"{entry.period} 的考核结果已发布，不能再修改评分。")
+    taken = ManualScore.objects.filter(
+        indicator=entry.indicator,
+        period=entry.period,
+        unit=entry.unit,
+        project=entry.project,
+        judge=entry.judge,
+    ).exclude(pk=entry.pk)
+    if taken.exists():
+        raise ValidationError({"judge": "同一评委对同一项目只能有一个评分。"})
+    with acting(user):
+        entry.save()
+    return entry
 
 
 # --- publishing ----------------------------------------------------------------------

@@ -949,8 +949,11 @@ def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[di
 
 
 def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
-    """The figures of ``unit`` (an assessment unit, or the city for the whole city: see
-    :func:`city_and_units_figures`)."""
+    """The figures of ``unit`` (an assessment unit; the city for the whole city, see
+    :func:`city_and_units_figures`; a province for the whole province, see
+    :func:`area_and_cities_figures`)."""
+    if unit.kind == RegionKind.PROVINCE:
+        return area_and_cities_figures(area=unit, year=year, as_of=as_of)[0]
     if unit.kind == RegionKind.CITY:
         return city_and_units_figures(city=unit, year=year, as_of=as_of)[0]
     elapsed = elapsed_months_in(unit.city, year=year, as_of=as_of)

@@ -8,6 +8,7 @@ exports escape it (:func:`ballast.web.exports.safe_text`) and stored as a string
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -34,6 +35,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 NUMBER_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
 
 
 def _columns(keys, columns):
@@ -135,9 +138,37 @@ def _save(workbook) -> bytes:
     return out.getvalue()
 
 
-def export_ledger(projects, *, year: int) -> bytes:
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(safe_text(value)) if isinstance(value, str) else str(value)
+
+
+def _write(fmt: str, *, sheet_title: str, title: str, columns, rows) -> bytes:
+    """The rows as an xlsx workbook (title row, frozen header) or as CSV (UTF-8 with BOM,
+    the header row first, then the rows — the same columns and values)."""
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow([c.template_header for c in columns])
+        for values in rows:
+            writer.writerow([_csv_text(v) for v in values])
+        return buffer.getvalue().encode("utf-8")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    _write_sheet(sheet, title, columns, rows)
+    return _save(workbook)
+
+
+def export_ledger(projects, *, year: int, fmt: str = "xlsx") -> bytes:
     """The project ledger of ``projects`` (a queryset, already restricted and filtered) in
-    the standard layout, with the annual plan of ``year``; xlsx bytes."""
+    the standard layout, with the annual plan of ``year``; xlsx (or ``fmt="csv"``) bytes."""
     columns = _columns(LEDGER_TEMPLATE_KEYS, LEDGER_COLUMNS)
     projects = projects.select_related("unit", "district", "cluster", "parent").prefetch_related(
         Prefetch("stage_events", queryset=StageEvent.objects.order_by("date", "pk")),
@@ -145,10 +176,6 @@ def export_ledger(projects, *, year: int) -> bytes:
         Prefetch("plans", queryset=AnnualPlan.objects.filter(year=year)),
         "termination",
     )
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "项目台账"
-
     written = 0
 
     def rows():
@@ -158,23 +185,20 @@ def export_ledger(projects, *, year: int) -> bytes:
             written += 1
             yield [_cell_value(c, values, project) for c in columns]
 
-    _write_sheet(sheet, f"{year}年重大项目台账", columns, rows())
-    data = _save(workbook)
-    data_exported(what=f"{year}年项目台账", fmt="xlsx", rows=written)
+    data = _write(
+        fmt, sheet_title="项目台账", title=f"{year}年重大项目台账", columns=columns, rows=rows()
+    )
+    data_exported(what=f"{year}年项目台账", fmt=fmt, rows=written)
     return data
 
 
-def export_reports(reports) -> bytes:
+def export_reports(reports, fmt: str = "xlsx") -> bytes:
     """Monthly reports (a queryset, already restricted) in the long layout: one row per
-    project and month; xlsx bytes."""
+    project and month; xlsx (or ``fmt="csv"``) bytes."""
     columns = _columns(REPORT_LONG_TEMPLATE_KEYS, REPORT_COLUMNS)
     reports = reports.select_related("project", "project__unit").order_by(
         "project__unit__sort_order", "project_id", "month"
     )
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "月度填报"
-
     written = 0
 
     def rows():
@@ -195,7 +219,8 @@ def export_reports(reports) -> bytes:
             }
             yield [values.get(c.key) for c in columns]
 
-    _write_sheet(sheet, "重大项目月度填报", columns, rows())
-    data = _save(workbook)
-    data_exported(what="月度填报", fmt="xlsx", rows=written)
+    data = _write(
+        fmt, sheet_title="月度填报", title="重大项目月度填报", columns=columns, rows=rows()
+    )
+    data_exported(what="月度填报", fmt=fmt, rows=written)
     return data

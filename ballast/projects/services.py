@@ -246,10 +246,13 @@ def project_suspend(
     note: str = "",
     planned_resume_on: date | None = None,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> Suspension:
-    """停建/缓建 from ``on`` (not after ``today``); a project can be suspended only once at a time."""
+    """停建/缓建 from ``on`` (not after ``today``); a project can be suspended only once at a
+    time. ``expected_version``: the project's, when the caller read it (the API's If-Match)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_version(locked, expected_version, model=Project, flow=True)
     check_happened("started_on", on, today=today or clock.today(), what="停缓建日期")
     if Suspension.objects.filter(project=locked, resumed_on__isnull=True).exists():
         raise ValidationError({"started_on": "该项目已处于停缓建状态，请先记录复工。"})
@@ -274,11 +277,18 @@ def project_suspend(
 
 @transaction.atomic
 def project_resume(
-    *, user, project: Project, on: date, note: str = "", today: date | None = None
+    *,
+    user,
+    project: Project,
+    on: date,
+    note: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> Suspension:
     """Record the resumption of a suspended project (on or before ``today``)."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_version(locked, expected_version, model=Project, flow=True)
     check_happened("resumed_on", on, today=today or clock.today(), what="复工日期")
     suspension = Suspension.objects.filter(project=locked, resumed_on__isnull=True).first()
     if suspension is None:
@@ -292,11 +302,19 @@ def project_resume(
 
 @transaction.atomic
 def project_terminate(
-    *, user, project: Project, on: date, reason: str, note: str, today: date | None = None
+    *,
+    user,
+    project: Project,
+    on: date,
+    reason: str,
+    note: str,
+    today: date | None = None,
+    expected_version: int | None = None,
 ) -> Termination:
     """终止/退出 with a reason, on or before ``today``; no stage may be recorded after it."""
     locked = _locked_project(project.pk)
     policy.check(user, policy.CHANGE, locked)
+    check_version(locked, expected_version, model=Project, flow=True)
     check_happened("terminated_on", on, today=today or clock.today(), what="终止日期")
     if not (note or "").strip():
         raise ValidationError({"note": "终止项目须填写说明。"})

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from ballast.figures.api.views import FiguresView
+from ballast.figures.api.views import FiguresCompareView, FiguresView
 
-urlpatterns = [path("figures/", FiguresView.as_view(), name="figures")]
+urlpatterns = [
+    path("figures/", FiguresView.as_view(), name="figures"),
+    path("figures/compare/", FiguresCompareView.as_view(), name="figures-compare"),
+]

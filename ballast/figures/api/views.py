@@ -1,31 +1,55 @@
-"""Figures (指标): the same JSON as ``manage.py figures --json``, from the same selector
-(``figures.selectors.unit_figures``) — computed in one place."""
+"""Figures (指标): the same JSON as ``manage.py figures --json``, from the same selectors
+(``figures.selectors``) — computed in one place.
+
+``/figures/?unit=CODE`` answers one region: an assessment unit (板块), a city (its units
+added up) or a province (its cities added up). ``/figures/compare/`` answers an area and
+its parts side by side, at any depth of the region tree: a province and its cities (the
+province cockpit's numbers), a city and its units (the city cockpit's)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ballast.accounts import policy
 from ballast.api.params import query_date, query_year
-from ballast.figures.selectors import to_json, unit_figures
+from ballast.figures.selectors import (
+    area_and_cities_figures,
+    city_and_units_figures,
+    to_json,
+    unit_figures,
+)
 from ballast.projects.selectors import visible_units
 from ballast.regions.choices import RegionKind
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
+
+# The areas whose figures add up their parts (the selectors' two levels of sums).
+AREA_KINDS = (RegionKind.CITY, RegionKind.PROVINCE)
 
 
 def figure_regions(user):
-    """The units (and the city, for a person who sees all of its units) whose figures
-    ``user`` may read — the cockpits' scope."""
+    """The regions whose figures ``user`` may read — the cockpits' scope, at any depth:
+    the assessment units they see, and every city or province all of whose units they see
+    (a unit clerk: their unit; a city person: the city and its units; a province officer:
+    the province, its cities and their units)."""
     units = visible_units(user)
-    cities = Region.objects.filter(kind=RegionKind.CITY, children__in=units).distinct()
-    whole = [c.pk for c in cities if not c.children.filter(is_assessment_unit=True).exclude(
-        pk__in=units).exists()]  # fmt: skip
-    return units, Region.objects.filter(pk__in=whole)
+    seen = set(units.values_list("pk", flat=True))
+    codes = {c for path in units.values_list("path", flat=True) for c in path.split("/")[:-1]}
+    whole = [
+        area.pk
+        for area in Region.objects.filter(code__in=codes, kind__in=AREA_KINDS)
+        if set(
+            Region.objects.filter(within("", area), is_assessment_unit=True).values_list(
+                "pk", flat=True
+            )
+        )
+        <= seen
+    ]
+    return Region.objects.filter(pk__in=[*seen, *whole])
 
 
 class CockpitPermission(permissions.IsAuthenticated):
@@ -37,28 +61,96 @@ class CockpitPermission(permissions.IsAuthenticated):
         return super().has_permission(request, view) and policy.may_do(request.user, "view_cockpit")
 
 
+def _dates(request) -> tuple:
+    as_of = query_date(request)
+    return as_of, query_year(request, default=as_of.year)
+
+
+def _region(request, name: str, regions, *, default=None) -> Region:
+    code = (request.query_params.get(name) or "").strip()
+    if not code:
+        if default is not None or name == "region":
+            return default
+        raise exceptions.ValidationError({name: [_("请填写板块、市或省的代码。")]})
+    region = regions.filter(code=code).first()
+    if region is None:
+        raise exceptions.NotFound(
+            _("找不到代码为“%(code)s”的地区，或不在您的范围内。") % {"code": code}
+        )
+    return region
+
+
+DATE_PARAMETERS = [
+    OpenApiParameter("year", int, description="年度（默认为统计日期所在年）"),
+    OpenApiParameter("as_of", OpenApiTypes.DATE, description="统计日期（默认今天）"),
+]
+
+
 class FiguresView(APIView):
-    """一个板块（或全市）某年度截至某日的各项指标。"""
+    """一个板块、一个市（全市）或一个省（全省）某年度截至某日的各项指标。"""
 
     permission_classes = [CockpitPermission]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("unit", str, required=True, description="板块代码；市代码为全市"),
-            OpenApiParameter("year", int, description="年度（默认为统计日期所在年）"),
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="统计日期（默认今天）"),
+            OpenApiParameter(
+                "unit", str, required=True, description="板块代码；市代码为全市，省代码为全省"
+            ),
+            *DATE_PARAMETERS,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        as_of = query_date(request)
-        year = query_year(request, default=as_of.year)
-        code = (request.query_params.get("unit") or "").strip()
-        if not code:
-            raise exceptions.ValidationError({"unit": [_("请填写板块或市的代码。")]})
-        units, cities = figure_regions(request.user)
-        region = units.filter(code=code).first() or cities.filter(code=code).first()
-        if region is None:
-            raise exceptions.NotFound(_("找不到代码为“%(code)s”的板块或市，或不在您的范围内。") % {
-                "code": code})  # fmt: skip
+        as_of, year = _dates(request)
+        region = _region(request, "unit", figure_regions(request.user))
         return Response(to_json(unit_figures(unit=region, year=year, as_of=as_of)))
+
+
+class ComparisonSerializer(serializers.Serializer):
+    region = serializers.DictField(help_text="该地区的指标（与 /figures/?unit= 相同）")
+    parts = serializers.DictField(
+        child=serializers.DictField(), help_text="各下级（省的各市、市的各板块）的指标，按代码"
+    )
+
+
+class FiguresCompareView(APIView):
+    """一个地区与其各下级并列的指标：省与各市（同省级驾驶舱），市与各板块（同市驾驶舱）；
+    板块没有下级。"""
+
+    permission_classes = [CockpitPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "region",
+                str,
+                description="省、市或板块的代码（默认为您所在的省、市或板块）",
+            ),
+            *DATE_PARAMETERS,
+        ],
+        responses={200: ComparisonSerializer},
+    )
+    def get(self, request):
+        as_of, year = _dates(request)
+        user = request.user
+        regions = figure_regions(user)
+        own = policy.scope_root(user)
+        # By default the person's own area (their province or city), else the widest
+        # region they see whole (a unit clerk: their unit, which has no parts).
+        default = regions.filter(pk=own.pk).first() if own is not None else None
+        default = default or regions.order_by("depth", "sort_order", "code").first()
+        area = _region(request, "region", regions, default=default)
+        if area is None:
+            raise exceptions.NotFound(_("您的范围内没有可查看指标的地区。"))
+        if area.kind == RegionKind.PROVINCE:
+            total, parts = area_and_cities_figures(area=area, year=year, as_of=as_of)
+        elif area.kind == RegionKind.CITY:
+            total, parts = city_and_units_figures(city=area, year=year, as_of=as_of)
+        else:
+            total, parts = unit_figures(unit=area, year=year, as_of=as_of), {}
+        return Response(
+            {
+                "region": to_json(total),
+                "parts": {code: to_json(figures) for code, figures in parts.items()},
+            }
+        )

@@ -1,7 +1,14 @@
 from rest_framework import serializers
 
 from ballast.api.serializers import ScopedModelSerializer
-from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
+from ballast.projects.models import (
+    AnnualPlan,
+    Node,
+    Project,
+    StageEvent,
+    Suspension,
+    Termination,
+)
 from ballast.projects.services import PROJECT_FIELDS
 
 READ_ONLY = ("id", "version", "created_at", "updated_at")
@@ -101,3 +108,88 @@ class AnnualPlanSerializer(ScopedModelSerializer):
 class AnnualPlanChangeSerializer(AnnualPlanSerializer):
     class Meta(AnnualPlanSerializer.Meta):
         read_only_fields = (*READ_ONLY, "project", "year")
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField(allow_null=True)
+    new = serializers.CharField(allow_null=True)
+
+
+class HistoryRowSerializer(serializers.Serializer):
+    """One change of the project or one of its records (stage, node, plan, report …), as
+    the project page's history shows it."""
+
+    when = serializers.DateTimeField()
+    kind = serializers.CharField(help_text="记录类别：项目、阶段节点、月度填报 …")
+    object = serializers.CharField(source="object_label", allow_blank=True)
+    action = serializers.CharField(help_text="新增、修改、删除")
+    user = serializers.SerializerMethodField()
+    source = serializers.CharField(allow_blank=True, help_text="网页、接口、导入 …")
+    reason = serializers.CharField(allow_blank=True)
+    changes = serializers.SerializerMethodField()
+
+    def get_user(self, row) -> str | None:
+        return str(row.user) if row.user is not None else None
+
+    def get_changes(self, row) -> list[dict]:
+        def text(value):
+            return None if value is None else str(value)
+
+        return HistoryChangeSerializer(
+            [
+                {"field": c["field"], "old": text(c["old"]), "new": text(c["new"])}
+                for c in row.changes
+            ],
+            many=True,
+        ).data
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    """A suspension (停建/缓建) as recorded; ``resumed_on`` once resumed (复工)."""
+
+    class Meta:
+        model = Suspension
+        fields = (
+            "id",
+            "project",
+            "kind",
+            "reason",
+            "note",
+            "started_on",
+            "planned_resume_on",
+            "resumed_on",
+        )
+        read_only_fields = fields
+
+
+class SuspendSerializer(serializers.Serializer):
+    """停缓建 (the page's form): kind, reason, the date, a note, the planned resumption."""
+
+    kind = serializers.ChoiceField(choices=Suspension._meta.get_field("kind").choices)
+    reason = serializers.ChoiceField(choices=Suspension._meta.get_field("reason").choices)
+    on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    planned_resume_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ResumeSerializer(serializers.Serializer):
+    """复工: the date and a note."""
+
+    on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TerminationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Termination
+        fields = ("id", "project", "terminated_on", "reason", "note")
+        read_only_fields = fields
+
+
+class TerminateSerializer(serializers.Serializer):
+    """终止/退出: the date, the reason and a note (required)."""
+
+    on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=Termination._meta.get_field("reason").choices)
+    note = serializers.CharField()

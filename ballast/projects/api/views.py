@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
+from ballast.api.concurrency import etag
 from ballast.api.params import query_date
 from ballast.api.viewsets import WritableViewSet
 from ballast.projects import services
 from ballast.projects.api import serializers as s
 from ballast.projects.filtersets import ProjectFilterSet
+from ballast.projects.history import project_history
 from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
 from ballast.projects.selectors import list_queryset
+
+DATE_ALIASES = {"started_on": "on", "resumed_on": "on", "terminated_on": "on"}
 
 
 class ApiProjectFilterSet(ProjectFilterSet):
@@ -45,6 +52,85 @@ class ProjectViewSet(WritableViewSet):
                 projects = projects.order_by("unit__sort_order", "-total_investment", "pk")
             return projects.prefetch_related(Prefetch("leaders", queryset=User.objects.only("id")))
         return super().get_queryset().prefetch_related("leaders")
+
+    # Suspending, resuming and terminating change the project (the page's CHANGE).
+    policy_actions = {
+        "suspend": policy.CHANGE,
+        "resume": policy.CHANGE,
+        "terminate": policy.CHANGE,
+    }
+
+    def get_serializer_class(self):
+        lifecycle = {
+            "history": s.HistoryRowSerializer,
+            "suspend": s.SuspendSerializer,
+            "resume": s.ResumeSerializer,
+            "terminate": s.TerminateSerializer,
+        }
+        return lifecycle.get(self.action) or super().get_serializer_class()
+
+    def _lifecycle(self, serializer_class, run, answer_class):
+        version = self.expected_version()
+        project = self.get_object()
+        data = dict(self.validated(serializer_class))
+        try:
+            record = run(project, data, version)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            # The service names the record's date field; the API's is ``on``.
+            raise ValidationError(
+                {DATE_ALIASES.get(k, k): v for k, v in exc.message_dict.items()}
+            ) from exc
+        project.refresh_from_db()
+        response = Response(answer_class(record).data)
+        response["ETag"] = etag(project)
+        return response
+
+    @extend_schema(request=s.SuspendSerializer, responses={200: s.SuspensionSerializer})
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        """停缓建（与项目页相同的服务）：类型、原因、日期、说明、计划复工日期。"""
+        return self._lifecycle(
+            s.SuspendSerializer,
+            lambda project, data, version: services.project_suspend(
+                user=request.user, project=project, expected_version=version, **data
+            ),
+            s.SuspensionSerializer,
+        )
+
+    @extend_schema(request=s.ResumeSerializer, responses={200: s.SuspensionSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """复工：记录停缓建项目的复工日期。"""
+        return self._lifecycle(
+            s.ResumeSerializer,
+            lambda project, data, version: services.project_resume(
+                user=request.user, project=project, expected_version=version, **data
+            ),
+            s.SuspensionSerializer,
+        )
+
+    @extend_schema(request=s.TerminateSerializer, responses={200: s.TerminationSerializer})
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """终止/退出（须填写说明）。"""
+        return self._lifecycle(
+            s.TerminateSerializer,
+            lambda project, data, version: services.project_terminate(
+                user=request.user, project=project, expected_version=version, **data
+            ),
+            s.TerminationSerializer,
+        )
+
+    @extend_schema(responses={200: s.HistoryRowSerializer(many=True)}, filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def history(self, request, pk=None):
+        """变更记录：项目及其阶段、节点、计划、填报的每次修改（谁、何时、从何处、为何、改了什么），
+        最新的在前，分页（与项目页的“变更记录”相同）。"""
+        project = self.get_object()
+        page = self.paginate_queryset(project_history(project=project))
+        return self.get_paginated_response(s.HistoryRowSerializer(page, many=True).data)
 
     def create_object(self, data):
         return services.project_create(user=self.request.user, data=data)

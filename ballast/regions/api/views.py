@@ -4,13 +4,19 @@ import django_filters
 
 from ballast.api.viewsets import ReadOnlyViewSet
 from ballast.regions.api.serializers import RegionSerializer
-from ballast.regions.models import Region
+from ballast.regions.models import Region, within
 
 
 class RegionFilterSet(django_filters.FilterSet):
+    within = django_filters.CharFilter(label="某地区（代码）及其下级，任意层级", method="by_within")
+
     class Meta:
         model = Region
-        fields = ("code", "kind", "parent", "is_assessment_unit")
+        fields = ("code", "kind", "parent", "is_assessment_unit", "depth")
+
+    def by_within(self, queryset, name, value: str):
+        area = Region.objects.filter(code=value.strip()).first()
+        return queryset.filter(within("", area)) if area is not None else queryset.none()
 
 
 class RegionViewSet(ReadOnlyViewSet):

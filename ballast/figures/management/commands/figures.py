@@ -1,8 +1,9 @@
 """``python manage.py figures --unit 321081 --year 2023 --as-of 2023-03-31 [--json]``
 
-Prints the figures of an assessment unit (or, with the city's code, the whole city) for a
-year as of a date: one JSON object with ``--json`` (money as strings with two decimals in
-万元, rates as numbers with four decimals or ``null``), else a table in Chinese.
+Prints the figures of an assessment unit (or, with the city's code, the whole city; with a
+province's code, the whole province) for a year as of a date: one JSON object with
+``--json`` (money as strings with two decimals in 万元, rates as numbers with four
+decimals or ``null``), else a table in Chinese.
 ``--all-units`` with a city's code prints every unit's figures (a JSON object keyed by
 unit code).
 """
@@ -49,7 +50,9 @@ class Command(BaseCommand):
     help = "输出板块（或全市）某年度截至某日的各项指标。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--unit", required=True, help="板块代码；填市代码则为全市")
+        parser.add_argument(
+            "--unit", required=True, help="板块代码；填市代码则为全市，省代码则为全省"
+        )
         parser.add_argument("--year", type=int, help="年度（默认为统计日期所在年）")
         parser.add_argument("--as-of", dest="as_of", help="统计日期 YYYY-MM-DD（默认今天）")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
@@ -65,9 +68,11 @@ class Command(BaseCommand):
         code = (options["unit"] or "").strip()
         region = Region.objects.filter(code=code).first()
         if region is None:
-            raise CommandError(f"找不到代码为“{code}”的板块或市。")
-        if region.kind != RegionKind.CITY and not region.is_assessment_unit:
-            raise CommandError(f"“{region.name}”（{code}）不是考核板块，也不是设区市。")
+            raise CommandError(f"找不到代码为“{code}”的板块、市或省。")
+        if region.kind not in (RegionKind.CITY, RegionKind.PROVINCE) and not (
+            region.is_assessment_unit
+        ):
+            raise CommandError(f"“{region.name}”（{code}）不是考核板块，也不是设区市或省。")
         if options["all_units"]:
             if region.kind != RegionKind.CITY:
                 raise CommandError("--all-units 须与市代码同用。")
