@@ -379,6 +379,10 @@ SPECTACULAR_SETTINGS = {
         "SuspensionKindEnum": "ballast.projects.choices.SuspensionKind",
         "SuspensionReasonEnum": "ballast.projects.choices.SuspensionReason",
         "TerminationReasonEnum": "ballast.projects.choices.TerminationReason",
+        "LeadStageEnum": "ballast.attraction.choices.LeadStage",
+        "ProjectStageEnum": "ballast.projects.choices.Stage",
+        "LeadAdvanceStageEnum": "ballast.attraction.choices.ADVANCE_STAGES",
+        "LeadTerminationReasonEnum": "ballast.attraction.choices.LeadTerminationReason",
     },
 }
 # ── end of the REST API ──────────────────────────────────────────────────────────────

@@ -15,6 +15,8 @@ class LeadStage(models.TextChoices):
     TERMINATED = "terminated", "终止"
 
 
+# The stages a lead is advanced to by hand (签约 and 终止 have their own actions).
+ADVANCE_STAGES = [(LeadStage.CONTACT, "接洽"), (LeadStage.NEGOTIATING, "洽谈")]
 OPEN_STAGES = (LeadStage.INFO, LeadStage.CONTACT, LeadStage.NEGOTIATING)
 STAGE_ORDER = {LeadStage.INFO: 1, LeadStage.CONTACT: 2, LeadStage.NEGOTIATING: 3}
 # The date field of each stage reached (the funnel counts a lead at every stage it reached).

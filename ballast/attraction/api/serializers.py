@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ballast.api.serializers import ScopedModelSerializer
-from ballast.attraction.choices import LeadStage, LeadTerminationReason
+from ballast.attraction.choices import ADVANCE_STAGES, LeadTerminationReason
 from ballast.attraction.models import (
     Campaign,
     CampaignRound,
@@ -67,13 +67,11 @@ class ContactSerializer(ScopedModelSerializer):
 
 
 class AdvanceSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(
-        choices=[(LeadStage.CONTACT, "接洽"), (LeadStage.NEGOTIATING, "洽谈")]
-    )
+    stage = serializers.ChoiceField(choices=ADVANCE_STAGES)
     on = serializers.DateField()
 
 
-class TerminateSerializer(serializers.Serializer):
+class LeadTerminateSerializer(serializers.Serializer):
     on = serializers.DateField()
     reason = serializers.ChoiceField(choices=LeadTerminationReason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
@@ -183,7 +181,7 @@ class CampaignSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class RankingRowSerializer(serializers.Serializer):
+class RoundRankingRowSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.display_name")
     rank = serializers.IntegerField()

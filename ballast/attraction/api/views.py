@@ -57,7 +57,7 @@ class LeadViewSet(WritableViewSet):
     def get_serializer_class(self):
         return {
             "advance": s.AdvanceSerializer,
-            "terminate": s.TerminateSerializer,
+            "terminate": s.LeadTerminateSerializer,
             "sign": s.SignSerializer,
             "confidential": s.ConfidentialSerializer,
             "resolve_duplicates": s.DuplicateResolveSerializer,
@@ -85,12 +85,12 @@ class LeadViewSet(WritableViewSet):
             services.lead_advance(user=request.user, lead=lead, stage=data["stage"], on=data["on"])
         )
 
-    @extend_schema(request=s.TerminateSerializer, responses={200: s.LeadSerializer})
+    @extend_schema(request=s.LeadTerminateSerializer, responses={200: s.LeadSerializer})
     @action(detail=True, methods=["post"])
     def terminate(self, request, pk=None):
         """终止线索（日期、原因；“其他”须说明）。"""
         lead = self.get_object()
-        data = self.validated(s.TerminateSerializer)
+        data = self.validated(s.LeadTerminateSerializer)
         return self._done(
             services.lead_terminate(
                 user=request.user,
@@ -264,9 +264,9 @@ class CampaignRoundViewSet(ReadOnlyViewSet):
     queryset = CampaignRound.objects.select_related("campaign").order_by("campaign", "number")
     serializer_class = s.RoundSerializer
 
-    @extend_schema(responses={200: s.RankingRowSerializer(many=True)})
+    @extend_schema(responses={200: s.RoundRankingRowSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         """本轮各板块得分、名次与进位/退位。"""
         rnd = self.get_object()
-        return Response(s.RankingRowSerializer(round_ranking(rnd), many=True).data)
+        return Response(s.RoundRankingRowSerializer(round_ranking(rnd), many=True).data)
