@@ -40,6 +40,7 @@ from ballast.coordination.models import (
     Visit,
 )
 from ballast.coordination.selectors import tour_judge_totals
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.regions.models import cities_containing, within
 
@@ -77,12 +78,16 @@ def local_date(moment: datetime | date) -> date:
     return moment
 
 
-def _locked(issue: Issue) -> Issue:
-    return (
+def _locked(issue: Issue, expected_version: int | None = None, attempted=None) -> Issue:
+    """The issue locked for a write, at ``expected_version`` when the caller knows one
+    (a form's hidden field, the API's If-Match): a stale one raises StaleObjectError."""
+    locked = (
         Issue.objects.select_for_update(of=("self",))
         .select_related("project", "project__unit", "department")
         .get(pk=issue.pk)
     )
+    check_version(locked, expected_version, attempted=attempted, flow=attempted is None)
+    return locked
 
 
 def _expect(issue: Issue, *statuses) -> None:
@@ -144,11 +149,26 @@ def issue_raise(*, user, project, data: dict, steps=(), now: datetime | None = N
 
 
 @transaction.atomic
-def issue_update(*, user, issue: Issue, data: dict, reason: str = "") -> Issue:
-    """Change an issue's category, description, department, person, deadline or level."""
+def issue_update(
+    *, user, issue: Issue, data: dict, reason: str = "", expected_version: int | None = None
+) -> Issue:
+    """Change an issue's category, description, department, person, deadline or level
+    (交办: a city or unit officer assigns department, person and deadline)."""
     _unknown(data, ISSUE_CHANGE_FIELDS)
     issue = _locked(issue)
     policy.check(user, policy.CHANGE, issue)
+    check_version(issue, expected_version, attempted=data)
+    # The answering department may hand the issue on (转办) and name its person, but the
+    # deadline and the level are set by whoever assigns (市级或板块交办).
+    setting = {f for f, v in data.items() if v != getattr(issue, f)}
+    if setting & {"deadline", "level"} and not policy.may_do(user, "assign_issue"):
+        raise PermissionDenied("只有市级或板块的管理人员可以设定办结期限和协调层级。")
+    person = data.get("responsible_person")
+    if person is not None and "responsible_person" in setting:
+        department = data.get("department", issue.department)
+        of_department = department is not None and person.department_id == department.pk
+        if not of_department:
+            policy.check_user_choice(user, person, field="responsible_person")
     if issue.status == IssueStatus.CLOSED:
         raise ValidationError({"status": "已销号的问题不能修改，请先重新打开。"})
     old_department = issue.department_id
@@ -168,10 +188,12 @@ def issue_update(*, user, issue: Issue, data: dict, reason: str = "") -> Issue:
 
 
 @transaction.atomic
-def issue_acknowledge(*, user, issue: Issue, now: datetime | None = None) -> Issue:
+def issue_acknowledge(
+    *, user, issue: Issue, now: datetime | None = None, expected_version: int | None = None
+) -> Issue:
     """受理: the answering side acknowledges an open issue (major ones the same day)."""
     now = now or timezone.now()
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.OPEN)
     issue.status = IssueStatus.ACCEPTED
@@ -184,9 +206,9 @@ def issue_acknowledge(*, user, issue: Issue, now: datetime | None = None) -> Iss
 
 
 @transaction.atomic
-def issue_start(*, user, issue: Issue) -> Issue:
+def issue_start(*, user, issue: Issue, expected_version: int | None = None) -> Issue:
     """Start working on an acknowledged issue (办理中)."""
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.ACCEPTED)
     issue.status = IssueStatus.IN_PROGRESS
@@ -196,35 +218,58 @@ def issue_start(*, user, issue: Issue) -> Issue:
 
 
 @transaction.atomic
-def issue_step_add(*, user, issue: Issue, planned_on: date, description: str) -> IssueStep:
-    """Add a dated step to the issue's roadmap (路线图)."""
+def issue_step_add(
+    *, user, issue: Issue, planned_on: date, description: str, owner: str = ""
+) -> IssueStep:
+    """Add a dated step with its owner to the issue's roadmap (路线图: 明确责任人、列出进度表);
+    the raiser is told. The issue's version moves: a roadmap change is a change of it."""
     issue = _locked(issue)
     policy.check(user, policy.PROGRESS, issue)
-    step = IssueStep(issue=issue, planned_on=planned_on, description=description)
+    if not policy.may_do(user, "edit_roadmap"):
+        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError({"status": "已销号的问题不能再添加步骤。"})
+    step = IssueStep(
+        issue=issue, planned_on=planned_on, description=description, owner=(owner or "").strip()
+    )
     step.full_clean()
-    with acting(user):
+    with acting(user, reason=f"路线图：{planned_on} {description}"):
         step.save()
+        issue.save()
+    notifications.notify_issue(issue, NoticeKind.ISSUE_STEP, extra=f"路线图新增：{step}")
     return step
 
 
 @transaction.atomic
-def issue_step_done(*, user, step: IssueStep, on: date) -> IssueStep:
-    """Mark a roadmap step done on ``on``."""
+def issue_step_done(
+    *, user, step: IssueStep, on: date, outcome: str = "", today: date | None = None
+) -> IssueStep:
+    """Mark a roadmap step done on ``on`` with its outcome (not in the future)."""
     step = IssueStep.objects.select_for_update().get(pk=step.pk)
     policy.check(user, policy.PROGRESS, step)
+    if not policy.may_do(user, "edit_roadmap"):
+        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
+    if on > (today or local_date(timezone.now())):
+        raise ValidationError({"done_on": "完成日期不能晚于今天。"})
+    issue = _locked(step.issue)
     step.done_on = on
+    step.outcome = (outcome or "").strip()
     step.full_clean()
-    with acting(user):
+    with acting(user, reason=f"路线图完成：{step.description}"):
         step.save()
+        issue.save()
+    notifications.notify_issue(issue, NoticeKind.ISSUE_STEP, extra=f"步骤完成：{step}（{on}）")
     return step
 
 
 @transaction.atomic
-def issue_resolve(*, user, issue: Issue, on: date, resolution: str) -> Issue:
+def issue_resolve(
+    *, user, issue: Issue, on: date, resolution: str, expected_version: int | None = None
+) -> Issue:
     """办结: the answering side reports the issue solved; the raiser is to confirm."""
     if not (resolution or "").strip():
         raise ValidationError({"resolution": "办结须填写办理结果。"})
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.ACCEPTED, IssueStatus.IN_PROGRESS)
     if on < issue.raised_on:
@@ -239,9 +284,9 @@ def issue_resolve(*, user, issue: Issue, on: date, resolution: str) -> Issue:
 
 
 @transaction.atomic
-def issue_close(*, user, issue: Issue, on: date) -> Issue:
+def issue_close(*, user, issue: Issue, on: date, expected_version: int | None = None) -> Issue:
     """销号: the raiser confirms the resolution; the issue is closed."""
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.CONFIRM, issue)
     check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED)
@@ -251,15 +296,16 @@ def issue_close(*, user, issue: Issue, on: date) -> Issue:
     issue.closed_on = on
     with acting(user, reason="确认销号"):
         issue.save()
+    notifications.notify_issue(issue, NoticeKind.ISSUE_CLOSED)
     return issue
 
 
 @transaction.atomic
-def issue_reopen(*, user, issue: Issue, reason: str) -> Issue:
+def issue_reopen(*, user, issue: Issue, reason: str, expected_version: int | None = None) -> Issue:
     """Reopen a resolved or closed issue with a reason; it goes back to 办理中."""
     if not (reason or "").strip():
         raise ValidationError({"reopen_reason": "重新打开须填写原因。"})
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.CONFIRM, issue)
     check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED, IssueStatus.CLOSED)
@@ -463,6 +509,8 @@ def tour_score_set(
     """
     tour = Tour.objects.select_for_update().get(pk=judge.tour_id)
     policy.check(user, policy.SCORE, tour)
+    if tour.closed_on is not None:
+        raise ValidationError({"points": f"该观摩已于 {tour.closed_on} 截止评分，不能再修改。"})
     own = judge.user_id is not None and judge.user_id == user.pk
     if not own and not policy.may(user, policy.CHANGE, Tour):
         raise PermissionDenied("只能录入本人作为评委的评分。")
@@ -474,6 +522,22 @@ def tour_score_set(
     with acting(user):
         score.save()
     return score
+
+
+@transaction.atomic
+def tour_close(*, user, tour: Tour, on: date) -> Tour:
+    """截止评分: no score changes after it, and the judges see each other's scores."""
+    tour = Tour.objects.select_for_update().get(pk=tour.pk)
+    policy.check(user, policy.CHANGE, tour)
+    if tour.closed_on is not None:
+        raise ValidationError({"closed_on": f"该观摩已于 {tour.closed_on} 截止评分。"})
+    if on < tour.date:
+        raise ValidationError({"closed_on": "截止日期不能早于观摩日期。"})
+    tour.closed_on = on
+    tour.full_clean()
+    with acting(user, reason="截止评分"):
+        tour.save()
+    return tour
 
 
 def tour_publish_to_assessment(*, user, tour: Tour, indicator, period: str | None = None):
