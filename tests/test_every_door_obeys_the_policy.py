@@ -155,6 +155,11 @@ def _build_city():
     if efficiency_scheme is None:
         efficiency_scheme = EfficiencyScheme.objects.create(city=city, name="亩均", slug="mujun")
     escalation = EscalationRule.objects.create(city=city)
+    from ballast.projects.models import NodeTemplate
+
+    node_template = NodeTemplate.objects.create(
+        city=city, category="industrial", kind="filing", offset_days=-60, department=department
+    )
     contact = coordination.contact_add(user=clerk, project=project, contact=people[Role.ENTERPRISE])
     issue = coordination.issue_raise(
         user=clerk,
@@ -226,6 +231,7 @@ def _build_city():
         "projects.suspension": suspension,
         "projects.termination": termination,
         "projects.node": node,
+        "projects.nodetemplate": node_template,
         "projects.annualplan": plan,
         "projects.unittarget": target,
         "projects.confidenceassessment": confidence,
