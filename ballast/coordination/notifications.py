@@ -175,7 +175,7 @@ def notify_issue(issue: Issue, kind: str, *, extra: str = "") -> list[Notice]:
             key=_event_key(issue, kind),
             subject=subject,
             body=body,
-            link=f"/coordination/issues/{issue.pk}/",
+            link=f"/issues/{issue.pk}/",
             ref=f"coordination.issue:{issue.pk}",
         )
         if notice is not None:
