@@ -68,9 +68,6 @@ def test_clerk_raises_city_assigns_department_answers_raiser_confirms(
     assert page.status_code == 302 and page["Location"] == f"/issues/{issue.pk}/"
     assert issue.raised_by == clerk and issue.status == "open" and issue.version == 1
 
-    # The department may not set its own deadline (交办 is the city's or the unit's).
-    with pytest.raises(PermissionDenied):
-        services.issue_update(user=dept, issue=issue, data={"deadline": date(2023, 9, 1)})
     assigned = _web(admin).post(
         f"/issues/{issue.pk}/assign/",
         {
@@ -89,6 +86,8 @@ def test_clerk_raises_city_assigns_department_answers_raiser_confirms(
         date(2023, 4, 30),
     )
     assert issue.version == 2
+    # The assignment form is the city's and the unit's, not the answering department's.
+    assert _web(dept).post(f"/issues/{issue.pk}/assign/", {"version": 2}).status_code == 403
     # both officers of the department are told, once
     told = set(
         Notice.objects.filter(kind="issue_assigned").values_list("recipient__username", flat=True)

@@ -146,12 +146,12 @@ def _event_key(issue: Issue, kind: str) -> str:
     if kind in (NoticeKind.ISSUE_RESOLVED, NoticeKind.ISSUE_REOPENED):
         # a reopened issue may be resolved again: each round is its own event
         return f"issue:{issue.pk}:{kind}:r{issue.reopen_count}"
-    if kind in (NoticeKind.ISSUE_STEP, NoticeKind.ISSUE_CLOSED):
-        return f"issue:{issue.pk}:{kind}:v{issue.version}"
+    if kind == NoticeKind.ISSUE_CLOSED:
+        return f"issue:{issue.pk}:{kind}:r{issue.reopen_count}"
     return f"issue:{issue.pk}:{kind}"
 
 
-def notify_issue(issue: Issue, kind: str, *, extra: str = "") -> list[Notice]:
+def notify_issue(issue: Issue, kind: str, *, extra: str = "", event: str = "") -> list[Notice]:
     """Notices of one issue event to the people concerned; at most once per person."""
     subject = _SUBJECTS[kind].format(
         project=issue.project.name,
@@ -172,7 +172,7 @@ def notify_issue(issue: Issue, kind: str, *, extra: str = "") -> list[Notice]:
         notice = send_notice(
             recipient=person,
             kind=kind,
-            key=_event_key(issue, kind),
+            key=f"issue:{issue.pk}:{kind}:{event}" if event else _event_key(issue, kind),
             subject=subject,
             body=body,
             link=f"/issues/{issue.pk}/",

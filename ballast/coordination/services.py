@@ -158,11 +158,10 @@ def issue_update(
     issue = _locked(issue)
     policy.check(user, policy.CHANGE, issue)
     check_version(issue, expected_version, attempted=data)
-    # The answering department may hand the issue on (转办) and name its person, but the
-    # deadline and the level are set by whoever assigns (市级或板块交办).
+    # The answering department may hand the issue on (转办), name its person and agree a
+    # deadline (as in the admin); the web's assignment form is the city's and the unit's
+    # (policy "assign_issue"). A person picked must be of the department or in scope.
     setting = {f for f, v in data.items() if v != getattr(issue, f)}
-    if setting & {"deadline", "level"} and not policy.may_do(user, "assign_issue"):
-        raise PermissionDenied("只有市级或板块的管理人员可以设定办结期限和协调层级。")
     person = data.get("responsible_person")
     if person is not None and "responsible_person" in setting:
         department = data.get("department", issue.department)
@@ -222,7 +221,7 @@ def issue_step_add(
     *, user, issue: Issue, planned_on: date, description: str, owner: str = ""
 ) -> IssueStep:
     """Add a dated step with its owner to the issue's roadmap (路线图: 明确责任人、列出进度表);
-    the raiser is told. The issue's version moves: a roadmap change is a change of it."""
+    the raiser is told. The step has its own history row (shown on the issue's page)."""
     issue = _locked(issue)
     policy.check(user, policy.PROGRESS, issue)
     if not policy.may_do(user, "edit_roadmap"):
@@ -235,8 +234,9 @@ def issue_step_add(
     step.full_clean()
     with acting(user, reason=f"路线图：{planned_on} {description}"):
         step.save()
-        issue.save()
-    notifications.notify_issue(issue, NoticeKind.ISSUE_STEP, extra=f"路线图新增：{step}")
+    notifications.notify_issue(
+        issue, NoticeKind.ISSUE_STEP, extra=f"路线图新增：{step}", event=f"s{step.pk}:added"
+    )
     return step
 
 
@@ -257,8 +257,12 @@ def issue_step_done(
     step.full_clean()
     with acting(user, reason=f"路线图完成：{step.description}"):
         step.save()
-        issue.save()
-    notifications.notify_issue(issue, NoticeKind.ISSUE_STEP, extra=f"步骤完成：{step}（{on}）")
+    notifications.notify_issue(
+        issue,
+        NoticeKind.ISSUE_STEP,
+        extra=f"步骤完成：{step}（{on}）",
+        event=f"s{step.pk}:done:{on}",
+    )
     return step
 
 
@@ -470,7 +474,7 @@ def tour_create(
     *, user, city, name: str, on: date, period: str, criteria=(), judges=(), projects=()
 ) -> Tour:
     """Create a tour with its criteria ``(name, max_points)``, judges (users or names) and
-    the projects shown."""
+    the projects shown, in visiting order."""
     tour = Tour(city=city, name=name, date=on, period=period)
     tour.full_clean()
     with acting(user):
@@ -489,10 +493,10 @@ def tour_create(
                 j = TourJudge(tour=tour, user=judge, name=str(judge))
             j.full_clean()
             j.save()
-        for project in projects:
+        for order, project in enumerate(projects):
             if not city.contains(project.unit):
                 raise ValidationError({"project": f"项目“{project}”不属于本市。"})
-            tp = TourProject(tour=tour, project=project)
+            tp = TourProject(tour=tour, project=project, visit_order=order)
             tp.full_clean()
             tp.save()
     return tour

@@ -146,7 +146,9 @@ def issues(request):
             "is_inbox": policy.holds(user, "answer_for_department"),
             "may_progress": policy.may_do(user, f"issue.{policy.PROGRESS}"),
             "may_confirm": policy.may_do(user, f"issue.{policy.CONFIRM}"),
-            "may_raise": policy.may_do(user, "raise_issue"),
+            # a department answers issues; it has no projects of its own to raise on
+            "may_raise": policy.may_do(user, "raise_issue")
+            and Project.objects.restrict(user).exists(),
             "workspace_enterprise": policy.holds(user, "be_project_contact"),
         },
     )
