@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ballast.accounts.services import token_create
+from ballast.coordination.models import Issue
 from ballast.imports.models import ImportJob
 from ballast.projects.models import Project
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
@@ -220,17 +221,44 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/issues/", query={"as_of": "not-a-date"})
         call(officer, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
         call(outsider, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
-        call(officer, "POST", "/api/v1/issues/{id}/acknowledge/", path_parameters=iid)
-        call(officer, "POST", "/api/v1/issues/{id}/start/", path_parameters=iid)
+
+        def at(token):  # the issue's ETag as If-Match (every change of an issue needs it)
+            got = call(token, "GET", "/api/v1/issues/{id}/", path_parameters=iid)
+            assert got.status_code == 200, got.text
+            headers = {k.lower(): v for k, v in got.headers.items()}
+            tag = headers["etag"]
+            return {"If-Match": tag[0] if isinstance(tag, list) else tag}
+
+        _t, admin = token_create(user=people["city_admin"], name="契约")
+        call(admin, "PATCH", "/api/v1/issues/{id}/", path_parameters=iid,
+             body={"deadline": "2023-06-15"}, headers=at(admin))  # fmt: skip
+        call(admin, "PATCH", "/api/v1/issues/{id}/", path_parameters=iid,
+             body={"deadline": "2023-06-20"})  # fmt: skip
+        call(admin, "PUT", "/api/v1/issues/{id}/", path_parameters=iid,
+             body={"category": "land"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/acknowledge/", path_parameters=iid,
+             headers=at(officer))  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/start/", path_parameters=iid,
+             headers=at(officer))  # fmt: skip
         call(officer, "POST", "/api/v1/issues/{id}/steps/", path_parameters=iid,
-             body={"planned_on": "2023-04-25", "description": "现场踏勘"})  # fmt: skip
-        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid, body={})
+             body={"planned_on": "2023-04-25", "description": "现场踏勘", "owner": "王科长"},
+             headers=at(officer))  # fmt: skip
+        step = Issue.objects.get(pk=iid["id"]).steps.order_by("pk").first().pk
+        call(officer, "POST", "/api/v1/issues/{id}/steps/{step_pk}/done/",
+             path_parameters={**iid, "step_pk": step}, body={"outcome": "已报"},
+             headers=at(officer))  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/steps/{step_pk}/done/",
+             path_parameters={**iid, "step_pk": step}, body={})  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid, body={},
+             headers=at(officer))  # fmt: skip
         call(officer, "POST", "/api/v1/issues/{id}/resolve/", path_parameters=iid,
-             body={"resolution": "指标已下达"})  # fmt: skip
-        call(officer, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
-        call(clerk, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={})
+             body={"resolution": "指标已下达"}, headers=at(officer))  # fmt: skip
+        call(officer, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={},
+             headers=at(officer))  # fmt: skip
+        call(clerk, "POST", "/api/v1/issues/{id}/close/", path_parameters=iid, body={},
+             headers=at(clerk))  # fmt: skip
         call(clerk, "POST", "/api/v1/issues/{id}/reopen/", path_parameters=iid,
-             body={"reason": "指标被收回"})  # fmt: skip
+             body={"reason": "指标被收回"}, headers=at(clerk))  # fmt: skip
         visit = call(city_leader, "POST", "/api/v1/visits/",
                      body={"project": project.pk, "date": "2023-03-02", "kind": "visit",
                            "findings": "用工紧张"})  # fmt: skip
@@ -238,6 +266,8 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/visits/", body={"project": project.pk, "kind": "party"})
         call(clerk, "GET", "/api/v1/visits/", query={"unit": "321081", "start": "2023-01-01"})
         call(clerk, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
+        call(clerk, "GET", "/api/v1/visits/coverage/", query={"start": "2023-01-01"})
+        call(city, "GET", "/api/v1/visits/coverage/", query={"end": "not-a-date"})
         call(outsider, "GET", "/api/v1/visits/{id}/", path_parameters={"id": visit.json()["id"]})
         from ballast.coordination.services import tour_create
 

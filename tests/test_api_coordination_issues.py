@@ -14,6 +14,11 @@ def project(make_project):
     return make_project(name="仪征港口项目")
 
 
+def _at(client, url) -> dict:
+    """The issue's ETag as If-Match: every change of an issue through the API needs it."""
+    return {"HTTP_IF_MATCH": client.get(url)["ETag"]}
+
+
 def _raise(client, project, department, **extra):
     body = {
         "project": project.pk,
@@ -51,28 +56,35 @@ def test_an_issue_goes_from_raised_to_closed_through_the_api(
     assert [i["id"] for i in inbox["results"]] == [issue["id"]]
     assert token_client(people["clerk_b"]).get(url).status_code == 404
 
-    assert officer.post(url + "acknowledge/").json()["status"] == "accepted"
+    assert officer.post(url + "acknowledge/", **_at(officer, url)).json()["status"] == "accepted"
     # Taken twice: the service says the status is wrong (400), nothing changes.
-    again = officer.post(url + "acknowledge/")
+    again = officer.post(url + "acknowledge/", **_at(officer, url))
     assert again.status_code == 400 and "status" in again.json()["errors"]
-    assert officer.post(url + "start/").json()["status"] == "in_progress"
+    assert officer.post(url + "start/", **_at(officer, url)).json()["status"] == "in_progress"
     step = officer.post(
-        url + "steps/", {"planned_on": "2023-04-25", "description": "现场踏勘"}, format="json"
+        url + "steps/",
+        {"planned_on": "2023-04-25", "description": "现场踏勘"},
+        format="json",
+        **_at(officer, url),
     )
     assert step.status_code == 201
     assert [s["description"] for s in step.json()["steps"]] == ["报省厅", "现场踏勘"]
-    no_result = officer.post(url + "resolve/", {}, format="json")
+    no_result = officer.post(url + "resolve/", {}, format="json", **_at(officer, url))
     assert no_result.status_code == 400 and "resolution" in no_result.json()["errors"]
-    resolved = officer.post(url + "resolve/", {"resolution": "指标已下达"}, format="json")
+    resolved = officer.post(
+        url + "resolve/", {"resolution": "指标已下达"}, format="json", **_at(officer, url)
+    )
     assert resolved.json()["status"] == "resolved"
     assert resolved.json()["resolved_on"] == "2023-04-03"
 
     # The department may not confirm its own answer; the raiser does.
-    assert officer.post(url + "close/").status_code == 403
-    closed = clerk.post(url + "close/", {}, format="json")
+    assert officer.post(url + "close/", **_at(officer, url)).status_code == 403
+    closed = clerk.post(url + "close/", {}, format="json", **_at(clerk, url))
     assert closed.status_code == 200, closed.content
     assert closed.json()["status"] == "closed" and closed.json()["closed_on"] == "2023-04-03"
-    reopened = clerk.post(url + "reopen/", {"reason": "指标被收回"}, format="json")
+    reopened = clerk.post(
+        url + "reopen/", {"reason": "指标被收回"}, format="json", **_at(clerk, url)
+    )
     assert reopened.json()["status"] == "in_progress"
     assert reopened.json()["reopen_count"] == 1
     assert Issue.objects.get(pk=issue["id"]).reopen_reason == "指标被收回"
@@ -84,10 +96,13 @@ def test_only_the_raiser_side_confirms_or_reopens(people, project, department):
     url = f"/api/v1/issues/{issue['id']}/"
     # The unit reviewer may confirm issues of the unit, but did not raise this one.
     reviewer = token_client(people["reviewer_a"])
-    refused = reviewer.post(url + "reopen/", {"reason": "再议"}, format="json")
+    refused = reviewer.post(
+        url + "reopen/", {"reason": "再议"}, format="json", **_at(reviewer, url)
+    )
     assert refused.status_code == 403
     # The city administrator confirms any issue of the city (here: not yet resolved).
-    early = token_client(people["city_admin"]).post(url + "close/", {}, format="json")
+    admin = token_client(people["city_admin"])
+    early = admin.post(url + "close/", {}, format="json", **_at(admin, url))
     assert early.status_code == 400
     assert Issue.objects.get(pk=issue["id"]).status == IssueStatus.OPEN
 

@@ -61,9 +61,11 @@ def test_a_judge_enters_their_scores_and_sees_only_their_own(people, tour):
         {"judge": own_judge, "tour_project": shown["仪征观摩项目"],
          "criterion": criteria["形象进度"], "points": "45.50"}
     ]  # fmt: skip
-    # Two judges: nothing dropped, the totals averaged (45.5 and 30).
+    # Before the tour is closed a judge sees no averages (they would give away the other
+    # judge's points), only their own points.
     rows = {row["project_name"]: row["score"] for row in detail["projects"]}
-    assert rows == {"仪征观摩项目": "37.75", "高邮观摩项目": None}
+    assert rows == {"仪征观摩项目": None, "高邮观摩项目": None}
+    assert detail["unit_scores"] == []
     assert "30.00" not in entered.content.decode()  # the other judge's points stay hidden
     # Correcting one's score replaces it.
     reviewer.post(
@@ -72,6 +74,17 @@ def test_a_judge_enters_their_scores_and_sees_only_their_own(people, tour):
         format="json",
     )
     assert TourScore.objects.get(judge_id=own_judge).points == Decimal("40.00")
+    # Once the city closes the scoring: two judges, nothing dropped, the totals averaged
+    # (40 and 30); no score changes any more.
+    services.tour_close(user=people["city_admin"], tour=tour, on=tour.date)
+    rows = {row["project_name"]: row["score"] for row in reviewer.get(url).json()["projects"]}
+    assert rows == {"仪征观摩项目": "35.00", "高邮观摩项目": None}
+    late = reviewer.post(
+        url + "scores/",
+        {"tour_project": shown["仪征观摩项目"], "criterion": criteria["形象进度"], "points": 41},
+        format="json",
+    )
+    assert late.status_code == 400
 
 
 def test_the_detail_shows_a_unit_person_their_own_projects_and_unit(people, tour):

@@ -155,6 +155,11 @@ def _build_city():
     if efficiency_scheme is None:
         efficiency_scheme = EfficiencyScheme.objects.create(city=city, name="亩均", slug="mujun")
     escalation = EscalationRule.objects.create(city=city)
+    from ballast.projects.models import NodeTemplate
+
+    node_template = NodeTemplate.objects.create(
+        city=city, category="industrial", kind="filing", offset_days=-60, department=department
+    )
     contact = coordination.contact_add(user=clerk, project=project, contact=people[Role.ENTERPRISE])
     issue = coordination.issue_raise(
         user=clerk,
@@ -165,6 +170,7 @@ def _build_city():
             "department": department,
             "deadline": timezone.localdate() + timedelta(days=30),
         },
+        steps=[(date(2023, 3, 5), "用地预审")],
     )
     visit = coordination.visit_record(
         user=people[Role.LEADER], project=project, on=date(2023, 3, 2), kind="visit"
@@ -266,6 +272,7 @@ def _build_city():
         "projects.suspension": suspension,
         "projects.termination": termination,
         "projects.node": node,
+        "projects.nodetemplate": node_template,
         "projects.annualplan": plan,
         "projects.unittarget": target,
         "projects.confidenceassessment": confidence,
@@ -310,6 +317,8 @@ def _build_city():
         "bulletins:download": {"fmt": "docx", "pk": bulletin.pk},
         "dashboards:unit_cockpit": {"unit_code": unit_a.code},
         "coordination:issue_action": {"pk": issue.pk, "action": "acknowledge"},
+        "coordination:issue_step_done": {"pk": issue.pk, "step_pk": issue.steps.get().pk},
+        "api:issue-step-done": {"step_pk": issue.steps.get().pk},
         "dashboards:leader": {"pk": people[Role.LEADER].pk},
         "projects:node_edit": {"pk": project.pk, "node_pk": node.pk},
         "reports:report_entry": {"project_pk": project.pk, "month": "2023-03"},
@@ -709,6 +718,7 @@ def test_every_api_door_answers_the_policy(door_city, person, settings):
             obj.refresh_from_db()
             kwargs["pk"] = obj.pk
         kwargs.update(door.kwargs)
+        kwargs.update(door_city.kwargs.get(name, {}))
         if door.catch_all:
             kwargs["rest"] = "no-such-endpoint/1/"
         url = reverse(name, kwargs=kwargs or None)

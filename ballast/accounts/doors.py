@@ -83,6 +83,18 @@ def _resolves_for_lead(user, lead) -> bool:
     )
 
 
+def _assigns(user, issue) -> bool:
+    """交办 an issue: CHANGE on it and the named action ``assign_issue``."""
+    in_scope = policy.restrict(type(issue)._base_manager.filter(pk=issue.pk), user, CHANGE).exists()
+    return in_scope and policy.may_do(user, "assign_issue")
+
+
+def _judges(user, tour) -> bool:
+    """A tour's scoring page: the person is one of its judges (and may score)."""
+    in_scope = policy.restrict(type(tour)._base_manager.filter(pk=tour.pk), user, VIEW).exists()
+    return in_scope and policy.may_do(user, "score_tour") and tour.judges.filter(user=user).exists()
+
+
 _PROJECT_VIEW = (("project", VIEW),)
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
@@ -174,10 +186,28 @@ DOORS: dict[str, Door] = {
     "coordination:issue_action": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
+    "coordination:issue_new": Door((("issue", ADD),)),
+    "coordination:issue_detail": Door((("issue", VIEW),), None, model="coordination.Issue"),
+    # 交办: CHANGE on the issue, by a city or unit officer (not the answering department)
+    "coordination:issue_assign": Door(
+        None, (("issue", CHANGE),), model="coordination.Issue", scope=_assigns
+    ),
+    "coordination:issue_step_add": Door(
+        None, (("issue", policy.PROGRESS),), model="coordination.Issue"
+    ),
+    "coordination:issue_step_done": Door(
+        None, (("issue", policy.PROGRESS),), model="coordination.Issue"
+    ),
     "assessments:rankings": Door(_COCKPIT),
     "coordination:visits": Door((("service", VIEW),)),
+    "coordination:visit_new": Door((("service", ADD),)),
     "coordination:tours": Door((("tour", VIEW),)),
     "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
+    # a judge's own scoring page: SCORE, and a judge of this tour
+    "coordination:tour_score": Door(
+        (("tour", policy.SCORE),), model="coordination.Tour", scope=_judges
+    ),
+    "coordination:tour_close": Door(None, (("tour", CHANGE),), model="coordination.Tour"),
     "dashboards:leaders": Door(_COCKPIT),
     "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
@@ -216,6 +246,7 @@ DOORS: dict[str, Door] = {
     "projects:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:node_templates_apply": Door(None, _PROJECT_CHANGE, model="projects.Project"),
     "reports:report_month": Door((("report", VIEW),)),
     "reports:review_unit": Door((("report", APPROVE),)),
     "reports:review_city": Door((("report", policy.ACCEPT),)),
@@ -326,10 +357,13 @@ API_DOORS: dict[str, ApiDoor] = {
         {"GET": (("bulletin", VIEW),)}, model="bulletins.Bulletin", kwargs={"fmt": "docx"}
     ),
     "api:issue-list": ApiDoor({"GET": (("issue", VIEW),), "POST": (("issue", ADD),)}),
-    "api:issue-detail": _api_object("issue", _ISSUE),
+    "api:issue-detail": _api_object("issue", _ISSUE, PUT=CHANGE, PATCH=CHANGE),
     "api:issue-acknowledge": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
     "api:issue-start": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
     "api:issue-steps": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
+    "api:issue-step-done": ApiDoor(
+        {"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE, kwargs={"step_pk": 1}
+    ),
     "api:issue-resolve": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),
     "api:issue-close": ApiDoor(
         {"POST": (("issue", policy.CONFIRM),)}, model=_ISSUE, scope=_raiser_side
@@ -339,6 +373,7 @@ API_DOORS: dict[str, ApiDoor] = {
     ),
     "api:visit-list": ApiDoor({"GET": (("service", VIEW),), "POST": (("service", ADD),)}),
     "api:visit-detail": _api_object("service", "coordination.Visit"),
+    "api:visit-coverage": ApiDoor({"GET": (("service", VIEW),)}),
     "api:tour-list": ApiDoor({"GET": (("tour", VIEW),)}),
     "api:tour-detail": _api_object("tour", "coordination.Tour"),
     "api:tour-scores": ApiDoor({"POST": (("tour", policy.SCORE),)}, model="coordination.Tour"),

@@ -551,6 +551,26 @@ NAMED_ACTIONS = {
     ),
     "resolve_lead_duplicates": lambda user: holds(user, "oversee_attraction"),
     "mark_lead_confidential": lambda user: holds(user, "oversee_attraction"),
+    # --- the service loop (issue 13) ---
+    # 提出问题/诉求: a clerk for a project of the unit, an enterprise for its own project,
+    # a leader on a visit, a department for itself (the row scope decides which projects)
+    "raise_issue": lambda user: ADD in allowed_actions(user, "issue"),
+    # 交办: a city or unit officer sets the department, person, deadline and level
+    "assign_issue": lambda user: (
+        CHANGE in allowed_actions(user, "issue") and not holds(user, "answer_for_department")
+    ),
+    # 路线图: the answering side adds dated steps with owners and marks them done
+    "edit_roadmap": lambda user: PROGRESS in allowed_actions(user, "issue"),
+    # 确认销号/重新打开: the raising side (the service checks it is the raiser)
+    "confirm_issue": lambda user: CONFIRM in allowed_actions(user, "issue"),
+    # 家家到: records a visit from the phone page
+    "record_visit": lambda user: ADD in allowed_actions(user, "service"),
+    # 观摩评分: a judge scores (the service checks they judge this tour)
+    "score_tour": lambda user: SCORE in allowed_actions(user, "tour"),
+    # 截止评分: closes a tour's scoring, after which the judges see each other's scores
+    "close_tour": lambda user: CHANGE in allowed_actions(user, "tour"),
+    # 节点模板: the city's node plans per project category, applied to a project
+    "apply_node_templates": lambda user: CHANGE in allowed_actions(user, "project"),
     "compose_bulletin": lambda user: (
         VIEW in allowed_actions(user, "bulletin")
         and (user.is_superuser or user.region_id is not None)

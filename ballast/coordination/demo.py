@@ -13,13 +13,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 from ballast.accounts import policy
+from ballast.accounts.models import Department
 from ballast.assessments.models import Indicator
 from ballast.assessments.services import ensure_default_schemes
 from ballast.coordination import services
 from ballast.coordination.choices import IssueCategory, VisitKind
 from ballast.coordination.models import ProjectContact
 from ballast.core.history import acting
-from ballast.projects.models import Project, Suspension, Termination
+from ballast.projects.choices import CATEGORIES_WITHOUT_PRODUCTION, Category
+from ballast.projects.models import NodeTemplate, Project, Suspension, Termination
 
 # category → (responsible department key of the demo, descriptions)
 ISSUES = {
@@ -92,11 +94,57 @@ def _live_projects(ctx, on):
     )
 
 
+# The city's node plan per project category (节点模板, DOMAIN.md): node kind, days from
+# the planned start (negative: before it), the answering department's short name.
+NODE_PLAN = [
+    ("filing", -120, "市发改委"),
+    ("land_supply", -90, "市自然资源和规划局"),
+    ("planning_permit", -60, "市自然资源和规划局"),
+    ("environment_review", -45, "市生态环境局"),
+    ("energy_review", -45, "市发改委"),
+    ("construction_permit", -10, "市行政审批局"),
+    ("statistics_entry", 60, "市统计局"),
+    ("completion_acceptance", 540, "市住建局"),
+    ("production", 600, "市工信局"),
+]
+# categories without 投产 skip the energy review and production nodes
+NODE_PLAN_WITHOUT_PRODUCTION = ("energy_review", "production")
+
+
+def node_templates_step(ctx) -> int:
+    """The city's node templates for every project category, as data (kept when the
+    city has them already)."""
+    existing = NodeTemplate.objects.filter(city=ctx.city).count()
+    if existing:
+        ctx.counts["nodetemplate"] = existing
+        return existing
+    departments = {d.short_name: d for d in Department.objects.filter(city=ctx.city)}
+    rows = []
+    for category in Category.values:
+        for order, (kind, days, department) in enumerate(NODE_PLAN):
+            if category in CATEGORIES_WITHOUT_PRODUCTION and kind in NODE_PLAN_WITHOUT_PRODUCTION:
+                continue
+            rows.append(
+                NodeTemplate(
+                    city=ctx.city,
+                    category=category,
+                    kind=kind,
+                    offset_days=days,
+                    department=departments.get(department),
+                    sort_order=order,
+                )
+            )
+    NodeTemplate.objects.bulk_create(rows)
+    ctx.counts["nodetemplate"] = len(rows)
+    return len(rows)
+
+
 def demo_step(ctx) -> None:
     """Contacts, about a hundred issues, visits and one tour, as of ``ctx.today``."""
     rng = ctx.rng("coordination")
     today = ctx.today
     admin = ctx.admin
+    node_templates_step(ctx)
     projects = _live_projects(ctx, today)
     by_unit: dict[str, list[Project]] = {}
     for project in projects:
@@ -246,6 +294,8 @@ def demo_step(ctx) -> None:
                     points=points,
                 )
                 scores += 1
+    # the previous quarter's tour is over: its scoring is closed
+    services.tour_close(user=admin, tour=tour, on=tour.date)
     ctx.counts["tour"] = 1
     ctx.counts["tourscore"] = scores
 

@@ -16,7 +16,7 @@ from ballast.coordination.choices import (
     NoticeKind,
     VisitKind,
 )
-from ballast.core.models import BallastModel
+from ballast.core.models import BallastModel, Versioned
 from ballast.core.validators import validate_plausible_date
 from ballast.projects.choices import CITY_FACTOR_THRESHOLD_WAN
 
@@ -91,8 +91,11 @@ class ProjectContact(BallastModel):
         return f"{self.project} — {self.user}"
 
 
-class Issue(BallastModel):
+class Issue(Versioned, BallastModel):
     """A coordination issue (问题协调/要素保障) of a project.
+
+    Versioned: the web forms and the API (ETag/If-Match) refuse a save based on an older
+    version (docs/concurrency.md).
 
     Dates that figures use are kept as dates (``raised_on``, ``resolved_on``,
     ``closed_on``); the moments of acknowledgement and escalation as times.
@@ -198,9 +201,11 @@ class IssueStep(BallastModel):
     )
     planned_on = models.DateField("计划日期", validators=[validate_plausible_date])
     description = models.CharField("步骤", max_length=200)
+    owner = models.CharField("责任人", max_length=32, blank=True)
     done_on = models.DateField(
         "完成日期", null=True, blank=True, validators=[validate_plausible_date]
     )
+    outcome = models.CharField("完成情况", max_length=200, blank=True)
 
     access_group = "issue"
     unit_path = "issue__project__unit"
@@ -256,6 +261,13 @@ class Tour(BallastModel):
     name = models.CharField("名称", max_length=128)
     date = models.DateField("日期", validators=[validate_plausible_date])
     period = models.CharField("考评期", max_length=16, help_text="如 2023、2023H1、2023Q2")
+    closed_on = models.DateField(
+        "评分截止日期",
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text="截止后评分不能再改，各评委的评分对评委公开",
+    )
 
     access_group = "tour"
     city_path = "city"
@@ -330,11 +342,13 @@ class TourProject(BallastModel):
     project = models.ForeignKey(
         "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="+"
     )
+    visit_order = models.PositiveIntegerField("观摩顺序", default=0)
 
     access_group = "tour"
     unit_path = "project__unit"
 
     class Meta:
+        ordering = ("tour", "visit_order", "id")
         verbose_name = "观摩项目"
         verbose_name_plural = "观摩项目"
         constraints = [

@@ -39,6 +39,18 @@ REPORT_RETURN_WINDOW = timedelta(days=7)  # how far back returns are scanned
 BATCH = 500
 
 
+def send_notice(
+    *, recipient, kind: str, key: str, subject: str, body: str = "", link: str = "", ref: str = ""
+) -> Notice | None:
+    """THE seam every notice of the service loop goes through (issues, roadmap steps,
+    late nodes): one notice per event and person (``key``), e-mailed once by
+    :func:`deliver`. Re-route it here (an in-app inbox, a messenger) and every caller
+    follows."""
+    return notice_create(
+        recipient=recipient, kind=kind, key=key, subject=subject, body=body, link=link, ref=ref
+    )
+
+
 def notice_create(
     *, recipient, kind: str, key: str, subject: str, body: str = "", link: str = "", ref: str = ""
 ) -> Notice | None:
@@ -102,8 +114,10 @@ def _recipients(issue: Issue, kind: str) -> list:
         return answering
     if kind == NoticeKind.ISSUE_NEAR_DEADLINE:
         return answering
-    if kind == NoticeKind.ISSUE_RESOLVED:
+    if kind in (NoticeKind.ISSUE_RESOLVED, NoticeKind.ISSUE_STEP):
         return _people([issue.raised_by])
+    if kind == NoticeKind.ISSUE_CLOSED:
+        return answering
     if kind == NoticeKind.ISSUE_ACK_LATE:
         return _people([issue.raised_by], _city_admins(issue))
     # escalated, overdue: everyone concerned and the city's project office
@@ -118,6 +132,8 @@ _SUBJECTS = {
     NoticeKind.ISSUE_OVERDUE: "【已逾期】{project}：{category}，期限{deadline}",
     NoticeKind.ISSUE_RESOLVED: "【待确认销号】{project}：{category}",
     NoticeKind.ISSUE_REOPENED: "【重新打开】{project}：{category}",
+    NoticeKind.ISSUE_STEP: "【路线图】{project}：{category}",
+    NoticeKind.ISSUE_CLOSED: "【已销号】{project}：{category}",
 }
 
 
@@ -130,10 +146,12 @@ def _event_key(issue: Issue, kind: str) -> str:
     if kind in (NoticeKind.ISSUE_RESOLVED, NoticeKind.ISSUE_REOPENED):
         # a reopened issue may be resolved again: each round is its own event
         return f"issue:{issue.pk}:{kind}:r{issue.reopen_count}"
+    if kind == NoticeKind.ISSUE_CLOSED:
+        return f"issue:{issue.pk}:{kind}:r{issue.reopen_count}"
     return f"issue:{issue.pk}:{kind}"
 
 
-def notify_issue(issue: Issue, kind: str) -> list[Notice]:
+def notify_issue(issue: Issue, kind: str, *, extra: str = "", event: str = "") -> list[Notice]:
     """Notices of one issue event to the people concerned; at most once per person."""
     subject = _SUBJECTS[kind].format(
         project=issue.project.name,
@@ -147,15 +165,17 @@ def notify_issue(issue: Issue, kind: str) -> list[Notice]:
         body += f"\n重新打开原因：{issue.reopen_reason}"
     if kind == NoticeKind.ISSUE_RESOLVED:
         body += f"\n办理结果：{issue.resolution}\n请确认后销号，或说明原因重新打开。"
+    if extra:
+        body += f"\n{extra}"
     created = []
     for person in _recipients(issue, kind):
-        notice = notice_create(
+        notice = send_notice(
             recipient=person,
             kind=kind,
-            key=_event_key(issue, kind),
+            key=f"issue:{issue.pk}:{kind}:{event}" if event else _event_key(issue, kind),
             subject=subject,
             body=body,
-            link=f"/coordination/issues/{issue.pk}/",
+            link=f"/issues/{issue.pk}/",
             ref=f"coordination.issue:{issue.pk}",
         )
         if notice is not None:
@@ -187,6 +207,54 @@ def deadline_notices(*, as_of) -> int:
             count += len(notify_issue(issue, NoticeKind.ISSUE_NEAR_DEADLINE))
         for issue in in_city.filter(deadline__lt=as_of):
             count += len(notify_issue(issue, NoticeKind.ISSUE_OVERDUE))
+    return count
+
+
+def node_notices(*, as_of) -> int:
+    """Late nodes (节点计划): a notice to the node's department officers and its person
+    when the deadline is within the city's near-deadline days, and once it has passed —
+    each once per node and deadline (a moved deadline is a new event)."""
+    from ballast.projects.choices import NodeOutcome
+    from ballast.projects.models import Node
+
+    count = 0
+    pending = Node.objects.filter(outcome=NodeOutcome.PENDING, project__termination__isnull=True)
+    unit_ids = set(pending.values_list("project__unit_id", flat=True).distinct())
+    for city in cities_containing(unit_ids):
+        days = EscalationRule.for_city(city).near_deadline_days
+        in_city = (
+            pending.filter(within("project__unit", city), deadline__lte=as_of + timedelta(days))
+            .select_related("project", "project__unit", "department", "person_user")
+            .order_by("deadline", "pk")
+        )
+        for node in in_city:
+            late = node.deadline < as_of
+            kind = NoticeKind.NODE_OVERDUE if late else NoticeKind.NODE_DUE_SOON
+            officers = (
+                User.objects.filter(
+                    policy.holders("answer_for_department"), department_id=node.department_id
+                )
+                if node.department_id
+                else User.objects.none()
+            )
+            name = node.name or node.get_kind_display()
+            when = f"已逾期 {(as_of - node.deadline).days} 天" if late else "即将到期"
+            for person in _people(officers, [node.person_user]):
+                notice = send_notice(
+                    recipient=person,
+                    kind=kind,
+                    key=f"node:{node.pk}:{kind}:{node.deadline}",
+                    subject=f"【节点{when}】{node.project.name}：{name}，期限{node.deadline}",
+                    body=(
+                        f"项目：{node.project.name}（{node.project.unit.name}）\n节点：{name}\n"
+                        f"计划完成日期：{node.deadline}；责任部门："
+                        f"{node.department or node.department_name or '未指定'}；"
+                        f"责任人：{node.person_user or node.person or '未指定'}"
+                    ),
+                    link=f"/projects/{node.project_id}/",
+                    ref=f"projects.node:{node.pk}",
+                )
+                count += notice is not None
     return count
 
 
@@ -304,6 +372,7 @@ def run(*, now: datetime) -> dict[str, int]:
     result = {
         "escalated": len(escalated),
         "deadline": deadline_notices(as_of=local_date(now)),
+        "nodes": node_notices(as_of=local_date(now)),
         "report_returned": report_returned_notices(now=now),
         "digest": digest_notices(now=now),
     }

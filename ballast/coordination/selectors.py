@@ -5,7 +5,7 @@ for the few steps done over already-aggregated rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 
@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ballast.coordination.choices import IssueCategory, IssueLevel
 from ballast.coordination.models import Issue, Tour, TourScore, Visit
@@ -375,3 +376,31 @@ def tour_unit_scores(tour: Tour) -> dict[str, Decimal]:
         code: (sum(scores, Decimal(0)) / len(scores)).quantize(TWO_PLACES, ROUND_HALF_UP)
         for code, scores in sorted(units.items())
     }
+
+
+@dataclass(frozen=True)
+class Sla:
+    """The clock of 重大事项不过夜 for one major issue: acknowledged by the end of the day
+    it was raised (local midnight). ``state``: ``running`` (time left), ``late`` (past
+    midnight, not acknowledged), ``met`` or ``missed`` (acknowledged in time or not)."""
+
+    due: datetime
+    state: str
+    minutes_left: int
+
+    @property
+    def left(self) -> str:
+        hours, minutes = divmod(max(self.minutes_left, 0), 60)
+        return f"{hours}:{minutes:02d}"
+
+
+def major_sla(issue: Issue, now: datetime) -> Sla | None:
+    """The same-day acknowledgement clock of a major issue (None for other issues)."""
+    if not issue.is_major:
+        return None
+    tz = timezone.get_current_timezone()
+    due = datetime.combine(issue.raised_on + timedelta(days=1), time.min, tzinfo=tz)
+    if issue.acknowledged_at is not None:
+        return Sla(due, "met" if issue.acknowledged_at < due else "missed", 0)
+    minutes = int((due - now).total_seconds() // 60)
+    return Sla(due, "running" if minutes > 0 else "late", minutes)

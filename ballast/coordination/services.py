@@ -40,6 +40,7 @@ from ballast.coordination.models import (
     Visit,
 )
 from ballast.coordination.selectors import tour_judge_totals
+from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.regions.models import cities_containing, within
 
@@ -77,12 +78,16 @@ def local_date(moment: datetime | date) -> date:
     return moment
 
 
-def _locked(issue: Issue) -> Issue:
-    return (
+def _locked(issue: Issue, expected_version: int | None = None, attempted=None) -> Issue:
+    """The issue locked for a write, at ``expected_version`` when the caller knows one
+    (a form's hidden field, the API's If-Match): a stale one raises StaleObjectError."""
+    locked = (
         Issue.objects.select_for_update(of=("self",))
         .select_related("project", "project__unit", "department")
         .get(pk=issue.pk)
     )
+    check_version(locked, expected_version, attempted=attempted, flow=attempted is None)
+    return locked
 
 
 def _expect(issue: Issue, *statuses) -> None:
@@ -144,11 +149,25 @@ def issue_raise(*, user, project, data: dict, steps=(), now: datetime | None = N
 
 
 @transaction.atomic
-def issue_update(*, user, issue: Issue, data: dict, reason: str = "") -> Issue:
-    """Change an issue's category, description, department, person, deadline or level."""
+def issue_update(
+    *, user, issue: Issue, data: dict, reason: str = "", expected_version: int | None = None
+) -> Issue:
+    """Change an issue's category, description, department, person, deadline or level
+    (交办: a city or unit officer assigns department, person and deadline)."""
     _unknown(data, ISSUE_CHANGE_FIELDS)
     issue = _locked(issue)
     policy.check(user, policy.CHANGE, issue)
+    check_version(issue, expected_version, attempted=data)
+    # The answering department may hand the issue on (转办), name its person and agree a
+    # deadline (as in the admin); the web's assignment form is the city's and the unit's
+    # (policy "assign_issue"). A person picked must be of the department or in scope.
+    setting = {f for f, v in data.items() if v != getattr(issue, f)}
+    person = data.get("responsible_person")
+    if person is not None and "responsible_person" in setting:
+        department = data.get("department", issue.department)
+        of_department = department is not None and person.department_id == department.pk
+        if not of_department:
+            policy.check_user_choice(user, person, field="responsible_person")
     if issue.status == IssueStatus.CLOSED:
         raise ValidationError({"status": "已销号的问题不能修改，请先重新打开。"})
     old_department = issue.department_id
@@ -168,10 +187,12 @@ def issue_update(*, user, issue: Issue, data: dict, reason: str = "") -> Issue:
 
 
 @transaction.atomic
-def issue_acknowledge(*, user, issue: Issue, now: datetime | None = None) -> Issue:
+def issue_acknowledge(
+    *, user, issue: Issue, now: datetime | None = None, expected_version: int | None = None
+) -> Issue:
     """受理: the answering side acknowledges an open issue (major ones the same day)."""
     now = now or timezone.now()
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.OPEN)
     issue.status = IssueStatus.ACCEPTED
@@ -184,9 +205,9 @@ def issue_acknowledge(*, user, issue: Issue, now: datetime | None = None) -> Iss
 
 
 @transaction.atomic
-def issue_start(*, user, issue: Issue) -> Issue:
+def issue_start(*, user, issue: Issue, expected_version: int | None = None) -> Issue:
     """Start working on an acknowledged issue (办理中)."""
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.ACCEPTED)
     issue.status = IssueStatus.IN_PROGRESS
@@ -196,35 +217,63 @@ def issue_start(*, user, issue: Issue) -> Issue:
 
 
 @transaction.atomic
-def issue_step_add(*, user, issue: Issue, planned_on: date, description: str) -> IssueStep:
-    """Add a dated step to the issue's roadmap (路线图)."""
+def issue_step_add(
+    *, user, issue: Issue, planned_on: date, description: str, owner: str = ""
+) -> IssueStep:
+    """Add a dated step with its owner to the issue's roadmap (路线图: 明确责任人、列出进度表);
+    the raiser is told. The step has its own history row (shown on the issue's page)."""
     issue = _locked(issue)
     policy.check(user, policy.PROGRESS, issue)
-    step = IssueStep(issue=issue, planned_on=planned_on, description=description)
+    if not policy.may_do(user, "edit_roadmap"):
+        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
+    if issue.status == IssueStatus.CLOSED:
+        raise ValidationError({"status": "已销号的问题不能再添加步骤。"})
+    step = IssueStep(
+        issue=issue, planned_on=planned_on, description=description, owner=(owner or "").strip()
+    )
     step.full_clean()
-    with acting(user):
+    with acting(user, reason=f"路线图：{planned_on} {description}"):
         step.save()
+    notifications.notify_issue(
+        issue, NoticeKind.ISSUE_STEP, extra=f"路线图新增：{step}", event=f"s{step.pk}:added"
+    )
     return step
 
 
 @transaction.atomic
-def issue_step_done(*, user, step: IssueStep, on: date) -> IssueStep:
-    """Mark a roadmap step done on ``on``."""
+def issue_step_done(
+    *, user, step: IssueStep, on: date, outcome: str = "", today: date | None = None
+) -> IssueStep:
+    """Mark a roadmap step done on ``on`` with its outcome (not in the future)."""
     step = IssueStep.objects.select_for_update().get(pk=step.pk)
     policy.check(user, policy.PROGRESS, step)
+    if not policy.may_do(user, "edit_roadmap"):
+        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
+    if on > (today or local_date(timezone.now())):
+        raise ValidationError({"done_on": "完成日期不能晚于今天。"})
+    issue = _locked(step.issue)
     step.done_on = on
+    step.outcome = (outcome or "").strip()
     step.full_clean()
-    with acting(user):
+    with acting(user, reason=f"路线图完成：{step.description}"):
         step.save()
+    notifications.notify_issue(
+        issue,
+        NoticeKind.ISSUE_STEP,
+        extra=f"步骤完成：{step}（{on}）",
+        event=f"s{step.pk}:done:{on}",
+    )
     return step
 
 
 @transaction.atomic
-def issue_resolve(*, user, issue: Issue, on: date, resolution: str) -> Issue:
+def issue_resolve(
+    *, user, issue: Issue, on: date, resolution: str, expected_version: int | None = None
+) -> Issue:
     """办结: the answering side reports the issue solved; the raiser is to confirm."""
     if not (resolution or "").strip():
         raise ValidationError({"resolution": "办结须填写办理结果。"})
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.PROGRESS, issue)
     _expect(issue, IssueStatus.ACCEPTED, IssueStatus.IN_PROGRESS)
     if on < issue.raised_on:
@@ -239,9 +288,9 @@ def issue_resolve(*, user, issue: Issue, on: date, resolution: str) -> Issue:
 
 
 @transaction.atomic
-def issue_close(*, user, issue: Issue, on: date) -> Issue:
+def issue_close(*, user, issue: Issue, on: date, expected_version: int | None = None) -> Issue:
     """销号: the raiser confirms the resolution; the issue is closed."""
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.CONFIRM, issue)
     check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED)
@@ -251,15 +300,16 @@ def issue_close(*, user, issue: Issue, on: date) -> Issue:
     issue.closed_on = on
     with acting(user, reason="确认销号"):
         issue.save()
+    notifications.notify_issue(issue, NoticeKind.ISSUE_CLOSED)
     return issue
 
 
 @transaction.atomic
-def issue_reopen(*, user, issue: Issue, reason: str) -> Issue:
+def issue_reopen(*, user, issue: Issue, reason: str, expected_version: int | None = None) -> Issue:
     """Reopen a resolved or closed issue with a reason; it goes back to 办理中."""
     if not (reason or "").strip():
         raise ValidationError({"reopen_reason": "重新打开须填写原因。"})
-    issue = _locked(issue)
+    issue = _locked(issue, expected_version)
     policy.check(user, policy.CONFIRM, issue)
     check_raiser_side(user, issue)
     _expect(issue, IssueStatus.RESOLVED, IssueStatus.CLOSED)
@@ -424,7 +474,7 @@ def tour_create(
     *, user, city, name: str, on: date, period: str, criteria=(), judges=(), projects=()
 ) -> Tour:
     """Create a tour with its criteria ``(name, max_points)``, judges (users or names) and
-    the projects shown."""
+    the projects shown, in visiting order."""
     tour = Tour(city=city, name=name, date=on, period=period)
     tour.full_clean()
     with acting(user):
@@ -443,10 +493,10 @@ def tour_create(
                 j = TourJudge(tour=tour, user=judge, name=str(judge))
             j.full_clean()
             j.save()
-        for project in projects:
+        for order, project in enumerate(projects):
             if not city.contains(project.unit):
                 raise ValidationError({"project": f"项目“{project}”不属于本市。"})
-            tp = TourProject(tour=tour, project=project)
+            tp = TourProject(tour=tour, project=project, visit_order=order)
             tp.full_clean()
             tp.save()
     return tour
@@ -463,6 +513,8 @@ def tour_score_set(
     """
     tour = Tour.objects.select_for_update().get(pk=judge.tour_id)
     policy.check(user, policy.SCORE, tour)
+    if tour.closed_on is not None:
+        raise ValidationError({"points": f"该观摩已于 {tour.closed_on} 截止评分，不能再修改。"})
     own = judge.user_id is not None and judge.user_id == user.pk
     if not own and not policy.may(user, policy.CHANGE, Tour):
         raise PermissionDenied("只能录入本人作为评委的评分。")
@@ -474,6 +526,22 @@ def tour_score_set(
     with acting(user):
         score.save()
     return score
+
+
+@transaction.atomic
+def tour_close(*, user, tour: Tour, on: date) -> Tour:
+    """截止评分: no score changes after it, and the judges see each other's scores."""
+    tour = Tour.objects.select_for_update().get(pk=tour.pk)
+    policy.check(user, policy.CHANGE, tour)
+    if tour.closed_on is not None:
+        raise ValidationError({"closed_on": f"该观摩已于 {tour.closed_on} 截止评分。"})
+    if on < tour.date:
+        raise ValidationError({"closed_on": "截止日期不能早于观摩日期。"})
+    tour.closed_on = on
+    tour.full_clean()
+    with acting(user, reason="截止评分"):
+        tour.save()
+    return tour
 
 
 def tour_publish_to_assessment(*, user, tour: Tour, indicator, period: str | None = None):

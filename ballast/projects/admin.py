@@ -10,6 +10,7 @@ from ballast.projects.models import (
     ConfidenceAssessment,
     IndustryCluster,
     Node,
+    NodeTemplate,
     PlanMonth,
     Project,
     StageEvent,
@@ -199,12 +200,22 @@ class NodeAdmin(RestrictedAdmin):
         "deadline",
         "department",
         "person",
+        "person_user",
         "outcome",
         "completed_on",
     )
     list_filter = ("kind", "outcome")
     search_fields = ("project__name", "name", "person")
     autocomplete_fields = ("project",)
+
+
+@admin.register(NodeTemplate)
+class NodeTemplateAdmin(RestrictedAdmin):
+    """The city's node plans per project category (节点模板), set as data."""
+
+    list_display = ("city", "category", "sort_order", "kind", "name", "offset_days", "department")
+    list_filter = ("category", "kind")
+    search_fields = ("name",)
 
 
 class PlanMonthInline(admin.TabularInline):

@@ -134,6 +134,7 @@ class NodeForm(VersionedForm, forms.ModelForm):
             "department",
             "department_name",
             "person",
+            "person_user",
             "outcome",
             "completed_on",
             "note",
@@ -150,6 +151,7 @@ class NodeForm(VersionedForm, forms.ModelForm):
         self.fields["department"].queryset = Department.objects.filter(
             city_id=user.city_id_in_scope
         )
+        self.fields["person_user"].queryset = policy.users_for(user).order_by("username")
         self.fields["kind"].choices = translated_choices(NodeKind.choices)
         self.fields["outcome"].choices = translated_choices(NodeOutcome.choices)
         self.init_version(self.instance if self.instance.pk else None)

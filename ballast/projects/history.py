@@ -184,3 +184,13 @@ def project_history(*, project: Project, limit: int = 300) -> list[HistoryRow]:
         rows.extend(_rows_of(records.select_related("history_user"), model, kind))
     rows.sort(key=lambda r: r.when, reverse=True)
     return _readable(rows[:limit])
+
+
+def history_rows(entries, *, limit: int = 300) -> list[HistoryRow]:
+    """The history of any records, newest first: ``entries`` are ``(historical records,
+    model, what a row is called)`` (an issue's page: the issue and its roadmap steps)."""
+    rows: list[HistoryRow] = []
+    for records, model, kind in entries:
+        rows.extend(_rows_of(records.select_related("history_user"), model, kind))
+    rows.sort(key=lambda r: r.when, reverse=True)
+    return _readable(rows[:limit])

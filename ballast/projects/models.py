@@ -382,6 +382,15 @@ class Node(Versioned, BallastModel):
     )
     department_name = models.CharField("责任部门（文本）", max_length=64, blank=True)
     person = models.CharField("责任人", max_length=32, blank=True)
+    person_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任人（系统用户）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_nodes",
+        help_text="收到临期与逾期通知的人",
+    )
     outcome = models.CharField(
         "办理结果", max_length=16, choices=NodeOutcome.choices, default=NodeOutcome.PENDING
     )
@@ -406,6 +415,53 @@ class Node(Versioned, BallastModel):
             raise ValidationError({"completed_on": "已办结的节点须填写办结日期。"})
         if self.outcome != NodeOutcome.DONE and self.completed_on:
             raise ValidationError({"outcome": "填写了办结日期的节点，办理结果应为“已办结”。"})
+
+
+class NodeTemplate(BallastModel):
+    """A city's node plan for one project category (节点模板): which nodes a project of the
+    category passes and when, counted in days from its planned start (negative: before
+    it, as the approvals are). The city sets them as data; applying them to a project
+    makes its nodes with deadlines ``planned_start + offset_days``."""
+
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="node_templates"
+    )
+    category = models.CharField("项目类别", max_length=16, choices=Category.choices)
+    kind = models.CharField("节点", max_length=24, choices=NodeKind.choices)
+    name = models.CharField("名称", max_length=64, blank=True)
+    offset_days = models.IntegerField(
+        "距计划开工（天）", help_text="计划完成日期 = 计划开工日期 + 天数；负数表示开工前"
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name="责任部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="node_templates",
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    access_group = "config"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "节点模板"
+        verbose_name_plural = "节点模板"
+        ordering = ("city", "category", "sort_order", "offset_days", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("city", "category", "kind", "name"), name="node_template_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.name or self.get_kind_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.department_id and self.city_id and self.department.city_id != self.city_id:
+            raise ValidationError({"department": "责任部门应属于本市。"})
 
 
 class AnnualPlan(Versioned, BallastModel):

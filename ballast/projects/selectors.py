@@ -192,3 +192,13 @@ def list_queryset(user, as_of: date):
         .annotate(size=size_class_expression(), status=status)
         .select_related("unit", "cluster")
     )
+
+
+def late_nodes_q(as_of, prefix: str = ""):
+    """Nodes still pending whose deadline lies before ``as_of`` (逾期节点); ``prefix`` is
+    the lookup from the queried model to the node (e.g. ``"nodes__"`` for projects)."""
+    from django.db.models import Q
+
+    from ballast.projects.choices import NodeOutcome
+
+    return Q(**{f"{prefix}outcome": NodeOutcome.PENDING, f"{prefix}deadline__lt": as_of})

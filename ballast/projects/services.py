@@ -3,9 +3,9 @@ transaction, ``full_clean()``, history through :mod:`ballast.core.history`."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from ballast.projects.choices import (
 from ballast.projects.models import (
     AnnualPlan,
     Node,
+    NodeTemplate,
     PlanMonth,
     Project,
     StageEvent,
@@ -696,3 +697,46 @@ def plan_save_bulk(
             write_history_bulk(created, history_type="+")
             write_history_bulk(changed, history_type="~")
     return created + changed
+
+
+@transaction.atomic
+def node_templates_apply(*, user, project: Project) -> list[Node]:
+    """Make the project's node plan from its city's templates for its category (节点模板):
+    each node's deadline is the planned start plus the template's days. A node of the
+    same kind and name the project already has is left as it is (applying twice adds
+    nothing). Returns the nodes made."""
+    locked = _locked_project(project.pk)
+    policy.check(user, policy.CHANGE, locked)
+    if not policy.may_do(user, "apply_node_templates"):
+        raise PermissionDenied(policy._denied_message(policy.CHANGE))
+    if locked.planned_start is None:
+        raise ValidationError({"planned_start": "项目没有计划开工日期，无法按模板推算节点期限。"})
+    city_id = locked.unit.city_id
+    templates = NodeTemplate.objects.filter(city_id=city_id, category=locked.category)
+    if not templates.exists():
+        raise ValidationError(
+            f"本市尚未设定“{locked.get_category_display()}”项目的节点模板（由市级在配置中设定）。"
+        )
+    have = set(Node.objects.filter(project=locked).values_list("kind", "name"))
+    made = []
+    with acting(user, reason="按节点模板生成节点计划"):
+        for template in templates.select_related("department").order_by("sort_order", "pk"):
+            if (template.kind, template.name) in have:
+                continue
+            node = Node(
+                project=locked,
+                kind=template.kind,
+                name=template.name,
+                deadline=node_deadline(locked.planned_start, template.offset_days),
+                department=template.department,
+                sort_order=template.sort_order,
+            )
+            node.full_clean()
+            node.save()
+            made.append(node)
+    return made
+
+
+def node_deadline(planned_start: date, offset_days: int) -> date:
+    """A templated node's deadline: the planned start moved by the template's days."""
+    return planned_start + timedelta(days=offset_days)

@@ -23,5 +23,10 @@ urlpatterns = [
     path("projects/<int:pk>/terminate/", views.project_terminate, name="project_terminate"),
     path("projects/<int:pk>/plan/", views.plan_edit, name="plan_edit"),
     path("projects/<int:pk>/nodes/new/", views.node_edit, name="node_create"),
+    path(
+        "projects/<int:pk>/nodes/from-templates/",
+        views.node_templates_apply,
+        name="node_templates_apply",
+    ),
     path("projects/<int:pk>/nodes/<int:node_pk>/", views.node_edit, name="node_edit"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -36,6 +36,7 @@ from ballast.projects.models import (
 )
 from ballast.projects.selectors import (
     Status,
+    late_nodes_q,
     list_queryset,
     stage_as_of,
     status_as_of,
@@ -159,7 +160,12 @@ def project_detail(request, pk: int):
         "status": status_as_of(project, as_of),
         "status_labels": Status.LABELS,
         "events": list(project.stage_events.order_by("date")),
-        "nodes": list(project.nodes.select_related("department")),
+        "nodes": list(
+            project.nodes.select_related("department", "person_user").annotate(
+                late=ExpressionWrapper(late_nodes_q(as_of), output_field=BooleanField())
+            )
+        ),
+        "may_apply_templates": policy.may_do(user, "apply_node_templates"),
         "plans": plans,
         "plan": plan,
         "phases": list(project.phases.all()),
@@ -391,3 +397,24 @@ def node_edit(request, pk: int, node_pk: int | None = None):
             return redirect("projects:project_detail", project.pk)
     title = _("修改节点") if node else _("新增节点")
     return _form_page(request, {}, form, title, project)
+
+
+@login_required
+@require_POST
+def node_templates_apply(request, pk: int):
+    """Make the project's node plan from the city's templates for its category."""
+    user = request.user
+    project = _project_for(user, pk)
+    if not policy.may_do(user, "apply_node_templates"):
+        raise PermissionDenied(policy._denied_message(policy.CHANGE))
+    try:
+        made = services.node_templates_apply(user=user, project=project)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("已按节点模板生成 %(n)d 个节点，期限由计划开工日期推算。") % {"n": len(made)}
+        )
+    return redirect("projects:project_detail", project.pk)

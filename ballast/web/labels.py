@@ -161,6 +161,7 @@ LABELS = (
     gettext_noop("月报逾期未报"),
     gettext_noop("数据异常"),
     gettext_noop("协调问题逾期"),
+    gettext_noop("节点逾期"),
     # coordination.IssueStatus, IssueCategory, IssueLevel, VisitKind
     gettext_noop("待受理"),
     gettext_noop("已受理"),

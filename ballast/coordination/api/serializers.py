@@ -11,7 +11,7 @@ class IssueStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IssueStep
-        fields = ("id", "planned_on", "description", "done_on")
+        fields = ("id", "planned_on", "description", "owner", "done_on", "outcome")
         read_only_fields = fields
 
 
@@ -24,6 +24,7 @@ class IssueSerializer(ScopedModelSerializer):
         model = Issue
         fields = (
             *READ_ONLY,
+            "version",
             "project",
             "category",
             "description",
@@ -53,6 +54,30 @@ class IssueSerializer(ScopedModelSerializer):
 class NewStepSerializer(serializers.Serializer):
     planned_on = serializers.DateField()
     description = serializers.CharField(max_length=200)
+    owner = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+
+class StepDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField(required=False, help_text="默认今天")
+    outcome = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class IssueUpdateSerializer(ScopedModelSerializer):
+    """What may change after raising: category, description, and the assignment (交办:
+    department, person, deadline, level — a city or unit officer's)."""
+
+    class Meta:
+        model = Issue
+        fields = (
+            "category",
+            "description",
+            "is_major",
+            "level",
+            "department",
+            "responsible_person",
+            "responsible_name",
+            "deadline",
+        )
 
 
 class IssueRaiseSerializer(ScopedModelSerializer):
@@ -105,6 +130,24 @@ class VisitRecordSerializer(ScopedModelSerializer):
     class Meta:
         model = Visit
         fields = ("project", "date", "kind", "findings")
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="板块代码或领导的用户 id")
+    name = serializers.CharField()
+    active = serializers.IntegerField(help_text="期末在建（未停缓建、未终止）的项目数")
+    visited = serializers.IntegerField(help_text="其中由挂钩领导在期内走访过的项目数")
+    share = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    """家家到覆盖率: overall, per unit and per linked leader, over [start, end]."""
+
+    start = serializers.DateField()
+    end = serializers.DateField()
+    total = CoverageRowSerializer()
+    units = CoverageRowSerializer(many=True)
+    leaders = CoverageRowSerializer(many=True)
 
 
 class TourSerializer(serializers.ModelSerializer):

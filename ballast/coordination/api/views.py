@@ -1,6 +1,7 @@
 """Coordination issues (问题协调) and their flow (受理 → 办理 → 办结 → 销号, 重新打开) —
-through ``coordination.services``; an issue has no version (no ETag): each step checks the issue's status under its
-lock, so a step taken twice is refused (400).
+through ``coordination.services``. An issue has a version (its ETag): a change (PATCH, a
+step of the flow, a roadmap step) needs ``If-Match`` — 428 without it, 412 with who did
+what when someone changed the issue since; a step taken twice is refused (400).
 
 The answering side (a department, the unit) takes PROGRESS steps; the raising side
 (the raiser, or the city administrator) confirms or reopens (CONFIRM). Escalation to the
@@ -9,10 +10,13 @@ every night (``send_notifications``)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_filters
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -30,12 +34,25 @@ from ballast.coordination.selectors import (
     overdue_q,
     tour_project_scores,
     tour_unit_scores,
+    visit_coverage,
 )
 from ballast.core import clock
+from ballast.core.concurrency import check_version
+from ballast.figures.selectors import quarter_of
 from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
 
 STATES = {"open": open_q, "overdue": overdue_q, "closed": closed_by_q}
+
+
+def _date_param(request, name: str, default):
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: [_("日期格式应为 YYYY-MM-DD。")]}) from None
 
 
 class IssueFilterSet(django_filters.FilterSet):
@@ -87,6 +104,7 @@ class IssueViewSet(ReadOnlyViewSet):
         "acknowledge": policy.PROGRESS,
         "start": policy.PROGRESS,
         "steps": policy.PROGRESS,
+        "step_done": policy.PROGRESS,
         "resolve": policy.PROGRESS,
         "close": policy.CONFIRM,
         "reopen": policy.CONFIRM,
@@ -95,7 +113,10 @@ class IssueViewSet(ReadOnlyViewSet):
     def get_serializer_class(self):
         return {
             "create": s.IssueRaiseSerializer,
+            "update": s.IssueUpdateSerializer,
+            "partial_update": s.IssueUpdateSerializer,
             "steps": s.NewStepSerializer,
+            "step_done": s.StepDoneSerializer,
             "resolve": s.ResolveSerializer,
             "close": s.CloseSerializer,
             "reopen": s.IssueReasonSerializer,
@@ -117,33 +138,78 @@ class IssueViewSet(ReadOnlyViewSet):
     def _done(self, issue):
         return self.object_response(self.get_queryset().get(pk=issue.pk))
 
+    @extend_schema(request=s.IssueUpdateSerializer, responses={200: s.IssueSerializer})
+    def update(self, request, *args, partial=False, **kwargs):
+        """修改或交办（责任部门、责任人、办结期限、层级）；须带 If-Match。"""
+        version = self.expected_version()
+        issue = self.get_object()
+        data = dict(self.validated(s.IssueUpdateSerializer, instance=issue, partial=partial))
+        done = services.issue_update(
+            user=request.user, issue=issue, data=data, expected_version=version
+        )
+        return self._done(done)
+
+    @extend_schema(request=s.IssueUpdateSerializer, responses={200: s.IssueSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        """修改或交办其中几项；须带 If-Match。"""
+        return self.update(request, *args, partial=True, **kwargs)
+
     @extend_schema(request=None, responses={200: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        """受理（答复方；重大事项须当日受理）。"""
-        issue = services.issue_acknowledge(user=request.user, issue=self.get_object())
+        """受理（答复方；重大事项须当日受理）；须带 If-Match。"""
+        version = self.expected_version()
+        issue = services.issue_acknowledge(
+            user=request.user, issue=self.get_object(), expected_version=version
+        )
         return self._done(issue)
 
     @extend_schema(request=None, responses={200: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        """开始办理（已受理的问题）。"""
-        issue = services.issue_start(user=request.user, issue=self.get_object())
+        """开始办理（已受理的问题）；须带 If-Match。"""
+        version = self.expected_version()
+        issue = services.issue_start(
+            user=request.user, issue=self.get_object(), expected_version=version
+        )
         return self._done(issue)
 
     @extend_schema(request=s.NewStepSerializer, responses={201: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
-        """在路线图上添加一个步骤（计划日期、内容）。"""
+        """在路线图上添加一个步骤（计划日期、内容、责任人）；须带 If-Match。"""
+        version = self.expected_version()
         issue = self.get_object()
+        check_version(issue, version)
         data = self.validated(s.NewStepSerializer)
         services.issue_step_add(user=request.user, issue=issue, **data)
         return self.object_response(self.get_queryset().get(pk=issue.pk), status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.StepDoneSerializer, responses={200: s.IssueSerializer})
+    @action(detail=True, methods=["post"], url_path=r"steps/(?P<step_pk>\d+)/done")
+    def step_done(self, request, pk=None, step_pk=None):
+        """路线图步骤完成（完成日期默认今天、完成情况）；须带 If-Match（问题的版本）。"""
+        version = self.expected_version()
+        issue = self.get_object()
+        check_version(issue, version)
+        step = issue.steps.filter(pk=step_pk).first()
+        if step is None:
+            raise exceptions.NotFound(_("该问题没有这个步骤。"))
+        data = self.validated(s.StepDoneSerializer)
+        services.issue_step_done(
+            user=request.user,
+            step=step,
+            on=data.get("done_on") or clock.today(),
+            outcome=data.get("outcome", ""),
+            today=clock.today(),
+        )
+        return self._done(issue)
+
     @extend_schema(request=s.ResolveSerializer, responses={200: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        """办结（须填写办理结果），待提出方确认。"""
+        """办结（须填写办理结果），待提出方确认；须带 If-Match。"""
+        version = self.expected_version()
         issue = self.get_object()
         data = self.validated(s.ResolveSerializer)
         done = services.issue_resolve(
@@ -151,13 +217,15 @@ class IssueViewSet(ReadOnlyViewSet):
             issue=issue,
             on=data.get("resolved_on") or clock.today(),
             resolution=data["resolution"],
+            expected_version=version,
         )
         return self._done(done)
 
     @extend_schema(request=s.CloseSerializer, responses={200: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        """确认销号（提出人或市级管理员）。"""
+        """确认销号（提出人或市级管理员）；须带 If-Match。"""
+        version = self.expected_version()
         issue = self.get_object()
         services.check_raiser_side(request.user, issue)
         data = self.validated(s.CloseSerializer)
@@ -165,17 +233,21 @@ class IssueViewSet(ReadOnlyViewSet):
             user=request.user,
             issue=issue,
             on=data.get("closed_on") or clock.today(),
+            expected_version=version,
         )
         return self._done(done)
 
     @extend_schema(request=s.IssueReasonSerializer, responses={200: s.IssueSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        """重新打开已办结或已销号的问题（须填写原因；提出人或市级管理员）。"""
+        """重新打开已办结或已销号的问题（须填写原因；提出人或市级管理员）；须带 If-Match。"""
+        version = self.expected_version()
         issue = self.get_object()
         services.check_raiser_side(request.user, issue)
         reason = self.validated(s.IssueReasonSerializer)["reason"]
-        done = services.issue_reopen(user=request.user, issue=issue, reason=reason)
+        done = services.issue_reopen(
+            user=request.user, issue=issue, reason=reason, expected_version=version
+        )
         return self._done(done)
 
 
@@ -200,7 +272,57 @@ class VisitViewSet(ReadOnlyViewSet):
     filterset_class = VisitFilterSet
 
     def get_serializer_class(self):
+        if self.action == "coverage":
+            return s.CoverageSerializer
         return s.VisitRecordSerializer if self.action == "create" else s.VisitSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="起始日期（默认本季度初）"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="截止日期（默认今天）"),
+            OpenApiParameter("unit", OpenApiTypes.STR, description="板块代码"),
+        ],
+        responses={200: s.CoverageSerializer},
+    )
+    @action(detail=False, methods=["get"])
+    def coverage(self, request):
+        """家家到覆盖率：期末在建项目中由挂钩领导走访过的比例，总体、分板块、分领导。"""
+        today = clock.today()
+        start = _date_param(request, "start", quarter_of(today).start)
+        end = _date_param(request, "end", today)
+        if end < start:
+            raise exceptions.ValidationError({"end": [_("截止日期不能早于起始日期。")]})
+        projects = Project.objects.restrict(request.user)
+        units = list(visible_units(request.user))
+        code = request.query_params.get("unit")
+        if code:
+            units = [u for u in units if u.code == code]
+            if not units:
+                raise exceptions.ValidationError({"unit": [_("没有这个板块，或不在您的范围内。")]})
+            projects = projects.filter(unit__code=code)
+
+        def row(key, name, scoped):
+            c = visit_coverage(projects=scoped, start=start, end=end)
+            return {
+                "key": str(key),
+                "name": name,
+                "active": c.active,
+                "visited": c.visited,
+                "share": c.share,
+            }
+
+        leaders = policy.leaders_for(request.user).filter(linked_projects__in=projects).distinct()
+        data = {
+            "start": start,
+            "end": end,
+            "total": row("", _("合计"), projects),
+            "units": [row(u.code, u.display_name, projects.filter(unit=u)) for u in units],
+            "leaders": [
+                row(leader.pk, str(leader), projects.filter(leaders=leader))
+                for leader in leaders.order_by("pk")
+            ],
+        }
+        return Response(s.CoverageSerializer(data).data)
 
     @extend_schema(request=s.VisitRecordSerializer, responses={201: s.VisitSerializer})
     @idempotent
@@ -244,9 +366,11 @@ class TourViewSet(ReadOnlyViewSet):
             .select_related("project", "project__unit")
             .order_by("project__unit__sort_order", "pk")
         )
-        scores = tour_project_scores(tour)
-        own_units = {u.code: u for u in visible_units(user)}
         judges = list(TourJudge.objects.filter(tour=tour, user=user).values_list("pk", flat=True))
+        # a judge sees no one else's scores (nor their averages) before the tour is closed
+        hidden = bool(judges) and tour.closed_on is None
+        scores = {} if hidden else tour_project_scores(tour)
+        own_units = {u.code: u for u in visible_units(user)}
         criteria = list(tour.criteria.order_by("sort_order", "pk"))
         data = {
             **{name: getattr(tour, name) for name in ("id", "created_at", "city_id", "name")},
@@ -265,7 +389,7 @@ class TourViewSet(ReadOnlyViewSet):
             "unit_scores": sorted(
                 (
                     {"unit": code, "name": own_units[code].display_name, "score": score}
-                    for code, score in tour_unit_scores(tour).items()
+                    for code, score in ({} if hidden else tour_unit_scores(tour)).items()
                     if code in own_units
                 ),
                 key=lambda row: -row["score"],

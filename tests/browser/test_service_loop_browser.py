@@ -1,0 +1,174 @@
+"""The service loop in a real browser (issue 13): a clerk raises an issue, the city
+assigns it, the department answers with a roadmap step and resolves it, the raiser
+confirms (销号); a leader logs a visit on a 390 px phone with an issue raised on the spot;
+two judges score a tour on phones and see each other's scores only once the city has
+closed it. Screenshots in test-artifacts/screenshots/loop-*.png."""
+
+from datetime import date
+
+import pytest
+
+from ballast.accounts.choices import Role
+from ballast.coordination import services
+from ballast.coordination.models import Issue, TourScore, Visit
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def _fits(page) -> None:
+    """Nothing wider than the phone: no sideways scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"页面宽 {width}px，超出 390px 手机屏幕"
+
+
+def test_an_issue_goes_round_the_loop(session, people, make_project, department):
+    project = make_project(name="仪征港口物流园")
+    s = session()
+    page = s.login("clerk_a")
+    page.goto("/issues/")
+    page.click("text=提出问题")
+    page.wait_for_load_state("load")
+    page.select_option("#id_project", str(project.pk))
+    page.select_option("#id_category", "land")
+    page.fill("#id_description", "用地指标未落实，影响二期开工")
+    page.check("#id_is_major")
+    s.shot("loop-1-clerk-raises")
+    page.click("button[type=submit]:has-text('提交')")
+    page.wait_for_load_state("load")
+    issue = Issue.objects.get()
+    assert page.url.endswith(f"/issues/{issue.pk}/")
+    assert "已提出" in page.inner_text("main")
+    # a major issue shows its same-day clock
+    assert page.locator("[data-sla]").count() == 1
+
+    page = s.login("city_admin")
+    page.goto(f"/issues/{issue.pk}/")
+    page.select_option("#id_department", str(department.pk))
+    page.fill("#id_deadline", "2030-06-30")
+    page.click("#assign-form button[type=submit]")
+    page.wait_for_load_state("load")
+    assert "已交办" in page.inner_text("main")
+    issue.refresh_from_db()
+    assert issue.department == department and issue.deadline == date(2030, 6, 30)
+
+    page = s.login("dept")
+    page.goto("/issues/")
+    s.shot("loop-2-department-inbox")
+    page.click(f"[data-issue='{issue.pk}'] .i-title a")
+    page.wait_for_load_state("load")
+    page.click("#issue-actions button:has-text('受理')")
+    page.wait_for_load_state("load")
+    page.fill("#step-form #id_planned_on", "2030-05-10")
+    page.fill("#step-form #id_description", "报省自然资源厅审批用地指标")
+    page.fill("#step-form #id_owner", "王科长")
+    page.click("#step-form button[type=submit]")
+    page.wait_for_load_state("load")
+    assert "报省自然资源厅审批用地指标" in page.inner_text(".roadmap")
+    page.fill("#issue-actions input[name=resolution]", "省厅已下达用地指标 120 亩")
+    page.click("#issue-actions button:has-text('办结')")
+    page.wait_for_load_state("load")
+    s.shot("loop-3-department-answers")
+    issue.refresh_from_db()
+    assert issue.status == "resolved" and issue.steps.get().owner == "王科长"
+
+    page = s.login("clerk_a")
+    page.goto(f"/issues/{issue.pk}/")
+    assert "省厅已下达用地指标 120 亩" in page.inner_text("main")
+    page.click("#issue-actions button:has-text('确认销号')")
+    page.wait_for_load_state("load")
+    issue.refresh_from_db()
+    assert issue.status == "closed"
+    history = page.inner_text(".history")
+    for reason in ("提出问题", "交办", "受理", "路线图", "办结", "确认销号"):
+        assert reason in history, reason
+    s.shot("loop-4-raiser-confirms")
+
+    page = s.login("city_admin")
+    page.goto("/issues/?state=closed")
+    assert page.locator(f"[data-status='closed'] [data-issue='{issue.pk}']").count() == 1
+    s.shot("loop-5-city-board-closed")
+
+
+def test_a_leader_logs_a_visit_on_a_phone(session, people, make_project):
+    leader = people["leader_a"]
+    linked = make_project(name="扬州晶澳光伏")
+    linked.leaders.add(leader)
+    make_project(name="仪征汽车零部件")
+    s = session(**PHONE)
+    page = s.login("leader_a")
+    page.goto("/visits/new/")
+    _fits(page)
+    # the linked project is the first choice
+    first = page.locator("#id_project optgroup").first
+    assert "我挂钩的项目" in first.get_attribute("label")
+    page.select_option("#id_project", str(linked.pk))
+    page.fill("#id_findings", "二期厂房主体封顶，设备进场")
+    page.fill("#id_issues", "变电站接入未排期")
+    page.select_option("#id_issue_category", "utilities")
+    s.shot("loop-6-visit-phone-form")
+    page.click("button[type=submit]:has-text('保存走访')")
+    page.wait_for_load_state("load")
+    _fits(page)
+    assert "走访已记录" in page.inner_text("main")
+    visit = Visit.objects.get()
+    assert visit.project == linked and visit.visitor == leader
+    assert list(visit.issues.values_list("description", "category")) == [
+        ("变电站接入未排期", "utilities")
+    ]
+    s.shot("loop-7-visit-phone-saved")
+
+
+def test_two_judges_score_a_tour_on_phones(session, people, make_project):
+    first = make_project(name="观摩一号项目")
+    second = make_project(name="观摩二号项目")
+    judge2 = make_user("judge_li", Role.CITY_REVIEWER, people["city_admin"].region)
+    tour = services.tour_create(
+        user=people["city_admin"],
+        city=first.unit.parent,
+        name="二季度项目观摩",
+        on=date(2023, 6, 20),
+        period="2023Q2",
+        criteria=[("形象进度", 60), ("投资强度", 40)],
+        judges=[people["city_reviewer"], judge2],
+        projects=[first, second],
+    )
+    c1, c2 = tour.criteria.order_by("sort_order")
+    tp1 = tour.tour_projects.get(project=first)
+
+    def score(username, points1, points2):
+        s = session(**PHONE)
+        page = s.login(username)
+        page.goto(f"/tours/{tour.pk}/score/")
+        _fits(page)
+        card = page.locator(f"#tp-{tp1.pk}")
+        card.locator(f"input[name=c{c1.pk}]").fill(points1)
+        card.locator(f"input[name=c{c2.pk}]").fill(points2)
+        card.locator("button[type=submit]").click()
+        page.wait_for_load_state("load")
+        return s, page
+
+    s1, page1 = score("city_reviewer", "55", "35")
+    assert "已保存" in page1.inner_text("main")
+    s2, page2 = score("judge_li", "50", "30")
+    text = page2.inner_text("main")
+    assert "截止评分前看不到其他评委的评分" in text and "90" not in text
+    s2.shot("loop-8-judge-scores-phone")
+    assert TourScore.objects.filter(tour_project=tp1).count() == 4
+
+    admin = session()
+    page = admin.login("city_admin")
+    page.goto(f"/tours/{tour.pk}/")
+    page.click("button:has-text('截止评分')")
+    page.wait_for_load_state("load")
+    tour.refresh_from_db()
+    assert tour.closed_on is not None
+    # two judges: no trimming, the mean of 90 and 80
+    assert "85.00" in page.inner_text("main")
+
+    page2.goto(f"/tours/{tour.pk}/score/")
+    text = page2.inner_text(f"#tp-{tp1.pk}")
+    assert "其他评委总分" in text and "90" in text
+    s2.shot("loop-9-judge-sees-others-after-closing")
