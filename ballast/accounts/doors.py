@@ -157,13 +157,13 @@ DOORS: dict[str, Door] = {
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
-    "projects:project_list": Door(_PROJECT_VIEW),
+    "projects:project_list": Door(_PROJECT_VIEW, post=None),
     "projects:project_create": Door((("project", ADD),)),
     "projects:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
     "projects:saved_filter_delete": Door(
         None, SIGNED_IN, model="web.SavedFilter", scope=lambda user, saved: saved.user_id == user.pk
     ),
-    "projects:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
+    "projects:project_detail": Door(_PROJECT_VIEW, post=None, model="projects.Project"),
     "projects:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
@@ -176,7 +176,7 @@ DOORS: dict[str, Door] = {
     "reports:review_unit": Door((("report", APPROVE),)),
     "reports:review_city": Door((("report", policy.ACCEPT),)),
     "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
-    "reports:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
+    "reports:report_detail": Door((("report", VIEW),), post=None, model="reports.MonthlyReport"),
     "reports:report_submit": Door(
         None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"
     ),

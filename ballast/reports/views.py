@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ballast.accounts import policy
 from ballast.core.periods import add_months
@@ -24,7 +24,7 @@ from ballast.reports.rules import check_month_submittable
 from ballast.web.clock import parse_month, reporting_month, request_today
 from ballast.web.exports import table_export
 from ballast.web.forms import apply_errors
-from ballast.web.redirects import back
+from ballast.web.views.generic import ObjectActionView, ObjectEditView, ObjectView
 
 
 def _require(user, action: str) -> None:
@@ -186,28 +186,30 @@ def report_entry(request, project_pk: int, month: str):
     )
 
 
-@login_required
-def report_detail(request, pk: int):
-    user = request.user
-    report = get_object_or_404(
-        selectors.with_report_context(
-            MonthlyReport.objects.restrict(user).select_related(
+class ReportView(ObjectView):
+    """One month's report: its figures beside the plan, its flow buttons and history."""
+
+    model = MonthlyReport
+    action = "report.view"
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def base_queryset(self):
+        return selectors.with_report_context(
+            MonthlyReport.objects.select_related(
                 "project__unit", "submitted_by", "unit_approved_by", "accepted_by"
             )
-        ),
-        pk=pk,
-    )
-    report.year_to_date = report.year_before + report.investment
-    report.plan_share = (
-        report.year_to_date * 100 / report.plan_investment if report.plan_investment else None
-    )
-    actions = policy.allowed_actions(user, "report")
-    status = report.status
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "report": report,
+        )
+
+    def get_extra_context(self):
+        report = self.object
+        report.year_to_date = report.year_before + report.investment
+        report.plan_share = (
+            report.year_to_date * 100 / report.plan_investment if report.plan_investment else None
+        )
+        actions = policy.allowed_actions(self.request.user, "report")
+        status = report.status
+        return {
             "may_edit": status == ReportStatus.DRAFT and policy.CHANGE in actions,
             "may_approve": status == ReportStatus.SUBMITTED and policy.APPROVE in actions,
             "may_accept": status == ReportStatus.UNIT_APPROVED and policy.ACCEPT in actions,
@@ -222,8 +224,10 @@ def report_detail(request, pk: int):
                 for row in project_history(project=report.project)
                 if row.model is MonthlyReport and row.object_label == f"{report.month:%Y-%m}"
             ],
-        },
-    )
+        }
+
+
+report_detail = ReportView.as_view()
 
 
 def _queue(request, action: str, status: str, template_title: str, url_name: str):
@@ -274,112 +278,107 @@ def review_city(request):
     )
 
 
-def _report_for(user, pk: int) -> MonthlyReport:
-    return get_object_or_404(MonthlyReport.objects.restrict(user), pk=pk)
+class ReportStep(ObjectActionView):
+    """A button of the report's flow: the version the page showed is checked by the
+    service; the person goes back to the page they came from."""
+
+    model = MonthlyReport
+    done = ""
+
+    def done_message(self, obj):
+        return _("“%(name)s” %(month)s：%(done)s") % {
+            "name": obj.project.name,
+            "month": f"{obj.month:%Y-%m}",
+            "done": self.done,
+        }
 
 
-def _posted_version(request):
-    """The version of the report the page showed (None from a page that did not send it)."""
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+class ReportSubmit(ReportStep):
+    action = "report.submit"
+    done = gettext_lazy("已报送。")
+    fallback_url = "reports:report_month"
 
-
-def _flow(request, pk: int, run, done: str, fallback: str):
-    report = _report_for(request.user, pk)
-    try:
-        run(report, _posted_version(request))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("“%(name)s” %(month)s：%(done)s")
-            % {"name": report.project.name, "month": f"{report.month:%Y-%m}", "done": done},
+    def run(self, obj, expected_version):
+        return services.report_submit(
+            user=self.request.user, report=obj, expected_version=expected_version
         )
-    return back(request, fallback)
 
 
-@login_required
-@require_POST
-def report_submit(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_submit(user=request.user, report=r, expected_version=v),
-        _("已报送。"),
-        "reports:report_month",
-    )
+class ReportApprove(ReportStep):
+    action = "report.approve"
+    done = gettext_lazy("审核通过。")
+    fallback_url = "reports:review_unit"
+
+    def run(self, obj, expected_version):
+        return services.report_approve(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
 
 
-@login_required
-@require_POST
-def report_approve(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_approve(user=request.user, report=r, expected_version=v),
-        _("审核通过。"),
-        "reports:review_unit",
-    )
+class ReportAccept(ReportStep):
+    action = "report.accept"
+    done = gettext_lazy("已验收。")
+    fallback_url = "reports:review_city"
+
+    def run(self, obj, expected_version):
+        return services.report_accept(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
 
 
-@login_required
-@require_POST
-def report_accept(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_accept(user=request.user, report=r, expected_version=v),
-        _("已验收。"),
-        "reports:review_city",
-    )
+class ReportReturn(ReportStep):
+    action = "report.return"
+    done = gettext_lazy("已退回。")
+
+    def run(self, obj, expected_version):
+        return services.report_return(
+            user=self.request.user,
+            report=obj,
+            reason=self.request.POST.get("reason", ""),
+            expected_version=expected_version,
+        )
 
 
-@login_required
-@require_POST
-def report_return(request, pk: int):
-    reason = request.POST.get("reason", "")
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_return(
-            user=request.user, report=r, reason=reason, expected_version=v
-        ),
-        _("已退回。"),
-        "web:home",
-    )
+report_submit = ReportSubmit.as_view()
+report_approve = ReportApprove.as_view()
+report_accept = ReportAccept.as_view()
+report_return = ReportReturn.as_view()
 
 
-@login_required
-def report_amend(request, pk: int):
+class ReportAmend(ObjectEditView):
     """更正 of an accepted report, with a reason kept in its history."""
-    user = request.user
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(user).select_related("project__unit"), pk=pk
-    )
-    _require(user, policy.AMEND)
-    form = AmendForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_amend(
-                user=user,
-                report=report,
-                data=form.service_data(),
-                reason=form.cleaned_data["reason"],
-                expected_version=form.expected_version(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("更正已保存。"))
-            return redirect("reports:report_detail", report.pk)
-    return render(
-        request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": _("更正：%(report)s")
-            % {"report": f"{report.project} {date_format(report.month, _('Y年m月'))}"},
-            "project": report.project,
-        },
-    )
+
+    model = MonthlyReport
+    action = "report.amend"
+    form_class = AmendForm
+    success_message = gettext_lazy("更正已保存。")
+
+    def base_queryset(self):
+        return MonthlyReport.objects.select_related("project__unit")
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj}
+
+    def save(self, form, obj, expected_version):
+        return services.report_amend(
+            user=self.request.user,
+            report=obj,
+            data=form.service_data(),
+            reason=form.cleaned_data["reason"],
+            expected_version=expected_version,
+        )
+
+    def get_success_url(self, saved):
+        return reverse("reports:report_detail", args=[self.object.pk])
+
+    def get_title(self):
+        report = self.object
+        return _("更正：%(report)s") % {
+            "report": f"{report.project} {date_format(report.month, _('Y年m月'))}"
+        }
+
+    def get_extra_context(self, form):
+        return {"project": self.object.project}
+
+
+report_amend = ReportAmend.as_view()
