@@ -64,6 +64,9 @@ class RestrictedView(LoginRequiredMixin, View):
     # The message of a refusal (403); the policy's own wording when None.
     denied_message: str | None = None
     template_name: str | None = None
+    # Answer a person without the right 404 instead of 403: an object's page does not
+    # tell someone who may see no such objects that this one exists.
+    hide_when_refused = False
 
     # ------------------------------------------------------------------ the right
 
@@ -83,6 +86,8 @@ class RestrictedView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()  # to the login page, as @login_required
         if not self.has_permission():
+            if self.hide_when_refused:
+                raise Http404
             raise PermissionDenied(self.denied_message or policy._denied_message(self.row_action()))
         return super().dispatch(request, *args, **kwargs)
 
@@ -201,6 +206,7 @@ class ObjectView(RestrictedView):
     """The page of one object (``pk`` in the URL)."""
 
     context_object_name = "object"
+    hide_when_refused = True
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
