@@ -172,9 +172,9 @@ DOORS: dict[str, Door] = {
     "projects:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
-    "reports:report_month": Door((("report", VIEW),)),
-    "reports:review_unit": Door((("report", APPROVE),)),
-    "reports:review_city": Door((("report", policy.ACCEPT),)),
+    "reports:report_month": Door((("report", VIEW),), post=None),
+    "reports:review_unit": Door((("report", APPROVE),), post=None),
+    "reports:review_city": Door((("report", policy.ACCEPT),), post=None),
     "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
     "reports:report_detail": Door((("report", VIEW),), post=None, model="reports.MonthlyReport"),
     "reports:report_submit": Door(

@@ -5,6 +5,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -18,13 +19,18 @@ from ballast.projects.models import Project
 from ballast.regions.models import Region
 from ballast.reports import selectors, services
 from ballast.reports.choices import ReportStatus
-from ballast.reports.forms import AmendForm, ReportForm, ReturnForm
+from ballast.reports.forms import AmendForm, ReportForm
 from ballast.reports.models import MonthlyReport
 from ballast.reports.rules import check_month_submittable
+from ballast.reports.tables import MonthTable, QueueTable
 from ballast.web.clock import parse_month, reporting_month, request_today
-from ballast.web.exports import table_export
 from ballast.web.forms import apply_errors
-from ballast.web.views.generic import ObjectActionView, ObjectEditView, ObjectView
+from ballast.web.views.generic import (
+    ObjectActionView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 
 
 def _require(user, action: str) -> None:
@@ -41,81 +47,73 @@ def _missing(status: str | None, return_reason: str | None) -> str:
     return ""
 
 
-MONTH_COLUMNS = (
-    ("项目代码", lambda p: p.code or ""),
-    ("项目名称", lambda p: p.name),
-    ("板块", lambda p: p.unit.display_name),
-    ("总投资（万元）", lambda p: p.total_investment),
-    ("当月完成投资（万元）", lambda p: p.report_investment),
-    ("填报状态", lambda p: p.status_label),
-    ("待办", lambda p: p.missing),
-    ("退回原因", lambda p: p.report_return_reason or ""),
-)
+class ReportMonth(ObjectListView):
+    """Every project of the user's scope that must report for the month, with its state;
+    exported by its table (``reports.tables.MonthTable``)."""
 
-QUEUE_COLUMNS = (
-    ("月份", lambda r: f"{r.month:%Y-%m}"),
-    ("项目代码", lambda r: r.project.code or ""),
-    ("项目名称", lambda r: r.project.name),
-    ("板块", lambda r: r.project.unit.display_name),
-    ("当月完成投资（万元）", lambda r: r.investment),
-    ("本年累计（万元）", lambda r: r.year_to_date),
-    ("年度计划投资（万元）", lambda r: r.plan_investment),
-    ("占年度计划（%）", lambda r: round(r.plan_share, 1) if r.plan_share is not None else None),
-    ("开工以来累计（万元）", lambda r: r.since_start),
-    ("形象进度", lambda r: r.progress),
-)
+    model = MonthlyReport
+    action = "report.view"
+    table_class = MonthTable
+    template_name = "reports/report_month.html"
+    paginate = False
 
-
-@login_required
-def report_month(request):
-    """Every project of the user's scope that must report for the month, with its state."""
-    user = request.user
-    _require(user, policy.VIEW)
-    today = request_today()
-    month = parse_month(request.GET.get("month"), reporting_month(today))
-    projects = Project.objects.restrict(user).select_related("unit")
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        projects = projects.filter(unit_id=int(unit_id))
-    rows = list(
-        selectors.projects_due(projects=projects, month=month).order_by(
-            "unit__sort_order", "-total_investment", "pk"
+    def get_rows(self):
+        user = self.request.user
+        self.today = request_today()
+        self.month = parse_month(self.request.GET.get("month"), reporting_month(self.today))
+        projects = Project.objects.restrict(user).select_related("unit")
+        self.unit_id = self.request.GET.get("unit")
+        if self.unit_id and self.unit_id.isdigit():
+            projects = projects.filter(unit_id=int(self.unit_id))
+        rows = list(
+            selectors.projects_due(projects=projects, month=self.month).order_by(
+                "unit__sort_order", "-total_investment", "pk"
+            )
         )
-    )
-    for row in rows:
-        row.missing = _missing(row.report_status, row.report_return_reason)
-        row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
-    city = Region.objects.filter(pk=user.city_id_in_scope).first()
-    deadline = services.deadline_for(city=city, month=month)
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return table_export(
-            export, MONTH_COLUMNS, rows, f"reports-{month:%Y%m}", f"{month:%Y-%m}月度填报"
-        )
-    done = sum(1 for r in rows if not r.missing)
-    # A choice of units only where there is one to make; a single unit is shown as text.
-    units = list(policy.units_for(user, policy.VIEW, MonthlyReport).order_by("sort_order"))
-    fixed_unit = units[0] if len(units) == 1 else None
-    if fixed_unit is not None:
-        units = []
-    return render(
-        request,
-        "reports/report_month.html",
-        {
+        for row in rows:
+            row.missing = _missing(row.report_status, row.report_return_reason)
+            row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
+        return rows
+
+    def table_kwargs(self):
+        return {
+            "month": self.month,
+            "may_add": policy.may(self.request.user, policy.ADD, MonthlyReport),
+        }
+
+    def get_export_filename(self):
+        return f"reports-{self.month:%Y%m}"
+
+    def get_export_title(self):
+        return f"{self.month:%Y-%m}月度填报"
+
+    def get_extra_context(self, rows, **kwargs):
+        user, month = self.request.user, self.month
+        city = Region.objects.filter(pk=user.city_id_in_scope).first()
+        deadline = services.deadline_for(city=city, month=month)
+        done = sum(1 for r in rows if not r.missing)
+        # A choice of units only where there is one to make; a single unit is shown as text.
+        units = list(policy.units_for(user, policy.VIEW, MonthlyReport).order_by("sort_order"))
+        fixed_unit = units[0] if len(units) == 1 else None
+        if fixed_unit is not None:
+            units = []
+        return {
             "month": month,
             "rows": rows,
             "deadline": deadline,
-            "days_left": (deadline - today).days,
+            "days_left": (deadline - self.today).days,
             "done": done,
             "missing_count": len(rows) - done,
             "previous": add_months(month, -1),
             "next": add_months(month, 1),
             "units": units,
             "fixed_unit": fixed_unit,
-            "unit_id": unit_id,
+            "unit_id": self.unit_id,
             "may_add": policy.may(user, policy.ADD, MonthlyReport),
-        },
-    )
+        }
+
+
+report_month = ReportMonth.as_view()
 
 
 def _month_from(text: str) -> date:
@@ -230,52 +228,70 @@ class ReportView(ObjectView):
 report_detail = ReportView.as_view()
 
 
-def _queue(request, action: str, status: str, template_title: str, url_name: str):
-    user = request.user
-    _require(user, action)
-    reports = selectors.with_report_context(
-        MonthlyReport.objects.restrict(user, action)
-        .filter(status=status)
-        .select_related("project__unit", "submitted_by", "unit_approved_by")
-        .order_by("month", "project__unit__sort_order", "project_id")
-    )
-    rows = list(reports[:200])
-    for row in rows:
-        row.year_to_date = row.year_before + row.investment
-        row.since_start = row.since_start_before + row.investment
-        row.plan_share = (
-            row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
+class ReviewQueue(ObjectListView):
+    """A review queue: the reports in ``status`` that wait for the person's ``action``."""
+
+    model = MonthlyReport
+    table_class = QueueTable
+    template_name = "reports/review_queue.html"
+    paginate = False
+    status = ""
+    title = ""
+    url_name = ""
+
+    def get_rows(self):
+        reports = selectors.with_report_context(
+            policy.restrict(MonthlyReport.objects.all(), self.request.user, self.row_action())
+            .filter(status=self.status)
+            .select_related("project__unit", "submitted_by", "unit_approved_by")
+            .order_by("month", "project__unit__sort_order", "project_id")
         )
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return table_export(export, QUEUE_COLUMNS, rows, f"review-{action}", template_title)
-    return render(
-        request,
-        "reports/review_queue.html",
-        {
-            "rows": rows,
-            "title": template_title,
-            "action": action,
-            "return_form": ReturnForm(),
-            "here": reverse(url_name),
-        },
-    )
+        rows = list(reports[:200])
+        for row in rows:
+            row.year_to_date = row.year_before + row.investment
+            row.since_start = row.since_start_before + row.investment
+            row.plan_share = (
+                row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
+            )
+        return rows
+
+    def table_kwargs(self):
+        return {
+            "action": self.row_action(),
+            "here": reverse(self.url_name),
+            "csrf_token": get_token(self.request),
+        }
+
+    def get_export_filename(self):
+        return f"review-{self.row_action()}"
+
+    def get_export_title(self):
+        return str(self.title)
+
+    def get_extra_context(self, rows, **kwargs):
+        return {"rows": rows, "title": self.title}
 
 
-@login_required
-def review_unit(request):
+class ReviewUnit(ReviewQueue):
     """The unit reviewer's queue: submitted reports to approve or return."""
-    return _queue(
-        request, policy.APPROVE, ReportStatus.SUBMITTED, _("板块审核"), "reports:review_unit"
-    )
+
+    action = "report.approve"
+    status = ReportStatus.SUBMITTED
+    title = gettext_lazy("板块审核")
+    url_name = "reports:review_unit"
 
 
-@login_required
-def review_city(request):
+class ReviewCity(ReviewQueue):
     """The city's queue: unit-approved reports to accept or return."""
-    return _queue(
-        request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, _("市级验收"), "reports:review_city"
-    )
+
+    action = "report.accept"
+    status = ReportStatus.UNIT_APPROVED
+    title = gettext_lazy("市级验收")
+    url_name = "reports:review_city"
+
+
+review_unit = ReviewUnit.as_view()
+review_city = ReviewCity.as_view()
 
 
 class ReportStep(ObjectActionView):

@@ -21,6 +21,7 @@ so nothing inline under the CSP).
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.template import Context
 
 from ballast.web.exports import rows_export
 
@@ -41,6 +42,12 @@ class Table(tables.Table):
     class Meta:
         orderable = False  # sorting is the filterset's (``sort_key``)
         template_name = "web/_table.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What a TemplateColumn's code sees besides ``record``: the table (its options,
+        # e.g. the month of the list or the CSRF token of its buttons).
+        self.context = Context({"table": self})
 
     def export_columns(self):
         return [c for c in self.columns.iterall() if not c.column.exclude_from_export]
