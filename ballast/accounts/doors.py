@@ -148,7 +148,7 @@ DOORS: dict[str, Door] = {
     "coordination:issue_action": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
-    "assessments:rankings": Door(_COCKPIT),
+    "assessments:rankings": Door(_COCKPIT, post=None),
     "coordination:visits": Door((("service", VIEW),)),
     "coordination:tours": Door((("tour", VIEW),)),
     "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),

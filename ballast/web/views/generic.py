@@ -181,8 +181,10 @@ class ObjectListView(RestrictedView):
         rows = self.get_rows()
         kind = request.GET.get("export")
         if kind in ("csv", "xlsx"):
-            # every filtered row, through the same table
-            return self.export(kind, self.get_table(rows))
+            # every filtered row, through the same table (None: nothing to export, the page)
+            response = self.export(kind, self.get_table(rows))
+            if response is not None:
+                return response
         context = {"filterset": self.filterset, "query": query_without_page(request)}
         shown = rows
         if self.paginate:
