@@ -72,12 +72,12 @@ class IndicatorColumn(tables.Column):
         if not cell:
             return ""
         value = _found(cell, "value")
-        return f"{gettext('数值')} {value if value not in (None, '') else '—'}"
+        return f"{gettext('数值')} {value or '—'}"  # as the page always showed: 0 as —
 
     def render(self, record):
         cell = _cell(record, self.key)
         found = _found(cell, "points") if cell else None
-        return "—" if found in (None, "") else found
+        return found or "—"
 
     def value(self, record):
         return points(record, self.key)
