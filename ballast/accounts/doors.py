@@ -125,17 +125,17 @@ DOORS: dict[str, Door] = {
     "imports:template": Door(SIGNED_IN, note="a blank workbook: no data"),
     "imports:export_ledger": Door(_PROJECT_VIEW),
     "imports:export_reports": Door(_PROJECT_VIEW),
-    "imports:job": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:job": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     "imports:apply": Door(None, (("import", CHANGE),), model="imports.ImportJob"),
-    "imports:progress": Door((("import", VIEW),), model="imports.ImportJob"),
-    "imports:errors": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:progress": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
+    "imports:errors": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     # --- bulletins -------------------------------------------------------------------------
-    "bulletins:list": Door((("bulletin", VIEW),)),
+    "bulletins:list": Door((("bulletin", VIEW),), post=None),
     "bulletins:compose": Door((("bulletin", VIEW),)),
     "bulletins:draft": Door((("bulletin", VIEW),)),
     "bulletins:publish": Door(None, (("bulletin", ADD),)),
-    "bulletins:detail": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
-    "bulletins:download": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
+    "bulletins:detail": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
+    "bulletins:download": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     # --- cockpits and supervision ----------------------------------------------------------
     "dashboards:cockpit": Door(_COCKPIT),
     # 省级驾驶舱: a province person's (city and unit people are taken to their own cockpit).

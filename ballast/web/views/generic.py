@@ -162,6 +162,9 @@ class ObjectListView(RestrictedView):
         return {}
 
     def get_table(self, rows):
+        """The list's table (None for a list drawn by its template, without export)."""
+        if self.table_class is None:
+            return None
         return self.table_class(rows, **self.table_kwargs())
 
     def table_kwargs(self) -> dict:
@@ -180,7 +183,7 @@ class ObjectListView(RestrictedView):
         self.filterset = None
         rows = self.get_rows()
         kind = request.GET.get("export")
-        if kind in ("csv", "xlsx"):
+        if kind in ("csv", "xlsx") and self.table_class is not None:
             # every filtered row, through the same table (None: nothing to export, the page)
             response = self.export(kind, self.get_table(rows))
             if response is not None:
