@@ -152,8 +152,8 @@ DOORS: dict[str, Door] = {
     "coordination:visits": Door((("service", VIEW),)),
     "coordination:tours": Door((("tour", VIEW),)),
     "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
-    "dashboards:leaders": Door(_COCKPIT),
-    "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
+    "dashboards:leaders": Door(_COCKPIT, post=None),
+    "dashboards:leader": Door(_COCKPIT, post=None, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
