@@ -3,10 +3,10 @@
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,11 +31,6 @@ from ballast.web.views.generic import (
     ObjectListView,
     ObjectView,
 )
-
-
-def _require(user, action: str) -> None:
-    if not policy.may(user, action, MonthlyReport):
-        raise PermissionDenied(policy._denied_message(action))
 
 
 def _missing(status: str | None, return_reason: str | None) -> str:
@@ -121,67 +116,98 @@ def _month_from(text: str) -> date:
         year, month = (int(p) for p in text.split("-"))
         return date(year, month, 1)
     except ValueError as exc:
-        from django.http import Http404
-
         raise Http404(_("月份格式应为 YYYY-MM。")) from exc
 
 
-@login_required
-def report_entry(request, project_pk: int, month: str):
-    """The clerk's form for one project's month: plan and sums beside the amount typed."""
-    user = request.user
-    month = _month_from(month)
-    project = get_object_or_404(
-        Project.objects.restrict(user).select_related("unit"), pk=project_pk
-    )
-    report = MonthlyReport.objects.restrict(user).filter(project=project, month=month).first()
-    if report is not None and report.status != ReportStatus.DRAFT:
-        return redirect("reports:report_detail", report.pk)
-    _require(user, policy.ADD if report is None else policy.CHANGE)
-    form = ReportForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
+class ReportEntry(ObjectEditView):
+    """The clerk's form for one project's month: plan and sums beside the amount typed.
+    Saving writes the draft; "报送" then submits it in a second step, so a month that may
+    not be submitted yet keeps its draft and says why."""
+
+    model = MonthlyReport
+    form_class = ReportForm
+    template_name = "reports/report_entry.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.month = _month_from(kwargs["month"])
+        self.project = get_object_or_404(
+            Project.objects.restrict(request.user).select_related("unit"),
+            pk=kwargs["project_pk"],
+        )
+        self.report = self.get_queryset().filter(project=self.project, month=self.month).first()
+        if self.report is not None and self.report.status != ReportStatus.DRAFT:
+            return redirect("reports:report_detail", self.report.pk)
+        self.creates = self.report is None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_action(self):
+        return "report.add" if self.report is None else "report.change"
+
+    def get_object(self):
+        if self.report is not None:
+            self.check_object(self.report)
+        return self.report
+
+    def versioned_record(self, obj):
+        return self.report
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj}
+
+    def save(self, form, obj, expected_version):
+        return services.report_save(
+            user=self.request.user,
+            project=self.project,
+            month=self.month,
+            data=form.service_data(),
+            expected_version=expected_version,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form(self.object)
+        if not form.is_valid():
+            return self.form_page(form)
+        version = self.expected_version(form)
         try:
-            report = services.report_save(
-                user=user,
-                project=project,
-                month=month,
-                data=form.service_data(),
-                expected_version=form.expected_version(),
-            )
+            self.report = self.write(lambda: self.save(form, self.object, version))
             if "submit" in request.POST:
-                services.report_submit(user=user, report=report)
+                self.write(lambda: services.report_submit(user=request.user, report=self.report))
         except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            if "submit" in request.POST:
-                messages.success(
-                    request,
-                    _("“%(name)s” %(month)s填报已报送。")
-                    % {"name": project.name, "month": f"{month:%Y-%m}"},
-                )
-                return redirect(f"{reverse('reports:report_month')}?month={month:%Y-%m}")
-            messages.success(request, _("草稿已保存。"))
-            return redirect("reports:report_entry", project.pk, f"{month:%Y-%m}")
-    sums = selectors.report_sums(project=project, month=month)
-    try:  # told before typing; the service refuses it anyway (reports/rules.py)
-        check_month_submittable(month, today=request_today())
-        month_notice = ""
-    except ValidationError as exc:
-        month_notice = "；".join(exc.messages)
-    return render(
-        request,
-        "reports/report_entry.html",
-        {
+            apply_errors(form, exc)  # a refused submit keeps the saved draft
+            return self.form_page(form)
+        month = f"{self.month:%Y-%m}"
+        if "submit" in request.POST:
+            messages.success(
+                request,
+                _("“%(name)s” %(month)s填报已报送。") % {"name": self.project.name, "month": month},
+            )
+            return redirect(f"{reverse('reports:report_month')}?month={month}")
+        messages.success(request, _("草稿已保存。"))
+        return redirect("reports:report_entry", self.project.pk, month)
+
+    def get_extra_context(self, form):
+        project, month = self.project, self.month
+        sums = selectors.report_sums(project=project, month=month)
+        try:  # told before typing; the service refuses it anyway (reports/rules.py)
+            check_month_submittable(month, today=request_today())
+            month_notice = ""
+        except ValidationError as exc:
+            month_notice = "；".join(exc.messages)
+        return {
             "project": project,
             "month": month,
-            "report": report,
-            "form": form,
+            "report": self.report,
             "sums": sums,
             "sums_json": {k: (f"{v:.2f}" if v is not None else None) for k, v in sums.items()},
             "month_notice": month_notice,
             "deadline": services.deadline_for(city=project.unit.city, month=month),
-        },
-    )
+        }
+
+
+report_entry = ReportEntry.as_view()
 
 
 class ReportView(ObjectView):

@@ -79,12 +79,20 @@ class RestrictedView(LoginRequiredMixin, View):
         group, __, verb = self.get_action().partition(".")
         return verb or policy.VIEW
 
+    def names_an_object(self) -> bool:
+        """Whether the URL names an object of ``model`` (its ``pk``)."""
+        return "pk" in self.kwargs and self.model is not None
+
     def has_permission(self) -> bool:
         return policy.may_do(self.request.user, self.get_action())
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()  # to the login page, as @login_required
+        if self.names_an_object() and not self.get_queryset().filter(pk=kwargs["pk"]).exists():
+            # an object outside the person's scope does not exist for them, whatever
+            # they may do elsewhere: 404 before the right is asked
+            raise Http404
         if not self.has_permission():
             if self.hide_when_refused:
                 raise Http404
