@@ -122,10 +122,11 @@ def test_stale_save_outside_a_form_is_409(web_city, people, debug_on, monkeypatc
     octo = web_city["oct"]
     octo.refresh_from_db()
 
-    def stale_flow(request, pk, run, done, fallback):
+    def stale_step(self, request, *args, **kwargs):
         check_version(octo, octo.version - 1, flow=True)
 
-    monkeypatch.setattr(report_views, "_flow", stale_flow)
+    # the approve button's view, raising past its own handling of a refused step
+    monkeypatch.setattr(report_views.ReportApprove, "post", stale_step)
     client = Client(raise_request_exception=False)
     client.force_login(people["reviewer_a"])
     response = client.post(f"/reports/{octo.pk}/approve/", {"version": octo.version - 1})

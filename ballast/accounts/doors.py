@@ -163,24 +163,24 @@ DOORS: dict[str, Door] = {
     "imports:template": Door(SIGNED_IN, note="a blank workbook: no data"),
     "imports:export_ledger": Door(_PROJECT_VIEW),
     "imports:export_reports": Door(_PROJECT_VIEW),
-    "imports:job": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:job": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     "imports:apply": Door(None, (("import", CHANGE),), model="imports.ImportJob"),
-    "imports:progress": Door((("import", VIEW),), model="imports.ImportJob"),
-    "imports:errors": Door((("import", VIEW),), model="imports.ImportJob"),
+    "imports:progress": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
+    "imports:errors": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     # --- bulletins -------------------------------------------------------------------------
-    "bulletins:list": Door((("bulletin", VIEW),)),
+    "bulletins:list": Door((("bulletin", VIEW),), post=None),
     "bulletins:compose": Door((("bulletin", VIEW),)),
     "bulletins:draft": Door((("bulletin", VIEW),)),
     "bulletins:publish": Door(None, (("bulletin", ADD),)),
-    "bulletins:detail": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
-    "bulletins:download": Door((("bulletin", VIEW),), model="bulletins.Bulletin"),
+    "bulletins:detail": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
+    "bulletins:download": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     # --- cockpits and supervision ----------------------------------------------------------
     "dashboards:cockpit": Door(_COCKPIT),
     # 省级驾驶舱: a province person's (city and unit people are taken to their own cockpit).
     "dashboards:province": Door(_COCKPIT),
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
-    "alerts:warnings": Door(_COCKPIT),
+    "alerts:warnings": Door(_COCKPIT, post=None),
     "coordination:issues": Door((("issue", VIEW),)),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
@@ -198,7 +198,7 @@ DOORS: dict[str, Door] = {
     "coordination:issue_step_done": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
-    "assessments:rankings": Door(_COCKPIT),
+    "assessments:rankings": Door(_COCKPIT, post=None),
     "coordination:visits": Door((("service", VIEW),)),
     "coordination:visit_new": Door((("service", ADD),)),
     "coordination:tours": Door((("tour", VIEW),)),
@@ -208,8 +208,8 @@ DOORS: dict[str, Door] = {
         (("tour", policy.SCORE),), model="coordination.Tour", scope=_judges
     ),
     "coordination:tour_close": Door(None, (("tour", CHANGE),), model="coordination.Tour"),
-    "dashboards:leaders": Door(_COCKPIT),
-    "dashboards:leader": Door(_COCKPIT, scope=_sees_leader),
+    "dashboards:leaders": Door(_COCKPIT, post=None),
+    "dashboards:leader": Door(_COCKPIT, post=None, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- investment attraction (招商引资) ------------------------------------------------------
     "attraction:leads": Door(_LEAD_VIEW),
@@ -231,13 +231,13 @@ DOORS: dict[str, Door] = {
     "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
-    "projects:project_list": Door(_PROJECT_VIEW),
+    "projects:project_list": Door(_PROJECT_VIEW, post=None),
     "projects:project_create": Door((("project", ADD),)),
     "projects:saved_filter_save": Door(None, SIGNED_IN, note="the person's own saved filters"),
     "projects:saved_filter_delete": Door(
         None, SIGNED_IN, model="web.SavedFilter", scope=lambda user, saved: saved.user_id == user.pk
     ),
-    "projects:project_detail": Door(_PROJECT_VIEW, model="projects.Project"),
+    "projects:project_detail": Door(_PROJECT_VIEW, post=None, model="projects.Project"),
     "projects:project_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:stage_record": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:project_suspend": Door(_PROJECT_CHANGE, model="projects.Project"),
@@ -247,11 +247,11 @@ DOORS: dict[str, Door] = {
     "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_templates_apply": Door(None, _PROJECT_CHANGE, model="projects.Project"),
-    "reports:report_month": Door((("report", VIEW),)),
-    "reports:review_unit": Door((("report", APPROVE),)),
-    "reports:review_city": Door((("report", policy.ACCEPT),)),
+    "reports:report_month": Door((("report", VIEW),), post=None),
+    "reports:review_unit": Door((("report", APPROVE),), post=None),
+    "reports:review_city": Door((("report", policy.ACCEPT),), post=None),
     "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
-    "reports:report_detail": Door((("report", VIEW),), model="reports.MonthlyReport"),
+    "reports:report_detail": Door((("report", VIEW),), post=None, model="reports.MonthlyReport"),
     "reports:report_submit": Door(
         None, (("report", policy.SUBMIT),), model="reports.MonthlyReport"
     ),

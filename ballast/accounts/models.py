@@ -17,6 +17,7 @@ from ballast.accounts.choices import (
 from ballast.core.history import history_user
 from ballast.core.models import HistoryExtra
 from ballast.regions.choices import RegionKind
+from ballast.regions.models import Region
 
 
 def _history(**kwargs):
@@ -246,8 +247,6 @@ class SecuritySettings(models.Model):
 
 
 def _default_city_id() -> int | None:
-    from ballast.regions.models import Region
-
     return Region.objects.filter(code=settings.BALLAST_CITY).values_list("pk", flat=True).first()
 
 

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ballast.accounts.models import PasswordHistory, SecuritySettings, User
+
 CLASSES = (
     re.compile(r"[a-z]"),
     re.compile(r"[A-Z]"),
@@ -67,8 +69,6 @@ class ReuseHistoryValidator:
     """
 
     def _count(self, user) -> int:
-        from ballast.accounts.models import SecuritySettings
-
         return SecuritySettings.for_user(user).password_history_count
 
     def validate(self, password, user=None):
@@ -84,8 +84,6 @@ class ReuseHistoryValidator:
     def password_changed(self, password, user=None):
         if user is None or user.pk is None:
             return
-        from ballast.accounts.models import PasswordHistory, User
-
         PasswordHistory.objects.create(user=user, password=user.password)
         keep = max(self._count(user), 1)
         old = user.password_history.values_list("pk", flat=True)[keep:]
@@ -101,8 +99,6 @@ class ReuseHistoryValidator:
 
 def password_expired(user, *, now=None) -> bool:
     """Whether ``user``'s password is older than the city's maximum age (密码有效期)."""
-    from ballast.accounts.models import SecuritySettings
-
     changed = user.password_changed_at or user.date_joined
     if changed is None:
         return False

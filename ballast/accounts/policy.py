@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from ballast.accounts.choices import ADMINISTRATOR_ROLES, Role
+from ballast.accounts.models import User
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region, within
 
@@ -389,8 +390,6 @@ def check_account(user, action: str, target=None, *, role=None, region=None) -> 
     is the saved account (None when creating one); ``role`` and ``region`` what the
     account is to get. Call it inside the write's transaction.
     """
-    from ballast.accounts.models import User
-
     if not may(user, action, User):
         raise PermissionDenied(_denied_message(action))
     if target is not None:
@@ -429,8 +428,6 @@ def check_unit(user, action: str, model, unit) -> None:
 def units_for(user, action: str, model):
     """The assessment units in which ``user`` may take ``action`` on objects of ``model``
     (for the unit choices of forms and imports)."""
-    from ballast.regions.models import Region
-
     units = Region.objects.filter(is_assessment_unit=True)
     if not may(user, action, model):
         return units.none()
@@ -445,8 +442,6 @@ def users_for(user, *, roles=None, unit=None):
     """The people ``user`` may choose in a form (a contact, a judge, a visitor …): active
     people of ``user``'s scope — for a city-level person the city and its units, for a
     unit person their unit — narrowed to ``roles`` and, when given, to ``unit``."""
-    from ballast.accounts.models import User
-
     people = User.objects.filter(is_active=True)
     if roles is not None:
         people = people.filter(role__in=list(roles))
@@ -631,8 +626,6 @@ def leaders_for(user, *, active: bool = True):
     """The linked leaders (挂钩领导) ``user`` may know of: the (active) leaders of the area
     of :func:`scope_root` — for a unit person their city and its units, for a city or
     province person their region and all below it (a leader is among them)."""
-    from ballast.accounts.models import User
-
     leaders = User.objects.filter(holders("lead_projects", active=active))
     root = scope_root(user)
     if root is None:

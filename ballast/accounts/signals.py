@@ -20,6 +20,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 
+from ballast.accounts.middleware import SESSION_CLEARED
 from ballast.accounts.models import LoginEvent, User
 from ballast.core.history import current_actor
 
@@ -72,8 +73,6 @@ def _stamp_last_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None:
         # Each sign-in checks the password's age and the second factor afresh.
-        from ballast.accounts.middleware import SESSION_CLEARED
-
         session.pop(SESSION_CLEARED, None)
 
 

@@ -7,5 +7,5 @@ class AlertsConfig(AppConfig):
     verbose_name = "预警"
 
     def ready(self):
-        # The built-in rules register themselves on import.
+        # The built-in rules register themselves on import (in ready(): they read models).
         from ballast.alerts import rules  # noqa: F401

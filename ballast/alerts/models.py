@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from ballast.alerts import registry
 from ballast.alerts.choices import ThresholdUnit
 from ballast.core.models import BallastModel
 
@@ -56,15 +57,11 @@ class WarningRule(BallastModel):
 
     @property
     def label(self) -> str:
-        from ballast.alerts import registry
-
         registered = registry.get(self.key)
         return registered.label if registered else self.key
 
     def clean(self):
         super().clean()
-        from ballast.alerts import registry
-
         errors = {}
         if self.key and registry.get(self.key) is None:
             errors["key"] = f"未知的预警规则“{self.key}”。"

@@ -19,6 +19,7 @@ from ballast.assessments.choices import (
 from ballast.core.models import BallastModel, Versioned
 from ballast.core.periods import Period
 from ballast.core.validators import validate_plausible_date
+from ballast.figures.selectors import FIGURE_KEYS
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0), "不能为负数。")]
 
@@ -116,10 +117,7 @@ class Indicator(BallastModel):
             validate_params(self.method, self.params, self.weight)
         except ValidationError as exc:
             raise ValidationError({"params": exc.messages}) from exc
-        from ballast.assessments.services import _figure_keys
-
-        known = _figure_keys()
-        if known is not None and self.method != Method.MANUAL and self.key not in known:
+        if self.method != Method.MANUAL and self.key not in FIGURE_KEYS:
             raise ValidationError({"key": f"数据键“{self.key}”不存在（见 docs/figures.md）。"})
 
 

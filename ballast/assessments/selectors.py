@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Min, Sum
 
 from ballast.assessments.choices import PERIOD_KIND_OF, Method
 from ballast.assessments.models import Indicator, ManualScore, PublishedResult, Scheme
+from ballast.assessments.schemes import indicator_params, scheme_data_from_yaml, scheme_export
 from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
 from ballast.core.periods import Period, add_months
 from ballast.figures.selectors import figure_value, units_figures
@@ -68,9 +69,7 @@ class SchemeDefinition:
 
     @classmethod
     def from_data(cls, data: dict, *, city=None) -> SchemeDefinition:
-        """From a checked YAML dict (see :func:`services.scheme_data_from_yaml`)."""
-        from ballast.assessments.services import indicator_params
-
+        """From a checked YAML dict (see :func:`schemes.scheme_data_from_yaml`)."""
         stored = Scheme.objects.filter(city=city, slug=data["slug"]).first() if city else None
         return cls(
             name=data["name"],
@@ -108,8 +107,6 @@ def stored_result(*, scheme: Scheme, period: str) -> PublishedResult | None:
 
 
 def scheme_from_yaml_text(text: str, *, city=None) -> SchemeDefinition:
-    from ballast.assessments.services import scheme_data_from_yaml
-
     return SchemeDefinition.from_data(scheme_data_from_yaml(text), city=city)
 
 
@@ -382,8 +379,6 @@ def scheme_lookup(*, city, text: str):
 
 
 def scheme_document(scheme: Scheme) -> dict:
-    from ballast.assessments.services import scheme_export
-
     return yaml.safe_load(scheme_export(scheme))
 
 

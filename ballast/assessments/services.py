@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ballast.accounts import policy
-from ballast.assessments.choices import PERIOD_KIND_OF, Method, PeriodKind
+from ballast.assessments.choices import PERIOD_KIND_OF, Method
 from ballast.assessments.models import (
     EfficiencyRecord,
     EfficiencyScheme,
@@ -26,17 +26,22 @@ from ballast.assessments.models import (
     ManualScore,
     PublishedResult,
     Scheme,
-    validate_params,
     validate_period_text,
 )
 from ballast.assessments.mujun import default_efficiency_schemes, efficiency_scheme_from_dict
+from ballast.assessments.schemes import (  # re-exported: the services' callers
+    indicator_params,
+    scheme_data_from_yaml,
+    scheme_export,
+)
+from ballast.assessments.selectors import assess, stored_result
 from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 
+__all__ = ["indicator_params", "scheme_data_from_yaml", "scheme_export"]
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SCHEME_FILES = ("quarterly.yaml", "half_year.yaml", "annual.yaml")
-
-INDICATOR_FIELDS = ("key", "label", "weight", "method", "order")
 
 
 def check_city(user, action: str, model, city) -> None:
@@ -53,82 +58,6 @@ def check_city(user, action: str, model, city) -> None:
 
 
 # --- YAML exchange -------------------------------------------------------------------
-
-
-def scheme_data_from_yaml(text: str) -> dict:
-    """Parse and check a scheme YAML document; errors in Chinese."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationError(f"YAML 格式错误：{exc}") from exc
-    if not isinstance(data, dict):
-        raise ValidationError("方案文件应为一个 YAML 映射（slug、name、period、indicators）。")
-    missing = [k for k in ("slug", "name", "period", "indicators") if k not in data]
-    if missing:
-        raise ValidationError(f"方案文件缺少：{'、'.join(missing)}。")
-    if data["period"] not in PeriodKind.values:
-        raise ValidationError(
-            f"考核周期“{data['period']}”无效，应为 {'、'.join(PeriodKind.values)}。"
-        )
-    if not isinstance(data["indicators"], list) or not data["indicators"]:
-        raise ValidationError("方案至少需要一个指标。")
-    keys = set()
-    for number, item in enumerate(data["indicators"], start=1):
-        if not isinstance(item, dict):
-            raise ValidationError(f"第 {number} 个指标应为映射。")
-        for k in ("key", "label", "weight", "method"):
-            if k not in item:
-                raise ValidationError(f"第 {number} 个指标缺少 {k}。")
-        if item["key"] in keys:
-            raise ValidationError(f"指标代码“{item['key']}”重复。")
-        keys.add(item["key"])
-        if item["method"] not in Method.values:
-            raise ValidationError(
-                f"指标“{item['label']}”的计分方法“{item['method']}”无效，"
-                f"应为 {'、'.join(Method.values)}。"
-            )
-        try:
-            validate_params(item["method"], indicator_params(item), Decimal(str(item["weight"])))
-        except ValidationError as exc:
-            raise ValidationError(f"指标“{item['label']}”：{'；'.join(exc.messages)}") from exc
-        known = _figure_keys()
-        if known is not None:
-            for key in (
-                item["key"] if item["method"] != Method.MANUAL else None,
-                item.get("target_key"),
-            ):
-                if key is not None and key not in known:
-                    raise ValidationError(
-                        f"指标“{item['label']}”的数据键“{key}”不存在（见 docs/figures.md）。"
-                    )
-    return data
-
-
-def _figure_keys():
-    """The known figure keys, or None while the figures app is not there."""
-    try:
-        from ballast.figures.selectors import FIGURE_KEYS
-    except ImportError:  # the figures app not yet there: keys are checked when assessed
-        return None
-    return FIGURE_KEYS
-
-
-def indicator_params(item: dict) -> dict:
-    """The method parameters of a YAML indicator: every key but the indicator's fields."""
-    params = {k: v for k, v in item.items() if k not in INDICATOR_FIELDS}
-    return _json_safe(params)
-
-
-def _json_safe(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return str(Decimal(str(value)))
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 @transaction.atomic
@@ -160,34 +89,6 @@ def scheme_import(*, user, city, data: dict) -> Scheme:
         for stale in Indicator.objects.filter(scheme=scheme).exclude(pk__in=keep):
             stale.delete()
     return scheme
-
-
-def scheme_export(scheme: Scheme) -> str:
-    """The scheme as a YAML document (the format of :func:`scheme_import`)."""
-    indicators = []
-    for indicator in scheme.indicators.all():
-        item = {
-            "key": indicator.key,
-            "label": indicator.label,
-            "weight": _yaml_number(indicator.weight),
-            "method": indicator.method,
-        }
-        item.update(indicator.params)
-        indicators.append(item)
-    data = {
-        "slug": scheme.slug,
-        "name": scheme.name,
-        "period": scheme.period_kind,
-        "description": scheme.description,
-        "active": scheme.active,
-        "indicators": indicators,
-    }
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _yaml_number(value: Decimal):
-    value = Decimal(value)
-    return int(value) if value == value.to_integral_value() else str(value)
 
 
 def ensure_default_schemes(city, *, user=None) -> list[Scheme]:
@@ -314,8 +215,6 @@ def assessment_publish(*, user, scheme: Scheme, period: str, as_of: date, now=No
 
     Publishing again returns the stored result unchanged.
     """
-    from ballast.assessments.selectors import assess, stored_result
-
     check_city(user, policy.ADD, PublishedResult, scheme.city)
     parsed = validate_period_text(period)
     if PERIOD_KIND_OF[parsed.kind] != scheme.period_kind:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from ballast.audit.choices import Kind, Source
+from ballast.audit.choices import Action, Kind, Source
 
 GENESIS = "0" * 64
 
@@ -129,8 +129,6 @@ class AuditRecord(models.Model):
 
     @property
     def action_label(self) -> str:
-        from ballast.audit.choices import Action
-
         return dict(Action.choices).get(self.action, self.action)
 
 

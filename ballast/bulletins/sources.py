@@ -25,6 +25,7 @@ from ballast.assessments.selectors import assess, unit_targets
 from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
+from ballast.figures import selectors as figures
 from ballast.figures.selectors import unit_figures, with_investment_progress
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
@@ -51,9 +52,7 @@ def same_day_last_year(day: date) -> date:
 
 def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
     """Each unit's figures for ``year`` as of ``as_of`` (``figures.selectors``)."""
-    from ballast.figures.selectors import units_figures as selector
-
-    return selector(city=city, year=year, as_of=as_of)
+    return figures.units_figures(city=city, year=year, as_of=as_of)
 
 
 def scope_figures(*, city: Region, unit: Region | None, year: int, as_of: date) -> dict:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -30,6 +30,7 @@ from ballast.bulletins.services import (
 from ballast.regions.models import Region
 from ballast.regions.services import assessment_units
 from ballast.web.clock import request_today
+from ballast.web.views.generic import ObjectListView, ObjectView
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -146,20 +147,28 @@ def _stem(content: dict, draft: bool) -> str:
     return f"{content['title']}{'（未发布稿）' if draft else ''}"
 
 
-@login_required
-def bulletin_list(request):
-    user = request.user
-    if not policy.may(user, policy.VIEW, Bulletin):
-        raise PermissionDenied("您没有查看通报的权限。")
-    return render(
-        request,
-        "bulletins/list.html",
-        {
-            "bulletins": published_bulletins(user=user),
+class BulletinList(ObjectListView):
+    """The published bulletins of the person's area, newest first."""
+
+    model = Bulletin
+    action = "bulletin.view"
+    denied_message = "您没有查看通报的权限。"
+    template_name = "bulletins/list.html"
+    paginate = False
+
+    def get_rows(self):
+        return published_bulletins(user=self.request.user)
+
+    def get_extra_context(self, rows, **kwargs):
+        user = self.request.user
+        return {
+            "bulletins": rows,
             "may_compose": may_compose(user),
             "may_publish": policy.may(user, policy.ADD, Bulletin),
-        },
-    )
+        }
+
+
+bulletin_list = BulletinList.as_view()
 
 
 @login_required
@@ -221,29 +230,33 @@ def bulletin_publish_view(request):
     return redirect("bulletins:detail", bulletin.pk)
 
 
-def _published(request, pk: int) -> Bulletin:
-    return get_object_or_404(published_bulletins(user=request.user), pk=pk)
+class BulletinView(ObjectView):
+    """A published bulletin, shown from its stored content."""
+
+    model = Bulletin
+    action = "bulletin.view"
+    template_name = "bulletins/detail.html"
+    context_object_name = "bulletin"
+
+    def get_queryset(self):
+        return published_bulletins(user=self.request.user)  # restricted by the policy
+
+    def get_extra_context(self):
+        content = self.object.content
+        return {"content": content, "sections": _blocks_for_html(content)}
 
 
-@login_required
-def bulletin_detail(request, pk: int):
-    bulletin = _published(request, pk)
-    return render(
-        request,
-        "bulletins/detail.html",
-        {
-            "bulletin": bulletin,
-            "content": bulletin.content,
-            "sections": _blocks_for_html(bulletin.content),
-        },
-    )
+class BulletinDownload(BulletinView):
+    """A published bulletin as Word or Excel, always re-rendered from its stored content."""
+
+    def get(self, request, *args, fmt: str, **kwargs):
+        if fmt not in ("docx", "xlsx"):
+            raise Http404
+        bulletin = self.get_object()
+        if fmt == "docx":
+            return _file(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE)
+        return _file(bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx", XLSX_TYPE)
 
 
-@login_required
-def bulletin_download(request, pk: int, fmt: str):
-    if fmt not in ("docx", "xlsx"):
-        raise Http404
-    bulletin = _published(request, pk)
-    if fmt == "docx":
-        return _file(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE)
-    return _file(bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx", XLSX_TYPE)
+bulletin_detail = BulletinView.as_view()
+bulletin_download = BulletinDownload.as_view()

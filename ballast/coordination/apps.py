@@ -7,7 +7,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = "服务与督查"
 
     def ready(self):
-        # Join the warnings command with the rule issue_overdue (ballast.alerts registry).
+        # Join the warnings command with the rule issue_overdue (ballast.alerts registry);
+        # in ready(): the rule reads models, loaded only once the registry is ready.
         from ballast.coordination.rules import register_rules
 
         register_rules()

@@ -366,6 +366,7 @@ def deliver(*, now: datetime, candidates: list[int] | None = None) -> int:
 
 def run(*, now: datetime) -> dict[str, int]:
     """One pass of ``send_notifications``: escalate, scan, digest, e-mail."""
+    # in the function: services imports this module (notices are sent from its writes)
     from ballast.coordination.services import escalate_issues, local_date
 
     escalated = escalate_issues(as_of=now)

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from ballast.alerts.selectors import warnings_as_of
 from ballast.coordination.choices import IssueCategory, IssueLevel
 from ballast.coordination.models import Issue, Tour, TourScore, Visit
 from ballast.projects.choices import STAGE_BY_ORDER, Stage
@@ -242,11 +243,7 @@ def leader_portfolio(*, leader, as_of: date) -> list[PortfolioRow]:
     )
     projects = list(projects.order_by("-total_investment", "pk"))
     warnings_by_project: dict[int, list] = {}
-    try:
-        from ballast.alerts.selectors import warnings_as_of
-    except ImportError:  # the alerts app is optional here
-        warnings_as_of = None
-    if warnings_as_of is not None and projects:
+    if projects:
         for warning in warnings_as_of(
             projects=Project.objects.filter(pk__in=[p.pk for p in projects]), as_of=as_of
         ):

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        # in ready(): history and the models need the loaded registry
         from ballast.core import history  # noqa: F401  (connects the history signal)
         from ballast.core.models import BallastModel
 

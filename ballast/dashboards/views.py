@@ -12,11 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ballast.accounts import policy
+from ballast.accounts.models import User
 from ballast.alerts.choices import Level as WarningLevel
 from ballast.assessments.services import ensure_schemes_on_first_visit
 from ballast.attraction.selectors import attraction_figures, leads_visible
@@ -38,6 +40,7 @@ from ballast.projects.selectors import (
 from ballast.regions.models import Region, within
 from ballast.web.clock import parse_date, request_today
 from ballast.web.pages import PAGE_SIZE, as_of_param, query_without_page, unit_param
+from ballast.web.views.generic import ObjectListView, ObjectView
 
 
 def _units(user):
@@ -202,50 +205,70 @@ def drill(request):
 # --------------------------------------------------------------------------- leaders
 
 
-@login_required
-def leaders(request):
-    user = request.user
-    if not policy.may_do(user, "view_leaders"):
-        raise PermissionDenied(_("您没有查看挂钩领导的权限。"))
-    visible = Project.objects.restrict(user)
-    rows = (
-        policy.leaders_for(user)
-        .select_related("region")
-        .annotate(n=Count("linked_projects", filter=Q(linked_projects__in=visible), distinct=True))
-        .filter(n__gt=0)
-        .order_by("-n", "full_name")
-    )
-    return render(request, "dashboards/leaders.html", {"leaders": rows})
+class LeaderList(ObjectListView):
+    """The linked leaders (挂钩领导) of the person's area with the count of their projects
+    the person may see."""
+
+    model = User
+    action = "view_leaders"
+    denied_message = gettext_lazy("您没有查看挂钩领导的权限。")
+    template_name = "dashboards/leaders.html"
+    paginate = False
+
+    def get_rows(self):
+        user = self.request.user
+        visible = Project.objects.restrict(user)
+        return (
+            policy.leaders_for(user)
+            .select_related("region")
+            .annotate(
+                n=Count("linked_projects", filter=Q(linked_projects__in=visible), distinct=True)
+            )
+            .filter(n__gt=0)
+            .order_by("-n", "full_name")
+        )
+
+    def get_extra_context(self, rows, **kwargs):
+        return {"leaders": rows}
 
 
-@login_required
-def leader_detail(request, pk: int):
-    user = request.user
-    if not policy.may_do(user, "view_leaders"):
-        raise PermissionDenied(_("您没有查看挂钩领导的权限。"))
-    leader = get_object_or_404(policy.leaders_for(user), pk=pk)
-    as_of, today = as_of_param(request)
-    visible = set(
-        Project.objects.restrict(user).filter(leaders=leader).values_list("pk", flat=True)
-    )
-    portfolio = cached(
-        ("portfolio", leader.pk, as_of), lambda: leader_portfolio(leader=leader, as_of=as_of)
-    )
-    rows = [r for r in portfolio if r.project.pk in visible]
-    if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
-        raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
-    return render(
-        request,
-        "dashboards/leader.html",
-        {
-            "leader": leader,
+class LeaderView(ObjectView):
+    """A leader's portfolio (the projects linked to them that the person may see), as of
+    a date: stage, warnings and open issues of each."""
+
+    model = User
+    action = "view_leaders"
+    denied_message = gettext_lazy("您没有查看挂钩领导的权限。")
+    hide_when_refused = False  # the leaders' pages are named in the menu: say why not
+    template_name = "dashboards/leader.html"
+    context_object_name = "leader"
+
+    def get_queryset(self):
+        return policy.leaders_for(self.request.user)
+
+    def get_extra_context(self):
+        user, leader = self.request.user, self.object
+        as_of, today = as_of_param(self.request)
+        visible = set(
+            Project.objects.restrict(user).filter(leaders=leader).values_list("pk", flat=True)
+        )
+        portfolio = cached(
+            ("portfolio", leader.pk, as_of), lambda: leader_portfolio(leader=leader, as_of=as_of)
+        )
+        rows = [r for r in portfolio if r.project.pk in visible]
+        if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
+            raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
+        return {
             "rows": rows,
             "as_of": as_of,
             "is_today": as_of == today,
             "n_warnings": sum(1 for r in rows if r.warnings),
             "n_issues": sum(r.open_issues for r in rows),
-        },
-    )
+        }
+
+
+leaders = LeaderList.as_view()
+leader_detail = LeaderView.as_view()
 
 
 # --------------------------------------------------------------------------- map

@@ -7,6 +7,7 @@ class FiguresConfig(AppConfig):
     verbose_name = "指标"
 
     def ready(self):
+        # in ready(): the panel reads models, loaded only once the registry is ready
         from ballast.figures.panels import progress_panel
         from ballast.projects import panels
 

@@ -25,6 +25,7 @@ from ballast.projects.models import Project
 from ballast.projects.selectors import list_queryset
 from ballast.reports.models import MonthlyReport
 from ballast.web.clock import parse_date, request_today
+from ballast.web.views.generic import ObjectView
 
 PREVIEW_PAGE = 200
 
@@ -100,26 +101,40 @@ def _job(request, pk: int) -> ImportJob:
     return get_object_or_404(jobs.jobs_of(request.user).select_related("user"), pk=pk)
 
 
-@login_required
-def job_detail(request, pk: int):
-    job = _job(request, pk)
-    # A job "导入中" whose worker died (its lease ran out) is shown, and recorded, as
-    # interrupted, with the button to apply again (the embedded mode has no cron worker).
-    if jobs.settle_expired(job):
-        job.refresh_from_db()
-    show = request.GET.get("show", "changes")
-    rows = ImportFile.objects.values_list("preview", flat=True).get(job=job)
-    if show == "changes":
-        rows = [r for r in rows if r["action"] != "unchanged"]
-    elif show in ACTION_LABELS:
-        rows = [r for r in rows if r["action"] == show]
-    page = Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "imports/job.html",
-        {
-            "job": job,
-            "page": page,
+class JobPage(ObjectView):
+    """An import job of the person's (their own: ``jobs.jobs_of``)."""
+
+    model = ImportJob
+    action = "import.view"
+
+    def get_queryset(self):
+        return jobs.jobs_of(self.request.user).select_related("user")
+
+    def get_object(self):
+        job = super().get_object()
+        # A job "导入中" whose worker died (its lease ran out) is shown, and recorded, as
+        # interrupted, with the button to apply again (the embedded mode has no cron worker).
+        if jobs.settle_expired(job):
+            job.refresh_from_db()
+        return job
+
+
+class JobDetail(JobPage):
+    """The preview of a job (the rows it would change), its errors and progress."""
+
+    template_name = "imports/job.html"
+    context_object_name = "job"
+
+    def get_extra_context(self):
+        job, request = self.object, self.request
+        show = request.GET.get("show", "changes")
+        rows = ImportFile.objects.values_list("preview", flat=True).get(job=job)
+        if show == "changes":
+            rows = [r for r in rows if r["action"] != "unchanged"]
+        elif show in ACTION_LABELS:
+            rows = [r for r in rows if r["action"] == show]
+        return {
+            "page": Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page")),
             "show": show,
             "query": f"show={show}",
             "labels": ACTION_LABELS,
@@ -127,8 +142,30 @@ def job_detail(request, pk: int):
             "progress": jobs.job_progress(job),
             "is_background": job.total_rows > jobs.background_rows(),
             "interrupted_message": jobs.INTERRUPTED_MESSAGE,
-        },
-    )
+        }
+
+
+class JobProgress(JobPage):
+    """The job's progress as JSON (polled by its page)."""
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse(jobs.job_progress(self.get_object()))
+
+
+class JobErrors(JobPage):
+    """The uploaded workbook with its errors marked."""
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if not job.errors:
+            raise Http404("该文件没有错误。")
+        stem = job.filename.rsplit(".", 1)[0]
+        return _file_response(jobs.annotated_workbook(job), f"{stem}-错误标注.xlsx")
+
+
+job_detail = JobDetail.as_view()
+job_progress_view = JobProgress.as_view()
+job_errors = JobErrors.as_view()
 
 
 @login_required
@@ -154,23 +191,6 @@ def job_apply(request, pk: int):
     else:
         messages.error(request, "导入未执行，没有写入任何数据。请查看错误清单。")
     return redirect("imports:job", job.pk)
-
-
-@login_required
-def job_progress_view(request, pk: int):
-    job = _job(request, pk)
-    if jobs.settle_expired(job):
-        job.refresh_from_db()
-    return JsonResponse(jobs.job_progress(job))
-
-
-@login_required
-def job_errors(request, pk: int):
-    job = _job(request, pk)
-    if not job.errors:
-        raise Http404("该文件没有错误。")
-    stem = job.filename.rsplit(".", 1)[0]
-    return _file_response(jobs.annotated_workbook(job), f"{stem}-错误标注.xlsx")
 
 
 def _filtered_projects(request):

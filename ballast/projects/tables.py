@@ -1,74 +1,142 @@
-"""The project list's columns and its downloads (CSV with BOM, xlsx), streamed from the
-filtered list; every export is told to the audit trail."""
+"""The project list (项目清单): its columns, written once for the page and its export
+(CSV with BOM, xlsx; ``ballast.web.tables``). The page shows the amount in 亿元 and the
+name with its code; the export writes 万元 and the code, investor and dates in columns
+of their own, labels named, not codes."""
 
-import csv
-import io
-from decimal import Decimal
-
-from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ballast.projects.choices import STAGE_BY_ORDER, Level, SizeClass, Stage
-from ballast.web.exports import recorded, safe_text
+from ballast.web.pages import iso
+from ballast.web.tables import Table, column
+from ballast.web.templatetags.web_tags import day, yi
 
-COLUMNS = (
-    ("项目代码", lambda p: p.code or ""),
-    ("项目名称", lambda p: p.name),
-    ("建设单位/投资主体", lambda p: p.investor),
-    ("所属板块", lambda p: p.unit.display_name),
-    ("产业集群", lambda p: p.cluster.name if p.cluster else ""),
-    ("项目层级", lambda p: Level(p.level).label),
-    ("总投资（万元）", lambda p: p.total_investment),
-    ("规模", lambda p: SizeClass(p.size).label),
-    ("阶段", lambda p: Stage(STAGE_BY_ORDER[p.stage_seq]).label if p.stage_seq else "未入库"),
-    ("计划开工日期", lambda p: p.planned_start.isoformat() if p.planned_start else ""),
-    ("计划竣工日期", lambda p: p.planned_completion.isoformat() if p.planned_completion else ""),
-    ("责任人", lambda p: p.responsible_officer),
+LEADERS = (
+    "{% load i18n %}{% for l in record.leaders.all %}{{ l }}{% if not forloop.last %}、{% endif %}"
+    "{% empty %}—{% endfor %}"
 )
+STATUS = (
+    '{% load i18n %}{% if record.status != "active" %}<span class="tag tag-{{ record.status }}">'
+    '{% if record.status == "suspended" %}{% translate "停缓建" %}{% else %}{% translate "已终止" %}'
+    '{% endif %}</span>{% else %}<span class="muted">{% translate "正常" %}</span>{% endif %}'
+)
+STAGE = '{% include "projects/_stage.html" with seq=record.stage_seq %}'
+NOWRAP = {"td": {"class": "nowrap"}}
 
 
-def _rows(projects):
-    for project in projects:
-        yield [safe_text(get(project)) for _, get in COLUMNS]
-
-
-def project_csv(projects, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([title for title, _ in COLUMNS])
-    for row in recorded(_rows(projects), what="项目清单", fmt="csv"):
-        writer.writerow([f"{v:.2f}" if isinstance(v, Decimal) else v for v in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
-
-
-def project_xlsx(projects, filename: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "项目清单"
-    sheet.append([title for title, _ in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in recorded(_rows(projects), what="项目清单", fmt="xlsx"):
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip(
-        "ABCDEFGHIJKL", (26, 36, 28, 12, 14, 10, 14, 10, 10, 14, 14, 10), strict=True
-    ):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+class ProjectTable(Table):
+    code = column(verbose_name="项目代码", visible=False)
+    name = column(verbose_name=_("项目名称"), export_header="项目名称", sort_key="name")
+    investor = column(verbose_name="建设单位/投资主体", visible=False)
+    unit = column(verbose_name=_("板块"), export_header="所属板块", sort_key="unit", attrs=NOWRAP)
+    cluster = column(verbose_name=_("产业集群"), export_header="产业集群")
+    level = column(verbose_name=_("层级"), export_header="项目层级", attrs=NOWRAP)
+    total_investment = column(
+        verbose_name=_("总投资（亿元）"),
+        export_header="总投资（万元）",
+        sort_key="-investment",
+        attrs={"th": {"class": "r"}, "td": {"class": "r"}},
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    size = column(verbose_name=_("规模"), export_header="规模", attrs=NOWRAP)
+    stage = column(
+        tables.TemplateColumn,
+        template_code=STAGE,
+        empty_values=(),
+        verbose_name=_("阶段"),
+        export_header="阶段",
+        sort_key="-stage",
+        attrs=NOWRAP,
+    )
+    status = column(
+        tables.TemplateColumn,
+        template_code=STATUS,
+        empty_values=(),
+        verbose_name=_("状态"),
+        exclude_from_export=True,
+        attrs=NOWRAP,
+    )
+    planned_start = column(
+        verbose_name=_("计划开工"), export_header="计划开工日期", sort_key="planned_start",
+        attrs=NOWRAP,
+    )  # fmt: skip
+    planned_completion = column(verbose_name="计划竣工日期", visible=False)
+    responsible_officer = column(verbose_name="责任人", visible=False)
+    leaders = column(
+        tables.TemplateColumn,
+        template_code=LEADERS,
+        empty_values=(),
+        verbose_name=_("挂钩领导"),
+        exclude_from_export=True,
+    )
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid projects"}
+        empty_text = _("没有符合条件的项目。")
+
+    # ------------------------------------------------------------------ the page
+
+    def render_name(self, record):
+        url = reverse("projects:project_detail", args=[record.pk])
+        link = format_html('<a href="{}">{}</a>', url, record.name)
+        if record.code:
+            return format_html('{}<div class="muted small">{}</div>', link, record.code)
+        return link
+
+    def render_unit(self, record):
+        return record.unit.display_name
+
+    def render_cluster(self, record):
+        return record.cluster.name if record.cluster else "—"
+
+    def render_level(self, record):
+        return gettext(record.get_level_display())
+
+    def render_total_investment(self, value):
+        return yi(value)
+
+    def render_size(self, record):
+        return gettext(record.get_size_class_display())
+
+    def render_planned_start(self, value):
+        return day(value)
+
+    # ---------------------------------------------------------------- the export
+
+    def value_code(self, record):
+        return record.code or ""
+
+    def value_name(self, record):
+        return record.name
+
+    def value_investor(self, record):
+        return record.investor
+
+    def value_unit(self, record):
+        return record.unit.display_name
+
+    def value_cluster(self, record):
+        return record.cluster.name if record.cluster else ""
+
+    def value_level(self, record):
+        return Level(record.level).label
+
+    def value_total_investment(self, record):
+        return record.total_investment
+
+    def value_size(self, record):
+        return SizeClass(record.size).label
+
+    def value_stage(self, record):
+        return Stage(STAGE_BY_ORDER[record.stage_seq]).label if record.stage_seq else "未入库"
+
+    def value_planned_start(self, record):
+        return iso(record.planned_start)
+
+    def value_planned_completion(self, record):
+        return iso(record.planned_completion)
+
+    def value_responsible_officer(self, record):
+        return record.responsible_officer

@@ -3,12 +3,12 @@ forms that create and change projects and their lifecycle."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -32,7 +32,6 @@ from ballast.projects.models import (
     AnnualPlan,
     Node,
     Project,
-    StageEvent,
 )
 from ballast.projects.selectors import (
     Status,
@@ -42,61 +41,63 @@ from ballast.projects.selectors import (
     status_as_of,
 )
 from ballast.web.clock import parse_date, request_today
-from ballast.web.forms import apply_errors
 from ballast.web.models import SavedFilter
-from ballast.web.pages import PAGE_SIZE
+from ballast.web.views.generic import ObjectActionView, ObjectEditView, ObjectListView, ObjectView
 
 # Query parameters that are not filters (kept out of saved filters).
 NON_FILTER_PARAMS = ("page", "export")
 
 
-def _require(user, action: str, model) -> None:
-    if not policy.may(user, action, model):
-        raise PermissionDenied(policy._denied_message(action))
+class ProjectList(ObjectListView):
+    """项目清单: the filtered list (saved filters, as-of date), its CSV/xlsx export."""
 
+    model = Project
+    action = "project.view"
+    table_class = tables.ProjectTable
+    filterset_class = ProjectFilterSet
+    template_name = "projects/project_list.html"
+    export_title = "项目清单"
 
-@login_required
-def project_list(request):
-    user = request.user
-    _require(user, policy.VIEW, Project)
-    today = request_today()
-    as_of = parse_date(request.GET.get("as_of"), today)
-    filterset = ProjectFilterSet(
-        request.GET or None, queryset=list_queryset(user, as_of), user=user
-    )
-    projects = filterset.qs
-    if not request.GET.get("sort"):
-        projects = projects.order_by("unit__sort_order", "-total_investment", "pk")
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        name = f"projects-{as_of:%Y%m%d}"
-        rows = projects.iterator(chunk_size=500)
-        return (
-            tables.project_csv(rows, name) if export == "csv" else tables.project_xlsx(rows, name)
-        )
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    leaders = User.objects.only("id", "full_name", "username")
-    page.object_list = list(
-        page.object_list.prefetch_related(Prefetch("leaders", queryset=leaders))
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
-    filter_query = _filter_query(request.GET)
-    return render(
-        request,
-        "projects/project_list.html",
-        {
-            "filterset": filterset,
-            "page": page,
-            "as_of": as_of,
-            "query": params.urlencode(),
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.as_of = parse_date(request.GET.get("as_of"), request_today())
+
+    def base_queryset(self):
+        return list_queryset(self.request.user, self.as_of)
+
+    def get_queryset(self):
+        return self.base_queryset()  # list_queryset is restricted by the policy already
+
+    def filterset_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_rows(self):
+        rows = super().get_rows()
+        if not self.request.GET.get("sort"):
+            rows = rows.order_by("unit__sort_order", "-total_investment", "pk")
+        return rows
+
+    def get_export_filename(self):
+        return f"projects-{self.as_of:%Y%m%d}"
+
+    def page_rows(self, rows):
+        leaders = User.objects.only("id", "full_name", "username")
+        return list(rows.prefetch_related(Prefetch("leaders", queryset=leaders)))
+
+    def get_extra_context(self, **kwargs):
+        user = self.request.user
+        filter_query = _filter_query(self.request.GET)
+        return {
+            "as_of": self.as_of,
             "filter_query": filter_query,
             "saved_filters": SavedFilter.objects.filter(user=user),
             "save_form": SavedFilterForm(initial={"querystring": filter_query}),
             "may_add": policy.may(user, policy.ADD, Project),
             "status_labels": Status.LABELS,
-        },
-    )
+        }
+
+
+project_list = ProjectList.as_view()
 
 
 def _filter_query(params: QueryDict) -> str:
@@ -131,290 +132,365 @@ def saved_filter_delete(request, pk: int):
     return redirect("projects:project_list")
 
 
-def _project_for(user, pk: int, action: str = policy.VIEW) -> Project:
-    """The project if the user may see it; 404 otherwise (never tell outsiders it exists)."""
-    return get_object_or_404(Project.objects.restrict(user).select_related("unit"), pk=pk)
+class ProjectView(ObjectView):
+    """The project page: its facts, stage, plans, nodes, history and the panels of the
+    apps above projects (reports, the investment progress)."""
 
+    model = Project
+    action = "project.view"
+    template_name = "projects/project_detail.html"
+    context_object_name = "project"
 
-@login_required
-def project_detail(request, pk: int):
-    user = request.user
-    project = get_object_or_404(
-        Project.objects.restrict(user).select_related(
+    def base_queryset(self):
+        return Project.objects.select_related(
             "unit", "district", "cluster", "parent", "termination"
-        ),
-        pk=pk,
-    )
-    today = request_today()
-    as_of = parse_date(request.GET.get("as_of"), today)
-    year = as_of.year
-    plans = list(project.plans.prefetch_related("months").order_by("-year"))
-    plan = next((p for p in plans if p.year == year), None)
-    stage = stage_as_of(project, as_of)
-    context = {
-        "project": project,
-        "as_of": as_of,
-        "year": year,
-        "stage": stage,
-        "stage_label": stage_label(stage) if stage else None,
-        "status": status_as_of(project, as_of),
-        "status_labels": Status.LABELS,
-        "events": list(project.stage_events.order_by("date")),
-        "nodes": list(
-            project.nodes.select_related("department", "person_user").annotate(
-                late=ExpressionWrapper(late_nodes_q(as_of), output_field=BooleanField())
-            )
-        ),
-        "may_apply_templates": policy.may_do(user, "apply_node_templates"),
-        "plans": plans,
-        "plan": plan,
-        "phases": list(project.phases.all()),
-        "leaders": list(project.leaders.all()),
-        "suspensions": list(project.suspensions.all()),
-        "history": project_history(project=project),
-        "may_change": policy.may(user, policy.CHANGE, Project),
-        # the reports, the monthly chart and the investment progress: the panels the
-        # apps above projects register (projects.panels)
-        **panels.context(user=user, project=project, as_of=as_of, plan=plan),
-    }
-    return render(request, "projects/project_detail.html", context)
+        )
+
+    def get_extra_context(self):
+        user, project = self.request.user, self.object
+        as_of = parse_date(self.request.GET.get("as_of"), request_today())
+        year = as_of.year
+        plans = list(project.plans.prefetch_related("months").order_by("-year"))
+        plan = next((p for p in plans if p.year == year), None)
+        stage = stage_as_of(project, as_of)
+        return {
+            "as_of": as_of,
+            "year": year,
+            "stage": stage,
+            "stage_label": stage_label(stage) if stage else None,
+            "status": status_as_of(project, as_of),
+            "status_labels": Status.LABELS,
+            "events": list(project.stage_events.order_by("date")),
+            "nodes": list(
+                project.nodes.select_related("department", "person_user").annotate(
+                    late=ExpressionWrapper(late_nodes_q(as_of), output_field=BooleanField())
+                )
+            ),
+            "may_apply_templates": policy.may_do(user, "apply_node_templates"),
+            "plans": plans,
+            "plan": plan,
+            "phases": list(project.phases.all()),
+            "leaders": list(project.leaders.all()),
+            "suspensions": list(project.suspensions.all()),
+            "history": project_history(project=project),
+            "may_change": policy.may(user, policy.CHANGE, Project),
+            # the reports, the monthly chart and the investment progress: the panels the
+            # apps above projects register (projects.panels)
+            **panels.context(user=user, project=project, as_of=as_of, plan=plan),
+        }
 
 
-def _form_page(request, template_context: dict, form, title: str, project=None):
-    return render(
-        request,
-        "web/form.html",
-        {"form": form, "title": title, "project": project, **template_context},
-    )
+project_detail = ProjectView.as_view()
 
 
-@login_required
-def project_create(request):
-    user = request.user
-    _require(user, policy.ADD, Project)
-    form = ProjectForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(
-                user=user, data=form.service_data(), leaders=form.cleaned_data["leaders"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("已新增项目“%(name)s”。") % {"name": project.name})
-            return redirect("projects:project_detail", project.pk)
-    return _form_page(request, {}, form, _("新增项目"))
+class ProjectFormView(ObjectEditView):
+    """A form over one project (``pk``) that runs a service and returns to its page."""
+
+    model = Project
+    action = "project.change"
+
+    def base_queryset(self):
+        return Project.objects.select_related("unit")
+
+    def get_success_url(self, saved):
+        return reverse("projects:project_detail", args=[self.object.pk])
+
+    def get_extra_context(self, form):
+        return {"project": self.object, "evidence_hints": STAGE_EVIDENCE}
 
 
-@login_required
-def project_edit(request, pk: int):
-    user = request.user
-    project = _project_for(user, pk)
-    _require(user, policy.CHANGE, Project)
-    form = ProjectForm(request.POST or None, instance=project, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(
-                user=user,
-                project=project,
-                data=form.service_data(),
-                leaders=form.cleaned_data["leaders"],
-                reason=request.POST.get("change_reason", ""),
-                expected_version=form.expected_version(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("项目信息已保存。"))
-            return redirect("projects:project_detail", project.pk)
-    return _form_page(
-        request,
-        {"reason_field": True},
-        form,
-        _("修改项目：%(name)s") % {"name": project.name},
-        project,
-    )
+class ProjectCreate(ObjectEditView):
+    model = Project
+    action = "project.add"
+    form_class = ProjectForm
+    creates = True
+
+    def get_form_kwargs(self, obj):
+        return {"user": self.request.user}
+
+    def save(self, form, obj, expected_version):
+        return services.project_create(
+            user=self.request.user,
+            data=form.service_data(),
+            leaders=form.cleaned_data["leaders"],
+        )
+
+    def get_success_message(self, saved):
+        return _("已新增项目“%(name)s”。") % {"name": saved.name}
+
+    def get_success_url(self, saved):
+        return reverse("projects:project_detail", args=[saved.pk])
+
+    def get_title(self):
+        return _("新增项目")
+
+    def get_extra_context(self, form):
+        return {"project": None}
 
 
-def _project_action(
-    request, pk, form_class, title, run, aliases=None, initial=None, form_kwargs=None
-):
-    """A form page that runs one service on a project and returns to its page."""
-    user = request.user
-    project = _project_for(user, pk)
-    _require(user, policy.CHANGE, Project)
-    form = form_class(request.POST or None, initial=initial, **(form_kwargs or {}))
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(user, project, form.cleaned_data, form)
-        except ValidationError as exc:
-            apply_errors(form, exc, aliases)
-        else:
-            messages.success(request, message)
-            return redirect("projects:project_detail", project.pk)
-    return _form_page(request, {"evidence_hints": STAGE_EVIDENCE}, form, title, project)
+project_create = ProjectCreate.as_view()
 
 
-@login_required
-def stage_record(request, pk: int):
-    # The page is opened for one stage (?stage=); the form carries that record's version,
-    # checked when the same stage is saved.
-    opened_stage = request.GET.get("stage")
+class ProjectEdit(ProjectFormView):
+    form_class = ProjectForm
+    success_message = gettext_lazy("项目信息已保存。")
 
-    def run(user, project, data, form):
-        event = services.stage_record(
-            user=user,
-            project=project,
+    def get_form_kwargs(self, obj):
+        return {"instance": obj, "user": self.request.user}
+
+    def save(self, form, obj, expected_version):
+        return services.project_update(
+            user=self.request.user,
+            project=obj,
+            data=form.service_data(),
+            leaders=form.cleaned_data["leaders"],
+            reason=self.request.POST.get("change_reason", ""),
+            expected_version=expected_version,
+        )
+
+    def get_title(self):
+        return _("修改项目：%(name)s") % {"name": self.object.name}
+
+    def get_extra_context(self, form):
+        return {"project": self.object, "reason_field": True}
+
+
+project_edit = ProjectEdit.as_view()
+
+
+class StageRecord(ProjectFormView):
+    """记录阶段. The page is opened for one stage (?stage=); the form carries that record's
+    version, checked when the same stage is saved (another stage chosen is not checked)."""
+
+    form_class = StageForm
+
+    def event(self, project):
+        stage = self.request.GET.get("stage")
+        return project.stage_events.filter(stage=stage).first() if stage else None
+
+    def versioned_record(self, obj):
+        return self.event(obj)
+
+    def get_initial(self, obj):
+        initial = {"stage": self.request.GET.get("stage")}
+        event = self.event(obj)
+        if event is not None:
+            initial.update({"date": event.date, "evidence": event.evidence})
+        return initial
+
+    def get_form_kwargs(self, obj):
+        return {"event": self.event(obj)}
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        opened = data["stage"] == self.request.GET.get("stage")
+        self.saved_event = services.stage_record(
+            user=self.request.user,
+            project=obj,
             stage=data["stage"],
             on=data["date"],
             evidence=data["evidence"],
             reason=data["reason"],
-            expected_version=form.expected_version() if data["stage"] == opened_stage else None,
+            expected_version=expected_version if opened else None,
         )
+        return self.saved_event
+
+    def get_success_message(self, saved):
         return _("已记录“%(stage)s” %(date)s。") % {
-            "stage": event.get_stage_display(),
-            "date": event.date,
+            "stage": saved.get_stage_display(),
+            "date": saved.date,
         }
 
-    event = (
-        StageEvent.objects.filter(
-            project_id=pk, project__in=Project.objects.restrict(request.user), stage=opened_stage
-        ).first()
-        if opened_stage
-        else None
-    )
-    initial = {"stage": opened_stage}
-    if event is not None:
-        initial.update({"date": event.date, "evidence": event.evidence})
-    return _project_action(
-        request, pk, StageForm, _("记录阶段"), run, initial=initial, form_kwargs={"event": event}
-    )
+    def get_title(self):
+        return _("记录阶段")
 
 
-@login_required
-def project_suspend(request, pk: int):
-    def run(user, project, data, form):
-        services.project_suspend(
-            user=user,
-            project=project,
+stage_record = StageRecord.as_view()
+
+
+class ProjectSuspend(ProjectFormView):
+    carries_version = False  # the service takes no version: a lifecycle fact is added
+    form_class = SuspendForm
+    error_aliases = {"started_on": "on"}
+    success_message = gettext_lazy("已记录停缓建。")
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.project_suspend(
+            user=self.request.user,
+            project=obj,
             kind=data["kind"],
             reason=data["reason"],
             on=data["on"],
             note=data["note"],
             planned_resume_on=data["planned_resume_on"],
         )
-        return _("已记录停缓建。")
 
-    return _project_action(request, pk, SuspendForm, _("停缓建"), run, aliases={"started_on": "on"})
-
-
-@login_required
-def project_resume(request, pk: int):
-    def run(user, project, data, form):
-        services.project_resume(user=user, project=project, on=data["on"], note=data["note"])
-        return _("已记录复工。")
-
-    return _project_action(request, pk, ResumeForm, _("复工"), run, aliases={"resumed_on": "on"})
+    def get_title(self):
+        return _("停缓建")
 
 
-@login_required
-def project_terminate(request, pk: int):
-    def run(user, project, data, form):
-        services.project_terminate(
-            user=user, project=project, on=data["on"], reason=data["reason"], note=data["note"]
+project_suspend = ProjectSuspend.as_view()
+
+
+class ProjectResume(ProjectFormView):
+    carries_version = False  # the service takes no version: a lifecycle fact is added
+    form_class = ResumeForm
+    error_aliases = {"resumed_on": "on"}
+    success_message = gettext_lazy("已记录复工。")
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.project_resume(
+            user=self.request.user, project=obj, on=data["on"], note=data["note"]
         )
-        return _("项目已终止。")
 
-    return _project_action(
-        request, pk, TerminateForm, _("终止项目"), run, aliases={"terminated_on": "on"}
-    )
+    def get_title(self):
+        return _("复工")
 
 
-@login_required
-def plan_edit(request, pk: int):
-    def run(user, project, data, form):
-        plan = services.plan_save(
-            user=user,
-            project=project,
+project_resume = ProjectResume.as_view()
+
+
+class ProjectTerminate(ProjectFormView):
+    carries_version = False  # the service takes no version: a lifecycle fact is added
+    form_class = TerminateForm
+    error_aliases = {"terminated_on": "on"}
+    success_message = gettext_lazy("项目已终止。")
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.project_terminate(
+            user=self.request.user,
+            project=obj,
+            on=data["on"],
+            reason=data["reason"],
+            note=data["note"],
+        )
+
+    def get_title(self):
+        return _("终止项目")
+
+
+project_terminate = ProjectTerminate.as_view()
+
+
+class PlanEdit(ProjectFormView):
+    """年度计划 of the year opened (?year=, this year by default); the form carries that
+    plan's version (0: no plan yet), checked when the same year is saved."""
+
+    form_class = PlanForm
+
+    def opened_year(self):
+        year = self.request.GET.get("year") or request_today().year
+        return int(year) if str(year).isdigit() else None
+
+    def plan(self, project):
+        if not hasattr(self, "_plan"):
+            self._plan = (
+                project.plans.filter(year=self.opened_year() or 0)
+                .prefetch_related("months")
+                .first()
+            )
+        return self._plan
+
+    def versioned_record(self, obj):
+        return self.plan(obj)
+
+    def get_initial(self, obj):
+        initial = {"year": self.request.GET.get("year") or request_today().year}
+        existing = self.plan(obj)
+        if existing is not None:
+            initial.update(
+                {
+                    "planned_investment": existing.planned_investment,
+                    **{f: getattr(existing, f) for f in AnnualPlan.month_fields},
+                    **{f"m{m.month}": m.planned_investment for m in existing.months.all()},
+                }
+            )
+        return initial
+
+    def get_form_kwargs(self, obj):
+        return {"plan": self.plan(obj)}
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.plan_save(
+            user=self.request.user,
+            project=obj,
             year=data["year"],
             planned_investment=data["planned_investment"],
             start_month=data["start_month"],
             statistics_month=data["statistics_month"],
             completion_month=data["completion_month"],
             production_month=data["production_month"],
-            months=months,
-            expected_version=form.expected_version() if data["year"] == opened_year else None,
+            months=form.months(),
+            expected_version=expected_version if data["year"] == self.opened_year() else None,
         )
-        return _("已保存 %(year)s 年度计划。") % {"year": plan.year}
 
-    months = None
-    if request.method == "POST":
-        probe = PlanForm(request.POST)
-        months = probe.months() if probe.is_valid() else None
-    year = request.GET.get("year") or request_today().year
-    opened_year = int(year) if str(year).isdigit() else None
-    initial = {"year": year}
-    existing = (
-        AnnualPlan.objects.filter(project_id=pk, project__in=Project.objects.restrict(request.user))
-        .filter(year=int(year) if str(year).isdigit() else 0)
-        .prefetch_related("months")
-        .first()
-    )
-    if existing is not None:
-        initial.update(
-            {
-                "planned_investment": existing.planned_investment,
-                **{f: getattr(existing, f) for f in AnnualPlan.month_fields},
-                **{f"m{m.month}": m.planned_investment for m in existing.months.all()},
-            }
+    def get_success_message(self, saved):
+        return _("已保存 %(year)s 年度计划。") % {"year": saved.year}
+
+    def get_title(self):
+        return _("年度计划")
+
+
+plan_edit = PlanEdit.as_view()
+
+
+class NodeEdit(ProjectFormView):
+    """A node of the project's node plan (节点计划): new, or the one of ``node_pk``."""
+
+    form_class = NodeForm
+    success_message = gettext_lazy("节点已保存。")
+
+    def node(self, project):
+        node_pk = self.kwargs.get("node_pk")
+        return get_object_or_404(Node, pk=node_pk, project=project) if node_pk else None
+
+    def get_object(self):
+        project = super().get_object()
+        self.node_object = self.node(project)
+        return project
+
+    def versioned_record(self, obj):
+        return self.node_object
+
+    def get_form_kwargs(self, obj):
+        return {"instance": self.node_object, "user": self.request.user}
+
+    def save(self, form, obj, expected_version):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.node_save(
+            user=self.request.user,
+            project=obj,
+            node=self.node_object,
+            data=data,
+            expected_version=expected_version,
         )
-    return _project_action(
-        request, pk, PlanForm, _("年度计划"), run, initial=initial, form_kwargs={"plan": existing}
-    )
+
+    def get_title(self):
+        return _("修改节点") if self.node_object else _("新增节点")
 
 
-@login_required
-def node_edit(request, pk: int, node_pk: int | None = None):
-    user = request.user
-    project = _project_for(user, pk)
-    _require(user, policy.CHANGE, Project)
-    node = get_object_or_404(Node, pk=node_pk, project=project) if node_pk else None
-    form = NodeForm(request.POST or None, instance=node, user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            services.node_save(
-                user=user,
-                project=project,
-                node=node,
-                data=data,
-                expected_version=form.expected_version(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("节点已保存。"))
-            return redirect("projects:project_detail", project.pk)
-    title = _("修改节点") if node else _("新增节点")
-    return _form_page(request, {}, form, title, project)
+node_edit = NodeEdit.as_view()
 
 
-@login_required
-@require_POST
-def node_templates_apply(request, pk: int):
+class NodeTemplatesApply(ObjectActionView):
     """Make the project's node plan from the city's templates for its category."""
-    user = request.user
-    project = _project_for(user, pk)
-    if not policy.may_do(user, "apply_node_templates"):
-        raise PermissionDenied(policy._denied_message(policy.CHANGE))
-    try:
-        made = services.node_templates_apply(user=user, project=project)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("已按节点模板生成 %(n)d 个节点，期限由计划开工日期推算。") % {"n": len(made)}
-        )
-    return redirect("projects:project_detail", project.pk)
+
+    model = Project
+    action = "apply_node_templates"
+
+    def run(self, obj, expected_version):
+        self.made = services.node_templates_apply(user=self.request.user, project=obj)
+
+    def done_message(self, obj) -> str:
+        return _("已按节点模板生成 %(n)d 个节点，期限由计划开工日期推算。") % {"n": len(self.made)}
+
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return redirect("projects:project_detail", self.kwargs["pk"])
+
+
+node_templates_apply = NodeTemplatesApply.as_view()

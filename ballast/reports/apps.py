@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "月度填报"
 
     def ready(self):
+        # in ready(): the models are loaded only once the registry is ready
         from ballast.projects import panels
         from ballast.projects.history import register_history
         from ballast.reports.models import MonthlyReport

@@ -3,13 +3,14 @@
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from ballast.accounts import policy
 from ballast.core.periods import add_months
@@ -18,18 +19,18 @@ from ballast.projects.models import Project
 from ballast.regions.models import Region
 from ballast.reports import selectors, services
 from ballast.reports.choices import ReportStatus
-from ballast.reports.forms import AmendForm, ReportForm, ReturnForm
+from ballast.reports.forms import AmendForm, ReportForm
 from ballast.reports.models import MonthlyReport
 from ballast.reports.rules import check_month_submittable
+from ballast.reports.tables import MonthTable, QueueTable
 from ballast.web.clock import parse_month, reporting_month, request_today
-from ballast.web.exports import table_export
 from ballast.web.forms import apply_errors
-from ballast.web.redirects import back
-
-
-def _require(user, action: str) -> None:
-    if not policy.may(user, action, MonthlyReport):
-        raise PermissionDenied(policy._denied_message(action))
+from ballast.web.views.generic import (
+    ObjectActionView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+)
 
 
 def _missing(status: str | None, return_reason: str | None) -> str:
@@ -41,81 +42,73 @@ def _missing(status: str | None, return_reason: str | None) -> str:
     return ""
 
 
-MONTH_COLUMNS = (
-    ("项目代码", lambda p: p.code or ""),
-    ("项目名称", lambda p: p.name),
-    ("板块", lambda p: p.unit.display_name),
-    ("总投资（万元）", lambda p: p.total_investment),
-    ("当月完成投资（万元）", lambda p: p.report_investment),
-    ("填报状态", lambda p: p.status_label),
-    ("待办", lambda p: p.missing),
-    ("退回原因", lambda p: p.report_return_reason or ""),
-)
+class ReportMonth(ObjectListView):
+    """Every project of the user's scope that must report for the month, with its state;
+    exported by its table (``reports.tables.MonthTable``)."""
 
-QUEUE_COLUMNS = (
-    ("月份", lambda r: f"{r.month:%Y-%m}"),
-    ("项目代码", lambda r: r.project.code or ""),
-    ("项目名称", lambda r: r.project.name),
-    ("板块", lambda r: r.project.unit.display_name),
-    ("当月完成投资（万元）", lambda r: r.investment),
-    ("本年累计（万元）", lambda r: r.year_to_date),
-    ("年度计划投资（万元）", lambda r: r.plan_investment),
-    ("占年度计划（%）", lambda r: round(r.plan_share, 1) if r.plan_share is not None else None),
-    ("开工以来累计（万元）", lambda r: r.since_start),
-    ("形象进度", lambda r: r.progress),
-)
+    model = MonthlyReport
+    action = "report.view"
+    table_class = MonthTable
+    template_name = "reports/report_month.html"
+    paginate = False
 
-
-@login_required
-def report_month(request):
-    """Every project of the user's scope that must report for the month, with its state."""
-    user = request.user
-    _require(user, policy.VIEW)
-    today = request_today()
-    month = parse_month(request.GET.get("month"), reporting_month(today))
-    projects = Project.objects.restrict(user).select_related("unit")
-    unit_id = request.GET.get("unit")
-    if unit_id and unit_id.isdigit():
-        projects = projects.filter(unit_id=int(unit_id))
-    rows = list(
-        selectors.projects_due(projects=projects, month=month).order_by(
-            "unit__sort_order", "-total_investment", "pk"
+    def get_rows(self):
+        user = self.request.user
+        self.today = request_today()
+        self.month = parse_month(self.request.GET.get("month"), reporting_month(self.today))
+        projects = Project.objects.restrict(user).select_related("unit")
+        self.unit_id = self.request.GET.get("unit")
+        if self.unit_id and self.unit_id.isdigit():
+            projects = projects.filter(unit_id=int(self.unit_id))
+        rows = list(
+            selectors.projects_due(projects=projects, month=self.month).order_by(
+                "unit__sort_order", "-total_investment", "pk"
+            )
         )
-    )
-    for row in rows:
-        row.missing = _missing(row.report_status, row.report_return_reason)
-        row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
-    city = Region.objects.filter(pk=user.city_id_in_scope).first()
-    deadline = services.deadline_for(city=city, month=month)
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return table_export(
-            export, MONTH_COLUMNS, rows, f"reports-{month:%Y%m}", f"{month:%Y-%m}月度填报"
-        )
-    done = sum(1 for r in rows if not r.missing)
-    # A choice of units only where there is one to make; a single unit is shown as text.
-    units = list(policy.units_for(user, policy.VIEW, MonthlyReport).order_by("sort_order"))
-    fixed_unit = units[0] if len(units) == 1 else None
-    if fixed_unit is not None:
-        units = []
-    return render(
-        request,
-        "reports/report_month.html",
-        {
+        for row in rows:
+            row.missing = _missing(row.report_status, row.report_return_reason)
+            row.status_label = ReportStatus(row.report_status).label if row.report_status else ""
+        return rows
+
+    def table_kwargs(self):
+        return {
+            "month": self.month,
+            "may_add": policy.may(self.request.user, policy.ADD, MonthlyReport),
+        }
+
+    def get_export_filename(self):
+        return f"reports-{self.month:%Y%m}"
+
+    def get_export_title(self):
+        return f"{self.month:%Y-%m}月度填报"
+
+    def get_extra_context(self, rows, **kwargs):
+        user, month = self.request.user, self.month
+        city = Region.objects.filter(pk=user.city_id_in_scope).first()
+        deadline = services.deadline_for(city=city, month=month)
+        done = sum(1 for r in rows if not r.missing)
+        # A choice of units only where there is one to make; a single unit is shown as text.
+        units = list(policy.units_for(user, policy.VIEW, MonthlyReport).order_by("sort_order"))
+        fixed_unit = units[0] if len(units) == 1 else None
+        if fixed_unit is not None:
+            units = []
+        return {
             "month": month,
             "rows": rows,
             "deadline": deadline,
-            "days_left": (deadline - today).days,
+            "days_left": (deadline - self.today).days,
             "done": done,
             "missing_count": len(rows) - done,
             "previous": add_months(month, -1),
             "next": add_months(month, 1),
             "units": units,
             "fixed_unit": fixed_unit,
-            "unit_id": unit_id,
+            "unit_id": self.unit_id,
             "may_add": policy.may(user, policy.ADD, MonthlyReport),
-        },
-    )
+        }
+
+
+report_month = ReportMonth.as_view()
 
 
 def _month_from(text: str) -> date:
@@ -123,91 +116,124 @@ def _month_from(text: str) -> date:
         year, month = (int(p) for p in text.split("-"))
         return date(year, month, 1)
     except ValueError as exc:
-        from django.http import Http404
-
         raise Http404(_("月份格式应为 YYYY-MM。")) from exc
 
 
-@login_required
-def report_entry(request, project_pk: int, month: str):
-    """The clerk's form for one project's month: plan and sums beside the amount typed."""
-    user = request.user
-    month = _month_from(month)
-    project = get_object_or_404(
-        Project.objects.restrict(user).select_related("unit"), pk=project_pk
-    )
-    report = MonthlyReport.objects.restrict(user).filter(project=project, month=month).first()
-    if report is not None and report.status != ReportStatus.DRAFT:
-        return redirect("reports:report_detail", report.pk)
-    _require(user, policy.ADD if report is None else policy.CHANGE)
-    form = ReportForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
+class ReportEntry(ObjectEditView):
+    """The clerk's form for one project's month: plan and sums beside the amount typed.
+    Saving writes the draft; "报送" then submits it in a second step, so a month that may
+    not be submitted yet keeps its draft and says why."""
+
+    model = MonthlyReport
+    form_class = ReportForm
+    template_name = "reports/report_entry.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.month = _month_from(kwargs["month"])
+        self.project = get_object_or_404(
+            Project.objects.restrict(request.user).select_related("unit"),
+            pk=kwargs["project_pk"],
+        )
+        self.report = self.get_queryset().filter(project=self.project, month=self.month).first()
+        if self.report is not None and self.report.status != ReportStatus.DRAFT:
+            return redirect("reports:report_detail", self.report.pk)
+        self.creates = self.report is None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_action(self):
+        return "report.add" if self.report is None else "report.change"
+
+    def get_object(self):
+        if self.report is not None:
+            self.check_object(self.report)
+        return self.report
+
+    def versioned_record(self, obj):
+        return self.report
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj}
+
+    def save(self, form, obj, expected_version):
+        return services.report_save(
+            user=self.request.user,
+            project=self.project,
+            month=self.month,
+            data=form.service_data(),
+            expected_version=expected_version,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form(self.object)
+        if not form.is_valid():
+            return self.form_page(form)
+        version = self.expected_version(form)
         try:
-            report = services.report_save(
-                user=user,
-                project=project,
-                month=month,
-                data=form.service_data(),
-                expected_version=form.expected_version(),
-            )
+            self.report = self.write(lambda: self.save(form, self.object, version))
             if "submit" in request.POST:
-                services.report_submit(user=user, report=report)
+                self.write(lambda: services.report_submit(user=request.user, report=self.report))
         except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            if "submit" in request.POST:
-                messages.success(
-                    request,
-                    _("“%(name)s” %(month)s填报已报送。")
-                    % {"name": project.name, "month": f"{month:%Y-%m}"},
-                )
-                return redirect(f"{reverse('reports:report_month')}?month={month:%Y-%m}")
-            messages.success(request, _("草稿已保存。"))
-            return redirect("reports:report_entry", project.pk, f"{month:%Y-%m}")
-    sums = selectors.report_sums(project=project, month=month)
-    try:  # told before typing; the service refuses it anyway (reports/rules.py)
-        check_month_submittable(month, today=request_today())
-        month_notice = ""
-    except ValidationError as exc:
-        month_notice = "；".join(exc.messages)
-    return render(
-        request,
-        "reports/report_entry.html",
-        {
+            apply_errors(form, exc)  # a refused submit keeps the saved draft
+            return self.form_page(form)
+        month = f"{self.month:%Y-%m}"
+        if "submit" in request.POST:
+            messages.success(
+                request,
+                _("“%(name)s” %(month)s填报已报送。") % {"name": self.project.name, "month": month},
+            )
+            return redirect(f"{reverse('reports:report_month')}?month={month}")
+        messages.success(request, _("草稿已保存。"))
+        return redirect("reports:report_entry", self.project.pk, month)
+
+    def get_extra_context(self, form):
+        project, month = self.project, self.month
+        sums = selectors.report_sums(project=project, month=month)
+        try:  # told before typing; the service refuses it anyway (reports/rules.py)
+            check_month_submittable(month, today=request_today())
+            month_notice = ""
+        except ValidationError as exc:
+            month_notice = "；".join(exc.messages)
+        return {
             "project": project,
             "month": month,
-            "report": report,
-            "form": form,
+            "report": self.report,
             "sums": sums,
             "sums_json": {k: (f"{v:.2f}" if v is not None else None) for k, v in sums.items()},
             "month_notice": month_notice,
             "deadline": services.deadline_for(city=project.unit.city, month=month),
-        },
-    )
+        }
 
 
-@login_required
-def report_detail(request, pk: int):
-    user = request.user
-    report = get_object_or_404(
-        selectors.with_report_context(
-            MonthlyReport.objects.restrict(user).select_related(
+report_entry = ReportEntry.as_view()
+
+
+class ReportView(ObjectView):
+    """One month's report: its figures beside the plan, its flow buttons and history."""
+
+    model = MonthlyReport
+    action = "report.view"
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def base_queryset(self):
+        return selectors.with_report_context(
+            MonthlyReport.objects.select_related(
                 "project__unit", "submitted_by", "unit_approved_by", "accepted_by"
             )
-        ),
-        pk=pk,
-    )
-    report.year_to_date = report.year_before + report.investment
-    report.plan_share = (
-        report.year_to_date * 100 / report.plan_investment if report.plan_investment else None
-    )
-    actions = policy.allowed_actions(user, "report")
-    status = report.status
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "report": report,
+        )
+
+    def get_extra_context(self):
+        report = self.object
+        report.year_to_date = report.year_before + report.investment
+        report.plan_share = (
+            report.year_to_date * 100 / report.plan_investment if report.plan_investment else None
+        )
+        actions = policy.allowed_actions(self.request.user, "report")
+        status = report.status
+        return {
             "may_edit": status == ReportStatus.DRAFT and policy.CHANGE in actions,
             "may_approve": status == ReportStatus.SUBMITTED and policy.APPROVE in actions,
             "may_accept": status == ReportStatus.UNIT_APPROVED and policy.ACCEPT in actions,
@@ -222,164 +248,179 @@ def report_detail(request, pk: int):
                 for row in project_history(project=report.project)
                 if row.model is MonthlyReport and row.object_label == f"{report.month:%Y-%m}"
             ],
-        },
-    )
+        }
 
 
-def _queue(request, action: str, status: str, template_title: str, url_name: str):
-    user = request.user
-    _require(user, action)
-    reports = selectors.with_report_context(
-        MonthlyReport.objects.restrict(user, action)
-        .filter(status=status)
-        .select_related("project__unit", "submitted_by", "unit_approved_by")
-        .order_by("month", "project__unit__sort_order", "project_id")
-    )
-    rows = list(reports[:200])
-    for row in rows:
-        row.year_to_date = row.year_before + row.investment
-        row.since_start = row.since_start_before + row.investment
-        row.plan_share = (
-            row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
+report_detail = ReportView.as_view()
+
+
+class ReviewQueue(ObjectListView):
+    """A review queue: the reports in ``status`` that wait for the person's ``action``."""
+
+    model = MonthlyReport
+    table_class = QueueTable
+    template_name = "reports/review_queue.html"
+    paginate = False
+    status = ""
+    title = ""
+    url_name = ""
+
+    def get_rows(self):
+        reports = selectors.with_report_context(
+            policy.restrict(MonthlyReport.objects.all(), self.request.user, self.row_action())
+            .filter(status=self.status)
+            .select_related("project__unit", "submitted_by", "unit_approved_by")
+            .order_by("month", "project__unit__sort_order", "project_id")
         )
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return table_export(export, QUEUE_COLUMNS, rows, f"review-{action}", template_title)
-    return render(
-        request,
-        "reports/review_queue.html",
-        {
-            "rows": rows,
-            "title": template_title,
-            "action": action,
-            "return_form": ReturnForm(),
-            "here": reverse(url_name),
-        },
-    )
-
-
-@login_required
-def review_unit(request):
-    """The unit reviewer's queue: submitted reports to approve or return."""
-    return _queue(
-        request, policy.APPROVE, ReportStatus.SUBMITTED, _("板块审核"), "reports:review_unit"
-    )
-
-
-@login_required
-def review_city(request):
-    """The city's queue: unit-approved reports to accept or return."""
-    return _queue(
-        request, policy.ACCEPT, ReportStatus.UNIT_APPROVED, _("市级验收"), "reports:review_city"
-    )
-
-
-def _report_for(user, pk: int) -> MonthlyReport:
-    return get_object_or_404(MonthlyReport.objects.restrict(user), pk=pk)
-
-
-def _posted_version(request):
-    """The version of the report the page showed (None from a page that did not send it)."""
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
-
-
-def _flow(request, pk: int, run, done: str, fallback: str):
-    report = _report_for(request.user, pk)
-    try:
-        run(report, _posted_version(request))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("“%(name)s” %(month)s：%(done)s")
-            % {"name": report.project.name, "month": f"{report.month:%Y-%m}", "done": done},
-        )
-    return back(request, fallback)
-
-
-@login_required
-@require_POST
-def report_submit(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_submit(user=request.user, report=r, expected_version=v),
-        _("已报送。"),
-        "reports:report_month",
-    )
-
-
-@login_required
-@require_POST
-def report_approve(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_approve(user=request.user, report=r, expected_version=v),
-        _("审核通过。"),
-        "reports:review_unit",
-    )
-
-
-@login_required
-@require_POST
-def report_accept(request, pk: int):
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_accept(user=request.user, report=r, expected_version=v),
-        _("已验收。"),
-        "reports:review_city",
-    )
-
-
-@login_required
-@require_POST
-def report_return(request, pk: int):
-    reason = request.POST.get("reason", "")
-    return _flow(
-        request,
-        pk,
-        lambda r, v: services.report_return(
-            user=request.user, report=r, reason=reason, expected_version=v
-        ),
-        _("已退回。"),
-        "web:home",
-    )
-
-
-@login_required
-def report_amend(request, pk: int):
-    """更正 of an accepted report, with a reason kept in its history."""
-    user = request.user
-    report = get_object_or_404(
-        MonthlyReport.objects.restrict(user).select_related("project__unit"), pk=pk
-    )
-    _require(user, policy.AMEND)
-    form = AmendForm(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_amend(
-                user=user,
-                report=report,
-                data=form.service_data(),
-                reason=form.cleaned_data["reason"],
-                expected_version=form.expected_version(),
+        rows = list(reports[:200])
+        for row in rows:
+            row.year_to_date = row.year_before + row.investment
+            row.since_start = row.since_start_before + row.investment
+            row.plan_share = (
+                row.year_to_date * 100 / row.plan_investment if row.plan_investment else None
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("更正已保存。"))
-            return redirect("reports:report_detail", report.pk)
-    return render(
-        request,
-        "web/form.html",
-        {
-            "form": form,
-            "title": _("更正：%(report)s")
-            % {"report": f"{report.project} {date_format(report.month, _('Y年m月'))}"},
-            "project": report.project,
-        },
-    )
+        return rows
+
+    def table_kwargs(self):
+        return {
+            "action": self.row_action(),
+            "here": reverse(self.url_name),
+            "csrf_token": get_token(self.request),
+        }
+
+    def get_export_filename(self):
+        return f"review-{self.row_action()}"
+
+    def get_export_title(self):
+        return str(self.title)
+
+    def get_extra_context(self, rows, **kwargs):
+        return {"rows": rows, "title": self.title}
+
+
+class ReviewUnit(ReviewQueue):
+    """The unit reviewer's queue: submitted reports to approve or return."""
+
+    action = "report.approve"
+    status = ReportStatus.SUBMITTED
+    title = gettext_lazy("板块审核")
+    url_name = "reports:review_unit"
+
+
+class ReviewCity(ReviewQueue):
+    """The city's queue: unit-approved reports to accept or return."""
+
+    action = "report.accept"
+    status = ReportStatus.UNIT_APPROVED
+    title = gettext_lazy("市级验收")
+    url_name = "reports:review_city"
+
+
+review_unit = ReviewUnit.as_view()
+review_city = ReviewCity.as_view()
+
+
+class ReportStep(ObjectActionView):
+    """A button of the report's flow: the version the page showed is checked by the
+    service; the person goes back to the page they came from."""
+
+    model = MonthlyReport
+    done = ""
+
+    def done_message(self, obj):
+        return _("“%(name)s” %(month)s：%(done)s") % {
+            "name": obj.project.name,
+            "month": f"{obj.month:%Y-%m}",
+            "done": self.done,
+        }
+
+
+class ReportSubmit(ReportStep):
+    action = "report.submit"
+    done = gettext_lazy("已报送。")
+    fallback_url = "reports:report_month"
+
+    def run(self, obj, expected_version):
+        return services.report_submit(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
+
+
+class ReportApprove(ReportStep):
+    action = "report.approve"
+    done = gettext_lazy("审核通过。")
+    fallback_url = "reports:review_unit"
+
+    def run(self, obj, expected_version):
+        return services.report_approve(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
+
+
+class ReportAccept(ReportStep):
+    action = "report.accept"
+    done = gettext_lazy("已验收。")
+    fallback_url = "reports:review_city"
+
+    def run(self, obj, expected_version):
+        return services.report_accept(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
+
+
+class ReportReturn(ReportStep):
+    action = "report.return"
+    done = gettext_lazy("已退回。")
+
+    def run(self, obj, expected_version):
+        return services.report_return(
+            user=self.request.user,
+            report=obj,
+            reason=self.request.POST.get("reason", ""),
+            expected_version=expected_version,
+        )
+
+
+report_submit = ReportSubmit.as_view()
+report_approve = ReportApprove.as_view()
+report_accept = ReportAccept.as_view()
+report_return = ReportReturn.as_view()
+
+
+class ReportAmend(ObjectEditView):
+    """更正 of an accepted report, with a reason kept in its history."""
+
+    model = MonthlyReport
+    action = "report.amend"
+    form_class = AmendForm
+    success_message = gettext_lazy("更正已保存。")
+
+    def base_queryset(self):
+        return MonthlyReport.objects.select_related("project__unit")
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj}
+
+    def save(self, form, obj, expected_version):
+        return services.report_amend(
+            user=self.request.user,
+            report=obj,
+            data=form.service_data(),
+            reason=form.cleaned_data["reason"],
+            expected_version=expected_version,
+        )
+
+    def get_success_url(self, saved):
+        return reverse("reports:report_detail", args=[self.object.pk])
+
+    def get_title(self):
+        report = self.object
+        return _("更正：%(report)s") % {
+            "report": f"{report.project} {date_format(report.month, _('Y年m月'))}"
+        }
+
+    def get_extra_context(self, form):
+        return {"project": self.object.project}
+
+
+report_amend = ReportAmend.as_view()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ballast.accounts.signals import data_exported
 
@@ -54,14 +55,25 @@ def _width(title: str, values) -> float:
 
 
 def table_export(kind: str, columns, items, filename: str, sheet_title: str) -> HttpResponse:
-    """Any list as CSV (UTF-8 with BOM) or xlsx.
+    """Any list as CSV (UTF-8 with BOM) or xlsx, from ``(header, getter)`` pairs.
 
-    ``columns`` are ``(header, getter)`` pairs; headers carry their unit, e.g.
-    "总投资（万元）". Text cells beginning with = + - @ are escaped; in xlsx every text cell
-    is stored as text, never as a formula; the header row is frozen and bold.
+    Lists drawn by a :class:`ballast.web.tables.Table` export through the table instead
+    (:func:`rows_export`), so their columns are written once.
     """
     titles = [title for title, _ in columns]
-    rows = [[safe_text(get(item)) for _, get in columns] for item in items]
+    rows = ([get(item) for _, get in columns] for item in items)
+    return rows_export(kind, titles, rows, filename, sheet_title)
+
+
+def rows_export(kind: str, titles, rows, filename: str, sheet_title: str) -> HttpResponse:
+    """Rows of cell values under ``titles`` as CSV (UTF-8 with BOM) or xlsx.
+
+    Headers carry their unit, e.g. "总投资（万元）". Text cells beginning with = + - @ are
+    escaped; in xlsx every text cell is stored as text, never as a formula; the header row
+    is frozen and bold; widths fit the cells. The export is told to the audit trail.
+    """
+    titles = [str(t) for t in titles]
+    rows = [[safe_text(v) for v in row] for row in rows]
     data_exported(what=sheet_title, fmt="csv" if kind == "csv" else "xlsx", rows=len(rows))
     if kind == "csv":
         buffer = io.StringIO()
@@ -73,8 +85,6 @@ def table_export(kind: str, columns, items, filename: str, sheet_title: str) -> 
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
-    from openpyxl.utils import get_column_letter
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title[:31]
