@@ -13,14 +13,13 @@ from rest_framework.views import APIView
 from ballast.alerts import registry
 from ballast.alerts.choices import Level
 from ballast.alerts.selectors import warnings_as_of
-from ballast.alerts.tables import WARNING_COLUMNS
+from ballast.alerts.tables import WarningTable
 from ballast.api.pagination import PageNumberPagination
 from ballast.api.params import query_date
 from ballast.api.renderers import CSV_TYPE, TABLE_RENDERERS, XLSX_TYPE, table_format
 from ballast.figures.api.views import CockpitPermission
 from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
-from ballast.web.exports import table_export
 
 
 class WarningSerializer(serializers.Serializer):
@@ -116,4 +115,5 @@ class WarningsExportView(APIView):
         fmt = table_format(request)
         found = _warnings(request)
         as_of = query_date(request)
-        return table_export(fmt, WARNING_COLUMNS, found, f"warnings-{as_of:%Y%m%d}", "预警清单")
+        # the page's own table: the same columns and cells as its export
+        return WarningTable(found).export(fmt, f"warnings-{as_of:%Y%m%d}", "预警清单")
