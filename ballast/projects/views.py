@@ -8,11 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
+from ballast.attachments import views as attachment_views
 from ballast.projects import panels, services, tables
 from ballast.projects.choices import STAGE_EVIDENCE
 from ballast.projects.filtersets import ProjectFilterSet
@@ -283,6 +285,17 @@ def stage_record(request, pk: int):
     return _project_action(
         request, pk, StageForm, _("记录阶段"), run, initial=initial, form_kwargs={"event": event}
     )
+
+
+@login_required
+@require_POST
+def stage_attach(request, pk: int):
+    """Add evidence files to a recorded stage (the attachments include's form)."""
+    event = get_object_or_404(
+        StageEvent.objects.restrict(request.user).select_related("project"), pk=pk
+    )
+    back = reverse("projects:project_detail", args=[event.project_id]) + f"#stage-{event.pk}"
+    return attachment_views.upload(request, owner=event, back=back, as_of=request_today())
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
+from ballast.attachments import views as attachment_views
 from ballast.core.periods import add_months
 from ballast.projects.history import project_history
 from ballast.projects.models import Project
@@ -224,6 +225,15 @@ def report_detail(request, pk: int):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def report_attach(request, pk: int):
+    """Add 形象进度 photos to a draft report (the attachments include's form)."""
+    report = get_object_or_404(MonthlyReport.objects.restrict(request.user), pk=pk)
+    back = reverse("reports:report_detail", args=[report.pk])
+    return attachment_views.upload(request, owner=report, back=back, as_of=request_today())
 
 
 def _queue(request, action: str, status: str, template_title: str, url_name: str):
