@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
+from ballast.alerts.notices import red_warning_notices
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
 from ballast.coordination.models import EscalationRule, Issue
 from ballast.inbox import services as inbox
@@ -241,6 +242,7 @@ def run(*, now: datetime) -> dict[str, int]:
         "escalated": len(escalated),
         "deadline": deadline_notices(as_of=local_date(now)),
         "report_returned": report_returned_notices(now=now),
+        "red_warning": red_warning_notices(as_of=local_date(now)),
         "digest": inbox.weekly_digest(now=now),
     }
     result.update(inbox.deliver(now=now))

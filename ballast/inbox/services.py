@@ -90,7 +90,7 @@ def notify(
                         link=link[:200],
                         object_ref=ref[:64],
                         dedupe_key=key,
-                        email_wanted=delivery == Delivery.EMAIL and bool(person.email),
+                        email_wanted=delivery == Delivery.EMAIL,
                         messenger_wanted=delivery == Delivery.MESSENGER,
                     )
                 )
@@ -214,9 +214,9 @@ def weekly_digest(*, now: datetime) -> int:
         return 0
     year, week, __ = local.isocalendar()
     since = now - timedelta(days=7)
-    unread = Notification.objects.filter(read_at__isnull=True, created_at__gt=since).exclude(
-        kind=Kind.DIGEST
-    )
+    unread = Notification.objects.filter(
+        read_at__isnull=True, created_at__gt=since, created_at__lte=now
+    ).exclude(kind=Kind.DIGEST)
     count = 0
     for person in User.objects.filter(pk__in=unread.values("recipient_id"), is_active=True):
         subjects = list(

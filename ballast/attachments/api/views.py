@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from ballast.accounts import policy
 from ballast.api.idempotency import idempotent
@@ -37,6 +38,8 @@ class AttachmentViewSet(ReadOnlyViewSet):
     queryset = Attachment.objects.select_related("owner_type").order_by("-created_at", "-id")
     serializer_class = s.AttachmentSerializer
     filterset_class = AttachmentFilterSet
+    # multipart for the file; JSON answers an upload without one with a 400 problem
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
 
     def _owner(self, data):
         label = data["owner_type"].lower()

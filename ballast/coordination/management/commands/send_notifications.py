@@ -47,6 +47,6 @@ class Command(BaseCommand):
         with acting(reason="定时通知", source="command"):
             result = notifications.run(now=now)
         self.stdout.write(
-            "升级 {escalated} 个问题；到期提醒 {deadline} 条；月报退回 {report_returned} 条；"
+            "升级 {escalated} 个问题；到期提醒 {deadline} 条；月报退回 {report_returned} 条；红色预警 {red_warning} 条；"
             "每周摘要 {digest} 条；发送邮件 {emailed} 封；即时通讯 {messaged} 条。".format(**result)
         )
