@@ -57,4 +57,4 @@ class NoticeKind(models.TextChoices):
     ISSUE_RESOLVED = "issue_resolved", "问题已办结待确认"
     ISSUE_REOPENED = "issue_reopened", "问题重新打开"
     REPORT_RETURNED = "report_returned", "月报被退回"
-    DIGEST = "digest", "每日摘要"
+    DIGEST = "digest", "每周摘要"
