@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("ballast.coordination.api.urls")),
     path("", include("ballast.attraction.api.urls")),
     path("", include("ballast.imports.api.urls")),
+    path("", include("ballast.attachments.api.urls")),
+    path("", include("ballast.inbox.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

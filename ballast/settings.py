@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ballast.core",
     "ballast.regions",
     "ballast.accounts",
+    "ballast.attachments",
+    "ballast.inbox",
     "ballast.projects",
     "ballast.reports",
     "ballast.figures",
@@ -107,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # the header's unread badge (the shell shows ``inbox`` if present)
+                "ballast.inbox.context_processors.inbox",
             ],
         },
     },
@@ -236,6 +240,26 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ballast@localhost")
+
+# --- attachments and photos (issue 13; docs/attachments.md) -------------------------------
+# The largest file accepted (MB), the longest side a photo is kept at (pixels; larger ones
+# are scaled down) and the most pixels a photo may decode to (a decompression bomb is
+# refused before it fills the memory).
+BALLAST_ATTACHMENT_MAX_MB = env_int("BALLAST_ATTACHMENT_MAX_MB", 20, minimum=1)
+BALLAST_ATTACHMENT_MAX_SIDE = env_int("BALLAST_ATTACHMENT_MAX_SIDE", 4096, minimum=320)
+BALLAST_ATTACHMENT_MAX_PIXELS = env_int("BALLAST_ATTACHMENT_MAX_PIXELS", 60_000_000, minimum=1)
+
+# --- notifications (issue 13; docs/notifications.md) --------------------------------------
+# The site's address as people reach it, for links in e-mails and messenger sends.
+BALLAST_SITE_URL = env_str("BALLAST_SITE_URL", "http://127.0.0.1:8000")
+# The messenger seam (政务钉钉/企业微信/SMS): "" (none) or "webhook", which POSTs each
+# notification as JSON to BALLAST_MESSENGER_URL (signed with BALLAST_MESSENGER_SECRET).
+BALLAST_MESSENGER = env_choice("BALLAST_MESSENGER", "", ("", "webhook"))
+BALLAST_MESSENGER_URL = env_str("BALLAST_MESSENGER_URL", "")
+BALLAST_MESSENGER_SECRET = env_str("BALLAST_MESSENGER_SECRET", "")
+BALLAST_MESSENGER_TIMEOUT = env_int("BALLAST_MESSENGER_TIMEOUT", 5, minimum=1)
+# The local hour on Monday from which the weekly digest is written.
+NOTICE_DIGEST_HOUR = env_int("NOTICE_DIGEST_HOUR", 8, minimum=0)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

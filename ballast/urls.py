@@ -23,6 +23,8 @@ urlpatterns = [
     path("imports/", include("ballast.imports.urls")),
     path("bulletins/", include("ballast.bulletins.urls")),
     path("audit/", include("ballast.audit.urls")),
+    path("attachments/", include("ballast.attachments.urls")),
+    path("inbox/", include("ballast.inbox.urls")),
     path("", include("ballast.dashboards.urls")),
     path("", include("ballast.alerts.urls")),
     path("", include("ballast.assessments.urls")),

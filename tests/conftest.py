@@ -131,3 +131,22 @@ def pinned_today(monkeypatch):
         return day
 
     return pin
+
+
+def tiny_jpeg(*, size=(64, 48), taken: str | None = None, gps: bool = False) -> bytes:
+    """A small JPEG photo, optionally with an EXIF date taken (``"2024:05:06 10:11:12"``)
+    and a GPS position (扬州, 32°23′N 119°25′E) — for the attachment tests."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", size, (180, 120, 60))
+    exif = Image.Exif()
+    exif[0x010F] = "测试相机"
+    if taken:
+        exif.get_ifd(0x8769)[36867] = taken
+    if gps:
+        exif[0x8825] = {1: "N", 2: (32.0, 23.0, 10.5), 3: "E", 4: (119.0, 25.0, 1.0)}
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()

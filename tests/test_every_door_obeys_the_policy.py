@@ -27,7 +27,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ from ballast.accounts import doors, policy
 from ballast.accounts.choices import CITY_ONLY_ROLES, PROVINCE_ONLY_ROLES, Role
 from ballast.accounts.models import Department, LoginEvent, User
 from ballast.accounts.restricted_admin import RestrictedAdmin
-from tests.conftest import PARKS, make_user
+from tests.conftest import PARKS, make_user, tiny_jpeg
 
 ANONYMOUS = "anonymous"
 OUTSIDER = "outsider"
@@ -67,12 +67,15 @@ def _build_city():
         ensure_default_schemes,
         manual_scores_set,
     )
+    from ballast.attachments.models import AttachmentSettings
+    from ballast.attachments.services import attach
     from ballast.audit.models import AuditRecord
     from ballast.bulletins.services import bulletin_publish
     from ballast.coordination import services as coordination
-    from ballast.coordination.models import EscalationRule, Notice, TourScore
+    from ballast.coordination.models import EscalationRule, TourScore
     from ballast.dashboards.models import UnitOutline
     from ballast.imports.jobs import create_job
+    from ballast.inbox.services import notify
     from ballast.projects import services as projects
     from ballast.projects.models import ConfidenceAssessment, IndustryCluster
     from ballast.regions.models import Region
@@ -193,10 +196,10 @@ def _build_city():
         points=40,
     )
     assert isinstance(score, TourScore)
-    notice = Notice.objects.create(
-        recipient=clerk, kind=Notice._meta.get_field("kind").choices[0][0],
-        subject="通知", dedupe_key="door-notice",
-    )  # fmt: skip
+    notice = notify(recipients=[clerk], kind="issue", subject="通知", dedupe_key="door-notice")[0]
+    photo = attach(
+        user=clerk, owner=event, file=SimpleUploadedFile("开工.jpg", tiny_jpeg()), caption="现场"
+    )
     bulletin = bulletin_publish(user=admin_user, city=city, period="2023Q1")
     outline = UnitOutline.objects.create(
         region=unit_a,
@@ -291,7 +294,9 @@ def _build_city():
         "coordination.visit": visit,
         "coordination.tour": tour,
         "coordination.tourscore": score,
-        "coordination.notice": notice,
+        "inbox.notification": notice,
+        "attachments.attachment": photo,
+        "attachments.attachmentsettings": AttachmentSettings.objects.create(city=city),
         "bulletins.bulletin": bulletin,
         "dashboards.unitoutline": outline,
         "imports.importjob": job,
@@ -336,8 +341,9 @@ def _build_city():
 
 
 @pytest.fixture(scope="module")
-def door_city(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+def door_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         built = _build_city()
         yield built
         transaction.set_rollback(True)

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from ballast.coordination import services
-from ballast.coordination.models import EscalationRule, Issue, Notice
+from ballast.coordination.models import EscalationRule, Issue
+from ballast.inbox.models import Notification
 from tests.test_coordination_fixtures import *  # noqa: F403
 from tests.test_coordination_fixtures import at
 
@@ -43,7 +44,9 @@ def test_major_issue_acknowledged_late_still_rises(project_a, raise_issue, crowd
     services.issue_acknowledge(user=crowd["department"], issue=issue, now=at(2023, 3, 2, 9))
     # the late acknowledgement told the raiser and the city administrator
     assert set(
-        Notice.objects.filter(kind="issue_ack_late").values_list("recipient__username", flat=True)
+        Notification.objects.filter(event="issue_ack_late").values_list(
+            "recipient__username", flat=True
+        )
     ) == {"clerk_a", "city_admin"}
     services.escalate_issues(as_of=at(2023, 3, 2, 10))
     assert _state(issue) == ("city", "major_late")
@@ -75,11 +78,13 @@ def test_issue_of_a_30_yi_project_rises_when_raised(make_project, crowd, raise_i
     assert (other.level, other.escalation_reason) == ("unit", "")
     # the escalation told the department, the raiser and the city administrator, once
     assert set(
-        Notice.objects.filter(kind="issue_escalated").values_list("recipient__username", flat=True)
+        Notification.objects.filter(event="issue_escalated").values_list(
+            "recipient__username", flat=True
+        )
     ) == {"dept", "clerk_a", "city_admin"}
     services.escalate_issues(as_of=date(2023, 5, 1))  # also overdue now: no second time
     ref = f"coordination.issue:{issue.pk}"
-    assert Notice.objects.filter(kind="issue_escalated", object_ref=ref).count() == 3
+    assert Notification.objects.filter(event="issue_escalated", object_ref=ref).count() == 3
     assert Issue.objects.get(pk=issue.pk).escalation_reason == "large_project"
     assert Issue.objects.get(pk=other.pk).escalation_reason == "overdue"
 
@@ -119,4 +124,4 @@ def test_two_runs_racing_escalate_once(project_a, raise_issue):
     issue.refresh_from_db()
     assert issue.escalated_at == at(2023, 4, 1, 7)
     assert issue.history.filter(level="city").count() == 1
-    assert Notice.objects.filter(kind="issue_escalated").count() == 3
+    assert Notification.objects.filter(event="issue_escalated").count() == 3

@@ -1,6 +1,6 @@
 """Notices fire once per event and person, and each is e-mailed once: issue assigned,
 acknowledged late, escalated, near and past its deadline, resolved, reopened; monthly
-report returned; the daily digest; ``send_notifications`` run twice or by two machines."""
+report returned; the weekly digest; ``send_notifications`` run twice or by two machines."""
 
 import io
 from datetime import date, timedelta
@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from ballast.accounts.models import User
 from ballast.coordination import notifications, services
-from ballast.coordination.models import Notice
+from ballast.inbox import services as inbox
+from ballast.inbox.models import Notification
 from ballast.reports import services as report_services
 from tests.test_coordination_fixtures import *  # noqa: F403
 from tests.test_coordination_fixtures import at
@@ -29,7 +30,7 @@ def mailed(crowd):
 
 def _kinds(username):
     return sorted(
-        Notice.objects.filter(recipient__username=username).values_list("kind", flat=True)
+        Notification.objects.filter(recipient__username=username).values_list("event", flat=True)
     )
 
 
@@ -74,8 +75,8 @@ def test_each_notice_is_emailed_once(project_a, mailed, raise_issue):
     _run(at(2023, 4, 1, 7))
     first = len(mail.outbox)
     # assigned (dept) + escalated (dept, clerk_a, city_admin) + overdue (same three)
-    assert first == Notice.objects.count() == 7
-    assert all(n.emailed_at == at(2023, 4, 1, 7) for n in Notice.objects.all())
+    assert first == Notification.objects.count() == 7
+    assert all(n.emailed_at == at(2023, 4, 1, 7) for n in Notification.objects.all())
     _run(at(2023, 4, 1, 7, 10))
     assert len(mail.outbox) == first
     assert {m.to[0] for m in mail.outbox} == {
@@ -89,7 +90,7 @@ def test_two_machines_racing_send_each_mail_once(project_a, mailed, raise_issue)
     raise_issue(project_a, deadline=date(2023, 3, 31))
     now = at(2023, 3, 2, 7)
     # both machines read the same pending list before either claims a row
-    pending = list(Notice.objects.filter(emailed_at=None).values_list("id", flat=True))
+    pending = list(Notification.objects.filter(emailed_at=None).values_list("id", flat=True))
     assert pending
     sent_by_a = notifications.deliver(now=now, candidates=pending)
     sent_by_b = notifications.deliver(now=now + timedelta(seconds=1), candidates=pending)
@@ -101,7 +102,7 @@ def test_two_machines_scanning_make_one_notice(project_a, mailed, raise_issue):
     issue = raise_issue(project_a, deadline=date(2023, 3, 31))
     for _ in range(2):
         notifications.deadline_notices(as_of=date(2023, 3, 30))
-    assert Notice.objects.filter(kind="issue_near_deadline").count() == 1
+    assert Notification.objects.filter(event="issue_near_deadline").count() == 1
     # even when the existence check is passed by (the other machine inserted meanwhile)
     assert notifications.notify_issue(issue, "issue_near_deadline") == []
     dupe = notifications.notice_create(
@@ -122,7 +123,7 @@ def test_insert_race_is_absorbed(project_a, mailed, monkeypatch):
         recipient=mailed["department"], kind="digest", key="race", subject="s"
     )
     assert first is not None
-    qs_type = type(Notice.objects.all())
+    qs_type = type(Notification.objects.all())
     monkeypatch.setattr(qs_type, "exists", lambda self: False)  # the check saw nothing yet
     assert (
         notifications.notice_create(
@@ -131,7 +132,7 @@ def test_insert_race_is_absorbed(project_a, mailed, monkeypatch):
         is None
     )
     monkeypatch.undo()
-    assert Notice.objects.filter(kind="digest").count() == 1
+    assert Notification.objects.filter(event="digest").count() == 1
 
 
 def test_returned_monthly_report_is_notified_once(make_project, mailed, d):
@@ -149,7 +150,7 @@ def test_returned_monthly_report_is_notified_once(make_project, mailed, d):
     now = timezone.now() + timedelta(minutes=1)
     _run(now)
     _run(now + timedelta(minutes=5))
-    notices = Notice.objects.filter(kind="report_returned")
+    notices = Notification.objects.filter(event="report_returned")
     assert [(n.recipient.username, n.body.splitlines()[0]) for n in notices] == [
         ("clerk_a", "退回原因：投资额与台账不符")
     ]
@@ -157,31 +158,36 @@ def test_returned_monthly_report_is_notified_once(make_project, mailed, d):
     report_services.report_submit(user=mailed["clerk_a"], report=report)
     report_services.report_return(user=mailed["reviewer_a"], report=report, reason="缺少照片")
     _run(timezone.now() + timedelta(minutes=1))
-    assert Notice.objects.filter(kind="report_returned").count() == 2
+    assert Notification.objects.filter(event="report_returned").count() == 2
 
 
-def test_daily_digest_once_a_day_per_person(project_a, mailed, raise_issue):
+def test_weekly_digest_once_a_week_per_person(project_a, mailed, raise_issue):
     raise_issue(project_a, deadline=None, now=timezone.now())
-    now = timezone.localtime(timezone.now()).replace(hour=7, minute=0)
-    assert notifications.digest_notices(now=now) == 0  # before the digest hour
-    later = now.replace(hour=9)
-    assert notifications.digest_notices(now=later) == 1  # the department officer only
-    assert notifications.digest_notices(now=later.replace(hour=18)) == 0
-    digest = Notice.objects.get(kind="digest")
+    made = timezone.localtime(Notification.objects.get().created_at)
+    # the next Monday after the notice, 07:00 local: the digest hour (8) has not come
+    monday = (made + timedelta(days=7 - made.weekday())).replace(hour=7, minute=0)
+    assert inbox.weekly_digest(now=monday) == 0
+    assert inbox.weekly_digest(now=monday.replace(hour=9)) == 1  # the department officer
+    assert inbox.weekly_digest(now=monday + timedelta(days=2)) == 0  # same week: none
+    # a week on, the notice is older than seven days: nothing unread to digest
+    assert inbox.weekly_digest(now=monday.replace(hour=9) + timedelta(days=7)) == 0
+    digest = Notification.objects.get(kind="digest")
     assert digest.recipient.username == "dept"
     assert "【问题交办】亚新科双环汽车零部件：土地指标" in digest.body
+    week = monday.isocalendar()
+    assert digest.subject == f"【每周摘要】{week[0]}年第{week[1]}周：1 条未读通知"
 
 
 def test_people_see_and_read_only_their_own_notices(project_a, mailed, raise_issue):
     raise_issue(project_a, deadline=date(2023, 3, 31))
-    notice = Notice.objects.get(recipient__username="dept")
-    assert list(Notice.objects.restrict(mailed["department"])) == [notice]
-    assert not Notice.objects.restrict(mailed["clerk_b"]).exists()
-    assert not Notice.objects.restrict(mailed["city_admin"]).exists()
-    notifications.notice_mark_read(user=mailed["clerk_b"], notice=notice, now=at(2023, 3, 2))
+    notice = Notification.objects.get(recipient__username="dept")
+    assert list(Notification.objects.restrict(mailed["department"])) == [notice]
+    assert not Notification.objects.restrict(mailed["clerk_b"]).exists()
+    assert not Notification.objects.restrict(mailed["city_admin"]).exists()
+    inbox.mark_read(user=mailed["clerk_b"], notification=notice, now=at(2023, 3, 2))
     notice.refresh_from_db()
     assert notice.read_at is None
-    notifications.notice_mark_read(user=mailed["department"], notice=notice, now=at(2023, 3, 2))
+    inbox.mark_read(user=mailed["department"], notification=notice, now=at(2023, 3, 2))
     notice.refresh_from_db()
     assert notice.read_at == at(2023, 3, 2)
 

@@ -4,8 +4,8 @@ retry after its worker died — or an overlapping next tick sends nothing twice.
 
 from django.core import mail
 
-from ballast.coordination.models import Notice
 from ballast.core import queue
+from ballast.inbox.models import Notification as Notice
 from tests.test_coordination_fixtures import *  # noqa: F403
 from tests.test_coordination_fixtures import at
 from tests.test_notification_rules import mailed  # noqa: F401 - fixture

@@ -16,9 +16,10 @@ from django.test import Client
 from ballast.accounts.choices import Role
 from ballast.alerts.models import WarningRule
 from ballast.coordination import notifications, services
-from ballast.coordination.models import Issue, Notice, TourScore, Visit
+from ballast.coordination.models import Issue, TourScore, Visit
 from ballast.coordination.rules import evaluate_node_overdue
 from ballast.coordination.selectors import major_sla
+from ballast.inbox.models import Notification
 from ballast.projects import services as project_services
 from ballast.projects.models import Node, NodeTemplate, Project
 from tests.api_helpers import token_client
@@ -90,7 +91,9 @@ def test_clerk_raises_city_assigns_department_answers_raiser_confirms(
     assert _web(dept).post(f"/issues/{issue.pk}/assign/", {"version": 2}).status_code == 403
     # both officers of the department are told, once
     told = set(
-        Notice.objects.filter(kind="issue_assigned").values_list("recipient__username", flat=True)
+        Notification.objects.filter(event="issue_assigned").values_list(
+            "recipient__username", flat=True
+        )
     )
     assert told == {"dept", "dept_wang"}
 
@@ -113,7 +116,7 @@ def test_clerk_raises_city_assigns_department_answers_raiser_confirms(
     s = issue.steps.get()
     assert (s.planned_on, s.owner) == (date(2023, 4, 10), "王科长")
     # the raiser hears of the roadmap
-    assert Notice.objects.filter(kind="issue_step", recipient=clerk).count() == 1
+    assert Notification.objects.filter(event="issue_step", recipient=clerk).count() == 1
     # a future completion date is refused; today's is taken with its outcome
     officer.post(f"/issues/{issue.pk}/steps/{s.pk}/done/", {"done_on": "2023-04-20"})
     s.refresh_from_db()
@@ -136,7 +139,7 @@ def test_clerk_raises_city_assigns_department_answers_raiser_confirms(
     _web(clerk).post(f"/issues/{issue.pk}/confirm/", {"version": issue.version})
     issue.refresh_from_db()
     assert issue.status == "closed" and issue.closed_on == date(2023, 4, 3)
-    assert Notice.objects.filter(kind="issue_closed", recipient=dept).count() == 1
+    assert Notification.objects.filter(event="issue_closed", recipient=dept).count() == 1
 
     # every step is in the issue's history on its page
     html = _web(admin).get(f"/issues/{issue.pk}/").content.decode()
@@ -425,10 +428,10 @@ def test_late_nodes_are_marked_warned_and_noticed(
     # before the deadline (within the city's 3 days): the permit node has no department
     # or person, so nobody; the filing node is late: its department officers and person
     assert notifications.node_notices(as_of=date(2023, 2, 27)) == 3  # 2 officers + person
-    assert set(Notice.objects.values_list("kind", flat=True)) == {"node_due_soon"}
+    assert set(Notification.objects.values_list("event", flat=True)) == {"node_due_soon"}
     assert notifications.node_notices(as_of=date(2023, 3, 10)) == 3
     assert notifications.node_notices(as_of=date(2023, 3, 11)) == 0  # once per deadline
-    late = Notice.objects.filter(kind="node_overdue")
+    late = Notification.objects.filter(event="node_overdue")
     assert set(late.values_list("recipient__username", flat=True)) == {
         "dept",
         "dept_wang",

@@ -110,6 +110,9 @@ _LEAD_SIGN = (("lead", CHANGE), ("project", ADD))
 _ACCOUNT_VIEW = (("account", VIEW),)
 _ACCOUNT_CHANGE = (("account", CHANGE),)
 _AUDIT_VIEW = (("audit", VIEW),)
+_ATTACHMENT_VIEW = ((policy.ATTACHMENT_GROUP, VIEW),)
+_NOTICE_VIEW = (("notice", VIEW),)
+_NOTICE_CHANGE = (("notice", CHANGE),)
 
 DOORS: dict[str, Door] = {
     # --- signing in, language ---------------------------------------------------------
@@ -263,6 +266,16 @@ DOORS: dict[str, Door] = {
         None, (("report", policy.RETURN),), model="reports.MonthlyReport"
     ),
     "reports:report_amend": Door((("report", AMEND),), model="reports.MonthlyReport"),
+    # --- attachments (附件): downloads through the owner's scope; uploads on the owner ---
+    "attachments:download": Door(_ATTACHMENT_VIEW, None, model="attachments.Attachment"),
+    "attachments:thumbnail": Door(_ATTACHMENT_VIEW, None, model="attachments.Attachment"),
+    "projects:stage_attach": Door(None, _PROJECT_CHANGE, model="projects.StageEvent"),
+    "reports:report_attach": Door(None, (("report", CHANGE),), model="reports.MonthlyReport"),
+    # --- the inbox (通知): one's own notifications (personal rows) -----------------------
+    "inbox:inbox": Door(_NOTICE_VIEW, None),
+    "inbox:notification": Door(_NOTICE_VIEW, _NOTICE_CHANGE, model="inbox.Notification"),
+    "inbox:mark_all_read": Door(None, _NOTICE_CHANGE),
+    "inbox:preferences": Door(_NOTICE_VIEW, _NOTICE_CHANGE),
 }
 
 # --- the REST API (/api/v1/) -----------------------------------------------------------------
@@ -418,6 +431,16 @@ API_DOORS: dict[str, ApiDoor] = {
     # The page's export buttons (imports:export_ledger, imports:export_reports).
     "api:export-ledger": ApiDoor({"GET": _PROJECT_VIEW}),
     "api:export-reports": ApiDoor({"GET": _PROJECT_VIEW}),
+    "api:attachment-list": ApiDoor(
+        {"GET": _ATTACHMENT_VIEW, "POST": ((policy.ATTACHMENT_GROUP, ADD),)},
+        note="POST: the owner's attach action is checked by the service (policy.may_attach)",
+    ),
+    "api:attachment-detail": _api_object(policy.ATTACHMENT_GROUP, "attachments.Attachment"),
+    "api:attachment-content": ApiDoor({"GET": _ATTACHMENT_VIEW}, model="attachments.Attachment"),
+    "api:notification-list": ApiDoor({"GET": _NOTICE_VIEW}),
+    "api:notification-detail": _api_object("notice", "inbox.Notification"),
+    "api:notification-read": ApiDoor({"POST": _NOTICE_CHANGE}, model="inbox.Notification"),
+    "api:notification-read-all": ApiDoor({"POST": _NOTICE_CHANGE}),
     "api:not_found": ApiDoor({}, note="any other address: a 404 problem", catch_all=True),
 }
 

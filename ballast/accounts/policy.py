@@ -24,7 +24,9 @@ unit's parent is its city.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
@@ -190,6 +192,20 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
 # personal API tokens (made, listed and revoked by their owner).
 PERSONAL_GROUPS: dict[str, set[str]] = {"notice": {VIEW, CHANGE}, "token": {VIEW, ADD, DELETE}}
 
+# Attachments (附件, ``attachments.Attachment``): a file belongs to an owner row; who sees
+# it is whoever sees the owner (VIEW on the owner's own group and scope), so a clerk of
+# another unit never finds it. Adding one needs any of the listed actions on the owner.
+# owner model (app_label.model_name) → the actions on the owner that allow attaching.
+ATTACHMENT_OWNERS: dict[str, tuple[str, ...]] = {
+    "projects.stageevent": (CHANGE,),  # 施工许可证, dated site photos of 开工/入库
+    "reports.monthlyreport": (CHANGE,),  # 形象进度 photos while the report is edited
+    "coordination.issue": (ADD, PROGRESS, CONFIRM),  # documents of either side
+    "coordination.visit": (ADD, CHANGE),  # photos of a visit (家家到)
+}
+# The group's actions: every signed-in person; the rows come from the owners' scope.
+ATTACHMENT_GROUP = "attachment"
+_ATTACHMENT_ACTIONS = {VIEW, ADD}
+
 # Groups the administrator roles (系统/安全管理员, 审计员) and console superusers do not
 # get. API tokens: an administrator signs in with a second factor on every session, and a
 # token would be a standing key past it; the API serves nothing an administrator's work
@@ -214,6 +230,8 @@ def allowed_actions(user, group: str) -> set[str]:
         }  # fmt: skip
     if group in PERSONAL_GROUPS:
         return PERSONAL_GROUPS[group]
+    if group == ATTACHMENT_GROUP:
+        return set(_ATTACHMENT_ACTIONS)
     return ROLE_ACTIONS.get(user.role, {}).get(group, set())
 
 
@@ -229,6 +247,8 @@ def scope_q(user, model) -> Q | None:
         return Q() if user.role == Role.AUDITOR else None
     if user.is_superuser:
         return Q()
+    if model.access_group == ATTACHMENT_GROUP:
+        return _attachment_q(user)
     if model.access_group in PERSONAL_GROUPS or getattr(model, "owner_only", False):
         # Personal rows (notices, one's own import jobs): the owner's only.
         return Q(**{f"{model.owner_path}_id": user.pk})
@@ -343,6 +363,36 @@ def _department_q(user, model) -> Q | None:
     if user.region is not None and unit_path is not None:
         condition &= within(unit_path, scope_root(user))
     return condition
+
+
+def _attachment_q(user) -> Q:
+    """Attachments whose owner ``user`` may view (each owner model restricted by its own
+    group and scope)."""
+    condition = Q(pk__in=[])
+    for label in ATTACHMENT_OWNERS:
+        try:
+            owner_model = apps.get_model(label)
+        except LookupError:  # an owner app not installed
+            continue
+        visible = restrict(owner_model._base_manager.all(), user, VIEW).values("pk")
+        owner_type = ContentType.objects.get_for_model(owner_model)
+        condition |= Q(owner_type_id=owner_type.pk, owner_id__in=visible)
+    return condition
+
+
+def may_attach(user, owner) -> bool:
+    """Whether ``user`` may add a file to ``owner`` (:data:`ATTACHMENT_OWNERS`)."""
+    actions = ATTACHMENT_OWNERS.get(owner._meta.label_lower)
+    if not actions or owner.pk is None:
+        return False
+    rows = type(owner)._base_manager.filter(pk=owner.pk)
+    return any(restrict(rows, user, action).exists() for action in actions)
+
+
+def check_attach(user, owner) -> None:
+    """Raise PermissionDenied unless ``user`` may add a file to ``owner``."""
+    if not may_attach(user, owner):
+        raise PermissionDenied("您没有为该数据添加附件的权限。")
 
 
 def restrict(queryset, user, action: str = VIEW):

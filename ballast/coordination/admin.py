@@ -14,7 +14,6 @@ from ballast.coordination.models import (
     EscalationRule,
     Issue,
     IssueStep,
-    Notice,
     ProjectContact,
     Tour,
     TourCriterion,
@@ -173,24 +172,3 @@ class TourAdmin(RestrictedAdmin):
 class TourScoreAdmin(RestrictedAdmin):
     list_display = ("judge", "tour_project", "criterion", "points")
     list_filter = ("judge__tour",)
-
-
-@admin.register(Notice)
-class NoticeAdmin(RestrictedAdmin):
-    list_display = ("created_at", "recipient", "kind", "subject", "read_at", "emailed_at")
-    list_filter = ("kind",)
-    search_fields = ("subject",)
-    readonly_fields = (
-        "recipient",
-        "kind",
-        "subject",
-        "body",
-        "link",
-        "object_ref",
-        "dedupe_key",
-        "read_at",
-        "emailed_at",
-    )
-
-    def has_add_permission(self, request):
-        return False

@@ -12,3 +12,8 @@ class CoordinationConfig(AppConfig):
         from ballast.coordination.rules import register_rules
 
         register_rules()
+        # The weekly digest (inbox app) tells each person their open issues.
+        from ballast.coordination.notifications import open_issues_line
+        from ballast.inbox.services import register_digest_extra
+
+        register_digest_extra(open_issues_line)

@@ -61,4 +61,4 @@ class NoticeKind(models.TextChoices):
     NODE_DUE_SOON = "node_due_soon", "节点临近期限"
     NODE_OVERDUE = "node_overdue", "节点逾期"
     REPORT_RETURNED = "report_returned", "月报被退回"
-    DIGEST = "digest", "每日摘要"
+    DIGEST = "digest", "每周摘要"

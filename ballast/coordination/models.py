@@ -1,5 +1,5 @@
 """Service and supervision (服务与督查): coordination issues and their escalation rules,
-enterprise contacts, visits (家家到), site tours (观摩) and notices."""
+enterprise contacts, visits (家家到) and site tours (观摩); their notices are the inbox app's."""
 
 from decimal import Decimal
 
@@ -13,7 +13,6 @@ from ballast.coordination.choices import (
     IssueCategory,
     IssueLevel,
     IssueStatus,
-    NoticeKind,
     VisitKind,
 )
 from ballast.core.models import BallastModel, Versioned
@@ -402,44 +401,3 @@ class TourScore(BallastModel):
             tours = {self.judge.tour_id, self.tour_project.tour_id, self.criterion.tour_id}
             if len(tours) != 1:
                 raise ValidationError("评委、观摩项目和评分项应属于同一次观摩。")
-
-
-class Notice(BallastModel):
-    """An in-app notice to one person, e-mailed once by ``send_notifications``.
-
-    ``dedupe_key`` is unique: the same event never makes two notices for one person, even
-    when several machines generate notices at once. ``emailed_at`` is claimed atomically
-    before sending, so no notice is e-mailed twice.
-    """
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
-        on_delete=models.CASCADE,
-        related_name="notices",
-    )
-    kind = models.CharField("类型", max_length=24, choices=NoticeKind.choices)
-    subject = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    link = models.CharField("链接", max_length=200, blank=True)
-    object_ref = models.CharField(
-        "关联对象", max_length=64, blank=True, help_text="如 coordination.issue:12"
-    )
-    dedupe_key = models.CharField("去重键", max_length=160, unique=True)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
-
-    access_group = "notice"
-    owner_path = "recipient"
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ("-created_at", "-id")
-        indexes = [
-            models.Index(fields=("recipient", "read_at")),
-            models.Index(fields=("emailed_at",)),
-        ]
-
-    def __str__(self) -> str:
-        return self.subject

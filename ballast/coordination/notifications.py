@@ -1,18 +1,14 @@
-"""Notices (通知): in-app rows and their e-mail, safe to run on several machines at once.
+"""Coordination's notices (通知): which issue events and report returns tell whom.
 
-Two guarantees, both from the database:
+The notifications themselves — one per event and person, each e-mailed or sent by the
+messenger at most once, the weekly digest — are the inbox app's (``inbox.services``);
+this module decides the events, their people and their words:
 
-* **one notice per event and person** — every notice has a ``dedupe_key`` (event +
-  person) under a UNIQUE constraint; creating one that exists is a no-op, so two
-  machines scanning the same events make one row;
-* **one e-mail per notice** — a sender claims a notice with
-  ``Notice.objects.filter(id=…, emailed_at=None).update(emailed_at=now)`` and sends only
-  when that update changed a row; the loser of a race sees 0 and moves on.
-
-Event notices (assigned, acknowledged late, escalated, resolved, reopened) are written by
-the issue services as the event happens; time notices (near/past deadline), "report
-returned" (scanned from ``MonthlyReport.returned_at``) and the daily digest are written
-by :func:`run` (the ``send_notifications`` command).
+* event notices (assigned, acknowledged late, escalated, resolved, reopened) are written
+  by the issue services as the event happens;
+* time notices (near/past deadline) and "report returned" (scanned from
+  ``MonthlyReport.returned_at``) by :func:`run` (the ``send_notifications`` command),
+  which then writes the weekly digest and sends what is due.
 """
 
 from __future__ import annotations
@@ -20,32 +16,38 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
 from ballast.accounts import policy
 from ballast.accounts.models import User
+from ballast.alerts.notices import red_warning_notices
 from ballast.coordination.choices import PENDING_STATUSES, NoticeKind
-from ballast.coordination.models import EscalationRule, Issue, Notice
+from ballast.coordination.models import EscalationRule, Issue
+from ballast.inbox import services as inbox
+from ballast.inbox.choices import Kind
+from ballast.inbox.models import Notification
 from ballast.regions.models import cities_containing, within
 from ballast.reports.models import MonthlyReport
 
 log = logging.getLogger(__name__)
 
-DIGEST_HOUR = getattr(settings, "NOTICE_DIGEST_HOUR", 8)  # local hour the digest is due
 REPORT_RETURN_WINDOW = timedelta(days=7)  # how far back returns are scanned
-BATCH = 500
+
+
+def _inbox_kind(event: str) -> str:
+    if event == NoticeKind.REPORT_RETURNED:
+        return Kind.REPORT_RETURNED
+    if event == NoticeKind.DIGEST:
+        return Kind.DIGEST
+    if event in (NoticeKind.NODE_DUE_SOON, NoticeKind.NODE_OVERDUE):
+        return Kind.NODE_LATE
+    return Kind.ISSUE
 
 
 def send_notice(
     *, recipient, kind: str, key: str, subject: str, body: str = "", link: str = "", ref: str = ""
-) -> Notice | None:
+) -> Notification | None:
     """THE seam every notice of the service loop goes through (issues, roadmap steps,
-    late nodes): one notice per event and person (``key``), e-mailed once by
-    :func:`deliver`. Re-route it here (an in-app inbox, a messenger) and every caller
-    follows."""
+    late nodes): one notification per event and person (``key``) in the person's inbox,
+    e-mailed or sent by the messenger as they chose (``inbox.services``)."""
     return notice_create(
         recipient=recipient, kind=kind, key=key, subject=subject, body=body, link=link, ref=ref
     )
@@ -53,24 +55,20 @@ def send_notice(
 
 def notice_create(
     *, recipient, kind: str, key: str, subject: str, body: str = "", link: str = "", ref: str = ""
-) -> Notice | None:
-    """Create one notice unless one with the same key (event + person) exists."""
-    dedupe_key = f"{key}:u{recipient.pk}"[:160]
-    if Notice.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    try:
-        with transaction.atomic():  # a savepoint: losing a race does not break the caller
-            return Notice.objects.create(
-                recipient=recipient,
-                kind=kind,
-                subject=subject[:200],
-                body=body,
-                link=link,
-                object_ref=ref,
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:
-        return None  # another worker created it first
+) -> Notification | None:
+    """One notification of event ``kind`` (a :class:`NoticeKind`) to one person, unless
+    one with the same key (event + person) exists (``inbox.services.notify``)."""
+    made = inbox.notify(
+        recipients=[recipient],
+        kind=_inbox_kind(kind),
+        event=kind,
+        subject=subject,
+        body=body,
+        link=link,
+        dedupe_key=key,
+        ref=ref,
+    )
+    return made[0] if made else None
 
 
 def _department_officers(issue: Issue):
@@ -151,7 +149,9 @@ def _event_key(issue: Issue, kind: str) -> str:
     return f"issue:{issue.pk}:{kind}"
 
 
-def notify_issue(issue: Issue, kind: str, *, extra: str = "", event: str = "") -> list[Notice]:
+def notify_issue(
+    issue: Issue, kind: str, *, extra: str = "", event: str = ""
+) -> list[Notification]:
     """Notices of one issue event to the people concerned; at most once per person."""
     subject = _SUBJECTS[kind].format(
         project=issue.project.name,
@@ -183,7 +183,7 @@ def notify_issue(issue: Issue, kind: str, *, extra: str = "", event: str = "") -
     return created
 
 
-def notify_issue_assigned(issue: Issue) -> list[Notice]:
+def notify_issue_assigned(issue: Issue) -> list[Notification]:
     if issue.department_id is None and issue.responsible_person_id is None:
         return []
     return notify_issue(issue, NoticeKind.ISSUE_ASSIGNED)
@@ -292,80 +292,20 @@ def report_returned_notices(*, now: datetime) -> int:
     return count
 
 
-def digest_notices(*, now: datetime) -> int:
-    """One digest a day per person with unread notices of the last 24 hours.
-
-    Written on the first run at or after :data:`DIGEST_HOUR` (local time) each day.
-    """
-    local = timezone.localtime(now) if timezone.is_aware(now) else now
-    if local.hour < DIGEST_HOUR:
-        return 0
-    since = now - timedelta(days=1)
-    unread = Notice.objects.filter(read_at__isnull=True, created_at__gt=since).exclude(
-        kind=NoticeKind.DIGEST
-    )
-    count = 0
-    for person in User.objects.filter(pk__in=unread.values("recipient_id"), is_active=True):
-        subjects = list(
-            unread.filter(recipient=person).order_by("created_at").values_list("subject", flat=True)
-        )
-        open_issues = Issue.objects.filter(
-            responsible_person=person, status__in=PENDING_STATUSES
-        ).count()
-        body = "\n".join(f"· {s}" for s in subjects)
-        if open_issues:
-            body += f"\n\n您负责的未办结问题：{open_issues} 个。"
-        notice = notice_create(
-            recipient=person,
-            kind=NoticeKind.DIGEST,
-            key=f"digest:{local.date().isoformat()}",
-            subject=f"【每日摘要】{local:%Y年%m月%d日}：{len(subjects)} 条未读通知",
-            body=body,
-            link="/notices/",
-        )
-        count += notice is not None
-    return count
+def open_issues_line(person) -> list[str]:
+    """The weekly digest's line of the issues a person is responsible for (registered
+    with ``inbox.services.register_digest_extra``)."""
+    count = Issue.objects.filter(responsible_person=person, status__in=PENDING_STATUSES).count()
+    return [f"\n您负责的未办结问题：{count} 个。"] if count else []
 
 
 def deliver(*, now: datetime, candidates: list[int] | None = None) -> int:
-    """E-mail the notices not yet e-mailed; each is claimed atomically before sending.
-
-    ``candidates`` lets a test hand in a stale list, as a second machine would hold.
-    People without an e-mail address get the in-app notice only.
-    """
-    if candidates is None:
-        candidates = list(
-            Notice.objects.filter(emailed_at__isnull=True)
-            .exclude(recipient__email="")
-            .order_by("id")
-            .values_list("id", flat=True)[:BATCH]
-        )
-    sent = 0
-    for notice_id in candidates:
-        claimed = Notice.objects.filter(id=notice_id, emailed_at__isnull=True).update(
-            emailed_at=now
-        )
-        if not claimed:
-            continue  # another machine has it
-        notice = Notice.objects.select_related("recipient").get(pk=notice_id)
-        try:
-            send_mail(
-                notice.subject,
-                notice.body,
-                None,
-                [notice.recipient.email],
-                fail_silently=False,
-            )
-        except Exception:  # the mail server failed: release the claim for the next run
-            log.exception("notice %s: e-mail failed", notice_id)
-            Notice.objects.filter(id=notice_id, emailed_at=now).update(emailed_at=None)
-            continue
-        sent += 1
-    return sent
+    """E-mail the notifications not yet e-mailed (``inbox.services.deliver_email``)."""
+    return inbox.deliver_email(now=now, candidates=candidates)
 
 
 def run(*, now: datetime) -> dict[str, int]:
-    """One pass of ``send_notifications``: escalate, scan, digest, e-mail."""
+    """One pass of ``send_notifications``: escalate, scan, digest, send."""
     # in the function: services imports this module (notices are sent from its writes)
     from ballast.coordination.services import escalate_issues, local_date
 
@@ -375,19 +315,8 @@ def run(*, now: datetime) -> dict[str, int]:
         "deadline": deadline_notices(as_of=local_date(now)),
         "nodes": node_notices(as_of=local_date(now)),
         "report_returned": report_returned_notices(now=now),
-        "digest": digest_notices(now=now),
+        "red_warning": red_warning_notices(as_of=local_date(now)),
+        "digest": inbox.weekly_digest(now=now),
     }
-    result["emailed"] = deliver(now=now)
+    result.update(inbox.deliver(now=now))
     return result
-
-
-def notice_mark_read(*, user, notice: Notice, now: datetime) -> Notice:
-    """Mark one of the user's own notices read."""
-    updated = (
-        Notice.objects.restrict(user, "change")
-        .filter(pk=notice.pk, read_at__isnull=True)
-        .update(read_at=now)
-    )
-    if updated:
-        notice.read_at = now
-    return notice

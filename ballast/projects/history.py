@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, pgettext_lazy
 
+from ballast.attachments.models import Attachment
 from ballast.projects.labels import stage_label
 from ballast.projects.models import (
     AnnualPlan,
@@ -26,6 +27,7 @@ HISTORY_MODELS = [
     (AnnualPlan, pgettext_lazy("history", "年度计划"), "project_id"),
     (Suspension, pgettext_lazy("history", "停缓建"), "project_id"),
     (Termination, pgettext_lazy("history", "终止退出"), "project_id"),
+    (Attachment, pgettext_lazy("history", "附件"), "project_id"),
 ]
 
 
@@ -156,6 +158,8 @@ def _verbose(record, name: str) -> str:
 
 
 def _label(record) -> str:
+    if hasattr(record, "sha256"):  # an attachment: its file name
+        return record.name
     if hasattr(record, "get_stage_display"):
         if record.instance_type is StageEvent:
             return stage_label(record.stage)

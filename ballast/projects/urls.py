@@ -18,6 +18,8 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/stage/", views.stage_record, name="stage_record"),
+    # evidence of a recorded stage (施工许可证, dated site photos): pk is the stage event's
+    path("projects/stages/<int:pk>/attachments/", views.stage_attach, name="stage_attach"),
     path("projects/<int:pk>/suspend/", views.project_suspend, name="project_suspend"),
     path("projects/<int:pk>/resume/", views.project_resume, name="project_resume"),
     path("projects/<int:pk>/terminate/", views.project_terminate, name="project_terminate"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
+from ballast.attachments import views as attachment_views
 from ballast.projects import panels, services, tables
 from ballast.projects.choices import STAGE_EVIDENCE
 from ballast.projects.filtersets import ProjectFilterSet
@@ -32,6 +33,7 @@ from ballast.projects.models import (
     AnnualPlan,
     Node,
     Project,
+    StageEvent,
 )
 from ballast.projects.selectors import (
     Status,
@@ -494,3 +496,14 @@ class NodeTemplatesApply(ObjectActionView):
 
 
 node_templates_apply = NodeTemplatesApply.as_view()
+
+
+@login_required
+@require_POST
+def stage_attach(request, pk: int):
+    """Add evidence files to a recorded stage (the attachments include's form)."""
+    event = get_object_or_404(
+        StageEvent.objects.restrict(request.user).select_related("project"), pk=pk
+    )
+    back = reverse("projects:project_detail", args=[event.project_id]) + f"#stage-{event.pk}"
+    return attachment_views.upload(request, owner=event, back=back, as_of=request_today())

@@ -132,6 +132,11 @@ class MonthlyReport(Versioned, BallastModel):
         return f"{self.project} {self.month:%Y年%m月}"
 
     @property
+    def accepts_attachments(self) -> bool:
+        """形象进度 photos are added while the report is a draft (attachments.services)."""
+        return self.status == ReportStatus.DRAFT
+
+    @property
     def is_locked(self) -> bool:
         return self.status == ReportStatus.ACCEPTED
 

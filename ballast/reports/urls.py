@@ -21,4 +21,5 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("reports/<int:pk>/amend/", views.report_amend, name="report_amend"),
+    path("reports/<int:pk>/attachments/", views.report_attach, name="report_attach"),
 ]

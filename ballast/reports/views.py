@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.middleware.csrf import get_token
@@ -11,8 +12,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
+from ballast.attachments import views as attachment_views
 from ballast.core.periods import add_months
 from ballast.projects.history import project_history
 from ballast.projects.models import Project
@@ -424,3 +427,12 @@ class ReportAmend(ObjectEditView):
 
 
 report_amend = ReportAmend.as_view()
+
+
+@login_required
+@require_POST
+def report_attach(request, pk: int):
+    """Add 形象进度 photos to a draft report (the attachments include's form)."""
+    report = get_object_or_404(MonthlyReport.objects.restrict(request.user), pk=pk)
+    back = reverse("reports:report_detail", args=[report.pk])
+    return attachment_views.upload(request, owner=report, back=back, as_of=request_today())

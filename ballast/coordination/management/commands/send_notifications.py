@@ -1,7 +1,7 @@
 """``python manage.py send_notifications [--now 2023-03-08T09:00:00+08:00]``
 
 Escalates issues by the city rules, writes the time notices (near/past deadline, report
-returned, daily digest) and e-mails every notice not yet e-mailed. Safe to run from cron
+returned), the weekly digest, and sends every notification due by e-mail or messenger. Safe to run from cron
 on several machines at once: notices are deduplicated by a unique key and each e-mail is
 claimed atomically before it is sent.
 """
@@ -35,7 +35,9 @@ def _parse_moment(text: str) -> datetime:
 
 
 class Command(BaseCommand):
-    help = "问题升级、到期提醒、月报退回提醒、每日摘要，并发送通知邮件（可多机并发运行）。"
+    help = (
+        "问题升级、到期提醒、月报退回提醒、每周摘要，并发送通知邮件和即时通讯（可多机并发运行）。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--now", help="当前时间 ISO 格式（默认现在），用于补跑或测试")
@@ -45,6 +47,6 @@ class Command(BaseCommand):
         with acting(reason="定时通知", source="command"):
             result = notifications.run(now=now)
         self.stdout.write(
-            "升级 {escalated} 个问题；到期提醒 {deadline} 条；月报退回 {report_returned} 条；"
-            "每日摘要 {digest} 条；发送邮件 {emailed} 封。".format(**result)
+            "升级 {escalated} 个问题；到期提醒 {deadline} 条；月报退回 {report_returned} 条；红色预警 {red_warning} 条；"
+            "每周摘要 {digest} 条；发送邮件 {emailed} 封；即时通讯 {messaged} 条。".format(**result)
         )
