@@ -225,14 +225,13 @@ def main() -> None:
         # Answers before times: the bound must find what the product finds.
         found: dict = {}
         lower_bounds.warnings_bound(city_id=city.pk, as_of=AS_OF, answers=found)
-        product = {
-            "lagging": {
-                w.project_id
-                for w in warnings_as_of(projects=city_projects, as_of=AS_OF, rules=["lagging"])
-            }
-        }
-        for rule, ids in product.items():
-            if ids != found[rule]:
+        product: dict[str, set[int]] = {rule: set() for rule in found}
+        for warning in warnings_as_of(projects=city_projects, as_of=AS_OF):
+            product.setdefault(warning.rule, set()).add(warning.project_id)
+        for rule, ids in sorted(product.items()):
+            if rule not in found:
+                mismatches.append(f"warnings {rule}: the bound does not find it")
+            elif ids != found[rule]:
                 mismatches.append(
                     f"warnings {rule}: product {len(ids)}, bound {len(found[rule])} "
                     f"(only product: {sorted(ids - found[rule])[:5]}, "
