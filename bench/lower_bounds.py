@@ -111,10 +111,12 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
     6. stage dates out of order: one window pass over the events (each against the
        earliest date of the project's later stages);
     7. the leaders linked to the projects;
+    8. the coordination issues past their deadline and not resolved or closed by the
+       date: the oldest deadline and their count per project (issue overdue);
 
     and, for the few projects those facts single out (picked in Python from 1–4, as any
-    client would): 8. the lagging projects' sums to each earlier month-end of the year and
-    their curves' (since when they lag); 9. the month an over-spent project's running sum
+    client would): 9. the lagging projects' sums to each earlier month-end of the year and
+    their curves' (since when they lag); 10. the month an over-spent project's running sum
     crossed its total (one window pass over their reports).
 
     ``answers``, when given, receives what the bound finds, to be compared with the
@@ -189,6 +191,14 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
             + scope.format(alias="l")
             + " WHERE u.parent_id = %s",
             [city_id],
+        ),
+        (
+            "SELECT i.project_id, MIN(i.deadline), COUNT(*) FROM coordination_issue i "
+            + scope.format(alias="i")
+            + " WHERE u.parent_id = %s AND i.raised_on <= %s "
+            "AND (i.closed_on IS NULL OR i.closed_on > %s) AND i.deadline < %s "
+            "AND (i.resolved_on IS NULL OR i.resolved_on > %s) GROUP BY i.project_id",
+            [city_id, as_of, as_of, as_of, as_of],
         ),
     ]
     out = []
@@ -360,6 +370,8 @@ def _answers(cursor, out, lagging, *, city_id: int, as_of: date) -> dict[str, se
         ):
             anomalies.add(pk)
     found["data_anomaly"] = anomalies
+    # 协调问题逾期: an issue at least one day past its deadline (every row of query 8).
+    found["issue_overdue"] = {row[0] for row in out[7]}
     return {rule: ids & active for rule, ids in found.items()}
 
 
