@@ -6,7 +6,8 @@
 * ``city``: one city (8,000 projects); ``province``: Jiangsu's 13 cities (10,000 projects
   each, 130,000 in all), 3 years of monthly reports (2021–2023).
 * SQLite: ``var/bench/ballast_bench_<scale>.sqlite3``; PostgreSQL: the database
-  ``ballast_bench`` on ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``). The
+  ``ballast_bench`` (or ``BENCH_PG_RUN_NAME``) on ``BENCH_PG`` (default
+  ``postgres://postgres@127.0.0.1:5432``). The
   dataset is built once (raw bulk SQL, see ``bench/build.py``) and reused; ``--rebuild``
   drops it first.
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCALES = {"city": (1, 8_000), "province": (13, 10_000)}
-PG_NAME = "ballast_bench"
+PG_NAME = os.environ.get("BENCH_PG_RUN_NAME", "ballast_bench")
 YEAR, AS_OF = 2023, date(2023, 9, 30)
 
 
