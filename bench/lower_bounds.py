@@ -111,14 +111,19 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
     6. stage dates out of order: one window pass over the events (each against the
        earliest date of the project's later stages);
     7. the leaders linked to the projects;
+    8. the coordination issues past their deadline and not resolved or closed by the
+       date: the oldest deadline and their count per project (issue overdue);
 
     and, for the few projects those facts single out (picked in Python from 1–4, as any
-    client would): 8. the lagging projects' sums to each earlier month-end of the year and
-    their curves' (since when they lag); 9. the month an over-spent project's running sum
+    client would): 9. the lagging projects' sums to each earlier month-end of the year and
+    their curves' (since when they lag); 10. the month an over-spent project's running sum
     crossed its total (one window pass over their reports).
 
     ``answers``, when given, receives what the bound finds, to be compared with the
-    product's (``bench/run.py``): ``lagging``, the ids of the lagging projects.
+    product's (``bench/run.py``): for every rule (its key), the ids of the projects it
+    fires for, with the default thresholds. Two more plain queries serve only the
+    answers: the negative plans of the years up to the date and the zero reports of the
+    projects whose last report shows no investment (stalled, counted in Python).
     """
     jan1 = date(as_of.year, 1, 1)
     month = month_start(as_of)
@@ -187,6 +192,14 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
             + " WHERE u.parent_id = %s",
             [city_id],
         ),
+        (
+            "SELECT i.project_id, MIN(i.deadline), COUNT(*) FROM coordination_issue i "
+            + scope.format(alias="i")
+            + " WHERE u.parent_id = %s AND i.raised_on <= %s "
+            "AND (i.closed_on IS NULL OR i.closed_on > %s) AND i.deadline < %s "
+            "AND (i.resolved_on IS NULL OR i.resolved_on > %s) GROUP BY i.project_id",
+            [city_id, as_of, as_of, as_of, as_of],
+        ),
     ]
     out = []
     with connection.cursor() as cursor:
@@ -207,7 +220,7 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
             >= plan / 10
         ]
         if answers is not None:
-            answers["lagging"] = set(lagging)
+            answers.update(_answers(cursor, out, lagging, city_id=city_id, as_of=as_of))
         over = [
             row[0] for row in reports if total.get(row[0]) is not None and row[2] > total[row[0]]
         ]
@@ -247,3 +260,121 @@ def warnings_bound(*, city_id: int, as_of: date, answers: dict | None = None) ->
             )
             out.append(cursor.fetchall())
     return out
+
+
+def _answers(cursor, out, lagging, *, city_id: int, as_of: date) -> dict[str, set[int]]:
+    """Every rule's projects (default thresholds) from the bound's facts, as a client
+    would find them: plain Python over the rows of :func:`warnings_bound`."""
+    from ballast.projects.choices import STATISTICS_THRESHOLD_WAN
+    from ballast.regions.models import Region
+    from ballast.reports.services import deadline_for
+
+    projects, stages, reports, _plans, filed, disorder = out[:6]
+    active = {row[0] for row in projects}
+    facts = {row[0]: row for row in stages}
+    started = {pk: _day(row[2]) for pk, row in facts.items() if row[2] is not None}
+    in_statistics = {pk for pk, row in facts.items() if row[3] is not None}
+    completed = {pk: _day(row[4]) for pk, row in facts.items() if row[4] is not None}
+    # pk → (last accepted month, last month with investment)
+    last = {row[0]: (_day(row[5]), _day(row[6])) for row in reports}
+    month = month_start(as_of)
+    last_month = add_months(month, -1)
+    found: dict[str, set[int]] = {
+        "lagging": set(lagging),
+        # 开工逾期 / 竣工逾期: yellow from the day after the planned date (0 months).
+        "start_overdue": {
+            row[0] for row in projects if row[5] and row[5] < as_of and row[0] not in started
+        },
+        "completion_overdue": {
+            row[0] for row in projects if row[6] and row[6] < as_of and row[0] not in completed
+        },
+        # 开工未列统: ≥ 500 万元, started more than 1 month ago, not in statistics.
+        "not_in_statistics": {
+            row[0]
+            for row in projects
+            if row[7] is not None
+            and row[7] >= STATISTICS_THRESHOLD_WAN
+            and row[0] in started
+            and started[row[0]] < add_months(as_of, -1)
+            and row[0] not in in_statistics
+        },
+    }
+    # 开工之后再无下文: no accepted report for the last 2 months (from the start month on).
+    window = add_months(last_month, -1)
+    window_end = add_months(window, 1) - date.resolution
+    found["silent"] = {
+        pk
+        for pk, day in started.items()
+        if day <= window_end and pk not in completed and (pk not in last or last[pk][0] < window)
+    }
+    # 月报逾期未报: the latest month whose deadline has passed (the month before the
+    # as-of month here: the as-of date of the benchmark lies after its deadline).
+    city = Region.objects.get(pk=city_id)
+    deadline = deadline_for(city=city, month=last_month)
+    if as_of > deadline:
+        month_end = month - date.resolution
+        filed_ids = {row[0] for row in filed}
+        found["report_missing"] = {
+            pk
+            for pk, day in started.items()
+            if day <= month_end
+            and not (pk in completed and completed[pk] < last_month)
+            and pk not in filed_ids
+        }
+    # 只开工不施工: at least 2 zero months (from the start month on) after the last
+    # month with investment; counted on the zero reports of the projects whose last
+    # accepted report shows none.
+    quiet = [
+        pk
+        for pk, (latest, last_positive) in last.items()
+        if pk in started
+        and pk not in completed
+        and (last_positive is None or last_positive < latest)
+    ]
+    zeros: dict[int, int] = {}
+    if quiet:
+        cursor.execute(
+            f"SELECT r.project_id, r.month FROM {R} r WHERE r.project_id IN "
+            f"({','.join(map(str, quiet))}) AND r.status = 'accepted' AND r.month <= %s "
+            "AND r.investment = 0",
+            [month],
+        )
+        for pk, day in cursor.fetchall():
+            day = _day(day)
+            last_positive = last[pk][1]
+            if day >= month_start(started[pk]) and (last_positive is None or day > last_positive):
+                zeros[pk] = zeros.get(pk, 0) + 1
+    found["stalled"] = {pk for pk, n in zeros.items() if n >= 2}
+    # 数据异常 (ratio 5): the sum above the total, a negative amount, plan or total, a
+    # month of the last 12 at least 5 times the mean of the other months (≥ 3 of them:
+    # the largest such month decides), stage dates out of order.
+    cursor.execute(
+        f"SELECT DISTINCT a.project_id FROM {A} a JOIN {P} p ON p.id = a.project_id "
+        f"JOIN {U} u ON u.id = p.unit_id WHERE u.parent_id = %s AND a.year <= %s "
+        "AND a.planned_investment < 0",
+        [city_id, as_of.year],
+    )
+    anomalies = {row[0] for row in cursor.fetchall()} | {row[0] for row in disorder}
+    total = {row[0]: row[7] for row in projects}
+    anomalies |= {pk for pk, value in total.items() if value is not None and value < 0}
+    for pk, count, amount, lowest, peak, *_ in reports:
+        if (
+            (total.get(pk) is not None and amount > total[pk])
+            or lowest < 0
+            or (
+                peak is not None
+                and count > 3
+                and amount - peak > 0
+                and peak * (count - 1) >= 5 * (amount - peak)
+            )
+        ):
+            anomalies.add(pk)
+    found["data_anomaly"] = anomalies
+    # 协调问题逾期: an issue at least one day past its deadline (every row of query 8).
+    found["issue_overdue"] = {row[0] for row in out[7]}
+    return {rule: ids & active for rule, ids in found.items()}
+
+
+def _day(value):
+    """A date as fetched raw: SQLite gives the text of an aggregate's date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

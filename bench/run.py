@@ -6,7 +6,8 @@
 * ``city``: one city (8,000 projects); ``province``: Jiangsu's 13 cities (10,000 projects
   each, 130,000 in all), 3 years of monthly reports (2021–2023).
 * SQLite: ``var/bench/ballast_bench_<scale>.sqlite3``; PostgreSQL: the database
-  ``ballast_bench`` on ``BENCH_PG`` (default ``postgres://postgres@127.0.0.1:5432``). The
+  ``ballast_bench`` (or ``BENCH_PG_RUN_NAME``) on ``BENCH_PG`` (default
+  ``postgres://postgres@127.0.0.1:5432``). The
   dataset is built once (raw bulk SQL, see ``bench/build.py``) and reused; ``--rebuild``
   drops it first.
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCALES = {"city": (1, 8_000), "province": (13, 10_000)}
-PG_NAME = "ballast_bench"
+PG_NAME = os.environ.get("BENCH_PG_RUN_NAME", "ballast_bench")
 YEAR, AS_OF = 2023, date(2023, 9, 30)
 
 
@@ -225,14 +226,13 @@ def main() -> None:
         # Answers before times: the bound must find what the product finds.
         found: dict = {}
         lower_bounds.warnings_bound(city_id=city.pk, as_of=AS_OF, answers=found)
-        product = {
-            "lagging": {
-                w.project_id
-                for w in warnings_as_of(projects=city_projects, as_of=AS_OF, rules=["lagging"])
-            }
-        }
-        for rule, ids in product.items():
-            if ids != found[rule]:
+        product: dict[str, set[int]] = {rule: set() for rule in found}
+        for warning in warnings_as_of(projects=city_projects, as_of=AS_OF):
+            product.setdefault(warning.rule, set()).add(warning.project_id)
+        for rule, ids in sorted(product.items()):
+            if rule not in found:
+                mismatches.append(f"warnings {rule}: the bound does not find it")
+            elif ids != found[rule]:
                 mismatches.append(
                     f"warnings {rule}: product {len(ids)}, bound {len(found[rule])} "
                     f"(only product: {sorted(ids - found[rule])[:5]}, "
