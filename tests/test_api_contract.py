@@ -312,6 +312,7 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
         _attraction_samples(call, people, project, clerk, outsider)
+        _inbox_and_attachment_samples(schema, seen, call, people, project, clerk, outsider)
         call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "reports"},
              query={"wide": "1"})  # fmt: skip
@@ -321,6 +322,51 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         for method in operations
     }
     assert every - seen == set(), "endpoints without a sample in the contract test"
+
+
+def _inbox_and_attachment_samples(schema, seen, call, people, project, clerk, outsider):
+    """Attachments (a photo on a stage event of the clerk's project: upload, list, detail,
+    the file; refused to the other unit's clerk) and the inbox (a notification of the
+    clerk's: list, detail, read, read all; another person's is a 404)."""
+    from ballast.inbox.services import notify
+    from ballast.projects.models import StageEvent
+    from tests.conftest import tiny_jpeg
+
+    event = StageEvent.objects.filter(project=project).first() or StageEvent.objects.create(
+        project=project, stage="signed", date=date(2023, 1, 5)
+    )
+    operation = schema.find_operation_by_path("POST", "/api/v1/attachments/")
+    seen.add(("POST", "/api/v1/attachments/"))
+    for token, book in ((clerk, tiny_jpeg()), (clerk, b"not a photo"), (outsider, tiny_jpeg())):
+        case = schema.make_case(
+            operation=operation,
+            body={"owner_type": "projects.stageevent", "owner_id": event.pk, "file": book},
+            media_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        response = case.call()
+        case.validate_response(response, checks=CHECKS)
+        if book[:2] != b"\xff\xd8" or token is outsider:
+            assert is_problem(response), response.text
+        else:
+            assert response.status_code == 201, response.text
+            attachment = {"id": response.json()["id"]}
+    call(clerk, "GET", "/api/v1/attachments/", query={"project": project.pk})
+    call(clerk, "GET", "/api/v1/attachments/{id}/", path_parameters=attachment)
+    call(clerk, "GET", "/api/v1/attachments/{id}/content/", path_parameters=attachment)
+    call(outsider, "GET", "/api/v1/attachments/{id}/content/", path_parameters=attachment)
+    [notice] = notify(
+        recipients=[people["clerk_a"]],
+        kind="issue",
+        subject="【问题交办】契约",
+        dedupe_key="contract:1",
+    )
+    mine = {"id": notice.pk}
+    call(clerk, "GET", "/api/v1/notifications/", query={"unread": "true"})
+    call(clerk, "GET", "/api/v1/notifications/{id}/", path_parameters=mine)
+    call(outsider, "GET", "/api/v1/notifications/{id}/", path_parameters=mine)
+    call(clerk, "POST", "/api/v1/notifications/{id}/read/", path_parameters=mine)
+    call(clerk, "POST", "/api/v1/notifications/read-all/")
 
 
 def _attraction_samples(call, people, project, clerk, outsider):

@@ -25,6 +25,16 @@ _OOXML = {
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
 }
 
+# What a stored file can be (photos are re-encoded as JPEG or PNG): the API documents
+# these as the content types of an attachment's file.
+STORED_MIMES = (
+    "image/jpeg",
+    "image/png",
+    "application/pdf",
+    "application/x-ole-storage",
+    *(mime for mime, __ in _OOXML.values()),
+)
+
 
 def sniff(data: bytes) -> Sniffed | None:
     """The type of ``data`` by its content, or None when it is not one we accept."""

@@ -2024,6 +2024,8 @@ DOMAIN_APPS = (
     "projects",
     "coordination",
     "attraction",
+    "attachments",
+    "inbox",
     "alerts",
     "assessments",
     "figures",

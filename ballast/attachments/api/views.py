@@ -18,6 +18,7 @@ from ballast.api.viewsets import ReadOnlyViewSet
 from ballast.attachments import services, views
 from ballast.attachments.api import serializers as s
 from ballast.attachments.models import Attachment
+from ballast.attachments.sniffing import STORED_MIMES
 
 
 class AttachmentFilterSet(django_filters.FilterSet):
@@ -69,7 +70,7 @@ class AttachmentViewSet(ReadOnlyViewSet):
             raise exceptions.PermissionDenied(str(exc)) from exc
         return self.object_response(attachment, status.HTTP_201_CREATED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, mime): OpenApiTypes.BINARY for mime in STORED_MIMES})
     @action(detail=True, methods=["get"])
     def content(self, request, pk=None):
         """文件本身（照片内联显示，其他文件下载）。"""
