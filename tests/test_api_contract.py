@@ -285,6 +285,11 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid, body={"points": 1})
         call(clerk, "POST", "/api/v1/tours/{id}/scores/", path_parameters=tid,
              body={"tour_project": 1, "criterion": 1, "points": 1})  # fmt: skip
+        call(clerk, "POST", "/api/v1/tours/{id}/close/", path_parameters=tid, body={})
+        call(admin, "POST", "/api/v1/tours/{id}/close/", path_parameters=tid,
+             body={"on": "1990-01-01"})  # fmt: skip
+        closed = call(admin, "POST", "/api/v1/tours/{id}/close/", path_parameters=tid, body={})
+        assert closed.status_code == 200, closed.text
         from tests.test_api_imports import LEDGER, workbook
 
         operation = schema.find_operation_by_path("POST", "/api/v1/imports/")

@@ -390,6 +390,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:tour-list": ApiDoor({"GET": (("tour", VIEW),)}),
     "api:tour-detail": _api_object("tour", "coordination.Tour"),
     "api:tour-scores": ApiDoor({"POST": (("tour", policy.SCORE),)}, model="coordination.Tour"),
+    "api:tour-close": ApiDoor({"POST": (("tour", CHANGE),)}, model="coordination.Tour"),
     "api:importjob-list": ApiDoor({"GET": (("import", VIEW),), "POST": (("import", ADD),)}),
     "api:importjob-detail": _api_object("import", "imports.ImportJob"),
     "api:importjob-preview": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),

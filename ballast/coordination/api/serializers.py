@@ -221,3 +221,7 @@ class ScoreEntrySerializer(serializers.Serializer):
     judge = serializers.IntegerField(
         required=False, help_text="默认本人；市级管理员可为非系统用户的评委录入纸质评分"
     )
+
+
+class TourCloseSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="截止评分日期（默认今天），不早于观摩日期")

@@ -347,11 +347,13 @@ class TourViewSet(ReadOnlyViewSet):
         "-date", "-pk"
     )
     serializer_class = s.TourSerializer
-    policy_actions = {"scores": policy.SCORE}
+    policy_actions = {"scores": policy.SCORE, "close": policy.CHANGE}
 
     def get_serializer_class(self):
         if self.action == "scores":
             return s.ScoreEntrySerializer
+        if self.action == "close":
+            return s.TourCloseSerializer
         if self.action == "retrieve":
             return s.TourDetailSerializer
         return s.TourSerializer
@@ -448,4 +450,15 @@ class TourViewSet(ReadOnlyViewSet):
             criterion=criterion,
             points=data["points"],
         )
+        return self._detail(self.get_queryset().get(pk=tour.pk))
+
+    @extend_schema(request=s.TourCloseSerializer, responses={200: s.TourDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """截止评分（``close_tour``）：此后评分不能再改，评委可见彼此的评分。``on`` 默认今天。"""
+        if not policy.may_do(request.user, "close_tour"):
+            raise exceptions.PermissionDenied(_("您没有截止观摩评分的权限。"))
+        tour = self.get_object()
+        data = self.validated(s.TourCloseSerializer)
+        services.tour_close(user=request.user, tour=tour, on=data.get("on") or clock.today())
         return self._detail(self.get_queryset().get(pk=tour.pk))
