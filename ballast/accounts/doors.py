@@ -215,7 +215,7 @@ DOORS: dict[str, Door] = {
     "dashboards:leader": Door(_COCKPIT, post=None, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- investment attraction (招商引资) ------------------------------------------------------
-    "attraction:leads": Door(_LEAD_VIEW),
+    "attraction:leads": Door(_LEAD_VIEW, post=None),
     "attraction:lead_create": Door((("lead", ADD),)),
     "attraction:figures": Door(_LEAD_VIEW, None),
     "attraction:duplicates": Door(_LEAD_CHANGE, scope=_oversees_attraction),
@@ -230,7 +230,7 @@ DOORS: dict[str, Door] = {
     "attraction:campaigns": Door(_LEAD_AND_CONFIG, None),
     "attraction:round": Door(_LEAD_AND_CONFIG, None, model="attraction.CampaignRound"),
     "attraction:chain_import": Door((("config", ADD),)),
-    "attraction:reserve": Door(_PROJECT_VIEW),
+    "attraction:reserve": Door(_PROJECT_VIEW, post=None),
     "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),
