@@ -6,9 +6,10 @@ Every page stands on the restricted base (:mod:`ballast.web.views.generic`): it 
 its model and its named policy action; rows come from the policy; every write goes
 through :mod:`ballast.coordination.services`. The issues board draws its rows in columns
 by status (not as a table) but is a list all the same: its table (``tables.IssueTable``)
-makes its export. One page stays a function view: the judge's scoring page
-(``tour_score``), a grid of one form per project of the tour (each project's scores by
-every criterion, saved together), which is neither one object's form nor one action.
+makes its export. The judge's scoring page (``tour_score``) is none of the four kinds of
+page — a grid of one form per project of the tour, each saving that project's scores by
+every criterion — so it stands on the base's ``RestrictedView`` (the right, the tour) and
+draws and saves its grid in a function (``_tour_score_page``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -72,6 +72,7 @@ from ballast.web.views.generic import (
     ObjectEditView,
     ObjectListView,
     ObjectView,
+    RestrictedView,
 )
 
 # --------------------------------------------------------------------------- issues
@@ -686,14 +687,29 @@ class VisitNew(ObjectEditView):
 visit_new = VisitNew.as_view()
 
 
-@login_required
-def tour_score(request, pk: int):
+class TourScorePage(RestrictedView):
     """A judge's phone page: the tour's projects in visiting order, each scored by the
-    tour's criteria. Other judges' scores stay hidden until the tour is closed."""
+    tour's criteria. Other judges' scores stay hidden until the tour is closed.
+
+    Not one of the four kinds of page (a grid of one form per project, each saving that
+    project's scores by every criterion): the base gives it the right and the tour, the
+    page is :func:`_tour_score_page`."""
+
+    model = Tour
+    action = "score_tour"
+    denied_message = gettext_lazy("您没有观摩评分的权限。")
+
+    def get(self, request, *args, **kwargs):
+        return _tour_score_page(request, self.get_object())
+
+    post = get
+
+
+tour_score = TourScorePage.as_view()
+
+
+def _tour_score_page(request, tour: Tour):
     user = request.user
-    tour = get_object_or_404(Tour.objects.restrict(user), pk=pk)
-    if not policy.may_do(user, "score_tour"):
-        raise PermissionDenied(_("您没有观摩评分的权限。"))
     judge = TourJudge.objects.filter(tour=tour, user=user).first()
     if judge is None:
         raise PermissionDenied(_("您不是该观摩的评委。"))
