@@ -184,7 +184,7 @@ DOORS: dict[str, Door] = {
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT, post=None),
-    "coordination:issues": Door((("issue", VIEW),)),
+    "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
@@ -202,10 +202,10 @@ DOORS: dict[str, Door] = {
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
     "assessments:rankings": Door(_COCKPIT, post=None),
-    "coordination:visits": Door((("service", VIEW),)),
+    "coordination:visits": Door((("service", VIEW),), post=None),
     "coordination:visit_new": Door((("service", ADD),)),
-    "coordination:tours": Door((("tour", VIEW),)),
-    "coordination:tour_detail": Door((("tour", VIEW),), model="coordination.Tour"),
+    "coordination:tours": Door((("tour", VIEW),), post=None),
+    "coordination:tour_detail": Door((("tour", VIEW),), post=None, model="coordination.Tour"),
     # a judge's own scoring page: SCORE, and a judge of this tour
     "coordination:tour_score": Door(
         (("tour", policy.SCORE),), model="coordination.Tour", scope=_judges
@@ -215,7 +215,7 @@ DOORS: dict[str, Door] = {
     "dashboards:leader": Door(_COCKPIT, post=None, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
     # --- investment attraction (招商引资) ------------------------------------------------------
-    "attraction:leads": Door(_LEAD_VIEW),
+    "attraction:leads": Door(_LEAD_VIEW, post=None),
     "attraction:lead_create": Door((("lead", ADD),)),
     "attraction:figures": Door(_LEAD_VIEW, None),
     "attraction:duplicates": Door(_LEAD_CHANGE, scope=_oversees_attraction),
@@ -230,7 +230,7 @@ DOORS: dict[str, Door] = {
     "attraction:campaigns": Door(_LEAD_AND_CONFIG, None),
     "attraction:round": Door(_LEAD_AND_CONFIG, None, model="attraction.CampaignRound"),
     "attraction:chain_import": Door((("config", ADD),)),
-    "attraction:reserve": Door(_PROJECT_VIEW),
+    "attraction:reserve": Door(_PROJECT_VIEW, post=None),
     "attraction:reserve_place": Door(_PROJECT_CHANGE, model="projects.Project"),
     # --- the work pages --------------------------------------------------------------------
     "web:home": Door(SIGNED_IN),

@@ -1,24 +1,31 @@
 """The coordination pages: the issues board (a department officer's inbox) and its
 actions, the visit log with its coverage (家家到), and the site tours (观摩评比) with their
-scores. Querysets start from ``Model.objects.restrict(request.user)``; every action goes
-through :mod:`ballast.coordination.services`."""
+scores.
+
+Every page stands on the restricted base (:mod:`ballast.web.views.generic`): it declares
+its model and its named policy action; rows come from the policy; every write goes
+through :mod:`ballast.coordination.services`. The issues board draws its rows in columns
+by status (not as a table) but is a list all the same: its table (``tables.IssueTable``)
+makes its export. The judge's scoring page (``tour_score``) is none of the four kinds of
+page — a grid of one form per project of the tour, each saving that project's scores by
+every criterion — so it stands on the base's ``RestrictedView`` (the right, the tour) and
+draws and saves its grid in a function (``_tour_score_page``).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.models import Department
@@ -51,17 +58,22 @@ from ballast.coordination.selectors import (
     tour_unit_scores,
     visit_coverage,
 )
-from ballast.coordination.tables import ISSUE_COLUMNS, VISIT_COLUMNS
+from ballast.coordination.tables import IssueTable, VisitTable
 from ballast.core.db import IdIn
 from ballast.figures.selectors import quarter_of
 from ballast.projects.history import history_rows
 from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
 from ballast.web.clock import parse_date, request_today
-from ballast.web.exports import table_export
-from ballast.web.forms import apply_errors
-from ballast.web.pages import PAGE_SIZE, as_of_param, query_without_page, unit_param
+from ballast.web.pages import PAGE_SIZE, as_of_param, unit_param
 from ballast.web.redirects import back
+from ballast.web.views.generic import (
+    ObjectActionView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectView,
+    RestrictedView,
+)
 
 # --------------------------------------------------------------------------- issues
 
@@ -73,71 +85,86 @@ STATES = {
 }
 
 
-@login_required
-def issues(request):
-    """The issues board by state; a department officer's view is their inbox."""
-    user = request.user
-    if not policy.may(user, policy.VIEW, Issue):
-        raise PermissionDenied(_("您没有查看问题协调的权限。"))
-    as_of, today = as_of_param(request)
-    units = list(visible_units(user))
-    unit = unit_param(request, units)
-    state = request.GET.get("state") or ""
-    department_id = request.GET.get("department") or ""
-    scoped = issues_visible(user=user).filter(raised_on__lte=as_of)
-    if unit is not None:
-        scoped = scoped.filter(project__unit=unit)
-    if department_id.isdigit():
-        scoped = scoped.filter(department_id=int(department_id))
-    if state in STATES:
-        scoped = scoped.filter(STATES[state][1](as_of))
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        rows = scoped.select_related("project__unit", "department").order_by(
+class IssueBoard(ObjectListView):
+    """The issues board by state; a department officer's view is their inbox. The rows
+    are drawn by status in columns; the table makes the export of every filtered row."""
+
+    model = Issue
+    action = "issue.view"
+    denied_message = gettext_lazy("您没有查看问题协调的权限。")
+    template_name = "coordination/issues.html"
+    table_class = IssueTable
+    paginate = False
+    export_title = "问题协调"
+
+    def get_rows(self):
+        request, user = self.request, self.request.user
+        self.as_of, self.today = as_of_param(request)
+        self.units = list(visible_units(user))
+        self.unit = unit_param(request, self.units)
+        self.state = request.GET.get("state") or ""
+        self.department_id = request.GET.get("department") or ""
+        scoped = issues_visible(user=user).filter(raised_on__lte=self.as_of)
+        if self.unit is not None:
+            scoped = scoped.filter(project__unit=self.unit)
+        if self.department_id.isdigit():
+            scoped = scoped.filter(department_id=int(self.department_id))
+        if self.state in STATES:
+            scoped = scoped.filter(STATES[self.state][1](self.as_of))
+        self.scoped = scoped
+        return scoped
+
+    def export(self, kind, table):
+        rows = self.scoped.select_related("project__unit", "department").order_by(
             "status", "deadline", "raised_on", "pk"
         )
-        return table_export(export, ISSUE_COLUMNS, rows, f"issues-{as_of:%Y%m%d}", "问题协调")
-    counts = scoped.order_by().aggregate(
-        **{s.value: Count("pk", filter=Q(status=s.value)) for s in IssueStatus},
-        overdue=Count("pk", filter=overdue_q(as_of)),
-    )
-    columns = []
-    for status in IssueStatus:
-        rows = list(
-            scoped.filter(status=status.value).order_by("deadline", "raised_on", "pk")[:BOARD_LIMIT]
+        return super().export(kind, self.table_class(rows))
+
+    def get_export_filename(self):
+        return f"issues-{self.as_of:%Y%m%d}"
+
+    def get_extra_context(self, rows, **kwargs):
+        user, as_of = self.request.user, self.as_of
+        counts = rows.order_by().aggregate(
+            **{s.value: Count("pk", filter=Q(status=s.value)) for s in IssueStatus},
+            overdue=Count("pk", filter=overdue_q(as_of)),
         )
-        columns.append(
-            {
-                "value": status.value,
-                "label": _(status.label),
-                "n": counts[status.value],
-                "rows": rows,
-            }
+        columns = []
+        for status in IssueStatus:
+            shown = list(
+                rows.filter(status=status.value).order_by("deadline", "raised_on", "pk")[
+                    :BOARD_LIMIT
+                ]
+            )
+            columns.append(
+                {
+                    "value": status.value,
+                    "label": _(status.label),
+                    "n": counts[status.value],
+                    "rows": shown,
+                }
+            )
+        # A department officer sees the issues sent to them, not every project page behind
+        # them: link only the projects this person may open.
+        on_board = {i.project_id for col in columns for i in col["rows"] if i.project_id}
+        viewable = set(
+            Project.objects.restrict(user).filter(IdIn("pk", on_board)).values_list("pk", flat=True)
         )
-    # A department officer sees the issues sent to them, not every project page behind
-    # them: link only the projects this person may open.
-    on_board = {i.project_id for col in columns for i in col["rows"] if i.project_id}
-    viewable = set(
-        Project.objects.restrict(user).filter(IdIn("pk", on_board)).values_list("pk", flat=True)
-    )
-    now = timezone.now()
-    for col in columns:
-        for i in col["rows"]:
-            i.sla = major_sla(i, now)
-    city_id = user.city_id_in_scope
-    departments = Department.objects.filter(city_id=city_id).order_by("name") if city_id else []
-    return render(
-        request,
-        "coordination/issues.html",
-        {
+        now = timezone.now()
+        for col in columns:
+            for i in col["rows"]:
+                i.sla = major_sla(i, now)
+        city_id = user.city_id_in_scope
+        departments = Department.objects.filter(city_id=city_id).order_by("name") if city_id else []
+        return {
             "as_of": as_of,
-            "today": today,
-            "is_today": as_of == today,
-            "units": units,
-            "unit": unit,
-            "state": state,
+            "today": self.today,
+            "is_today": as_of == self.today,
+            "units": self.units,
+            "unit": self.unit,
+            "state": self.state,
             "states": [(k, v[0]) for k, v in STATES.items()],
-            "department_id": department_id,
+            "department_id": self.department_id,
             "departments": departments,
             "columns": columns,
             "viewable": viewable,
@@ -150,8 +177,10 @@ def issues(request):
             "may_raise": policy.may_do(user, "raise_issue")
             and Project.objects.restrict(user).exists(),
             "workspace_enterprise": policy.holds(user, "be_project_contact"),
-        },
-    )
+        }
+
+
+issues = IssueBoard.as_view()
 
 
 ACTIONS = {
@@ -164,56 +193,67 @@ ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def issue_action(request, pk: int, action: str):
-    """Acknowledge / progress / resolve / confirm (close) / reopen through the services."""
-    user = request.user
-    issue = get_object_or_404(Issue.objects.restrict(user), pk=pk)
-    if action not in ACTIONS:
-        raise Http404(_("未知操作。"))
-    # the answering side works on an issue, the raising side confirms or reopens it
-    needed = policy.CONFIRM if action in ("confirm", "close", "reopen") else policy.PROGRESS
-    if not policy.may_do(user, f"issue.{needed}"):
-        raise PermissionDenied(policy._denied_message(needed))
-    today = request_today()
-    # The version the page showed (a hidden field): a step on an issue someone changed
-    # since is refused with who did what (docs/concurrency.md).
-    raw = request.POST.get("version") or ""
-    version = int(raw) if raw.isdigit() else None
-    try:
-        if action == "acknowledge":
+class IssueAction(ObjectActionView):
+    """Acknowledge / progress / resolve / confirm (close) / reopen through the services:
+    the answering side works on an issue (``issue.progress``), the raising side confirms
+    or reopens it (``issue.confirm``)."""
+
+    model = Issue
+    fallback_url = "coordination:issues"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and kwargs.get("action") not in ACTIONS:
+            raise Http404(_("未知操作。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_action(self):
+        step = self.kwargs.get("action")
+        needed = policy.CONFIRM if step in ("confirm", "close", "reopen") else policy.PROGRESS
+        return f"issue.{needed}"
+
+    def run(self, issue, version):
+        user, step, post = self.request.user, self.kwargs["action"], self.request.POST
+        today = request_today()
+        if step == "acknowledge":
             services.issue_acknowledge(user=user, issue=issue, expected_version=version)
-        elif action == "progress":
+        elif step == "progress":
             services.issue_start(user=user, issue=issue, expected_version=version)
-        elif action == "resolve":
+        elif step == "resolve":
             services.issue_resolve(
                 user=user,
                 issue=issue,
                 on=today,
-                resolution=request.POST.get("resolution", ""),
+                resolution=post.get("resolution", ""),
                 expected_version=version,
             )
-        elif action in ("confirm", "close"):
+        elif step in ("confirm", "close"):
             services.issue_close(user=user, issue=issue, on=today, expected_version=version)
-        elif action == "reopen":
+        elif step == "reopen":
             services.issue_reopen(
-                user=user,
-                issue=issue,
-                reason=request.POST.get("reason", ""),
-                expected_version=version,
+                user=user, issue=issue, reason=post.get("reason", ""), expected_version=version
             )
-    except ValidationError as exc:
-        messages.error(
-            request,
-            _("%(action)s失败：%(errors)s")
-            % {"action": ACTIONS[action], "errors": "；".join(exc.messages)},
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您没有该操作的权限。"))
-    else:
-        messages.success(request, _("问题已%(action)s。") % {"action": ACTIONS[action]})
-    return back(request, "coordination:issues")
+
+    def post(self, request, *args, **kwargs):
+        issue = self.get_object()
+        label = ACTIONS[kwargs["action"]]
+        try:
+            # The version the page showed (a hidden field): a step on an issue someone
+            # changed since is refused with who did what (docs/concurrency.md).
+            self.write(lambda: self.run(issue, self.posted_version()), issue)
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("%(action)s失败：%(errors)s")
+                % {"action": label, "errors": "；".join(exc.messages)},
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("您没有该操作的权限。"))
+        else:
+            messages.success(request, _("问题已%(action)s。") % {"action": label})
+        return back(request, self.fallback_url)
+
+
+issue_action = IssueAction.as_view()
 
 
 def _raise_projects(user):
@@ -227,22 +267,30 @@ def _raise_projects(user):
     )
 
 
-@login_required
-def issue_new(request):
+class IssueNew(ObjectEditView):
     """提出问题（板块）/ 提出诉求（企业）/ 现场发现（领导）: the raiser's own projects only."""
-    user = request.user
-    if not policy.may_do(user, "raise_issue"):
-        raise PermissionDenied(_("您没有提出问题的权限。"))
-    projects = _raise_projects(user)
-    initial = {}
-    if (request.GET.get("project") or "").isdigit():
-        initial["project"] = int(request.GET["project"])
-    form = IssueRaiseForm(request.POST or None, user=user, projects=projects, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    model = Issue
+    action = "raise_issue"
+    denied_message = gettext_lazy("您没有提出问题的权限。")
+    form_class = IssueRaiseForm
+    template_name = "coordination/issue_new.html"
+    creates = True
+    carries_version = False
+    success_message = gettext_lazy("已提出，等待交办和受理。")
+
+    def get_form_kwargs(self, obj):
+        return {"user": self.request.user, "projects": _raise_projects(self.request.user)}
+
+    def get_initial(self, obj):
+        project = self.request.GET.get("project") or ""
+        return {"project": int(project)} if project.isdigit() else {}
+
+    def save(self, form, obj, expected_version):
         data = form.cleaned_data
         try:
-            issue = services.issue_raise(
-                user=user,
+            return services.issue_raise(
+                user=self.request.user,
                 project=data["project"],
                 data={
                     "category": data["category"],
@@ -251,33 +299,18 @@ def issue_new(request):
                     "raised_on": request_today(),
                 },
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error("project", str(exc))
-        else:
-            messages.success(request, _("已提出，等待交办和受理。"))
-            return redirect("coordination:issue_detail", issue.pk)
-    enterprise = policy.holds(user, "be_project_contact")
-    return render(
-        request,
-        "coordination/issue_new.html",
-        {"form": form, "title": _("提出诉求") if enterprise else _("提出问题")},
-    )
+            raise ValidationError({"project": str(exc)}) from exc
+
+    def get_success_url(self, saved):
+        return reverse("coordination:issue_detail", args=[saved.pk])
+
+    def get_title(self):
+        enterprise = policy.holds(self.request.user, "be_project_contact")
+        return _("提出诉求") if enterprise else _("提出问题")
 
 
-def _issue_for(user, pk: int) -> Issue:
-    return get_object_or_404(
-        Issue.objects.restrict(user).select_related(
-            "project",
-            "project__unit",
-            "department",
-            "responsible_person",
-            "raised_by",
-            "visit",
-        ),
-        pk=pk,
-    )
+issue_new = IssueNew.as_view()
 
 
 def _issue_page(request, issue: Issue, *, assign_form=None, step_form=None):
@@ -322,262 +355,361 @@ def _issue_page(request, issue: Issue, *, assign_form=None, step_form=None):
     )
 
 
-@login_required
-@require_GET
-def issue_detail(request, pk: int):
+class IssuePageMixin:
+    """The issue's page and the forms posted from it: the issue with what its page shows."""
+
+    model = Issue
+
+    def base_queryset(self):
+        return Issue.objects.select_related(
+            "project",
+            "project__unit",
+            "department",
+            "responsible_person",
+            "raised_by",
+            "visit",
+        )
+
+
+class IssueDetail(IssuePageMixin, ObjectView):
     """One issue: its state and SLA clock, the assignment, the roadmap, the steps of the
     flow for the person's side, and every step in its history."""
-    return _issue_page(request, _issue_for(request.user, pk))
+
+    action = "issue.view"
+
+    def get(self, request, *args, **kwargs):
+        return _issue_page(request, self.get_object())
 
 
-@login_required
-@require_POST
-def issue_assign(request, pk: int):
+issue_detail = IssueDetail.as_view()
+
+
+class IssueFormOnPage(IssuePageMixin, ObjectEditView):
+    """A form of the issue's page, posted to its own URL: saved through a service, or the
+    page shown again with the form's errors."""
+
+    http_method_names = ["post"]
+    form_class = None
+    page_form = ""  # the name of the form in the page's context
+
+    def get_success_url(self, saved):
+        return reverse("coordination:issue_detail", args=[self.object.pk])
+
+    def refused(self, exc: PermissionDenied) -> ValidationError:
+        """A service's refusal, shown on the form (not a 403 page)."""
+        return ValidationError(str(exc))
+
+    def form_page(self, form):
+        return _issue_page(self.request, self.page_issue(), **{self.page_form: form})
+
+    def page_issue(self):
+        return self.object
+
+
+class IssueAssign(IssueFormOnPage):
     """交办: department, person, deadline and level (a city or unit officer)."""
-    user = request.user
-    issue = _issue_for(user, pk)
-    if not policy.may_do(user, "assign_issue"):
-        raise PermissionDenied(_("只有市级或板块的管理人员可以交办。"))
-    form = IssueAssignForm(request.POST, user=user, issue=issue)
-    if form.is_valid():
+
+    action = "assign_issue"
+    denied_message = gettext_lazy("只有市级或板块的管理人员可以交办。")
+    form_class = IssueAssignForm
+    page_form = "assign_form"
+    success_message = gettext_lazy("已交办，责任部门和责任人会收到通知。")
+
+    def get_form_kwargs(self, obj):
+        return {"user": self.request.user, "issue": obj}
+
+    def save(self, form, obj, expected_version):
         try:
             services.issue_update(
-                user=user,
-                issue=issue,
+                user=self.request.user,
+                issue=obj,
                 data=form.service_data(),
                 reason=_("交办"),
-                expected_version=form.expected_version(),
+                expected_version=expected_version,
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已交办，责任部门和责任人会收到通知。"))
-            return redirect("coordination:issue_detail", issue.pk)
-    return _issue_page(request, _issue_for(user, pk), assign_form=form)
+            raise self.refused(exc) from exc
+        return obj
+
+    def page_issue(self):
+        # the page as stored (the refused assignment is not on it)
+        return self.get_object()
 
 
-@login_required
-@require_POST
-def issue_step_add(request, pk: int):
+issue_assign = IssueAssign.as_view()
+
+
+class IssueStepAdd(IssueFormOnPage):
     """路线图: a dated step with its owner (the answering side)."""
-    user = request.user
-    issue = _issue_for(user, pk)
-    if not policy.may_do(user, "edit_roadmap"):
-        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
-    form = StepForm(request.POST)
-    if form.is_valid():
+
+    action = "edit_roadmap"
+    form_class = StepForm
+    carries_version = False  # a step is a new fact of the issue, not a change of it
+    page_form = "step_form"
+    success_message = gettext_lazy("路线图已更新，提出人会收到通知。")
+
+    @property
+    def denied_message(self):
+        return policy._denied_message(policy.PROGRESS)
+
+    def save(self, form, obj, expected_version):
         try:
-            services.issue_step_add(user=user, issue=issue, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
+            services.issue_step_add(user=self.request.user, issue=obj, **form.cleaned_data)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("路线图已更新，提出人会收到通知。"))
-            return redirect("coordination:issue_detail", issue.pk)
-    return _issue_page(request, issue, step_form=form)
+            raise self.refused(exc) from exc
+        return obj
 
 
-@login_required
-@require_POST
-def issue_step_done(request, pk: int, step_pk: int):
+issue_step_add = IssueStepAdd.as_view()
+
+
+class IssueStepDone(IssuePageMixin, ObjectActionView):
     """Mark a roadmap step done with its outcome."""
-    user = request.user
-    issue = _issue_for(user, pk)
-    step = get_object_or_404(IssueStep, pk=step_pk, issue=issue)
-    if not policy.may_do(user, "edit_roadmap"):
-        raise PermissionDenied(policy._denied_message(policy.PROGRESS))
-    form = StepDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写完成日期。"))
-    else:
+
+    action = "edit_roadmap"
+
+    @property
+    def denied_message(self):
+        return policy._denied_message(policy.PROGRESS)
+
+    def post(self, request, *args, **kwargs):
+        issue = self.get_object()
+        step = get_object_or_404(IssueStep, pk=kwargs["step_pk"], issue=issue)
+        form = StepDoneForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写完成日期。"))
+            return redirect("coordination:issue_detail", issue.pk)
         try:
-            services.issue_step_done(
-                user=user,
-                step=step,
-                on=form.cleaned_data["done_on"],
-                outcome=form.cleaned_data["outcome"],
-                today=request_today(),
+            self.write(
+                lambda: services.issue_step_done(
+                    user=request.user,
+                    step=step,
+                    on=form.cleaned_data["done_on"],
+                    outcome=form.cleaned_data["outcome"],
+                    today=request_today(),
+                ),
+                issue,
             )
         except (ValidationError, PermissionDenied) as exc:
             text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, _("未能标记完成：%(e)s") % {"e": text})
         else:
             messages.success(request, _("步骤已完成。"))
-    return redirect("coordination:issue_detail", issue.pk)
+        return redirect("coordination:issue_detail", issue.pk)
+
+
+issue_step_done = IssueStepDone.as_view()
 
 
 # --------------------------------------------------------------------------- visits, tours
 
 
-@login_required
-def visits(request):
-    user = request.user
-    if not policy.may(user, policy.VIEW, Visit):
-        raise PermissionDenied(_("您没有查看走访记录的权限。"))
-    as_of, __ = as_of_param(request)
-    quarter = quarter_of(as_of)
-    start = parse_date(request.GET.get("start"), quarter.start)
-    end = parse_date(request.GET.get("end"), min(quarter.end, as_of))
-    units = list(visible_units(user))
-    unit = unit_param(request, units)
-    projects = Project.objects.restrict(user)
-    log = (
-        Visit.objects.restrict(user)
-        .filter(date__gte=start, date__lte=end)
-        .select_related("project", "project__unit", "visitor")
-        .order_by("-date", "-pk")
-    )
-    if unit is not None:
-        projects = projects.filter(unit=unit)
-        log = log.filter(project__unit=unit)
-    export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        return table_export(
-            export, VISIT_COLUMNS, log, f"visits-{start:%Y%m%d}-{end:%Y%m%d}", "走访记录"
+class VisitList(ObjectListView):
+    """The visit log of a period with its coverage (家家到): which projects were visited,
+    which not yet. The table makes the log's export."""
+
+    model = Visit
+    action = "service.view"
+    denied_message = gettext_lazy("您没有查看走访记录的权限。")
+    template_name = "coordination/visits.html"
+    table_class = VisitTable
+    export_title = "走访记录"
+
+    def get_rows(self):
+        request, user = self.request, self.request.user
+        as_of, __ = as_of_param(request)
+        quarter = quarter_of(as_of)
+        self.start = parse_date(request.GET.get("start"), quarter.start)
+        self.end = parse_date(request.GET.get("end"), min(quarter.end, as_of))
+        self.units = list(visible_units(user))
+        self.unit = unit_param(request, self.units)
+        self.projects = Project.objects.restrict(user)
+        log = (
+            self.get_queryset()
+            .filter(date__gte=self.start, date__lte=self.end)
+            .select_related("project", "project__unit", "visitor")
+            .order_by("-date", "-pk")
         )
-    coverage = visit_coverage(projects=projects, start=start, end=end)
-    not_visited = list(
-        coverage.not_visited.select_related("unit").order_by(
-            "unit__sort_order", "-total_investment"
-        )[:PAGE_SIZE]
-    )
-    page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "coordination/visits.html",
-        {
-            "start": start,
-            "end": end,
-            "units": units,
-            "unit": unit,
+        if self.unit is not None:
+            self.projects = self.projects.filter(unit=self.unit)
+            log = log.filter(project__unit=self.unit)
+        return log
+
+    def get_export_filename(self):
+        return f"visits-{self.start:%Y%m%d}-{self.end:%Y%m%d}"
+
+    def get_extra_context(self, **kwargs):
+        coverage = visit_coverage(projects=self.projects, start=self.start, end=self.end)
+        not_visited = list(
+            coverage.not_visited.select_related("unit").order_by(
+                "unit__sort_order", "-total_investment"
+            )[:PAGE_SIZE]
+        )
+        return {
+            "start": self.start,
+            "end": self.end,
+            "units": self.units,
+            "unit": self.unit,
             "coverage": coverage,
             "not_visited": not_visited,
-            "page": page,
-            "query": query_without_page(request),
-        },
-    )
+        }
 
 
-@login_required
-def tours(request):
-    user = request.user
-    if not policy.may(user, policy.VIEW, Tour):
-        raise PermissionDenied(_("您没有查看观摩评比的权限。"))
-    rows = (
-        Tour.objects.restrict(user)
-        .annotate(n_projects=Count("tour_projects", distinct=True))
-        .order_by("-date", "-pk")
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coordination/tours.html", {"page": page, "query": ""})
+visits = VisitList.as_view()
 
 
-@login_required
-def tour_detail(request, pk: int):
-    user = request.user
-    tour = get_object_or_404(Tour.objects.restrict(user), pk=pk)
-    visible = Project.objects.restrict(user).values("pk")
-    shown = list(
-        TourProject.objects.restrict(user)
-        .filter(tour=tour, project__in=visible)
-        .select_related("project", "project__unit")
-        .order_by("project__unit__sort_order", "pk")
-    )
-    scores = tour_project_scores(tour)
-    unit_scores = tour_unit_scores(tour)
-    own_units = {u.code: u for u in visible_units(user)}
-    unit_rows = sorted(
-        (
-            {"code": code, "name": own_units[code].display_name, "score": score}
-            for code, score in unit_scores.items()
-            if code in own_units
-        ),
-        key=lambda r: -r["score"],
-    )
-    project_rows = sorted(
-        ({"tp": tp, "score": scores.get(tp.pk)} for tp in shown),
-        key=lambda r: (r["score"] is None, -(r["score"] or 0)),
-    )
-    is_judge = TourJudge.objects.filter(tour=tour, user=user).exists()
-    return render(
-        request,
-        "coordination/tour_detail.html",
-        {
-            "tour": tour,
+class TourList(ObjectListView):
+    """The site tours (观摩评比), newest first, with their number of projects."""
+
+    model = Tour
+    action = "tour.view"
+    denied_message = gettext_lazy("您没有查看观摩评比的权限。")
+    template_name = "coordination/tours.html"
+
+    def base_queryset(self):
+        return Tour.objects.annotate(n_projects=Count("tour_projects", distinct=True)).order_by(
+            "-date", "-pk"
+        )
+
+
+tours = TourList.as_view()
+
+
+class TourDetail(ObjectView):
+    """A tour: the units' and projects' scores the person may see; a judge's link to
+    score, the city's button to close the scoring."""
+
+    model = Tour
+    action = "tour.view"
+    context_object_name = "tour"
+    template_name = "coordination/tour_detail.html"
+
+    def get_extra_context(self):
+        user, tour = self.request.user, self.object
+        visible = Project.objects.restrict(user).values("pk")
+        shown = list(
+            TourProject.objects.restrict(user)
+            .filter(tour=tour, project__in=visible)
+            .select_related("project", "project__unit")
+            .order_by("project__unit__sort_order", "pk")
+        )
+        scores = tour_project_scores(tour)
+        unit_scores = tour_unit_scores(tour)
+        own_units = {u.code: u for u in visible_units(user)}
+        unit_rows = sorted(
+            (
+                {"code": code, "name": own_units[code].display_name, "score": score}
+                for code, score in unit_scores.items()
+                if code in own_units
+            ),
+            key=lambda r: -r["score"],
+        )
+        project_rows = sorted(
+            ({"tp": tp, "score": scores.get(tp.pk)} for tp in shown),
+            key=lambda r: (r["score"] is None, -(r["score"] or 0)),
+        )
+        is_judge = TourJudge.objects.filter(tour=tour, user=user).exists()
+        return {
             "unit_rows": unit_rows,
             "project_rows": project_rows,
             "is_judge": is_judge and policy.may_do(user, "score_tour"),
             # a judge does not see the others' scores (nor their averages) before closing
             "scores_hidden": is_judge and tour.closed_on is None,
             "may_close": policy.may_do(user, "close_tour"),
-        },
-    )
+        }
 
 
-@login_required
-def visit_new(request):
+tour_detail = TourDetail.as_view()
+
+
+class VisitNew(ObjectEditView):
     """家家到 on a phone: the visitor's linked projects first, findings, issues raised on
     the spot (each becomes a coordination issue of the project)."""
-    user = request.user
-    if not policy.may_do(user, "record_visit"):
-        raise PermissionDenied(_("您没有记录走访的权限。"))
-    projects = Project.objects.restrict(user).filter(termination__isnull=True)
-    linked_ids = set(projects.filter(leaders=user).values_list("pk", flat=True))
-    form = VisitForm(
-        request.POST or None,
-        projects=projects,
-        linked_ids=linked_ids,
-        initial={"date": request_today(), "issue_category": IssueCategory.OTHER},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    model = Visit
+    action = "record_visit"
+    denied_message = gettext_lazy("您没有记录走访的权限。")
+    form_class = VisitForm
+    template_name = "coordination/visit_new.html"
+    creates = True
+    carries_version = False
+    error_aliases = {"description": "issues", "category": "issues"}
+
+    def get_form_kwargs(self, obj):
+        user = self.request.user
+        projects = Project.objects.restrict(user).filter(termination__isnull=True)
+        return {
+            "projects": projects,
+            "linked_ids": set(projects.filter(leaders=user).values_list("pk", flat=True)),
+        }
+
+    def get_initial(self, obj):
+        return {"date": request_today(), "issue_category": IssueCategory.OTHER}
+
+    def save(self, form, obj, expected_version):
+        user, data = self.request.user, form.cleaned_data
         lines = form.issue_lines()
         if lines and not policy.may_do(user, "raise_issue"):
-            form.add_error("issues", _("您没有提出问题的权限。"))
-        else:
-            category = data.get("issue_category") or IssueCategory.OTHER
-            try:
-                visit = services.visit_record(
-                    user=user,
-                    project=data["project"],
-                    on=data["date"],
-                    kind=data["kind"],
-                    findings=data["findings"].strip(),
-                    issues=[({"category": category, "description": line}, ()) for line in lines],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc, aliases={"description": "issues", "category": "issues"})
-            except PermissionDenied as exc:
-                form.add_error("project", str(exc))
-            else:
-                n = visit.issues.count()
-                messages.success(
-                    request,
-                    _("走访已记录：%(p)s，现场提出问题 %(n)d 个。")
-                    % {"p": visit.project.name, "n": n},
-                )
-                return redirect("coordination:visit_new")
-    recent = list(
-        Visit.objects.restrict(user)
-        .filter(visitor=user)
-        .select_related("project")
-        .annotate(n_issues=Count("issues"))
-        .order_by("-date", "-pk")[:5]
-    )
-    return render(request, "coordination/visit_new.html", {"form": form, "recent": recent})
+            raise ValidationError({"issues": _("您没有提出问题的权限。")})
+        category = data.get("issue_category") or IssueCategory.OTHER
+        try:
+            return services.visit_record(
+                user=user,
+                project=data["project"],
+                on=data["date"],
+                kind=data["kind"],
+                findings=data["findings"].strip(),
+                issues=[({"category": category, "description": line}, ()) for line in lines],
+            )
+        except PermissionDenied as exc:
+            raise ValidationError({"project": str(exc)}) from exc
+
+    def get_success_message(self, visit):
+        return _("走访已记录：%(p)s，现场提出问题 %(n)d 个。") % {
+            "p": visit.project.name,
+            "n": visit.issues.count(),
+        }
+
+    def get_success_url(self, saved):
+        return reverse("coordination:visit_new")
+
+    def get_extra_context(self, form):
+        recent = list(
+            Visit.objects.restrict(self.request.user)
+            .filter(visitor=self.request.user)
+            .select_related("project")
+            .annotate(n_issues=Count("issues"))
+            .order_by("-date", "-pk")[:5]
+        )
+        return {"recent": recent}
 
 
-@login_required
-def tour_score(request, pk: int):
+visit_new = VisitNew.as_view()
+
+
+class TourScorePage(RestrictedView):
     """A judge's phone page: the tour's projects in visiting order, each scored by the
-    tour's criteria. Other judges' scores stay hidden until the tour is closed."""
+    tour's criteria. Other judges' scores stay hidden until the tour is closed.
+
+    Not one of the four kinds of page (a grid of one form per project, each saving that
+    project's scores by every criterion): the base gives it the right and the tour, the
+    page is :func:`_tour_score_page`."""
+
+    model = Tour
+    action = "score_tour"
+    denied_message = gettext_lazy("您没有观摩评分的权限。")
+
+    def get(self, request, *args, **kwargs):
+        return _tour_score_page(request, self.get_object())
+
+    post = get
+
+
+tour_score = TourScorePage.as_view()
+
+
+def _tour_score_page(request, tour: Tour):
     user = request.user
-    tour = get_object_or_404(Tour.objects.restrict(user), pk=pk)
-    if not policy.may_do(user, "score_tour"):
-        raise PermissionDenied(_("您没有观摩评分的权限。"))
     judge = TourJudge.objects.filter(tour=tour, user=user).first()
     if judge is None:
         raise PermissionDenied(_("您不是该观摩的评委。"))
@@ -656,18 +788,25 @@ def tour_score(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def tour_close(request, pk: int):
+class TourClose(ObjectActionView):
     """截止评分 (the city): scores are final and the judges see each other's."""
-    user = request.user
-    tour = get_object_or_404(Tour.objects.restrict(user), pk=pk)
-    if not policy.may_do(user, "close_tour"):
-        raise PermissionDenied(policy._denied_message(policy.CHANGE))
-    try:
-        services.tour_close(user=user, tour=tour, on=request_today())
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已截止评分。"))
-    return redirect("coordination:tour_detail", tour.pk)
+
+    model = Tour
+    action = "close_tour"
+
+    @property
+    def denied_message(self):
+        return policy._denied_message(policy.CHANGE)
+
+    def run(self, tour, expected_version):
+        services.tour_close(user=self.request.user, tour=tour, on=request_today())
+
+    def done_message(self, tour):
+        return _("已截止评分。")
+
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return redirect("coordination:tour_detail", kwargs["pk"])
+
+
+tour_close = TourClose.as_view()

@@ -3,7 +3,7 @@ messy cells (``imports.cells``: amounts with units such as “1.2亿元”, date
 forms, full-width digits, stray spaces) and its all-or-nothing rule: every row is read and
 matched first; one bad row writes nothing, and every problem is reported with its line.
 
-The columns are those of the lead list's export (``attraction.tables.LEAD_COLUMNS``), so
+The columns are those of the lead list's export (``attraction.tables.LeadTable``), so
 an exported list, added to, imports back; rows of leads already recorded (same unit,
 investor and project) are refused rather than doubled. Each lead is written through
 ``attraction.services.lead_create`` (the policy re-checked per row) inside one
