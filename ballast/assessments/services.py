@@ -166,7 +166,7 @@ def manual_score_save(
     when given: only its score, judge and project change). Refused once the period's
     result is published, as :func:`manual_scores_set` refuses."""
     if score is not None:
-        locked = ManualScore.objects.select_for_update().filter(pk=score.pk).first()
+        locked = ManualScore.objects.select_for_update(of=("self",)).filter(pk=score.pk).first()
         if locked is None:
             raise ValidationError("该评分已被删除。")
         if user is not None:
