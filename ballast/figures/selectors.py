@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 from django.db.models import (
     Case,
@@ -259,6 +260,13 @@ def _ratio_value(value) -> Decimal:
     return Decimal(value).quantize(RATIO_PLACES, context=RATIO_CONTEXT)
 
 
+@lru_cache(maxsize=13)
+def _even_progress(m: int) -> Decimal:
+    """序时进度 without a curve, m/12 as a ratio: the same for every such plan, so made once
+    per m (most plans have no curve; a decimal is immutable, so sharing it is safe)."""
+    return _ratio_value(Decimal(m) / 12)
+
+
 class MonthEndProgress:
     """One project's 序时进度 and completion rate at the end of each month k of a year, as
     :func:`with_investment_progress` gives them as of that day (m = k there, the last day
@@ -273,7 +281,7 @@ class MonthEndProgress:
         """序时进度 at the end of month k: the plan's curve to m / plan, else m/12."""
         m = k  # elapsed_months(year, last day of month k) is k whatever the deadline
         curve = self._curve.get(f"tp_{k}")
-        return _ratio_value(Decimal(m) / 12 if curve is None else curve)
+        return _even_progress(m) if curve is None else _ratio_value(curve)
 
     def completion_rate(self, k: int) -> Decimal:
         """Accepted investment of months 1…k of the year / plan (0 without reports)."""
