@@ -8,16 +8,20 @@ Three units of 扬州, ten projects each, a whole year 2023 of accepted monthly 
   Benford's law describes), even over the months.
 """
 
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ballast.figures.integrity import digit_tests, first_digit, integrity, thresholds
+from ballast.figures.selectors import city_units
 from ballast.regions.models import Region
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
+from tests.api_helpers import token_client
 
 YEAR = 2023
 AS_OF = date(2023, 12, 31)
@@ -202,3 +206,30 @@ def test_projects_over_total_or_reported_without_start(city, unit_a, make_projec
     assert flagged[late.pk]["started"] is False
     as_2024 = integrity(city=city, year=2024, as_of=date(2024, 3, 31))["projects"]
     assert late.pk not in {p["project"] for p in as_2024}
+
+
+def test_command_prints_the_json(city, built, capsys):
+    call_command("integrity", "--city", "321000", "--year", "2023", "--as-of", "2023-12-31")
+    data = json.loads(capsys.readouterr().out)
+    assert (data["city"], data["year"], data["as_of"]) == ("321000", 2023, "2023-12-31")
+    units = {row["unit"]: row for row in data["units"]}
+    assert units["321081"]["quarter_end"]["share"] == "0.7712"
+    assert units["321071"]["flags"] == []
+    with pytest.raises(CommandError, match="不是设区市"):
+        call_command("integrity", "--city", "320000")
+
+
+def test_api_city_people_read_every_unit_unit_people_their_own(city, built, people):
+    url = "/api/v1/figures/integrity/"
+    answer = token_client(people["city_reviewer"]).get(
+        url, {"region": "321000", "as_of": "2023-12-31"}
+    )
+    assert answer.status_code == 200
+    units = {row["unit"]: row for row in answer.json()["units"]}
+    assert "quarter_end_share" in {f["kind"] for f in units["321081"]["flags"]}
+    assert len(units) == len(city_units(city))
+    clerk = token_client(people["clerk_a"])
+    own = clerk.get(url, {"region": "321081", "as_of": "2023-12-31"})
+    assert [row["unit"] for row in own.json()["units"]] == ["321081"]
+    assert clerk.get(url, {"region": "321000"}).status_code == 404
+    assert clerk.get(url, {"region": "321084"}).status_code == 404

@@ -348,6 +348,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
+    "api:figures-integrity": ApiDoor({"GET": _COCKPIT}, note="a city's units or one unit"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),

@@ -38,6 +38,7 @@ from ballast.figures.selectors import accepted_reports, city_units, money, rate
 from ballast.projects.choices import Stage
 from ballast.projects.models import Project
 from ballast.projects.selectors import reached_by
+from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
@@ -361,3 +362,29 @@ def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
                 }
             )
     return out
+
+
+def as_json(value):
+    """The answer as JSON-ready data: money and rates as strings (Decimal kept exact),
+    dates as ISO strings, digit keys as strings."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def integrity_of(region: Region, *, year: int, as_of: date) -> dict:
+    """:func:`integrity` of a city (all its units) or of one assessment unit (its city's
+    answer cut to that unit)."""
+    if region.is_assessment_unit:
+        city = (
+            Region.objects.filter(kind=RegionKind.CITY, code__in=region.path.split("/")).first()
+            or region
+        )
+        return integrity(city=city, year=year, as_of=as_of, units=[region])
+    return integrity(city=region, year=year, as_of=as_of)
