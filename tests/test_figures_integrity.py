@@ -233,3 +233,29 @@ def test_api_city_people_read_every_unit_unit_people_their_own(city, built, peop
     assert [row["unit"] for row in own.json()["units"]] == ["321081"]
     assert clerk.get(url, {"region": "321000"}).status_code == 404
     assert clerk.get(url, {"region": "321084"}).status_code == 404
+
+
+def test_page_city_people_see_every_unit_unit_people_their_own(client, city, built, people):
+    client.force_login(people["city_reviewer"])
+    page = client.get("/integrity/", {"year": 2023, "as_of": "2023-12-31"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "仪征市" in html and "高邮市" in html and "扬州经济技术开发区" in html
+    assert "77.1%" in html and "高于阈值50.0%" in html
+    assert "末位为0或5的占100.0%" in html
+    client.force_login(people["clerk_a"])
+    html = client.get("/integrity/", {"year": 2023, "as_of": "2023-12-31"}).content.decode()
+    assert "仪征市" in html and "高邮市" not in html and "77.1%" in html
+    client.force_login(people["enterprise"])
+    assert client.get("/integrity/").status_code == 403
+
+
+def test_export_writes_the_unit_rows(client, city, built, people):
+    client.force_login(people["city_reviewer"])
+    answer = client.get("/integrity/", {"year": 2023, "as_of": "2023-12-31", "export": "csv"})
+    assert answer.status_code == 200
+    text = b"".join(answer.streaming_content if answer.streaming else [answer.content])
+    lines = text.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("板块,季末月占比")
+    assert "77.1%" in next(line for line in lines if line.startswith("仪征市"))
+    assert any(line.startswith("扬州经济技术开发区") and line.endswith(",无") for line in lines)

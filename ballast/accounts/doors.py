@@ -184,6 +184,7 @@ DOORS: dict[str, Door] = {
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT, post=None),
+    "alerts:integrity": Door(_COCKPIT, post=None),
     "coordination:issues": Door((("issue", VIEW),)),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
