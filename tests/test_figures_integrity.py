@@ -9,6 +9,7 @@ Three units of 扬州, ten projects each, a whole year 2023 of accepted monthly 
 """
 
 import json
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -16,7 +17,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from ballast.figures.integrity import digit_tests, first_digit, integrity, thresholds
+from ballast.figures.integrity import (
+    digit_tests,
+    draw_checks,
+    first_digit,
+    integrity,
+    thresholds,
+)
 from ballast.figures.selectors import city_units
 from ballast.regions.models import Region
 from ballast.reports.choices import ReportStatus
@@ -259,3 +266,20 @@ def test_export_writes_the_unit_rows(client, city, built, people):
     assert lines[0].startswith("板块,季末月占比")
     assert "77.1%" in next(line for line in lines if line.startswith("仪征市"))
     assert any(line.startswith("扬州经济技术开发区") and line.endswith(",无") for line in lines)
+
+
+def test_check_draw_is_reproducible_and_weighted_by_risk(city, built, unit_a, park):
+    def draw(seed, n=5):
+        return draw_checks(city=city, month=date(2023, 6, 1), n=n, seed=seed, as_of=AS_OF)
+
+    first = draw("2023-06")
+    assert first == draw("2023-06")  # same seed, same list
+    assert len(first) == 5 and len({p["project"] for p in first}) == 5
+    assert len(draw("all", n=100)) == 30  # every candidate, each once
+    weights = {p["unit"]: p["weight"] for p in draw("all", n=100)}
+    # 仪征: 6 flags (share, 4 spikes, Benford) → 1 + 6 = 7; 开发区: none → 1.
+    assert weights == {"321081": 7, "321084": 3, "321071": 1}
+    # Over 200 seeds of one project each: 仪征's ten weigh 70 of 110 (≈ 64%),
+    # 开发区's ten 10 of 110 (≈ 9%).
+    units = Counter(draw(f"s{i}", n=1)[0]["unit"] for i in range(200))
+    assert units["321081"] > 100 and units["321071"] < 40

@@ -25,6 +25,7 @@ against them. No verdict is a judgement: a flag is a reason to look (抽查), no
 
 from __future__ import annotations
 
+import random
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
@@ -388,3 +389,51 @@ def integrity_of(region: Region, *, year: int, as_of: date) -> dict:
         )
         return integrity(city=city, year=year, as_of=as_of, units=[region])
     return integrity(city=region, year=year, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- 抽查 draw
+
+
+def draw_checks(*, city: Region, month: date, n: int, seed: str, as_of: date) -> list[dict]:
+    """A reproducible, risk-weighted draw of ``n`` projects for on-site checks (抽查) of
+    ``month``: among the projects of ``city``'s units with an accepted report for that
+    month, each weighted 1 + 3 × its own flags + its unit's flags (:func:`integrity` of
+    ``month``'s year as of ``as_of``). The same seed, city, month and data give the same
+    list: weighted sampling without replacement by Efraimidis–Spirakis keys u^(1/w) from
+    ``random.Random`` seeded with ``"seed:city:YYYY-MM"``; candidates in id order.
+    Not stored yet (docs/integrity.md)."""
+    month = month_start(month)
+    answer = integrity(city=city, year=month.year, as_of=as_of)
+    unit_flags = {row["unit"]: len(row["flags"]) for row in answer["units"]}
+    project_flags = {p["project"]: p["flags"] for p in answer["projects"]}
+    candidates = (
+        Project.objects.filter(
+            unit__code__in=list(unit_flags),
+            reports__month=month,
+            reports__status=ReportStatus.ACCEPTED,
+        )
+        .select_related("unit")
+        .order_by("pk")
+        .distinct()
+    )
+    rng = random.Random(f"{seed}:{city.code}:{month:%Y-%m}")
+    keyed = []
+    for project in candidates:
+        own = project_flags.get(project.pk, [])
+        weight = 1 + 3 * len(own) + unit_flags[project.unit.code]
+        reasons = [f["reason"] for f in own]
+        if unit_flags[project.unit.code]:
+            reasons.append(f"所在板块{project.unit.name}有{unit_flags[project.unit.code]}条提示。")
+        key = rng.random() ** (1 / weight)
+        keyed.append((key, project, weight, reasons))
+    keyed.sort(key=lambda item: item[0], reverse=True)
+    return [
+        {
+            "project": project.pk,
+            "name": project.name,
+            "unit": project.unit.code,
+            "weight": weight,
+            "reasons": reasons or ["随机抽取（无提示）。"],
+        }
+        for _key, project, weight, reasons in keyed[: max(n, 0)]
+    ]
