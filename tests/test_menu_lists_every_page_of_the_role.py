@@ -14,6 +14,7 @@ PAGES = (
     "reports:review_city",
     "dashboards:cockpit",
     "alerts:warnings",
+    "alerts:integrity",
     "coordination:issues",
     "assessments:rankings",
     "coordination:visits",
@@ -74,7 +75,7 @@ def test_clerk_menu_has_the_pages_of_the_unit_and_no_city_review(client, people,
     links = _menu_links(client)
     for name in ("assessments:rankings", "coordination:visits", "coordination:tours",
                  "dashboards:leaders", "alerts:warnings", "bulletins:list",
-                 "imports:upload"):  # fmt: skip
+                 "imports:upload", "alerts:integrity"):  # fmt: skip
         assert reverse(name) in links
     assert reverse("reports:review_city") not in links
     assert reverse("admin:index") not in links
@@ -88,7 +89,7 @@ def test_linked_leader_finds_their_portfolio_and_enterprise_no_figures(client, p
     links = _menu_links(client)
     assert reverse("projects:project_list") in links
     for name in ("assessments:rankings", "alerts:warnings", "dashboards:leaders",
-                 "coordination:visits", "imports:upload"):  # fmt: skip
+                 "coordination:visits", "imports:upload", "alerts:integrity"):  # fmt: skip
         assert reverse(name) not in links
 
 

@@ -184,6 +184,7 @@ DOORS: dict[str, Door] = {
     "dashboards:drill": Door(_PROJECT_VIEW),
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT, post=None),
+    "alerts:integrity": Door(_COCKPIT, post=None),
     "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
@@ -348,6 +349,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:report-amend": ApiDoor({"POST": (("report", AMEND),)}, model=_REPORT),
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
+    "api:figures-integrity": ApiDoor({"GET": _COCKPIT}, note="a city's units or one unit"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),

@@ -9,4 +9,10 @@ ENTRIES = (
         "url": "alerts:warnings",
         "needs": ("project.view", "target.view"),
     },
+    {
+        "order": 62,
+        "label": _("数据质量"),
+        "url": "alerts:integrity",
+        "needs": ("project.view", "target.view"),
+    },
 )

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from ballast.alerts import views
+from ballast.alerts import integrity_views, views
 
 app_name = "alerts"
 
 urlpatterns = [
     path("warnings/", views.warnings, name="warnings"),
+    path("integrity/", integrity_views.integrity_page, name="integrity"),
 ]

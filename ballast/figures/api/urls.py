@@ -1,8 +1,9 @@
 from django.urls import path
 
-from ballast.figures.api.views import FiguresCompareView, FiguresView
+from ballast.figures.api.views import FiguresCompareView, FiguresView, IntegrityView
 
 urlpatterns = [
     path("figures/", FiguresView.as_view(), name="figures"),
+    path("figures/integrity/", IntegrityView.as_view(), name="figures-integrity"),
     path("figures/compare/", FiguresCompareView.as_view(), name="figures-compare"),
 ]

@@ -8,6 +8,7 @@ province cockpit's numbers), a city and its units (the city cockpit's)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from ballast.accounts import policy
 from ballast.api.params import query_date, query_year
+from ballast.figures.integrity import as_json, integrity_of
 from ballast.figures.selectors import (
     area_and_cities_figures,
     city_and_units_figures,
@@ -154,3 +156,30 @@ class FiguresCompareView(APIView):
                 "parts": {code: to_json(figures) for code, figures in parts.items()},
             }
         )
+
+
+class IntegrityView(APIView):
+    """数据质量与防虚报：一个市各板块（或一个板块）某年度截至某日的季末冲高、更正率与
+    退回率、首位与末位数字检验（注明样本量，样本不足不下结论）及可疑项目，每条提示附
+    中文原因。与 ``manage.py integrity`` 的 JSON 相同。"""
+
+    permission_classes = [CockpitPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "region", str, required=True, description="市代码（全市各板块）或板块代码"
+            ),
+            *DATE_PARAMETERS,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        as_of, year = _dates(request)
+        regions = figure_regions(request.user).filter(
+            Q(kind=RegionKind.CITY) | Q(is_assessment_unit=True)
+        )
+        region = _region(request, "region", regions)
+        if region is None:
+            raise exceptions.ValidationError({"region": [_("请填写市或板块的代码。")]})
+        return Response(as_json(integrity_of(region, year=year, as_of=as_of)))
