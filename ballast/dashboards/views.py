@@ -258,9 +258,7 @@ class LeaderView(ObjectView):
         rows = [r for r in portfolio if r.project.pk in visible]
         if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
             raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
-        units = sorted(
-            {r.project.unit for r in rows}, key=lambda u: (u.sort_order, u.display_name)
-        )
+        units = sorted({r.project.unit for r in rows}, key=lambda u: (u.sort_order, u.display_name))
         shown, chosen = _portfolio_filtered(self.request, rows, units)
         page = Paginator(shown, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return {
