@@ -168,3 +168,28 @@ def test_the_trail_in_english(client, people, trail):
     client.cookies["django_language"] = "en"
     html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Audit trail" in html and "Data change" in html
+
+
+def test_the_login_log_exports_through_its_table_with_the_detail_filled(client, people, trail):
+    client.post("/login/", {"username": "clerk_a", "password": "wrong"})
+    client.force_login(people["auditor"])
+    response = client.get("/audit/logins/?export=csv&actor=clerk_b")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header, *records = rows
+    assert header[0] == "序号" and "变更（前 → 后）" in header
+    assert [r[header.index("操作人")] for r in records] == ["clerk_b"]
+    assert records[0][header.index("类型")] == "登录失败"
+    # the change column of a change record is "field: before → after"
+    trail_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    f"/audit/?export=csv&model=project&object_id={trail.pk}&q=阿特斯"
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    changes = trail_rows[1][trail_rows[0].index("变更（前 → 后）")]
+    assert "investor:  → 阿特斯" in changes
+    assert AuditRecord.objects.get(kind="export", changes__what="登录日志").changes["rows"] == 1

@@ -254,6 +254,8 @@ DOORS: dict[str, Door] = {
     "reports:report_month": Door((("report", VIEW),), post=None),
     "reports:review_unit": Door((("report", APPROVE),), post=None),
     "reports:review_city": Door((("report", policy.ACCEPT),), post=None),
+    "reports:review_unit_batch": Door(None, (("report", APPROVE),)),
+    "reports:review_city_batch": Door(None, (("report", policy.ACCEPT),)),
     "reports:report_entry": Door((("report", ADD),), model="projects.Project"),
     "reports:report_detail": Door((("report", VIEW),), post=None, model="reports.MonthlyReport"),
     "reports:report_submit": Door(

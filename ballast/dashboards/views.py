@@ -258,13 +258,55 @@ class LeaderView(ObjectView):
         rows = [r for r in portfolio if r.project.pk in visible]
         if not rows and not (user.is_above_units or user.is_superuser or user.pk == leader.pk):
             raise Http404(_("没有这位领导挂钩的、您可查看的项目。"))
+        units = sorted({r.project.unit for r in rows}, key=lambda u: (u.sort_order, u.display_name))
+        shown, chosen = _portfolio_filtered(self.request, rows, units)
+        page = Paginator(shown, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query_without_page(self.request),
+            "n_all": len(rows),
+            "n_shown": len(shown),
+            "units": units if len(units) > 1 else [],
+            "stages": stage_choices(),
+            "levels": [
+                (WarningLevel.RED.value, _(WarningLevel.RED.label)),
+                (WarningLevel.YELLOW.value, _(WarningLevel.YELLOW.label)),
+                ("none", _("无预警")),
+            ],
+            "chosen": chosen,
             "as_of": as_of,
             "is_today": as_of == today,
-            "n_warnings": sum(1 for r in rows if r.warnings),
-            "n_issues": sum(r.open_issues for r in rows),
+            "n_warnings": sum(1 for r in shown if r.warnings),
+            "n_issues": sum(r.open_issues for r in shown),
         }
+
+
+def _portfolio_filtered(request, rows, units):
+    """The portfolio rows the page's filters keep: ``unit`` (id or code), ``stage`` (a
+    stage or "none"), ``level`` ("red", "yellow": a warning of that level; "none": no
+    warning). An unknown value is ignored (the whole portfolio)."""
+    unit = unit_param(request, units)
+    stage = request.GET.get("stage", "")
+    if stage not in {value for value, __ in stage_choices()}:
+        stage = ""
+    level = request.GET.get("level", "")
+    if level not in (WarningLevel.RED, WarningLevel.YELLOW, "none"):
+        level = ""
+    shown = []
+    for row in rows:
+        if unit is not None and row.project.unit_id != unit.pk:
+            continue
+        if stage and (row.stage or "none") != stage:
+            continue
+        levels = {w.level for w in row.warnings}
+        if level == "none" and levels:
+            continue
+        if level and level != "none" and level not in levels:
+            continue
+        shown.append(row)
+    chosen = {"unit": str(unit.pk) if unit else "", "stage": stage, "level": level}
+    return shown, chosen
 
 
 leaders = LeaderList.as_view()

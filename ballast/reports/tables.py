@@ -136,9 +136,33 @@ QUEUE_OPS = (
 )
 
 
-class QueueTable(Table):
-    """A review queue: the reports waiting for the person's approval or acceptance."""
+class PickColumn(tables.TemplateColumn):
+    """A row's checkbox for a batch step; its header checks them all ("全部选中")."""
 
+    @property
+    def header(self):
+        label = _("全部选中")
+        return format_html(
+            '<label class="nowrap"><input type="checkbox" data-check-all="pick"> {}</label>',
+            label,
+        )
+
+
+class QueueTable(Table):
+    """A review queue: the reports waiting for the person's approval or acceptance; each
+    row's checkbox (``pick`` = "pk:version", in the page's batch form) for a batch step."""
+
+    pick = column(
+        PickColumn,
+        template_code=(
+            '<input type="checkbox" name="pick" form="batch" '
+            'value="{{ record.pk }}:{{ record.version }}" '
+            "aria-label=\"{{ record.project.name }} {{ record.month|date:'Y-m' }}\">"
+        ),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
     month = column(verbose_name=_("月份"), export_header="月份", attrs=NOWRAP)
     code = column(verbose_name="项目代码", visible=False)
     project = column(verbose_name=_("项目"), export_header="项目名称")

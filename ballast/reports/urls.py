@@ -10,6 +10,8 @@ urlpatterns = [
     path("reports/", views.report_month, name="report_month"),
     path("reports/review/", views.review_unit, name="review_unit"),
     path("reports/city/", views.review_city, name="review_city"),
+    path("reports/review/batch/", views.review_unit_batch, name="review_unit_batch"),
+    path("reports/city/batch/", views.review_city_batch, name="review_city_batch"),
     path(
         "reports/entry/<int:project_pk>/<str:month>/",
         views.report_entry,

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -28,11 +28,13 @@ from ballast.reports.rules import check_month_submittable
 from ballast.reports.tables import MonthTable, QueueTable
 from ballast.web.clock import parse_month, reporting_month, request_today
 from ballast.web.forms import apply_errors
+from ballast.web.redirects import back
 from ballast.web.views.generic import (
     ObjectActionView,
     ObjectEditView,
     ObjectListView,
     ObjectView,
+    RestrictedView,
 )
 
 
@@ -267,6 +269,8 @@ class ReviewQueue(ObjectListView):
     status = ""
     title = ""
     url_name = ""
+    batch_url_name = ""
+    batch_label = ""
 
     def get_rows(self):
         reports = selectors.with_report_context(
@@ -298,7 +302,12 @@ class ReviewQueue(ObjectListView):
         return str(self.title)
 
     def get_extra_context(self, rows, **kwargs):
-        return {"rows": rows, "title": self.title}
+        return {
+            "rows": rows,
+            "title": self.title,
+            "batch_url": reverse(self.batch_url_name) if self.batch_url_name else "",
+            "batch_label": self.batch_label,
+        }
 
 
 class ReviewUnit(ReviewQueue):
@@ -308,6 +317,8 @@ class ReviewUnit(ReviewQueue):
     status = ReportStatus.SUBMITTED
     title = gettext_lazy("板块审核")
     url_name = "reports:review_unit"
+    batch_url_name = "reports:review_unit_batch"
+    batch_label = gettext_lazy("批量通过选中的填报")
 
 
 class ReviewCity(ReviewQueue):
@@ -317,10 +328,105 @@ class ReviewCity(ReviewQueue):
     status = ReportStatus.UNIT_APPROVED
     title = gettext_lazy("市级验收")
     url_name = "reports:review_city"
+    batch_url_name = "reports:review_city_batch"
+    batch_label = gettext_lazy("批量验收选中的填报")
 
 
 review_unit = ReviewUnit.as_view()
 review_city = ReviewCity.as_view()
+
+
+class ReviewBatch(RestrictedView):
+    """One step of the flow on several reports of a queue at once (the checked rows).
+
+    Each ``pick`` posted is "<pk>:<version>", the version the queue showed. Every report
+    goes through the same service as its own button, in its own transaction: a report
+    changed since (stale version), moved on, or outside the person's scope is skipped and
+    named in the message; the others are taken. Nothing of one refusal is lost to another.
+    """
+
+    model = MonthlyReport
+    http_method_names = ["post"]
+    fallback_url = ""
+    done = ""
+
+    def run(self, obj, expected_version):  # pragma: no cover - every batch has its own
+        raise NotImplementedError
+
+    def picks(self) -> list[tuple[int, int | None]]:
+        picked = []
+        for text in self.request.POST.getlist("pick"):
+            pk, __, version = text.partition(":")
+            if pk.isdigit():
+                picked.append((int(pk), int(version) if version.isdigit() else None))
+        return picked
+
+    def post(self, request, *args, **kwargs):
+        picked = self.picks()
+        if not picked:
+            messages.error(request, _("请先勾选要处理的填报。"))
+            return back(request, self.fallback_url)
+        visible = {
+            r.pk: r
+            for r in self.get_queryset()
+            .filter(pk__in=[pk for pk, __ in picked])
+            .select_related("project")
+        }
+        done, skipped = [], []
+        for pk, version in picked:
+            report = visible.get(pk)
+            if report is None:
+                skipped.append(_("编号 %(pk)s：无权处理或已不存在") % {"pk": pk})
+                continue
+            name = f"“{report.project.name}” {report.month:%Y-%m}"
+            try:
+                self.check_object(report)
+                self.write(lambda r=report, v=version: self.run(r, v), report)
+            except PermissionDenied:
+                skipped.append(_("%(name)s：无权处理") % {"name": name})
+            except ValidationError as exc:
+                skipped.append(f"{name}：{'；'.join(exc.messages)}")
+            else:
+                done.append(name)
+        if done:
+            messages.success(
+                request,
+                _("%(done)s %(n)s 件：%(names)s")
+                % {"done": self.done, "n": len(done), "names": "、".join(done)},
+            )
+        if skipped:
+            messages.warning(
+                request,
+                _("未处理 %(n)s 件（其余不受影响）：%(names)s")
+                % {"n": len(skipped), "names": "；".join(skipped)},
+            )
+        return back(request, self.fallback_url)
+
+
+class ReviewUnitBatch(ReviewBatch):
+    action = "report.approve"
+    done = gettext_lazy("已审核通过")
+    fallback_url = "reports:review_unit"
+
+    def run(self, obj, expected_version):
+        return services.report_approve(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
+
+
+class ReviewCityBatch(ReviewBatch):
+    action = "report.accept"
+    done = gettext_lazy("已验收")
+    fallback_url = "reports:review_city"
+
+    def run(self, obj, expected_version):
+        return services.report_accept(
+            user=self.request.user, report=obj, expected_version=expected_version
+        )
+
+
+review_unit_batch = ReviewUnitBatch.as_view()
+review_city_batch = ReviewCityBatch.as_view()
 
 
 class ReportStep(ObjectActionView):

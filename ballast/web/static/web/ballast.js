@@ -15,4 +15,13 @@
     var field = event.target.closest("[data-autosubmit]");
     if (field && field.form) { field.form.submit(); }
   });
+  // "全部选中": <input type="checkbox" data-check-all="pick"> checks or clears every
+  // checkbox named "pick" of the page (the rows of a batch step).
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-check-all]");
+    if (!all) { return; }
+    var name = all.getAttribute("data-check-all");
+    document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(
+      function (box) { box.checked = all.checked; });
+  });
 })();
