@@ -16,7 +16,7 @@ MONTH_STATUS = (
     '{% load i18n %}{% if record.report_status %}<span class="tag tag-{{ record.report_status }}">'
     '{% translate record.status_label %}</span>{% else %}<span class="muted">—</span>{% endif %}'
 )
-MONTH_TODO = (
+MONTH_PENDING = (
     '{% load i18n %}{% if record.missing %}<span class="need">{{ record.missing }}</span>'
     '{% if record.report_return_reason %}<div class="small muted">{% translate "退回原因" %}：'
     "{{ record.report_return_reason }}</div>{% endif %}{% else %}"
@@ -55,7 +55,7 @@ class MonthTable(Table):
     )
     missing = column(
         tables.TemplateColumn,
-        template_code=MONTH_TODO,
+        template_code=MONTH_PENDING,
         empty_values=(),
         verbose_name=_("待办"),
         export_header="待办",
