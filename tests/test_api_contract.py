@@ -173,6 +173,14 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "GET", "/api/v1/figures/integrity/", query={"region": "321000", "year": 2023})
         call(clerk, "GET", "/api/v1/figures/integrity/", query={"region": "321081"})
         call(clerk, "GET", "/api/v1/figures/integrity/", query={"region": "321000"})
+        call(city, "GET", "/api/v1/figures/overruns/", query={"as_of": "2023-03-31"})
+        call(clerk, "GET", "/api/v1/figures/overruns/", query={"unit": "321081", "bucket": "60+"})
+        call(clerk, "GET", "/api/v1/figures/overruns/", query={"unit": "321084"})
+        call(clerk, "GET", "/api/v1/figures/overruns/", query={"bucket": "7-8"})
+        call(city, "GET", "/api/v1/mujun/", query={"year": 2023})
+        call(clerk, "GET", "/api/v1/mujun/", query={"scheme": "mujun-five", "unit": "321081"})
+        call(clerk, "GET", "/api/v1/mujun/", query={"scheme": "none"})
+        call(people_token(people["enterprise"]), "GET", "/api/v1/mujun/")
         call(clerk, "GET", "/api/v1/exports/ledger/", query={"year": 2023, "format": "csv"})
         call(city, "GET", "/api/v1/exports/ledger/", query={"unit": project.unit_id})
         call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})
@@ -324,6 +332,7 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "reports"},
              query={"wide": "1"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "mujun"})
     every = {
         (method.upper(), path)
         for path, operations in schema.raw_schema["paths"].items()

@@ -185,6 +185,8 @@ DOORS: dict[str, Door] = {
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT, post=None),
     "alerts:integrity": Door(_COCKPIT, post=None),
+    # 超期项目（相对基线）: the policy's "view_overruns" (projects in scope, not an enterprise)
+    "alerts:overruns": Door(_COCKPIT, post=None),
     "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
@@ -203,6 +205,8 @@ DOORS: dict[str, Door] = {
         None, (("issue", policy.PROGRESS),), model="coordination.Issue"
     ),
     "assessments:rankings": Door(_COCKPIT, post=None),
+    # 亩均评价: the policy's "view_mujun" (figures and targets readable)
+    "assessments:mujun": Door(_COCKPIT, post=None),
     "coordination:visits": Door((("service", VIEW),), post=None),
     "coordination:visit_new": Door((("service", ADD),)),
     "coordination:tours": Door((("tour", VIEW),), post=None),
@@ -352,6 +356,10 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
     "api:figures-integrity": ApiDoor({"GET": _COCKPIT}, note="a city's units or one unit"),
+    # the overruns page's data (policy "view_overruns")
+    "api:figures-overruns": ApiDoor({"GET": _COCKPIT}, note="the late projects in scope"),
+    # the 亩均 page's data (policy "view_mujun"); entered through api:importjob-list
+    "api:mujun": ApiDoor({"GET": _COCKPIT}, note="the 亩均 evaluation of a year"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),

@@ -616,6 +616,17 @@ NAMED_ACTIONS = {
     "close_tour": lambda user: CHANGE in allowed_actions(user, "tour"),
     # 节点模板: the city's node plans per project category, applied to a project
     "apply_node_templates": lambda user: CHANGE in allowed_actions(user, "project"),
+    # 超期（相对基线）: the overruns page and its API, a government view of the projects
+    # in the person's scope (a unit person: their unit's; the city: all)
+    "view_overruns": lambda user: (
+        VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
+    ),
+    # 亩均论英雄: the evaluation page, its export and API read the figures in scope
+    "view_mujun": _reads_figures,
+    # 亩均数据录入（导入）: whoever changes the projects in scope (a unit clerk, the city)
+    "enter_mujun": lambda user: (
+        CHANGE in allowed_actions(user, "project") and ADD in allowed_actions(user, "import")
+    ),
     "compose_bulletin": lambda user: (
         VIEW in allowed_actions(user, "bulletin")
         and (user.is_superuser or user.region_id is not None)

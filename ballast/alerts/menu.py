@@ -15,4 +15,10 @@ ENTRIES = (
         "url": "alerts:integrity",
         "needs": ("project.view", "target.view"),
     },
+    {
+        "order": 63,
+        "label": _("超期项目"),
+        "url": "alerts:overruns",
+        "needs": ("view_overruns",),
+    },
 )

@@ -9,4 +9,5 @@ app_name = "alerts"
 urlpatterns = [
     path("warnings/", views.warnings, name="warnings"),
     path("integrity/", integrity_views.integrity_page, name="integrity"),
+    path("overruns/", views.overruns, name="overruns"),
 ]

@@ -4,6 +4,8 @@ projects a person may see, as of a date. Querysets start from
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -11,8 +13,15 @@ from ballast.accounts import policy
 from ballast.alerts import registry
 from ballast.alerts.choices import Level
 from ballast.alerts.selectors import warnings_as_of
-from ballast.alerts.tables import WarningTable
+from ballast.alerts.tables import (
+    DELAY_BUCKET_LABELS,
+    NewDelayTable,
+    OverrunTable,
+    WarningTable,
+)
 from ballast.core.cache import cached
+from ballast.core.periods import month_start
+from ballast.figures.selectors import late_projects, new_delays, overrun_summary
 from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
 from ballast.web.labels import translated_choices
@@ -75,3 +84,73 @@ class WarningList(ObjectListView):
 
 
 warnings = WarningList.as_view()
+
+
+class OverrunList(ObjectListView):
+    """超期项目（相对基线）: the projects in the person's scope late against their baseline
+    as recorded on the as-of date, by delay bucket (``figures.selectors``: the one
+    definition of the figure), with the summary of cost and time overruns and the new
+    delays since the end of last month. ``?export=csv|xlsx`` writes the late projects;
+    with ``list=new`` the new delays."""
+
+    model = Project
+    action = "view_overruns"
+    denied_message = gettext_lazy("您没有查看超期项目的权限。")
+    table_class = OverrunTable
+    template_name = "alerts/overruns.html"
+    export_title = "超期项目（相对基线）"
+
+    def get_rows(self):
+        request, user = self.request, self.request.user
+        self.as_of, self.today = as_of_param(request)
+        self.units = list(visible_units(user))
+        self.unit = unit_param(request, self.units)
+        self.bucket = request.GET.get("bucket") or ""
+        if self.bucket not in DELAY_BUCKET_LABELS:
+            self.bucket = ""
+        projects = self.get_queryset().filter(unit__is_assessment_unit=True)
+        if self.unit is not None:
+            projects = projects.filter(unit=self.unit)
+        self.projects = projects
+        rows = late_projects(projects, as_of=self.as_of).select_related("unit")
+        if self.bucket:
+            rows = rows.filter(delay_bucket=self.bucket)
+        return rows
+
+    def new_rows(self):
+        return (
+            new_delays(self.projects, as_of=self.as_of)
+            .select_related("unit")
+            .order_by("-time_overrun_months", "name", "pk")
+        )
+
+    def export(self, kind, table):
+        if self.request.GET.get("list") == "new":
+            table = NewDelayTable(self.new_rows())
+            return table.export(kind, f"new-delays-{self.as_of:%Y%m%d}", "本月新增延期项目")
+        return super().export(kind, table)
+
+    def get_export_filename(self):
+        return f"overruns-{self.as_of:%Y%m%d}"
+
+    def get_extra_context(self, rows, **kwargs):
+        summary = overrun_summary(self.projects, as_of=self.as_of)
+        buckets = summary["time_overrun"]["buckets"]
+        rate = summary["cost_overrun"]["rate"]
+        return {
+            "as_of": self.as_of,
+            "is_today": self.as_of == self.today,
+            "units": self.units,
+            "unit": self.unit,
+            "bucket": self.bucket,
+            "buckets": [
+                (code, label, buckets[code]) for code, label in DELAY_BUCKET_LABELS.items()
+            ],
+            "summary": summary,
+            "cost_rate_pct": None if rate is None else rate * 100,
+            "new_table": NewDelayTable(self.new_rows()),
+            "month_end": month_start(self.as_of) - timedelta(days=1),
+        }
+
+
+overruns = OverrunList.as_view()

@@ -9,4 +9,10 @@ ENTRIES = (
         "url": "assessments:rankings",
         "needs": ("project.view", "target.view"),
     },
+    {
+        "order": 82,
+        "label": _("亩均评价"),
+        "url": "assessments:mujun",
+        "needs": ("view_mujun",),
+    },
 )

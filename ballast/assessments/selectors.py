@@ -17,14 +17,26 @@ import yaml
 from django.db.models import Count, Max, Min, Sum
 
 from ballast.assessments.choices import PERIOD_KIND_OF, Method
-from ballast.assessments.models import Indicator, ManualScore, PublishedResult, Scheme
+from ballast.assessments.models import (
+    EfficiencyRecord,
+    EfficiencyScheme,
+    Indicator,
+    ManualScore,
+    PublishedResult,
+    Scheme,
+)
+from ballast.assessments.mujun import (
+    default_efficiency_schemes,
+    efficiency_scheme_from_dict,
+    mujun_evaluation,
+)
 from ballast.assessments.schemes import indicator_params, scheme_data_from_yaml, scheme_export
 from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
 from ballast.core.periods import Period, add_months
 from ballast.figures.selectors import figure_value, units_figures
-from ballast.projects.choices import TargetIndicator
-from ballast.projects.models import UnitTarget
-from ballast.regions.models import Region
+from ballast.projects.choices import Category, TargetIndicator
+from ballast.projects.models import Project, UnitTarget
+from ballast.regions.models import Region, within
 from ballast.regions.services import assessment_units
 
 # figure key → the unit-target indicator it is measured against by default
@@ -449,4 +461,62 @@ def rank_history(*, user, scheme: Scheme, limit: int = 8) -> list[dict]:
     return [
         {"period": p["period"], "ranks": {r["unit"]: r["rank"] for r in p["results"]}}
         for p in published
+    ]
+
+
+# --- 亩均 -------------------------------------------------------------------------------------
+
+
+def efficiency_schemes(city: Region) -> list[EfficiencyScheme]:
+    """The 亩均 schemes of ``city``: its stored ones, then the shipped ones it has not
+    stored (unsaved, as the ``mujun`` command uses them), shipped order first."""
+    stored = {s.slug: s for s in EfficiencyScheme.objects.filter(city=city).order_by("name")}
+    shipped = [data["slug"] for data in default_efficiency_schemes()]
+    found = [stored[slug] for slug in shipped if slug in stored]
+    found += [s for slug, s in stored.items() if slug not in shipped]
+    found += [
+        efficiency_scheme_from_dict(data, city=city)
+        for data in default_efficiency_schemes()
+        if data["slug"] not in stored
+    ]
+    return found
+
+
+def mujun_projects(user, city: Region):
+    """The industrial projects of ``city`` that ``user`` may see (亩均论英雄 evaluates
+    industrial projects only)."""
+    return Project.objects.restrict(user).filter(within("unit", city), category=Category.INDUSTRIAL)
+
+
+def mujun_years(city: Region) -> list[int]:
+    """The years with 亩均 data in ``city``, latest first."""
+    return list(
+        EfficiencyRecord.objects.filter(within("project__unit", city))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def mujun_rows(
+    *, user, city: Region, year: int, scheme: EfficiencyScheme, as_of: date | None = None
+):
+    """亩均评价 of ``year`` as ``user`` may read it: the city's industrial projects are
+    evaluated and classed together (A is the city's top 25%, whoever looks), and the rows
+    of the projects ``user`` may see are returned, each with its unit's name and the
+    enterprise (投资主体) added. ``as_of`` (the production status date) defaults to the
+    year's end."""
+    as_of = as_of or date(year, 12, 31)
+    everyone = Project.objects.filter(within("unit", city), category=Category.INDUSTRIAL)
+    rows = mujun_evaluation(projects=everyone, year=year, as_of=as_of, scheme=scheme)
+    seen = dict(mujun_projects(user, city).values_list("pk", "investor"))
+    names = {u.code: u.display_name for u in assessment_units(city)}
+    return [
+        {
+            **row,
+            "unit_name": names.get(row["unit"], row["unit"]),
+            "investor": seen[row["project_id"]],
+        }
+        for row in rows
+        if row["project_id"] in seen
     ]

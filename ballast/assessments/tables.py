@@ -5,10 +5,12 @@ points (one column per indicator of the scheme, added when the table is made).""
 from decimal import Decimal, InvalidOperation
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ballast.assessments.choices import EfficiencyIndicator
 from ballast.web.tables import Table, column
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
@@ -125,3 +127,151 @@ class RankingTable(Table):
 
     def value_move(self, record):
         return move(record)
+
+
+# --- 亩均论英雄 ----------------------------------------------------------------------------
+
+# The indicators of ``choices.EfficiencyIndicator`` as the page writes them.
+MUJUN_INDICATOR_LABELS = {
+    "tax_per_mu": _("亩均税收（万元/亩）"),
+    "sales_per_mu": _("亩均销售（万元/亩）"),
+    "value_added_per_mu": _("亩均增加值（万元/亩）"),
+    "value_added_per_energy": _("单位能耗增加值（万元/吨标煤）"),
+    "value_added_per_emission": _("单位排放增加值（万元/吨）"),
+    "labour_productivity": _("全员劳动生产率（万元/人）"),
+    "rd_share": _("研发经费占比"),
+}
+MUJUN_CLASS_LABELS = {
+    "A": _("A类（优先发展）"),
+    "B": _("B类（鼓励提升）"),
+    "C": _("C类（帮扶转型）"),
+    "D": _("D类（倒逼整治）"),
+}
+MUJUN_FLAGS = {
+    "在建未投产，参评不分类": _("在建未投产，参评不分类"),
+    "已终止，参评不分类": _("已终止，参评不分类"),
+}
+
+
+class MujunValueColumn(tables.Column):
+    """One indicator of a 亩均 scheme: its value (the points and ratio in the cell's title
+    on the page; the export has a points column of its own)."""
+
+    def __init__(self, item, *, part: str):
+        self.key, self.part = item["key"], part
+        label = MUJUN_INDICATOR_LABELS[self.key]
+        weight = f"{Decimal(str(item['weight'])).normalize():f}"
+        if part == "value":
+            header, self.export_header = label, str(EfficiencyIndicatorLabel(self.key))
+        else:
+            header = format_html(
+                '{}<br><small class="muted">{} {}</small>', gettext("得分"), gettext("权重"), weight
+            )
+            self.export_header = f"{EfficiencyIndicatorLabel(self.key)}得分（权重{weight}）"
+        super().__init__(verbose_name=header, empty_values=(), attrs=NUM)
+        self.sort_key = ""
+
+    def render(self, record):
+        return record["indicators"][self.key][self.part] or "—"
+
+    def value(self, record):
+        found = record["indicators"][self.key][self.part]
+        if self.part == "value":
+            # four places, exact (the exports write Decimals with two)
+            return found or ""
+        return number(found)
+
+
+def EfficiencyIndicatorLabel(key: str) -> str:  # noqa: N802 - reads as the choice's label
+    """The Chinese label of a 亩均 indicator (the export's header, always in Chinese)."""
+    return str(EfficiencyIndicator(key).label)
+
+
+class MujunTable(Table):
+    """亩均评价 of a year: a row per project (``assessments.mujun.mujun_evaluation``, with
+    the unit's name and the enterprise added by the page): rank, class, project,
+    enterprise, unit, land, each indicator's value and points, score, flag."""
+
+    rank = column(verbose_name=_("名次"), export_header="名次", attrs=NUM)
+    klass = column(verbose_name=_("分类"), export_header="分类", accessor="class", empty_values=())
+    project_code = column(verbose_name="项目代码", visible=False)
+    project = column(verbose_name=_("项目"), export_header="项目名称")
+    investor = column(verbose_name=_("企业"), export_header="企业（投资主体）")
+    unit_name = column(verbose_name=_("板块"), export_header="板块")
+    land_mu = column(verbose_name=_("用地（亩）"), export_header="用地（亩）", attrs=NUM)
+    score = column(verbose_name=_("总分"), export_header="总分（分）", attrs=NUM)
+    flag = column(verbose_name=_("说明"), export_header="说明", empty_values=())
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid", "id": "mujun-table"}
+        empty_text = _("该年度没有亩均数据。")
+        sequence = (
+            "rank",
+            "klass",
+            "project_code",
+            "project",
+            "investor",
+            "unit_name",
+            "land_mu",
+            "...",
+            "score",
+            "flag",
+        )
+
+    def __init__(self, rows, *, indicators=(), **kwargs):
+        extra = []
+        for item in indicators:
+            extra.append((f"v_{item['key']}", MujunValueColumn(item, part="value")))
+            extra.append((f"p_{item['key']}", MujunValueColumn(item, part="points")))
+        super().__init__(rows, extra_columns=extra, **kwargs)
+
+    def render_rank(self, record):
+        return record["rank"] or "—"
+
+    def render_klass(self, record):
+        cls = record["class"]
+        if not cls:
+            return "—"
+        return format_html(
+            '<span class="mujun-class mujun-{}" title="{}">{}</span>',
+            cls.lower(),
+            MUJUN_CLASS_LABELS[cls],
+            cls,
+        )
+
+    def render_project(self, record):
+        url = reverse("projects:project_detail", args=[record["project_id"]])
+        return format_html('<a href="{}">{}</a>', url, record["project"])
+
+    def render_score(self, record):
+        return format_html("<b>{}</b>", record["score"])
+
+    def render_flag(self, record):
+        return MUJUN_FLAGS.get(record["flag"], record["flag"]) or ""
+
+    def value_rank(self, record):
+        return record["rank"]
+
+    def value_klass(self, record):
+        return record["class"] or ""
+
+    def value_project_code(self, record):
+        return record["project_code"] or ""
+
+    def value_project(self, record):
+        return record["project"]
+
+    def value_investor(self, record):
+        return record["investor"]
+
+    def value_unit_name(self, record):
+        return record["unit_name"]
+
+    def value_land_mu(self, record):
+        return number(record["land_mu"])
+
+    def value_score(self, record):
+        return number(record["score"])
+
+    def value_flag(self, record):
+        return record["flag"]

@@ -8,4 +8,5 @@ app_name = "assessments"
 
 urlpatterns = [
     path("rankings/", views.rankings, name="rankings"),
+    path("mujun/", views.mujun, name="mujun"),
 ]

@@ -1,7 +1,8 @@
 """Reads of bulletins: compose a bulletin's content from the figures, list published ones.
 
 :func:`bulletin_content` gathers everything a bulletin says — the written summary, the
-tables by unit, the ranking, the 红黑榜, warnings, open issues and next period's tasks —
+tables by unit, the ranking, the 红黑榜, warnings, overruns against the baseline, open
+issues and next period's tasks —
 into plain JSON-serialisable data (Decimals as strings). The Word and Excel writers
 render only that data, so a published bulletin (which stores it) re-renders to the same
 document at any later time.
@@ -230,6 +231,16 @@ def bulletin_content(
             "heading": "预警情况",
             "blocks": _warnings(
                 content, warnings, as_of, {u.code: u.display_name for u in unit_list}
+            ),
+        }
+    )
+
+    overruns = sources.overruns(city=city, unit=unit, as_of=as_of)
+    sections.append(
+        {
+            "heading": "项目超期情况",
+            "blocks": _overruns(
+                content, overruns, as_of, {u.code: u.display_name for u in unit_list}
             ),
         }
     )
@@ -636,6 +647,92 @@ def _warnings(content, warnings: list, as_of: date, names: dict[str, str]) -> li
     ]
     if red:
         blocks += [_p("红色预警项目请挂钩领导和所在板块逐一研究、限期销号。"), _tbl("red_warnings")]
+    return blocks
+
+
+def _overruns(content, overruns: dict, as_of: date, names: dict[str, str]) -> list[dict]:
+    """Projects late against their baseline (相对基线延期), by delay bucket, the new delays
+    since last month-end and the cost overruns: ``overruns`` as given by
+    ``sources.overruns`` (the figures' selectors)."""
+    summary = overruns["summary"]
+    late, cost = summary["time_overrun"], summary["cost_overrun"]
+    buckets = [(label, late["buckets"][code]) for code, label in overruns["buckets"]]
+    bucket_label = dict(overruns["buckets"])
+    content["tables"]["overrun_buckets"] = _table(
+        "相对基线延期项目（按延期区间）",
+        [("延期区间", "text"), ("项目数（个）", "int")],
+        [[label, n] for label, n in buckets],
+        ["合计", late["count"]],
+    )
+
+    def unit_name(row):
+        return names.get(row["unit__code"], row["unit__name"])
+
+    content["tables"]["late_projects"] = _table(
+        "相对基线延期项目清单",
+        [
+            ("序号", "int"),
+            ("项目名称", "text"),
+            ("板块", "text"),
+            ("基线竣工日期", "text"),
+            ("预计竣工日期", "text"),
+            ("延期（月）", "int"),
+            ("延期区间", "text"),
+        ],
+        [
+            [
+                i,
+                r["name"],
+                unit_name(r),
+                r["baseline_completion_on"].isoformat(),
+                r["forecast_completion_on"].isoformat(),
+                r["time_overrun_months"],
+                bucket_label[r["delay_bucket"]],
+            ]
+            for i, r in enumerate(overruns["late"], 1)
+        ],
+        docx_limit=20,
+    )
+    content["tables"]["new_delays"] = _table(
+        "上月末以来新增延期项目",
+        [
+            ("序号", "int"),
+            ("项目名称", "text"),
+            ("板块", "text"),
+            ("上月末延期（月）", "int"),
+            ("现延期（月）", "int"),
+            ("预计竣工日期", "text"),
+        ],
+        [
+            [
+                i,
+                r["name"],
+                unit_name(r),
+                max(r["previous_overrun_months"] or 0, 0),
+                r["time_overrun_months"],
+                r["forecast_completion_on"].isoformat(),
+            ]
+            for i, r in enumerate(overruns["new"], 1)
+        ],
+    )
+    if late["count"]:
+        spread = "、".join(f"{label}{n}个" for label, n in buckets if n)
+        text = (
+            f"截至{cn_date(as_of)}，共有{late['count']}个项目预计竣工日期晚于基线竣工日期，"
+            f"其中延期{spread}；上月末以来新增延期{late['new_since_last_month']}个。"
+        )
+    else:
+        text = f"截至{cn_date(as_of)}，无相对基线延期的项目。"
+    if cost["count"]:
+        text += (
+            f"总投资超出基线的项目{cost['count']}个，合计超出{yi_text(cost['overrun_wan'])}亿元"
+            f"，为其基线总投资的{_pct(cost['rate'])}%。"
+        )
+    blocks = [_p(text)]
+    if late["count"]:
+        blocks += [_tbl("overrun_buckets"), _tbl("late_projects")]
+    if overruns["new"]:
+        blocks += [_p("新增延期项目请所在板块说明原因、重新排定工期。"), _tbl("new_delays")]
     return blocks
 
 

@@ -281,3 +281,37 @@ def open_issues(*, city, unit, as_of: date) -> dict:
         "overdue": totals.overdue,
         "closed": totals.closed,
     }
+
+
+# --- overruns against the baseline ----------------------------------------------------------
+
+_OVERRUN_VALUES = (
+    "code",
+    "name",
+    "unit__code",
+    "unit__name",
+    "delay_bucket",
+    "time_overrun_months",
+    "baseline_completion_on",
+    "forecast_completion_on",
+    "cost_overrun_wan",
+)
+
+
+def overruns(*, city, unit, as_of: date) -> dict:
+    """The scope's overruns against the baseline as of ``as_of`` (``figures.selectors``:
+    :func:`overrun_summary`, :func:`late_projects`, :func:`new_delays`): the summary, the
+    late projects (longest delay first) and the new delays since last month-end (with
+    last month-end's delay in ``previous_overrun_months``)."""
+
+    projects = _city_projects(city, unit)
+    return {
+        "summary": figures.overrun_summary(projects, as_of=as_of),
+        "buckets": [(code, label) for code, label, _low, _high in figures.DELAY_BUCKETS],
+        "late": list(figures.late_projects(projects, as_of=as_of).values(*_OVERRUN_VALUES)),
+        "new": list(
+            figures.new_delays(projects, as_of=as_of)
+            .order_by("-time_overrun_months", "name", "pk")
+            .values(*_OVERRUN_VALUES, "previous_overrun_months")
+        ),
+    }

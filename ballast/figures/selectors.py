@@ -1092,6 +1092,21 @@ def with_overruns(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Proje
     )
 
 
+# A project is late (延期) when its forecast completion is at least one calendar month
+# after its baseline completion.
+LATE = Q(time_overrun_months__gte=1)
+
+
+def late_projects(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]:
+    """The projects of ``projects`` late against their baseline as recorded at the end of
+    ``as_of`` (annotated as :func:`with_overruns`), longest delay first."""
+    return (
+        with_overruns(projects, as_of=as_of)
+        .filter(LATE)
+        .order_by("-time_overrun_months", "-cost_overrun_wan", "name", "pk")
+    )
+
+
 def new_delays(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]:
     """Projects whose time overrun grew since the end of the previous month ("new delays
     since last month"): their forecast completion as recorded at ``as_of`` is later than
@@ -1108,7 +1123,7 @@ def new_delays(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]
                 output_field=IntegerField(),
             )
         )
-        .filter(time_overrun_months__gte=1)
+        .filter(LATE)
         .filter(
             Q(previous_completion_on__isnull=True)
             | Q(forecast_completion_on__gt=F("previous_completion_on"))
@@ -1131,7 +1146,7 @@ def overrun_summary(projects: QuerySet[Project], *, as_of: date) -> dict:
         "cost_n": Count("pk", filter=over),
         "cost_wan": Sum("cost_overrun_wan", filter=over),
         "cost_base": Sum("baseline_total_wan", filter=over),
-        "late_n": Count("pk", filter=Q(time_overrun_months__gte=1)),
+        "late_n": Count("pk", filter=LATE),
     }
     for code, _, _, _ in DELAY_BUCKETS:
         aggregates[f"bucket_{code}"] = Count("pk", filter=Q(delay_bucket=code))

@@ -373,3 +373,41 @@ def split_unit(text: str) -> tuple[str, str]:
     if not unit and match:
         return match[1], match[2]
     return base, unit
+
+
+# 亩均论英雄: a project's yearly figures (assessments.EfficiencyRecord), one row per
+# project and year. Amounts in 万元 (the header may say 亿元 or 元), land in 亩.
+MUJUN_COLUMNS = [
+    *PROJECT_KEY_COLUMNS,
+    Column("year", "年度", "year", ("评价年度", "年份", "数据年度")),
+    Column("tax", "入库税收", "money", ("税收", "税收收入", "实缴税金", "入库税金"), unit="万元"),
+    Column(
+        "sales",
+        "开票销售",
+        "money",
+        ("销售收入", "营业收入", "开票销售收入", "主营业务收入"),
+        unit="万元",
+    ),
+    Column("value_added", "工业增加值", "money", ("增加值",), unit="万元"),
+    Column("energy", "综合能耗", "degree", ("能耗", "综合能源消费量"), unit="吨标煤"),
+    Column(
+        "emissions",
+        "主要污染物排放当量",
+        "degree",
+        ("排放当量", "污染物排放当量", "排放"),
+        unit="吨",
+    ),
+    Column(
+        "rd_spending", "研发经费", "money", ("研发投入", "R&D经费", "研发经费支出"), unit="万元"
+    ),
+    Column("employees", "年平均职工人数", "integer", ("职工人数", "从业人员", "年平均从业人员")),
+    Column(
+        "land_area",
+        "用地面积",
+        "land",
+        ("用地", "占地面积", "用地（亩）", "实际用地"),
+        unit="亩",
+        help="单位 亩（表头写“公顷”则按 1 公顷 = 15 亩换算）；留空取项目的用地面积",
+    ),
+]
+MUJUN_TEMPLATE_KEYS = [c.key for c in MUJUN_COLUMNS]

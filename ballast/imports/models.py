@@ -17,6 +17,7 @@ class ImportJob(BallastModel):
     class Kind(models.TextChoices):
         LEDGER = "ledger", "项目台账"
         REPORTS = "reports", "月度填报"
+        MUJUN = "mujun", "亩均数据"
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "已上传"

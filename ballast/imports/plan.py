@@ -62,8 +62,8 @@ class RowPlan:
 
 @dataclass
 class ImportPlan:
-    """The plan of an import file. ``kind`` is ``ledger`` or ``reports``; ``layout`` is
-    ``ledger``, ``long`` or ``wide``."""
+    """The plan of an import file. ``kind`` is ``ledger``, ``reports`` or ``mujun``;
+    ``layout`` is ``ledger``, ``long``, ``wide`` or ``mujun``."""
 
     kind: str
     filename: str
@@ -95,7 +95,7 @@ class ImportPlan:
 
     def summary(self) -> str:
         counts = self.counts
-        what = "项目台账" if self.kind == "ledger" else "月度填报"
+        what = {"ledger": "项目台账", "reports": "月度填报", "mujun": "亩均数据"}[self.kind]
         layout = {"ledger": "", "long": "（长表）", "wide": "（宽表）"}.get(self.layout, "")
         lines = [
             f"{self.filename}：{what}{layout}，工作表“{self.sheet}”，共 {len(self.rows)} 行数据",

@@ -15,8 +15,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from ballast.assessments import services as assessment_services
 from ballast.core.history import acting
 from ballast.imports.ledger import plan_ledger_import
+from ballast.imports.mujun import plan_mujun_import
 from ballast.imports.plan import ImportPlan, ImportRejected, ImportResult, RowError
 from ballast.imports.reports import plan_report_import
 from ballast.projects import services as project_services
@@ -29,6 +31,7 @@ __all__ = [
     "ImportResult",
     "apply_plan",
     "plan_ledger_import",
+    "plan_mujun_import",
     "plan_report_import",
 ]
 
@@ -57,7 +60,7 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
         raise ImportRejected(plan.errors)
     if plan.user_id != user.pk:
         raise PermissionDenied("导入计划须由生成它的用户执行。")
-    if bulk:
+    if bulk and plan.kind in ("ledger", "reports"):
         apply_bulk = _apply_ledger_bulk if plan.kind == "ledger" else _apply_reports_bulk
         try:
             with transaction.atomic(), acting(user, source="import", reason=plan.reason):
@@ -71,6 +74,8 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
             try:
                 if plan.kind == "ledger":
                     _apply_ledger_row(row, user=user, created_by_row=created_by_row)
+                elif plan.kind == "mujun":
+                    _apply_mujun_row(row, user=user)
                 else:
                     _apply_report_row(row, user=user, reason=plan.reason)
             except (ValidationError, PermissionDenied) as exc:
@@ -116,6 +121,12 @@ def _apply_ledger_row(row, *, user, created_by_row) -> None:
             )
         else:  # pragma: no cover - plans are built by this package
             raise ValueError(f"unknown import operation {kind}")
+
+
+def _apply_mujun_row(row, *, user) -> None:
+    for _kind, project_id, year, data in row.ops:
+        project = Project.objects.select_related("unit").get(pk=project_id)
+        assessment_services.efficiency_record_save(user=user, project=project, year=year, data=data)
 
 
 def _apply_report_row(row, *, user, reason: str) -> None:

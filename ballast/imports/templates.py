@@ -12,6 +12,8 @@ from ballast.imports.columns import (
     LEDGER_COLUMNS,
     LEDGER_TEMPLATE_KEYS,
     LEVEL_WORDS,
+    MUJUN_COLUMNS,
+    MUJUN_TEMPLATE_KEYS,
     ORIGIN_WORDS,
     REPORT_COLUMNS,
     REPORT_LONG_TEMPLATE_KEYS,
@@ -35,6 +37,8 @@ KIND_NOTES = {
     "area": "面积，单位 ㎡（表头写“万平方米”则换算）",
     "percent": "0–100 的数字，或 45%，或设为百分比格式的 0.45",
     "year": "四位年份，如 2023",
+    "integer": "整数",
+    "degree": "数字，不带单位",
 }
 
 
@@ -65,7 +69,8 @@ def _notes_sheet(workbook, columns, extra_rows=()):
 
 
 def build_template(kind: str, *, wide: bool = False) -> Workbook:
-    """The template of ``kind`` (``ledger`` or ``reports``), as an openpyxl workbook."""
+    """The template of ``kind`` (``ledger``, ``reports`` or ``mujun``), as an openpyxl
+    workbook."""
     workbook = Workbook()
     sheet = workbook.active
     if kind == "ledger":
@@ -81,6 +86,11 @@ def build_template(kind: str, *, wide: bool = False) -> Workbook:
         headers = [c.template_header for c in columns]
         if wide:
             headers += [f"{m}月（万元）" for m in range(1, 13)]
+    elif kind == "mujun":
+        title = "亩均数据（导入模板）"
+        sheet.title = "亩均数据"
+        columns = _columns(MUJUN_TEMPLATE_KEYS, MUJUN_COLUMNS)
+        headers = [c.template_header for c in columns]
     else:
         raise ValueError(f"unknown template kind {kind!r}")
     sheet.append([title])

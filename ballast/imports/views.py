@@ -62,7 +62,8 @@ def upload(request):
                     )
                 return redirect("imports:job", job.pk)
     else:
-        form = UploadForm(user=user)
+        wanted = request.GET.get("kind")
+        form = UploadForm(user=user, initial={"kind": wanted} if wanted else None)
     today = request_today()
     filterset = ProjectFilterSet(
         request.GET or None, queryset=list_queryset(user, today), user=user
@@ -75,6 +76,7 @@ def upload(request):
             "refused": refused,
             "jobs": jobs.jobs_of(user)[:20],
             "may_reports": jobs.may_import(user, ImportJob.Kind.REPORTS),
+            "may_mujun": jobs.may_import(user, ImportJob.Kind.MUJUN),
             "filterset": filterset,
             "year": today.year,
             "background_rows": jobs.background_rows(),
@@ -85,13 +87,13 @@ def upload(request):
 
 @login_required
 def template_download(request, kind: str):
-    if kind not in ("ledger", "reports"):
+    if kind not in ("ledger", "reports", "mujun"):
         raise Http404
     wide = kind == "reports" and request.GET.get("wide") == "1"
     workbook = build_template(kind, wide=wide)
     out = io.BytesIO()
     workbook.save(out)
-    name = {"ledger": "项目台账模板", "reports": "月度填报模板"}[kind]
+    name = {"ledger": "项目台账模板", "reports": "月度填报模板", "mujun": "亩均数据模板"}[kind]
     if kind == "reports":
         name += "-宽表" if wide else "-长表"
     return _file_response(out.getvalue(), f"{name}.xlsx")

@@ -10,17 +10,19 @@ import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ballast.accounts import policy
-from ballast.api.params import query_date
+from ballast.api.params import query_date, query_year
 from ballast.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from ballast.assessments import selectors, services
 from ballast.assessments.api import serializers as s
 from ballast.assessments.models import ManualScore, PublishedResult, Scheme
 from ballast.core.periods import Period
+from ballast.projects.selectors import city_in_scope, visible_units
 
 
 class PublishedResultFilterSet(django_filters.FilterSet):
@@ -145,4 +147,65 @@ class ManualScoreViewSet(WritableViewSet):
     def update_object(self, obj, data, version):
         return services.manual_score_save(
             user=self.request.user, score=obj, data=dict(data), expected_version=version
+        )
+
+
+class MujunPermission(permissions.IsAuthenticated):
+    """The 亩均 evaluation: the policy's ``view_mujun``."""
+
+    message = policy._denied_message(policy.VIEW)
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and policy.may_do(request.user, "view_mujun")
+
+
+class MujunEvaluationView(APIView):
+    """亩均论英雄：某年度按评价方案的评价（与亩均评价页相同）。全市的产业类项目一起排名、
+    分 A/B/C/D 类（在建、已终止的参评不分类），返回本人范围内项目的行：名次、分类、得分、
+    各指标的数值/比值/得分（十进制字符串）、用地（亩）、企业。数据用导入接口录入
+    （/imports/，kind=mujun）。"""
+
+    permission_classes = [MujunPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="评价年度（默认为有数据的最近年度）"),
+            OpenApiParameter("scheme", str, description="评价方案代码，如 mujun-six（默认第一个）"),
+            OpenApiParameter("unit", str, description="板块代码（默认范围内全部）"),
+            OpenApiParameter("city", str, description="设区市代码（省级人员须填）"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        user = request.user
+        city = city_in_scope(user, request.query_params.get("city"))
+        years = selectors.mujun_years(city)
+        year = query_year(request, default=years[0] if years else query_date(request).year - 1)
+        schemes = selectors.efficiency_schemes(city)
+        wanted = request.query_params.get("scheme") or schemes[0].slug
+        scheme = next((x for x in schemes if x.slug == wanted), None)
+        if scheme is None:
+            raise exceptions.ValidationError(
+                {
+                    "scheme": [
+                        _("评价方案应为 %(slugs)s 之一。")
+                        % {"slugs": "、".join(x.slug for x in schemes)}
+                    ]
+                }
+            )
+        rows = selectors.mujun_rows(user=user, city=city, year=year, scheme=scheme)
+        code = (request.query_params.get("unit") or "").strip()
+        if code:
+            if not visible_units(user).filter(code=code).exists():
+                raise exceptions.NotFound(
+                    _("找不到代码为“%(code)s”的地区，或不在您的范围内。") % {"code": code}
+                )
+            rows = [r for r in rows if r["unit"] == code]
+        return Response(
+            {
+                "city": city.code,
+                "year": year,
+                "scheme": {"slug": scheme.slug, "name": scheme.name},
+                "rows": rows,
+            }
         )

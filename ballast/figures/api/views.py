@@ -20,11 +20,16 @@ from ballast.accounts import policy
 from ballast.api.params import query_date, query_year
 from ballast.figures.integrity import as_json, integrity_of
 from ballast.figures.selectors import (
+    DELAY_BUCKETS,
     area_and_cities_figures,
     city_and_units_figures,
+    late_projects,
+    new_delays,
+    overrun_summary,
     to_json,
     unit_figures,
 )
+from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region, within
@@ -183,3 +188,99 @@ class IntegrityView(APIView):
         if region is None:
             raise exceptions.ValidationError({"region": [_("请填写市或板块的代码。")]})
         return Response(as_json(integrity_of(region, year=year, as_of=as_of)))
+
+
+class OverrunsPermission(permissions.IsAuthenticated):
+    """Overruns against the baseline: the policy's ``view_overruns``."""
+
+    message = policy._denied_message(policy.VIEW)
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and policy.may_do(
+            request.user, "view_overruns"
+        )
+
+
+def _overrun_row(project, *, previous: bool = False) -> dict:
+    row = {
+        "id": project.pk,
+        "code": project.code,
+        "name": project.name,
+        "unit": project.unit.code,
+        "delay_bucket": project.delay_bucket,
+        "time_overrun_months": project.time_overrun_months,
+        "baseline_completion": project.baseline_completion_on,
+        "forecast_completion": project.forecast_completion_on,
+        "baseline_total_wan": money_text(project.baseline_total_wan),
+        "forecast_total_wan": money_text(project.forecast_total_wan),
+        "cost_overrun_wan": money_text(project.cost_overrun_wan),
+        "cost_overrun_rate": None
+        if project.cost_overrun_rate is None
+        else str(project.cost_overrun_rate),
+    }
+    if previous:
+        row["previous_overrun_months"] = project.previous_overrun_months
+    return row
+
+
+def money_text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class OverrunsView(APIView):
+    """相对基线的超期：范围内（市级为全市，板块人员为本板块）截至某日预计竣工晚于基线竣工的
+    项目（按延期月数从长到短，含延期区间与投资超支），上月末以来新增延期的项目，以及汇总
+    （与超期项目页相同，出自 ``figures.selectors``）。金额为万元的十进制字符串。"""
+
+    permission_classes = [OverrunsPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", str, description="板块代码（默认为范围内的全部板块）"),
+            OpenApiParameter(
+                "bucket", str, enum=[code for code, *_ in DELAY_BUCKETS], description="延期区间"
+            ),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="统计日期（默认今天）"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        as_of = query_date(request)
+        projects = Project.objects.restrict(request.user).filter(unit__is_assessment_unit=True)
+        code = (request.query_params.get("unit") or "").strip()
+        if code:
+            unit = visible_units(request.user).filter(code=code).first()
+            if unit is None:
+                raise exceptions.NotFound(
+                    _("找不到代码为“%(code)s”的地区，或不在您的范围内。") % {"code": code}
+                )
+            projects = projects.filter(unit=unit)
+        bucket = request.query_params.get("bucket") or ""
+        codes = [code for code, *_ in DELAY_BUCKETS]
+        if bucket and bucket not in codes:
+            raise exceptions.ValidationError(
+                {"bucket": [_("延期区间应为 %(codes)s 之一。") % {"codes": "、".join(codes)}]}
+            )
+        late = late_projects(projects, as_of=as_of).select_related("unit")
+        if bucket:
+            late = late.filter(delay_bucket=bucket)
+        new = (
+            new_delays(projects, as_of=as_of)
+            .select_related("unit")
+            .order_by("-time_overrun_months", "name", "pk")
+        )
+        summary = overrun_summary(projects, as_of=as_of)
+        cost = summary["cost_overrun"]
+        return Response(
+            {
+                "as_of": as_of,
+                "summary": {
+                    "cost_overrun": {
+                        k: money_text(v) if k != "count" else v for k, v in cost.items()
+                    },
+                    "time_overrun": summary["time_overrun"],
+                },
+                "late": [_overrun_row(p) for p in late],
+                "new_since_last_month": [_overrun_row(p, previous=True) for p in new],
+            }
+        )

@@ -43,7 +43,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    """A workbook (.xlsx) or .csv file of a project ledger or of monthly reports."""
+    """A workbook (.xlsx) or .csv file of a project ledger, of monthly reports or of 亩均
+    data."""
 
     kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
     file = serializers.FileField()
