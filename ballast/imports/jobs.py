@@ -30,7 +30,12 @@ from ballast.imports.columns import header_key
 from ballast.imports.models import ImportFile, ImportJob
 from ballast.imports.plan import ImportPlan, ImportRejected, RowError
 from ballast.imports.reading import MAX_FILE_BYTES, FileRejected, _csv_grid
-from ballast.imports.services import apply_plan, plan_ledger_import, plan_report_import
+from ballast.imports.services import (
+    apply_plan,
+    plan_ledger_import,
+    plan_report_import,
+    plan_target_import,
+)
 from ballast.projects.models import Project
 from ballast.reports.models import MonthlyReport
 
@@ -54,7 +59,11 @@ ERROR_HEADER = "导入错误说明"
 # The queue's task that applies a large file (ballast/imports/tasks.py).
 APPLY_TASK = "imports.apply_job"
 
-PLANNERS = {ImportJob.Kind.LEDGER: plan_ledger_import, ImportJob.Kind.REPORTS: plan_report_import}
+PLANNERS = {
+    ImportJob.Kind.LEDGER: plan_ledger_import,
+    ImportJob.Kind.REPORTS: plan_report_import,
+    ImportJob.Kind.TARGETS: plan_target_import,
+}
 
 
 class UploadRefused(Exception):
@@ -86,6 +95,8 @@ def may_import(user, kind: str) -> bool:
 
     if not policy.may(user, policy.ADD, ImportJob):
         return False
+    if kind == ImportJob.Kind.TARGETS:
+        return policy.may_do(user, "set_targets")
     if kind == ImportJob.Kind.REPORTS:
         return policy.may(user, policy.ADD, MonthlyReport) and policy.may(
             user, policy.ACCEPT, MonthlyReport

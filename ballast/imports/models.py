@@ -17,6 +17,7 @@ class ImportJob(BallastModel):
     class Kind(models.TextChoices):
         LEDGER = "ledger", "项目台账"
         REPORTS = "reports", "月度填报"
+        TARGETS = "targets", "板块目标"
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "已上传"

@@ -19,8 +19,10 @@ from ballast.core.history import acting
 from ballast.imports.ledger import plan_ledger_import
 from ballast.imports.plan import ImportPlan, ImportRejected, ImportResult, RowError
 from ballast.imports.reports import plan_report_import
+from ballast.imports.targets import plan_target_import
 from ballast.projects import services as project_services
 from ballast.projects.models import Project
+from ballast.regions.models import Region
 from ballast.reports import services as report_services
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "apply_plan",
     "plan_ledger_import",
     "plan_report_import",
+    "plan_target_import",
 ]
 
 
@@ -57,7 +60,7 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
         raise ImportRejected(plan.errors)
     if plan.user_id != user.pk:
         raise PermissionDenied("导入计划须由生成它的用户执行。")
-    if bulk:
+    if bulk and plan.kind in ("ledger", "reports"):
         apply_bulk = _apply_ledger_bulk if plan.kind == "ledger" else _apply_reports_bulk
         try:
             with transaction.atomic(), acting(user, source="import", reason=plan.reason):
@@ -71,6 +74,8 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
             try:
                 if plan.kind == "ledger":
                     _apply_ledger_row(row, user=user, created_by_row=created_by_row)
+                elif plan.kind == "targets":
+                    _apply_target_row(row, user=user)
                 else:
                     _apply_report_row(row, user=user, reason=plan.reason)
             except (ValidationError, PermissionDenied) as exc:
@@ -116,6 +121,14 @@ def _apply_ledger_row(row, *, user, created_by_row) -> None:
             )
         else:  # pragma: no cover - plans are built by this package
             raise ValueError(f"unknown import operation {kind}")
+
+
+def _apply_target_row(row, *, user) -> None:
+    units = {u.pk: u for u in Region.objects.filter(pk__in={op[1] for op in row.ops})}
+    for _kind, unit_id, period, indicator, value in row.ops:
+        project_services.target_set(
+            user=user, unit=units[unit_id], period=period, indicator=indicator, value=value
+        )
 
 
 def _apply_report_row(row, *, user, reason: str) -> None:

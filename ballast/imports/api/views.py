@@ -223,7 +223,7 @@ class ReportsExportView(_ExportView):
 
 class ImportTemplateView(generics.GenericAPIView):
     """导入模板（空白工作簿，与上传页的模板相同）：ledger 为项目台账；reports 为月度填报，
-    ?wide=1 为宽表（每月一列）。"""
+    ?wide=1 为宽表（每月一列）；targets 为板块目标。"""
 
     renderer_classes = TABLE_RENDERERS[:2]
     pagination_class = None
@@ -231,7 +231,9 @@ class ImportTemplateView(generics.GenericAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=["ledger", "reports"]),
+            OpenApiParameter(
+                "kind", str, OpenApiParameter.PATH, enum=["ledger", "reports", "targets"]
+            ),
             OpenApiParameter("wide", str, enum=["1"], description="月度填报的宽表（每月一列）"),
         ],
         responses={(200, XLSX_TYPE): OpenApiTypes.BINARY},
@@ -240,7 +242,9 @@ class ImportTemplateView(generics.GenericAPIView):
         wide = kind == "reports" and request.query_params.get("wide") == "1"
         book = io.BytesIO()
         build_template(kind, wide=wide).save(book)
-        name = {"ledger": "项目台账模板", "reports": "月度填报模板"}[kind]
+        name = {"ledger": "项目台账模板", "reports": "月度填报模板", "targets": "板块目标模板"}[
+            kind
+        ]
         if kind == "reports":
             name += "-宽表" if wide else "-长表"
         return file_response(book.getvalue(), f"{name}.xlsx", XLSX_TYPE)
