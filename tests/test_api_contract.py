@@ -339,7 +339,10 @@ def _target_and_confidence_samples(schema, seen, call, people, project, clerk, o
     project, re-rates it; the other unit's clerk gets 404)."""
     from tests.test_unit_targets_pages import GOOD, book
 
+    # fresh tokens: the rate limit counts per token, and the others have spent much of it
     admin = people_token(people["city_admin"])
+    clerk = people_token(people["clerk_a"])
+    outsider = people_token(people["clerk_b"])
     unit = project.unit_id
     target = call(admin, "POST", "/api/v1/unit-targets/",
                   body={"unit": unit, "period": "2023Q2", "indicator": "signed_count",

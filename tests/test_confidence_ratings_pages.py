@@ -57,7 +57,9 @@ def test_a_clerk_of_another_unit_gets_404_and_a_reviewer_may_not_rate(client, pe
     url = reverse("projects:confidence_rate", args=[project.pk])
     client.force_login(people["clerk_b"])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"month": "2023-06", "rating": "red", "narrative": "x"}).status_code == 404
+    assert (
+        client.post(url, {"month": "2023-06", "rating": "red", "narrative": "x"}).status_code == 404
+    )
     client.force_login(people["reviewer_a"])
     assert client.get(url).status_code == 404
     assert not ConfidenceAssessment.objects.exists()
@@ -96,7 +98,11 @@ def test_the_city_list_by_current_rating_filters_and_exports(
     assert counts == {"green": 1, "amber": 1, "red": 0, "none": 1}
     text = client.get(url, {"export": "csv", "rating": "amber"}).content.decode("utf-8-sig")
     assert "项目名称,所属板块,交付信心,评级月份,说明" in text
-    assert "港口二期,高邮市,黄,2023-06,征地" in text or "港口二期" in text and ",黄,2023-06,征地" in text
+    assert (
+        "港口二期,高邮市,黄,2023-06,征地" in text
+        or "港口二期" in text
+        and ",黄,2023-06,征地" in text
+    )
     # the enterprise contact has no such page; the unit clerk sees their unit's projects
     client.force_login(people["enterprise"])
     assert client.get(url).status_code == 403
