@@ -238,7 +238,9 @@ class ConfidenceForm(VersionedForm, forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
-    rating = forms.ChoiceField(label=_("交付信心"), choices=(), widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        label=_("交付信心"), choices=(), widget=forms.Select(attrs={"class": "select"})
+    )
     narrative = forms.CharField(
         label=_("说明"),
         required=False,

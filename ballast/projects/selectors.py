@@ -230,14 +230,3 @@ def with_current_rating(projects: QuerySet[Project], *, as_of: date) -> QuerySet
 def confidence_history(project: Project) -> list[ConfidenceAssessment]:
     """A project's ratings, month by month, the latest first."""
     return list(project.confidence_ratings.order_by("-month"))
-
-
-def confidence_changes(project: Project) -> list:
-    """Every change of a project's ratings (simple-history rows: a month re-rated shows
-    each rating it had, with who and when), the latest first."""
-    model = ConfidenceAssessment.history.model
-    return list(
-        model.objects.filter(project_id=project.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )

@@ -42,7 +42,6 @@ from ballast.projects.models import (
 )
 from ballast.projects.selectors import (
     Status,
-    confidence_changes,
     confidence_history,
     late_nodes_q,
     list_queryset,
@@ -184,9 +183,9 @@ class ProjectView(ObjectView):
             "suspensions": list(project.suspensions.all()),
             "history": project_history(project=project),
             "may_change": policy.may(user, policy.CHANGE, Project),
-            # 交付信心: the current rating, the months rated and every change of them
+            # 交付信心: the current rating and the months rated (every change of them is
+            # in the change log below: projects.history)
             "ratings": confidence_history(project),
-            "rating_changes": confidence_changes(project),
             "may_rate": policy.may_do(user, "rate_confidence"),
             # the reports, the monthly chart and the investment progress: the panels the
             # apps above projects register (projects.panels)

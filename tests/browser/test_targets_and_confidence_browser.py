@@ -47,7 +47,7 @@ def test_city_imports_targets_and_officer_rates_a_project(session, people, make_
     page.click("#confidence a:has-text('评定本月')")
     page.wait_for_load_state("load")
     page.fill("input[name=month]", "2023-03")
-    page.check("input[name=rating][value=amber]")
+    page.select_option("select[name=rating]", "amber")
     page.fill("textarea[name=narrative]", "设备到货延迟两周，已协调供应商加急")
     s.shot("confidence-01-form")
     page.click("button:has-text('保存')")
