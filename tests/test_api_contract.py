@@ -328,6 +328,7 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "POST", "/api/v1/imports/{id}/apply/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/{id}/progress/", path_parameters=job)
         _attraction_samples(call, people, project, clerk, outsider)
+        _target_and_confidence_samples(schema, seen, call, people, project, clerk, outsider)
         _inbox_and_attachment_samples(schema, seen, call, people, project, clerk, outsider)
         call(clerk, "GET", "/api/v1/imports/{id}/errors/", path_parameters=job)
         call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "reports"},
@@ -339,6 +340,59 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         for method in operations
     }
     assert every - seen == set(), "endpoints without a sample in the contract test"
+
+
+def _target_and_confidence_samples(schema, seen, call, people, project, clerk, outsider):
+    """Unit targets (the city sets one, reads, changes it with If-Match; a clerk is refused;
+    a target import and its template) and confidence ratings (the clerk rates the unit's
+    project, re-rates it; the other unit's clerk gets 404)."""
+    from tests.test_unit_targets_pages import GOOD, book
+
+    # fresh tokens: the rate limit counts per token, and the others have spent much of it
+    admin = people_token(people["city_admin"])
+    clerk = people_token(people["clerk_a"])
+    outsider = people_token(people["clerk_b"])
+    unit = project.unit_id
+    target = call(admin, "POST", "/api/v1/unit-targets/",
+                  body={"unit": unit, "period": "2023Q2", "indicator": "signed_count",
+                        "value": "3"})  # fmt: skip
+    assert target.status_code == 201, target.text
+    tid = {"id": target.json()["id"]}
+    call(clerk, "POST", "/api/v1/unit-targets/",
+         body={"unit": unit, "period": "2023", "indicator": "signed_count", "value": "3"})  # fmt: skip
+    call(admin, "POST", "/api/v1/unit-targets/",
+         body={"unit": unit, "period": "2023M1", "indicator": "signed_count", "value": "3"})  # fmt: skip
+    call(clerk, "GET", "/api/v1/unit-targets/", query={"year": 2023, "unit": "321081"})
+    call(clerk, "GET", "/api/v1/unit-targets/{id}/", path_parameters=tid)
+    call(admin, "PATCH", "/api/v1/unit-targets/{id}/", path_parameters=tid,
+         body={"value": "4"}, headers={"If-Match": '"1"'})  # fmt: skip
+    call(admin, "PUT", "/api/v1/unit-targets/{id}/", path_parameters=tid,
+         body={"value": "5"}, headers={"If-Match": '"1"'})  # fmt: skip
+    rating = call(clerk, "POST", "/api/v1/confidence-ratings/",
+                  body={"project": project.pk, "month": "2023-03-01", "rating": "amber",
+                        "narrative": "设备延迟"})  # fmt: skip
+    assert rating.status_code == 201, rating.text
+    rid = {"id": rating.json()["id"]}
+    call(clerk, "POST", "/api/v1/confidence-ratings/",
+         body={"project": project.pk, "month": "2023-04-01", "rating": "red"})  # fmt: skip
+    call(clerk, "GET", "/api/v1/confidence-ratings/", query={"project": project.pk})
+    call(clerk, "GET", "/api/v1/confidence-ratings/{id}/", path_parameters=rid)
+    call(outsider, "GET", "/api/v1/confidence-ratings/{id}/", path_parameters=rid)
+    call(clerk, "PATCH", "/api/v1/confidence-ratings/{id}/", path_parameters=rid,
+         body={"rating": "green"}, headers={"If-Match": '"1"'})  # fmt: skip
+    call(clerk, "PUT", "/api/v1/confidence-ratings/{id}/", path_parameters=rid,
+         body={"rating": "red", "narrative": "停工"}, headers={"If-Match": '"2"'})  # fmt: skip
+    operation = schema.find_operation_by_path("POST", "/api/v1/imports/")
+    case = schema.make_case(
+        operation=operation,
+        body={"kind": "targets", "file": book(GOOD)},
+        media_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {admin}"},
+    )
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+    assert response.status_code == 201, response.text
+    call(clerk, "GET", "/api/v1/imports/templates/{kind}/", path_parameters={"kind": "targets"})
 
 
 def _inbox_and_attachment_samples(schema, seen, call, people, project, clerk, outsider):

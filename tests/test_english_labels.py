@@ -13,6 +13,7 @@ from ballast.alerts.choices import Level as WarningLevel
 from ballast.coordination.choices import IssueCategory, IssueLevel, IssueStatus, VisitKind
 from ballast.projects.choices import (
     Category,
+    ConfidenceRating,
     Level,
     NodeKind,
     NodeOutcome,
@@ -42,6 +43,7 @@ CHOICES = (
     NodeKind,
     NodeOutcome,
     TargetIndicator,
+    ConfidenceRating,
     ReportStatus,
     WarningLevel,
     IssueStatus,

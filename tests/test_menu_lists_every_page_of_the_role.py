@@ -22,6 +22,8 @@ PAGES = (
     "coordination:visits",
     "coordination:tours",
     "dashboards:leaders",
+    "dashboards:targets",
+    "projects:confidence",
     "dashboards:map",
     "imports:upload",
     "bulletins:list",

@@ -98,6 +98,7 @@ def _judges(user, tour) -> bool:
 _PROJECT_VIEW = (("project", VIEW),)
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
+_TARGET_SET = (("target", ADD), ("target", CHANGE))
 
 _LEAD = "attraction.Lead"
 _LEAD_VIEW = (("lead", VIEW),)
@@ -219,6 +220,8 @@ DOORS: dict[str, Door] = {
     "dashboards:leaders": Door(_COCKPIT, post=None),
     "dashboards:leader": Door(_COCKPIT, post=None, scope=_sees_leader),
     "dashboards:map": Door(_PROJECT_VIEW),
+    # 板块目标与完成: the targets beside the figures (policy "view_targets")
+    "dashboards:targets": Door(_COCKPIT, post=None),
     # --- investment attraction (招商引资) ------------------------------------------------------
     "attraction:leads": Door(_LEAD_VIEW, post=None),
     "attraction:lead_create": Door((("lead", ADD),)),
@@ -255,6 +258,14 @@ DOORS: dict[str, Door] = {
     "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_templates_apply": Door(None, _PROJECT_CHANGE, model="projects.Project"),
+    # 交付信心: the list is the government's view (policy "view_confidence": project VIEW
+    # without the enterprise contacts — the roles that also read targets); rating a
+    # project changes it (policy "rate_confidence")
+    "projects:confidence": Door(_COCKPIT, post=None),
+    "projects:confidence_rate": Door(_PROJECT_CHANGE, model="projects.Project"),
+    # 板块目标: the city sets them (policy "set_targets": ADD and CHANGE of targets)
+    "projects:target_create": Door(_TARGET_SET),
+    "projects:target_edit": Door(_TARGET_SET, model="projects.UnitTarget"),
     "reports:report_month": Door((("report", VIEW),), post=None),
     "reports:review_unit": Door((("report", APPROVE),), post=None),
     "reports:review_city": Door((("report", policy.ACCEPT),), post=None),
@@ -346,6 +357,17 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:node-detail": _api_object("project", "projects.Node", **_PROJECT_FLOW),
     "api:annualplan-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:annualplan-detail": _api_object("project", "projects.AnnualPlan", **_PROJECT_FLOW),
+    # 板块目标: read with the figures; set by the city (policy "set_targets")
+    "api:unittarget-list": ApiDoor({"GET": (("target", VIEW),), "POST": _TARGET_SET}),
+    "api:unittarget-detail": ApiDoor(
+        {"GET": (("target", VIEW),), "PUT": _TARGET_SET, "PATCH": _TARGET_SET},
+        model="projects.UnitTarget",
+    ),
+    # 交付信心: rating a project changes it (policy "rate_confidence")
+    "api:confidence-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
+    "api:confidence-detail": _api_object(
+        "project", "projects.ConfidenceAssessment", **_PROJECT_FLOW
+    ),
     "api:report-list": ApiDoor({"GET": (("report", VIEW),), "POST": (("report", ADD),)}),
     "api:report-detail": _api_object("report", _REPORT, **_PROJECT_FLOW),
     "api:report-submit": ApiDoor({"POST": (("report", policy.SUBMIT),)}, model=_REPORT),

@@ -627,6 +627,20 @@ NAMED_ACTIONS = {
     "enter_mujun": lambda user: (
         CHANGE in allowed_actions(user, "project") and ADD in allowed_actions(user, "import")
     ),
+    # 板块目标: the city sets its units' targets per year and quarter (the form, the import
+    # and the API); whoever reads the figures sees them beside the actual figures
+    "set_targets": lambda user: (
+        ADD in allowed_actions(user, "target") and CHANGE in allowed_actions(user, "target")
+    ),
+    "view_targets": _reads_figures,
+    # 交付信心评级: whoever keeps the project's data rates it month by month (the unit
+    # officer for the unit's projects, the city for all); the government's view lists them
+    "rate_confidence": lambda user: (
+        CHANGE in allowed_actions(user, "project") and not holds(user, "be_project_contact")
+    ),
+    "view_confidence": lambda user: (
+        VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
+    ),
     "compose_bulletin": lambda user: (
         VIEW in allowed_actions(user, "bulletin")
         and (user.is_superuser or user.region_id is not None)

@@ -25,6 +25,7 @@ ENTRIES = (
         "shown": _compares_cities,
     },
     {"order": 50, "label": _("驾驶舱"), "url": "dashboards:cockpit", "needs": FIGURES},
+    {"order": 52, "label": _("板块目标"), "url": "dashboards:targets", "needs": ("view_targets",)},
     {"order": 110, "label": _("挂钩领导"), "url": "dashboards:leaders", "needs": FIGURES},
     {"order": 120, "label": _("地图"), "url": "dashboards:map", "needs": ("project.view",)},
     # A linked leader's own portfolio (挂钩项目): for whoever has linked projects.

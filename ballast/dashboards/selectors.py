@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -493,3 +494,76 @@ def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
         else:
             without.append(item)
     return with_point, without
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@dataclass
+class TargetRow:
+    """One target (板块目标) with the actual figure beside it, as the figures compute it
+    for the target's period (a year, or a quarter, as of the page's date or the period's
+    end when it is over); ``actual`` and ``completion`` are None for a period not begun."""
+
+    target: object
+    kind: str  # count | money | rate
+    actual: Decimal | int | None
+    completion: Decimal | None
+    as_of: date | None
+
+    @property
+    def pk(self):
+        return self.target.pk
+
+
+def _target_kind(indicator: str) -> str:
+    if indicator.endswith("_rate"):
+        return "rate"
+    if indicator.endswith("_count"):
+        return "count"
+    return "money"
+
+
+def targets_with_actuals(targets, *, as_of: date) -> list[TargetRow]:
+    """The rows of ``targets`` (a restricted UnitTarget queryset) with their actual figure
+    and share reached (完成率), read from the figures of each target's city and period:
+    one grouped computation (:func:`city_and_units_figures`) per city and period shown,
+    never one per target. A year's actual is the year-to-date figure, a quarter's the
+    quarter's (the figures' ``quarter`` part), both as of ``as_of`` or the period's end."""
+    rows = list(targets.select_related("unit"))
+    groups: dict[tuple, list] = {}
+    for target in rows:
+        groups.setdefault((target.unit.city_id, target.period), []).append(target)
+    found: dict[int, TargetRow] = {}
+    cities = {r.pk: r for r in Region.objects.filter(pk__in={c for c, _p in groups})}
+    for (city_id, period_text), group in groups.items():
+        period = Period.parse(period_text)
+        if period.start > as_of or city_id not in cities:
+            for target in group:
+                kind = _target_kind(target.indicator)
+                found[target.pk] = TargetRow(target, kind, None, None, None)
+            continue
+        day = min(as_of, period.end)
+        __, units = city_and_units_figures(city=cities[city_id], year=period.start.year, as_of=day)
+        for target in group:
+            figures = units.get(target.unit.code)
+            kind = _target_kind(target.indicator)
+            if figures is None:
+                found[target.pk] = TargetRow(target, kind, None, None, day)
+                continue
+            if period.kind == "Q":
+                part = figures["quarter"]
+                # The quarter's own new projects and investment; the signed cohort's
+                # rates are the year's as of the day (as the figures compare them).
+                view = {
+                    **figures,
+                    "new": part["new"],
+                    "investment": {**figures["investment"], **part["investment"]},
+                }
+                completion = part["target_completion"].get(target.indicator)
+            else:
+                view = figures
+                completion = figures["target_completion"].get(target.indicator)
+            actual = figure_value(view, TARGET_ACTUALS[target.indicator])
+            found[target.pk] = TargetRow(target, kind, actual, completion, day)
+    return [found[target.pk] for target in rows]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("leaders/", views.leaders, name="leaders"),
     path("leaders/<int:pk>/", views.leader_detail, name="leader"),
     path("map/", views.project_map, name="map"),
+    path("targets/", views.targets, name="targets"),
 ]

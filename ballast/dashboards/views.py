@@ -26,9 +26,12 @@ from ballast.coordination.selectors import leader_portfolio
 from ballast.core.cache import cached
 from ballast.core.periods import Period
 from ballast.dashboards import selectors
+from ballast.dashboards.filtersets import LeaderFilterSet
+from ballast.dashboards.tables import LeaderTable, TargetTable
 from ballast.projects.choices import STAGE_ORDER
+from ballast.projects.filtersets import TargetFilterSet
 from ballast.projects.labels import stage_choices, stage_label
-from ballast.projects.models import Project
+from ballast.projects.models import Project, UnitTarget
 from ballast.projects.selectors import (
     batches,
     city_in_scope,
@@ -207,15 +210,22 @@ def drill(request):
 
 class LeaderList(ObjectListView):
     """The linked leaders (挂钩领导) of the person's area with the count of their projects
-    the person may see."""
+    the person may see: searched by name, filtered by the unit of those projects, in
+    pages; the export writes the same table."""
 
     model = User
     action = "view_leaders"
     denied_message = gettext_lazy("您没有查看挂钩领导的权限。")
     template_name = "dashboards/leaders.html"
-    paginate = False
+    table_class = LeaderTable
+    filterset_class = LeaderFilterSet
+    export_filename = "挂钩领导"
+    export_title = "挂钩领导"
 
-    def get_rows(self):
+    def filterset_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_queryset(self):
         user = self.request.user
         visible = Project.objects.restrict(user)
         return (
@@ -225,11 +235,8 @@ class LeaderList(ObjectListView):
                 n=Count("linked_projects", filter=Q(linked_projects__in=visible), distinct=True)
             )
             .filter(n__gt=0)
-            .order_by("-n", "full_name")
+            .order_by("-n", "full_name", "pk")
         )
-
-    def get_extra_context(self, rows, **kwargs):
-        return {"leaders": rows}
 
 
 class LeaderView(ObjectView):
@@ -379,3 +386,53 @@ def project_map(request):
             "n_points": len(points),
         },
     )
+
+
+# --------------------------------------------------------------------------- targets
+
+
+class TargetList(ObjectListView):
+    """板块目标与完成 (/targets/): the units' targets by period and indicator with the
+    actual figure and share reached beside each (read from the figures' selectors as of
+    the page's date); a unit person sees their unit's. The year shown defaults to the
+    date's year (an empty year: every year). The city sets targets here (the form in
+    ``projects``, the import in ``imports``)."""
+
+    model = UnitTarget
+    action = "view_targets"
+    denied_message = gettext_lazy("您没有查看板块目标的权限。")
+    template_name = "dashboards/targets.html"
+    table_class = TargetTable
+    filterset_class = TargetFilterSet
+    export_title = "板块目标与完成"
+
+    def base_queryset(self):
+        return UnitTarget.objects.order_by("unit__sort_order", "unit__code", "period", "indicator")
+
+    def get_rows(self):
+        self.as_of, self.today = as_of_param(self.request)
+        params = self.request.GET.copy()
+        if "year" not in params:
+            params["year"] = str(self.as_of.year)
+        self.year = params["year"] if params["year"].isdigit() else ""
+        self.filterset = TargetFilterSet(
+            params, queryset=self.get_queryset(), user=self.request.user
+        )
+        return selectors.targets_with_actuals(self.filterset.qs, as_of=self.as_of)
+
+    def table_kwargs(self):
+        return {"may_edit": policy.may_do(self.request.user, "set_targets")}
+
+    def get_export_filename(self):
+        return f"板块目标与完成-{self.year}" if self.year else "板块目标与完成"
+
+    def get_extra_context(self, rows, **kwargs):
+        return {
+            "as_of": self.as_of,
+            "is_today": self.as_of == self.today,
+            "year": self.year,
+            "may_set": policy.may_do(self.request.user, "set_targets"),
+        }
+
+
+targets = TargetList.as_view()

@@ -411,3 +411,44 @@ MUJUN_COLUMNS = [
     ),
 ]
 MUJUN_TEMPLATE_KEYS = [c.key for c in MUJUN_COLUMNS]
+# 板块目标: one row per unit, period and indicator (imports/targets.py).
+TARGET_COLUMNS = [
+    Column(
+        "unit",
+        "板块",
+        "unit",
+        (
+            "所属板块",
+            "板块名称",
+            "板块代码",
+            "县(市、区)",
+            "县市区",
+            "考核板块",
+            "责任板块",
+            "单位",
+        ),
+        help="板块名称、简称或代码",
+    ),
+    Column(
+        "period",
+        "期间",
+        "period",
+        ("目标期间", "年度/季度", "考核期间", "期别", "周期", "年度", "季度"),
+        help="年度如 2026，季度如 2026Q1、2026年一季度、2026年第1季度",
+    ),
+    Column(
+        "indicator",
+        "指标",
+        "indicator",
+        ("目标指标", "考核指标", "指标名称", "目标名称"),
+        help="指标名称，如 新签约项目数、新开工项目总投资（万元）、当年签约项目落地率",
+    ),
+    Column(
+        "value",
+        "目标值",
+        "target",
+        ("目标", "目标数", "目标数值", "目标任务", "任务数"),
+        help="个数；金额按万元（可写 1.2亿元）；比率写 70% 或 0.7",
+    ),
+]
+TARGET_TEMPLATE_KEYS = ["unit", "period", "indicator", "value"]

@@ -35,6 +35,7 @@ from ballast.imports.services import (
     plan_ledger_import,
     plan_mujun_import,
     plan_report_import,
+    plan_target_import,
 )
 from ballast.projects.models import Project
 from ballast.reports.models import MonthlyReport
@@ -63,6 +64,7 @@ PLANNERS = {
     ImportJob.Kind.LEDGER: plan_ledger_import,
     ImportJob.Kind.REPORTS: plan_report_import,
     ImportJob.Kind.MUJUN: plan_mujun_import,
+    ImportJob.Kind.TARGETS: plan_target_import,
 }
 
 
@@ -95,6 +97,8 @@ def may_import(user, kind: str) -> bool:
 
     if not policy.may(user, policy.ADD, ImportJob):
         return False
+    if kind == ImportJob.Kind.TARGETS:
+        return policy.may_do(user, "set_targets")
     if kind == ImportJob.Kind.REPORTS:
         return policy.may(user, policy.ADD, MonthlyReport) and policy.may(
             user, policy.ACCEPT, MonthlyReport

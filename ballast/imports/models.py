@@ -18,6 +18,7 @@ class ImportJob(BallastModel):
         LEDGER = "ledger", "项目台账"
         REPORTS = "reports", "月度填报"
         MUJUN = "mujun", "亩均数据"
+        TARGETS = "targets", "板块目标"
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "已上传"

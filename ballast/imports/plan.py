@@ -95,7 +95,12 @@ class ImportPlan:
 
     def summary(self) -> str:
         counts = self.counts
-        what = {"ledger": "项目台账", "reports": "月度填报", "mujun": "亩均数据"}[self.kind]
+        what = {
+            "ledger": "项目台账",
+            "reports": "月度填报",
+            "mujun": "亩均数据",
+            "targets": "板块目标",
+        }[self.kind]
         layout = {"ledger": "", "long": "（长表）", "wide": "（宽表）"}.get(self.layout, "")
         lines = [
             f"{self.filename}：{what}{layout}，工作表“{self.sheet}”，共 {len(self.rows)} 行数据",

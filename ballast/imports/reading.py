@@ -318,9 +318,18 @@ DECLARED_UNIT = re.compile(r"单位[:：]?(亿元|万元|千元|元)")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
 
 
-def find_table(file, *, filename: str, columns: list[Column], allow_months: bool) -> Table:
-    """The first visible sheet with a recognisable header (the name or code column and at
-    least one more), as a :class:`Table`."""
+def find_table(
+    file,
+    *,
+    filename: str,
+    columns: list[Column],
+    allow_months: bool,
+    anchors: tuple[str, ...] = ("code", "name"),
+    missing: str = "",
+) -> Table:
+    """The first visible sheet with a recognisable header (one of the ``anchors`` columns
+    — the project's name or code — and at least one more), as a :class:`Table`;
+    ``missing`` is the message when none is found."""
     aliases = alias_map(columns)
     ignored_keys = {header_key(h) for h in IGNORED_HEADERS}
     best = None
@@ -331,7 +340,7 @@ def find_table(file, *, filename: str, columns: list[Column], allow_months: bool
                     continue
                 header = _header_for(grid, index, two_rows, aliases, allow_months)
                 keys = {h.column.key for h in header if h.column is not None}
-                if not keys & {"code", "name"}:
+                if not keys & set(anchors):
                     continue
                 score = _score(header)
                 if best is None or score > best[0]:
@@ -340,7 +349,8 @@ def find_table(file, *, filename: str, columns: list[Column], allow_months: bool
             break
     if best is None or best[0] < 2:
         raise FileRejected(
-            "没有找到表头：请确认前 15 行中有“项目名称”或“项目代码”等列名（可下载模板对照）。"
+            missing
+            or "没有找到表头：请确认前 15 行中有“项目名称”或“项目代码”等列名（可下载模板对照）。"
         )
     _score_value, sheet_name, grid, index, two_rows, header = best
     above_text = " ".join(

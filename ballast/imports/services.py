@@ -21,8 +21,10 @@ from ballast.imports.ledger import plan_ledger_import
 from ballast.imports.mujun import plan_mujun_import
 from ballast.imports.plan import ImportPlan, ImportRejected, ImportResult, RowError
 from ballast.imports.reports import plan_report_import
+from ballast.imports.targets import plan_target_import
 from ballast.projects import services as project_services
 from ballast.projects.models import Project
+from ballast.regions.models import Region
 from ballast.reports import services as report_services
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "plan_ledger_import",
     "plan_mujun_import",
     "plan_report_import",
+    "plan_target_import",
 ]
 
 
@@ -76,6 +79,8 @@ def apply_plan(plan: ImportPlan, *, user, progress=None, bulk: bool = True) -> I
                     _apply_ledger_row(row, user=user, created_by_row=created_by_row)
                 elif plan.kind == "mujun":
                     _apply_mujun_row(row, user=user)
+                elif plan.kind == "targets":
+                    _apply_target_row(row, user=user)
                 else:
                     _apply_report_row(row, user=user, reason=plan.reason)
             except (ValidationError, PermissionDenied) as exc:
@@ -127,6 +132,14 @@ def _apply_mujun_row(row, *, user) -> None:
     for _kind, project_id, year, data in row.ops:
         project = Project.objects.select_related("unit").get(pk=project_id)
         assessment_services.efficiency_record_save(user=user, project=project, year=year, data=data)
+
+
+def _apply_target_row(row, *, user) -> None:
+    units = {u.pk: u for u in Region.objects.filter(pk__in={op[1] for op in row.ops})}
+    for _kind, unit_id, period, indicator, value in row.ops:
+        project_services.target_set(
+            user=user, unit=units[unit_id], period=period, indicator=indicator, value=value
+        )
 
 
 def _apply_report_row(row, *, user, reason: str) -> None:

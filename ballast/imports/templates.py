@@ -19,7 +19,10 @@ from ballast.imports.columns import (
     REPORT_LONG_TEMPLATE_KEYS,
     REPORT_WIDE_TEMPLATE_KEYS,
     STATUS_WORDS,
+    TARGET_COLUMNS,
+    TARGET_TEMPLATE_KEYS,
 )
+from ballast.projects.choices import TargetIndicator
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CHOICE_LISTS = {
@@ -90,6 +93,10 @@ def build_template(kind: str, *, wide: bool = False) -> Workbook:
         title = "亩均数据（导入模板）"
         sheet.title = "亩均数据"
         columns = _columns(MUJUN_TEMPLATE_KEYS, MUJUN_COLUMNS)
+    elif kind == "targets":
+        title = "板块目标（导入模板）"
+        sheet.title = "板块目标"
+        columns = _columns(TARGET_TEMPLATE_KEYS, TARGET_COLUMNS)
         headers = [c.template_header for c in columns]
     else:
         raise ValueError(f"unknown template kind {kind!r}")
@@ -116,6 +123,13 @@ def build_template(kind: str, *, wide: bool = False) -> Workbook:
             letter = get_column_letter(index)
             validation.add(f"{letter}3:{letter}20002")
     extra = []
+    if kind == "targets":
+        listing = ",".join(str(i.label) for i in TargetIndicator)
+        if len(listing) <= 255:  # Excel's limit on a list written in the rule
+            validation = DataValidation(type="list", formula1=f'"{listing}"', allow_blank=True)
+            sheet.add_data_validation(validation)
+            validation.add("C3:C20002")
+        extra = [("可填的指标", "", "", str(i.label)) for i in TargetIndicator]
     if kind == "reports" and wide:
         extra = [("1月（万元）…12月（万元）", "2023年1月、2023-01、1月完成投资", "万元",
                   "每月一列，填当月完成投资；没有年份的月份列取“年度”列或表格标题中的年份")]  # fmt: skip

@@ -87,13 +87,18 @@ def upload(request):
 
 @login_required
 def template_download(request, kind: str):
-    if kind not in ("ledger", "reports", "mujun"):
+    if kind not in ("ledger", "reports", "mujun", "targets"):
         raise Http404
     wide = kind == "reports" and request.GET.get("wide") == "1"
     workbook = build_template(kind, wide=wide)
     out = io.BytesIO()
     workbook.save(out)
-    name = {"ledger": "项目台账模板", "reports": "月度填报模板", "mujun": "亩均数据模板"}[kind]
+    name = {
+        "ledger": "项目台账模板",
+        "reports": "月度填报模板",
+        "mujun": "亩均数据模板",
+        "targets": "板块目标模板",
+    }[kind]
     if kind == "reports":
         name += "-宽表" if wide else "-长表"
     return _file_response(out.getvalue(), f"{name}.xlsx")

@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts import policy
 from ballast.accounts.models import User
-from ballast.projects.choices import STAGE_ORDER, Level, SizeClass
+from ballast.projects.choices import (
+    STAGE_ORDER,
+    ConfidenceRating,
+    Level,
+    SizeClass,
+    TargetIndicator,
+)
 from ballast.projects.labels import stage_choices
-from ballast.projects.models import AnnualPlan, IndustryCluster, Project
+from ballast.projects.models import AnnualPlan, IndustryCluster, Project, UnitTarget
 from ballast.regions.models import Region, within
 from ballast.web.labels import translated_choices
 from ballast.web.widgets import fix_single_choice
@@ -114,3 +120,81 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(
             Exists(AnnualPlan.objects.filter(project=OuterRef("pk"), year=int(value)))
         )
+
+
+def _units_of(user):
+    units = Region.objects.restrict(user).filter(is_assessment_unit=True)
+    if not user.is_superuser and not user.is_above_units:
+        units = units.filter(within("", user.region))
+    return units.order_by("sort_order", "code")
+
+
+class ConfidenceFilterSet(django_filters.FilterSet):
+    """Filters of the delivery-confidence list: unit, current rating (or 未评级), and a
+    search over name and code. The month (as of which "current" is read) is the page's."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("板块"), queryset=Region.objects.none(), empty_label=ALL
+    )
+    rating = django_filters.ChoiceFilter(
+        label=_("交付信心"), choices=(), method="by_rating", empty_label=ALL
+    )
+
+    class Meta:
+        model = Project
+        fields = ("q", "unit", "rating")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _units_of(user)
+        self.filters["unit"].queryset = units
+        self.filters["rating"].extra["choices"] = [
+            *translated_choices(ConfidenceRating.choices),
+            ("none", _("未评级")),
+        ]
+        fix_single_choice(self.form.fields["unit"], units)
+        for name, field in self.form.fields.items():
+            if name != "q" and not field.disabled:
+                field.widget.attrs.setdefault("class", "select")
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"placeholder": _("名称或代码"), "type": "search"}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+    def by_rating(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(rating__isnull=True)
+        return queryset.filter(rating=value)
+
+
+class TargetFilterSet(django_filters.FilterSet):
+    """Filters of the targets page: unit, year (its year and quarters), indicator."""
+
+    unit = django_filters.ModelChoiceFilter(
+        label=_("板块"), queryset=Region.objects.none(), empty_label=ALL
+    )
+    year = django_filters.NumberFilter(label=_("年度"), method="by_year")
+    indicator = django_filters.ChoiceFilter(label=_("指标"), choices=(), empty_label=ALL)
+
+    class Meta:
+        model = UnitTarget
+        fields = ("unit", "year", "indicator")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _units_of(user)
+        self.filters["unit"].queryset = units
+        self.filters["indicator"].extra["choices"] = translated_choices(TargetIndicator.choices)
+        fix_single_choice(self.form.fields["unit"], units)
+        for field in self.form.fields.values():
+            if not field.disabled:
+                field.widget.attrs.setdefault("class", "select")
+
+    def by_year(self, queryset, name, value):
+        return queryset.filter(period__startswith=str(int(value)))

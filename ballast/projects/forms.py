@@ -8,14 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from ballast.accounts import policy
 from ballast.accounts.models import Department, User
 from ballast.projects.choices import (
+    ConfidenceRating,
     NodeKind,
     NodeOutcome,
     SuspensionKind,
     SuspensionReason,
+    TargetIndicator,
     TerminationReason,
 )
 from ballast.projects.labels import stage_choices
-from ballast.projects.models import IndustryCluster, Node, Project
+from ballast.projects.models import IndustryCluster, Node, Project, UnitTarget
 from ballast.projects.services import PROJECT_FIELDS
 from ballast.regions.models import Region, within
 from ballast.web.forms import DATE, VersionedForm, version_field
@@ -195,3 +197,58 @@ class PlanForm(VersionedForm, forms.Form):
 class SavedFilterForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=64)
     querystring = forms.CharField(max_length=1000, required=False, widget=forms.HiddenInput)
+
+
+class TargetForm(VersionedForm, forms.Form):
+    """板块目标: a unit's target of one indicator for a year or a quarter (the city's)."""
+
+    version = version_field()
+    unit = forms.ModelChoiceField(label=_("板块"), queryset=Region.objects.none())
+    period = forms.CharField(
+        label=_("期间"), max_length=8, help_text=_("年度如 2026，季度如 2026Q1")
+    )
+    indicator = forms.ChoiceField(label=_("指标"), choices=())
+    value = forms.DecimalField(
+        label=_("目标值"),
+        max_digits=16,
+        decimal_places=4,
+        min_value=0,
+        help_text=_("个数、万元；比率填 0–1 之间的小数（如 0.7 表示 70%）"),
+    )
+
+    def __init__(self, *args, user, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(target)
+        units = policy.units_for(user, policy.CHANGE, UnitTarget).order_by("sort_order", "code")
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda unit: unit.display_name
+        self.fields["indicator"].choices = translated_choices(TargetIndicator.choices)
+        if target is not None:
+            # The row is (unit, period, indicator): only its value changes here.
+            for name in ("unit", "period", "indicator"):
+                self.fields[name].disabled = True
+
+
+class ConfidenceForm(VersionedForm, forms.Form):
+    """交付信心评级 of a project for a month: green, amber or red with a narrative."""
+
+    version = version_field()
+    month = forms.DateField(
+        label=_("月份"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    rating = forms.ChoiceField(
+        label=_("交付信心"), choices=(), widget=forms.Select(attrs={"class": "select"})
+    )
+    narrative = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("黄色或红色须写明原因与措施"),
+    )
+
+    def __init__(self, *args, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.init_version(assessment)
+        self.fields["rating"].choices = translated_choices(ConfidenceRating.choices)

@@ -11,6 +11,7 @@ from ballast.attachments.models import Attachment
 from ballast.projects.labels import stage_label
 from ballast.projects.models import (
     AnnualPlan,
+    ConfidenceAssessment,
     Node,
     Project,
     StageEvent,
@@ -28,6 +29,7 @@ HISTORY_MODELS = [
     (Suspension, pgettext_lazy("history", "停缓建"), "project_id"),
     (Termination, pgettext_lazy("history", "终止退出"), "project_id"),
     (Attachment, pgettext_lazy("history", "附件"), "project_id"),
+    (ConfidenceAssessment, pgettext_lazy("history", "交付信心"), "project_id"),
 ]
 
 

@@ -1,7 +1,7 @@
 """A project stage named in the active language (the msgids, with the context "stage",
 are marked in :mod:`ballast.web.labels`)."""
 
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from ballast.projects.choices import Stage
 from ballast.web.labels import NO_STAGE, STAGE_CONTEXT
@@ -20,3 +20,7 @@ def stage_label(stage: str | None) -> str:
 def stage_choices() -> list[tuple[str, str]]:
     """("none", 未入库) and every stage, named in the active language."""
     return [("none", stage_label(None)), *((s.value, stage_label(s.value)) for s in Stage)]
+
+
+# The delivery-confidence ratings (交付信心), named in the active language where shown.
+CONFIDENCE_NAMES = (gettext_noop("绿"), gettext_noop("黄"), gettext_noop("红"))

@@ -543,7 +543,7 @@ class PlanMonth(BallastModel):
         return f"{self.plan} {self.month}月"
 
 
-class UnitTarget(BallastModel):
+class UnitTarget(Versioned, BallastModel):
     """A target set for an assessment unit for a year (``2023``) or quarter (``2023Q1``)."""
 
     unit = models.ForeignKey(
@@ -584,7 +584,7 @@ class UnitTarget(BallastModel):
             raise ValidationError({"value": "比率目标应在 0–1 之间（如 0.7 表示 70%）。"})
 
 
-class ConfidenceAssessment(BallastModel):
+class ConfidenceAssessment(Versioned, BallastModel):
     """A delivery-confidence rating (green/amber/red) for a project in a month, with a narrative."""
 
     project = models.ForeignKey(

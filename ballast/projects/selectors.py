@@ -29,6 +29,7 @@ from ballast.accounts import policy
 from ballast.core.periods import Period
 from ballast.projects.choices import STAGE_BY_ORDER, STAGE_ORDER, Stage, stages_from
 from ballast.projects.models import (
+    ConfidenceAssessment,
     Project,
     StageEvent,
     Suspension,
@@ -202,3 +203,30 @@ def late_nodes_q(as_of, prefix: str = ""):
     from ballast.projects.choices import NodeOutcome
 
     return Q(**{f"{prefix}outcome": NodeOutcome.PENDING, f"{prefix}deadline__lt": as_of})
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def _latest_rating(field: str, as_of: date):
+    return Subquery(
+        ConfidenceAssessment.objects.filter(project=OuterRef("pk"), month__lte=as_of.replace(day=1))
+        .order_by("-month")
+        .values(field)[:1]
+    )
+
+
+def with_current_rating(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]:
+    """``projects`` with their current delivery-confidence rating: the latest of a month
+    up to ``as_of``'s month (``rating``, ``rating_month``, ``rating_narrative``; None when
+    never rated)."""
+    return projects.annotate(
+        rating=_latest_rating("rating", as_of),
+        rating_month=_latest_rating("month", as_of),
+        rating_narrative=_latest_rating("narrative", as_of),
+    )
+
+
+def confidence_history(project: Project) -> list[ConfidenceAssessment]:
+    """A project's ratings, month by month, the latest first."""
+    return list(project.confidence_ratings.order_by("-month"))

@@ -17,12 +17,14 @@ from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     PRODUCTION_STAGES,
     STAGE_ORDER,
+    ConfidenceRating,
     Stage,
     stages_after,
     stages_before,
 )
 from ballast.projects.models import (
     AnnualPlan,
+    ConfidenceAssessment,
     Node,
     NodeTemplate,
     PlanMonth,
@@ -412,17 +414,71 @@ def plan_save(
 
 
 @transaction.atomic
-def target_set(*, user, unit, period: str, indicator: str, value) -> UnitTarget:
-    """Set a unit's target for a year or quarter."""
+def target_set(
+    *, user, unit, period: str, indicator: str, value, expected_version: int | None = None
+) -> UnitTarget:
+    """Set a unit's target for a year (``2026``) or a quarter (``2026Q1``): the one row of
+    (unit, period, indicator), created or changed. ``expected_version`` is the version
+    the form or the client read (0: no such target yet; None: not checked — an import)."""
     policy.check_unit(user, policy.CHANGE, UnitTarget, unit)
-    target = UnitTarget.objects.filter(
-        unit=unit, period=period, indicator=indicator
-    ).first() or UnitTarget(unit=unit, period=period, indicator=indicator)
+    policy.check_unit(user, policy.ADD, UnitTarget, unit)
+    period = str(period).strip().upper()
+    target = (
+        UnitTarget.objects.select_for_update(of=("self",))
+        .filter(unit=unit, period=period, indicator=indicator)
+        .first()
+    )
+    check_version(target, expected_version, model=UnitTarget, attempted={"value": value})
+    target = target or UnitTarget(unit=unit, period=period, indicator=indicator)
     target.value = value
     target.full_clean()
     with acting(user):
         target.save()
     return target
+
+
+def _month_first(month: date) -> date:
+    return month.replace(day=1)
+
+
+@transaction.atomic
+def confidence_rate(
+    *,
+    user,
+    project: Project,
+    month: date,
+    rating: str,
+    narrative: str = "",
+    expected_version: int | None = None,
+) -> ConfidenceAssessment:
+    """Rate a project's delivery confidence (green/amber/red with a narrative) for a month:
+    the month's one rating, created or changed (a changed one at ``expected_version``, 0
+    when the form saw none). Every change is kept in the rating's history."""
+    locked = _locked_project(project.pk)
+    policy.check(user, policy.CHANGE, locked)
+    if not policy.may_do(user, "rate_confidence"):
+        raise PermissionDenied("您没有评定交付信心的权限。")
+    month = _month_first(month)
+    stored = (
+        ConfidenceAssessment.objects.select_for_update(of=("self",))
+        .filter(project=locked, month=month)
+        .first()
+    )
+    check_version(
+        stored,
+        expected_version,
+        model=ConfidenceAssessment,
+        attempted={"rating": rating, "narrative": narrative},
+    )
+    if not (narrative or "").strip() and rating != ConfidenceRating.GREEN:
+        raise ValidationError({"narrative": "黄色或红色评级须写明说明（原因与措施）。"})
+    assessment = stored or ConfidenceAssessment(project=locked, month=month)
+    assessment.rating = rating
+    assessment.narrative = (narrative or "").strip()
+    assessment.full_clean()
+    with acting(user):
+        assessment.save()
+    return assessment
 
 
 # --------------------------------------------------------------------------- bulk forms

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ballast.projects.choices import STAGE_BY_ORDER, Level, SizeClass, Stage
+from ballast.projects.choices import STAGE_BY_ORDER, ConfidenceRating, Level, SizeClass, Stage
 from ballast.web.pages import iso
 from ballast.web.tables import Table, column
 from ballast.web.templatetags.web_tags import day, yi
@@ -140,3 +140,64 @@ class ProjectTable(Table):
 
     def value_responsible_officer(self, record):
         return record.responsible_officer
+
+
+def rating_tag(rating: str | None):
+    """A rating as a coloured tag (named in the active language); 未评级 when None."""
+    if not rating:
+        return format_html('<span class="muted">{}</span>', gettext("未评级"))
+    label = gettext(ConfidenceRating(rating).label)
+    return format_html('<span class="tag rating-{}">{}</span>', rating, label)
+
+
+class ConfidenceTable(Table):
+    """交付信心: each project with its current rating (the latest month rated up to the
+    page's month), the month and the narrative."""
+
+    name = column(verbose_name=_("项目名称"), export_header="项目名称")
+    unit = column(verbose_name=_("板块"), export_header="所属板块", attrs=NOWRAP)
+    rating = column(
+        empty_values=(),
+        verbose_name=_("交付信心"),
+        export_header="交付信心",
+        attrs=NOWRAP,
+    )
+    rating_month = column(
+        verbose_name=_("评级月份"), export_header="评级月份", empty_values=(), attrs=NOWRAP
+    )
+    rating_narrative = column(verbose_name=_("说明"), export_header="说明", empty_values=())
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid"}
+        empty_text = _("没有符合条件的项目。")
+
+    def render_name(self, record):
+        url = reverse("projects:project_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.name)
+
+    def render_unit(self, record):
+        return record.unit.display_name
+
+    def render_rating(self, record):
+        return rating_tag(record.rating)
+
+    def render_rating_month(self, record):
+        return record.rating_month.strftime("%Y-%m") if record.rating_month else "—"
+
+    def render_rating_narrative(self, record):
+        return record.rating_narrative or "—"
+
+    def value_name(self, record):
+        return record.name
+
+    def value_unit(self, record):
+        return record.unit.display_name
+
+    def value_rating(self, record):
+        return ConfidenceRating(record.rating).label if record.rating else "未评级"
+
+    def value_rating_month(self, record):
+        return record.rating_month.strftime("%Y-%m") if record.rating_month else ""
+
+    def value_rating_narrative(self, record):
+        return record.rating_narrative or ""

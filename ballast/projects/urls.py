@@ -15,7 +15,11 @@ urlpatterns = [
         views.saved_filter_delete,
         name="saved_filter_delete",
     ),
+    path("projects/confidence/", views.confidence_list, name="confidence"),
+    path("projects/targets/new/", views.target_create, name="target_create"),
+    path("projects/targets/<int:pk>/", views.target_edit, name="target_edit"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/confidence/", views.confidence_rate, name="confidence_rate"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/stage/", views.stage_record, name="stage_record"),
     # evidence of a recorded stage (施工许可证, dated site photos): pk is the stage event's

@@ -1,6 +1,8 @@
 """/projects/: the list with filters, saved filters and export; the project page; the
 forms that create and change projects and their lifecycle."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch
@@ -15,9 +17,10 @@ from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.attachments import views as attachment_views
 from ballast.projects import panels, services, tables
-from ballast.projects.choices import STAGE_EVIDENCE
-from ballast.projects.filtersets import ProjectFilterSet
+from ballast.projects.choices import STAGE_EVIDENCE, ConfidenceRating
+from ballast.projects.filtersets import ConfidenceFilterSet, ProjectFilterSet
 from ballast.projects.forms import (
+    ConfidenceForm,
     NodeForm,
     PlanForm,
     ProjectForm,
@@ -25,6 +28,7 @@ from ballast.projects.forms import (
     SavedFilterForm,
     StageForm,
     SuspendForm,
+    TargetForm,
     TerminateForm,
 )
 from ballast.projects.history import project_history
@@ -34,13 +38,16 @@ from ballast.projects.models import (
     Node,
     Project,
     StageEvent,
+    UnitTarget,
 )
 from ballast.projects.selectors import (
     Status,
+    confidence_history,
     late_nodes_q,
     list_queryset,
     stage_as_of,
     status_as_of,
+    with_current_rating,
 )
 from ballast.web.clock import parse_date, request_today
 from ballast.web.models import SavedFilter
@@ -176,6 +183,10 @@ class ProjectView(ObjectView):
             "suspensions": list(project.suspensions.all()),
             "history": project_history(project=project),
             "may_change": policy.may(user, policy.CHANGE, Project),
+            # 交付信心: the current rating and the months rated (every change of them is
+            # in the change log below: projects.history)
+            "ratings": confidence_history(project),
+            "may_rate": policy.may_do(user, "rate_confidence"),
             # the reports, the monthly chart and the investment progress: the panels the
             # apps above projects register (projects.panels)
             **panels.context(user=user, project=project, as_of=as_of, plan=plan),
@@ -507,3 +518,164 @@ def stage_attach(request, pk: int):
     )
     back = reverse("projects:project_detail", args=[event.project_id]) + f"#stage-{event.pk}"
     return attachment_views.upload(request, owner=event, back=back, as_of=request_today())
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def _month_param(request):
+    """The month of ``?month=YYYY-MM`` (its first day), or the request's today's month."""
+    today = request_today()
+    raw = (request.GET.get("month") or "").strip()
+    try:
+        year, month = (int(part) for part in raw.split("-")[:2])
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+class ConfidenceList(ObjectListView):
+    """交付信心: the projects in scope by their current rating (the latest up to the month
+    chosen), filtered by unit, rating and month; exported by the same table."""
+
+    model = Project
+    action = "view_confidence"
+    denied_message = gettext_lazy("您没有查看交付信心评级的权限。")
+    table_class = tables.ConfidenceTable
+    filterset_class = ConfidenceFilterSet
+    template_name = "projects/confidence_list.html"
+    export_title = "交付信心评级"
+
+    def base_queryset(self):
+        return Project.objects.select_related("unit")
+
+    def get_queryset(self):
+        self.month = _month_param(self.request)
+        rated = with_current_rating(super().get_queryset(), as_of=self.month)
+        return rated.order_by("unit__sort_order", "-total_investment", "pk")
+
+    def filterset_kwargs(self):
+        return {"user": self.request.user}
+
+    def get_export_filename(self):
+        return f"交付信心评级-{self.month:%Y-%m}"
+
+    def get_extra_context(self, rows, **kwargs):
+        counts = dict.fromkeys([*ConfidenceRating.values, "none"], 0)
+        for rating in rows.values_list("rating", flat=True):
+            counts[rating or "none"] += 1
+        return {"month": self.month, "counts": counts}
+
+
+confidence_list = ConfidenceList.as_view()
+
+
+class ConfidenceRate(ProjectFormView):
+    """评定交付信心: the month's rating of the project (?month=YYYY-MM, this month by
+    default); the form carries that rating's version (0: not rated yet)."""
+
+    action = "rate_confidence"
+    denied_message = gettext_lazy("您没有评定交付信心的权限。")
+    form_class = ConfidenceForm
+    hide_when_refused = True
+
+    def assessment(self, project):
+        if not hasattr(self, "_assessment"):
+            month = _month_param(self.request)
+            self._assessment = project.confidence_ratings.filter(month=month).first()
+        return self._assessment
+
+    def versioned_record(self, obj):
+        return self.assessment(obj)
+
+    def get_initial(self, obj):
+        initial = {"month": _month_param(self.request)}
+        current = self.assessment(obj)
+        if current is not None:
+            initial.update({"rating": current.rating, "narrative": current.narrative})
+        return initial
+
+    def get_form_kwargs(self, obj):
+        return {"assessment": self.assessment(obj)}
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        opened = data["month"].replace(day=1) == _month_param(self.request)
+        return services.confidence_rate(
+            user=self.request.user,
+            project=obj,
+            month=data["month"],
+            rating=data["rating"],
+            narrative=data["narrative"],
+            expected_version=expected_version if opened else None,
+        )
+
+    def get_success_message(self, saved):
+        return _("已评定 %(month)s 的交付信心：%(rating)s。") % {
+            "month": saved.month.strftime("%Y-%m"),
+            "rating": _(saved.get_rating_display()),
+        }
+
+    def get_title(self):
+        return _("评定交付信心")
+
+
+confidence_rate = ConfidenceRate.as_view()
+
+
+# --------------------------------------------------------------------------- targets
+
+
+class TargetFormView(ObjectEditView):
+    """板块目标: the city sets a unit's target of an indicator for a year or quarter
+    (new, or the value of the one of ``pk``); the page with the actual figures beside the
+    targets is the dashboards' (/targets/)."""
+
+    model = UnitTarget
+    action = "set_targets"
+    denied_message = gettext_lazy("您没有设定板块目标的权限。")
+    form_class = TargetForm
+
+    def get_form_kwargs(self, obj):
+        return {"user": self.request.user, "target": obj}
+
+    def get_initial(self, obj):
+        if obj is None:
+            return {"period": str(request_today().year)}
+        return {
+            "unit": obj.unit_id,
+            "period": obj.period,
+            "indicator": obj.indicator,
+            "value": obj.value.normalize(),
+        }
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.target_set(
+            user=self.request.user,
+            unit=obj.unit if obj else data["unit"],
+            period=obj.period if obj else data["period"],
+            indicator=obj.indicator if obj else data["indicator"],
+            value=data["value"],
+            expected_version=expected_version,
+        )
+
+    def get_success_message(self, saved):
+        return _("已保存 %(unit)s %(period)s 的目标。") % {
+            "unit": saved.unit.display_name,
+            "period": saved.period,
+        }
+
+    def get_success_url(self, saved):
+        return f"{reverse('dashboards:targets')}?year={saved.period[:4]}"
+
+    def get_title(self):
+        return _("修改板块目标") if self.object else _("设定板块目标")
+
+
+class TargetCreate(TargetFormView):
+    creates = True
+
+
+target_create = TargetCreate.as_view()
+target_edit = TargetFormView.as_view()

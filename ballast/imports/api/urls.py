@@ -7,7 +7,7 @@ router = SimpleRouter()
 router.register("imports", views.ImportJobViewSet, basename="importjob")
 urlpatterns = [
     re_path(
-        r"^imports/templates/(?P<kind>ledger|reports|mujun)/$",
+        r"^imports/templates/(?P<kind>ledger|reports|mujun|targets)/$",
         views.ImportTemplateView.as_view(),
         name="import-template",
     ),

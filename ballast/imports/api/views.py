@@ -223,7 +223,7 @@ class ReportsExportView(_ExportView):
 
 class ImportTemplateView(generics.GenericAPIView):
     """导入模板（空白工作簿，与上传页的模板相同）：ledger 为项目台账；reports 为月度填报，
-    ?wide=1 为宽表（每月一列）；mujun 为亩均数据。"""
+    ?wide=1 为宽表（每月一列）；mujun 为亩均数据；targets 为板块目标。"""
 
     renderer_classes = TABLE_RENDERERS[:2]
     pagination_class = None
@@ -232,7 +232,7 @@ class ImportTemplateView(generics.GenericAPIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "kind", str, OpenApiParameter.PATH, enum=["ledger", "reports", "mujun"]
+                "kind", str, OpenApiParameter.PATH, enum=["ledger", "reports", "mujun", "targets"]
             ),
             OpenApiParameter("wide", str, enum=["1"], description="月度填报的宽表（每月一列）"),
         ],
@@ -242,7 +242,12 @@ class ImportTemplateView(generics.GenericAPIView):
         wide = kind == "reports" and request.query_params.get("wide") == "1"
         book = io.BytesIO()
         build_template(kind, wide=wide).save(book)
-        name = {"ledger": "项目台账模板", "reports": "月度填报模板", "mujun": "亩均数据模板"}[kind]
+        name = {
+            "ledger": "项目台账模板",
+            "reports": "月度填报模板",
+            "mujun": "亩均数据模板",
+            "targets": "板块目标模板",
+        }[kind]
         if kind == "reports":
             name += "-宽表" if wide else "-长表"
         return file_response(book.getvalue(), f"{name}.xlsx", XLSX_TYPE)

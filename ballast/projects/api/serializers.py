@@ -3,11 +3,13 @@ from rest_framework import serializers
 from ballast.api.serializers import ScopedModelSerializer
 from ballast.projects.models import (
     AnnualPlan,
+    ConfidenceAssessment,
     Node,
     Project,
     StageEvent,
     Suspension,
     Termination,
+    UnitTarget,
 )
 from ballast.projects.services import PROJECT_FIELDS
 
@@ -193,3 +195,38 @@ class TerminateSerializer(serializers.Serializer):
     on = serializers.DateField()
     reason = serializers.ChoiceField(choices=Termination._meta.get_field("reason").choices)
     note = serializers.CharField()
+
+
+class UnitTargetSerializer(ScopedModelSerializer):
+    """板块目标: a unit's target of an indicator for a year (2026) or quarter (2026Q1);
+    value in 万元 for amounts, a count, or a rate as a fraction (0.7 = 70%)."""
+
+    unit_name = serializers.CharField(source="unit.display_name", read_only=True)
+
+    class Meta:
+        model = UnitTarget
+        fields = (*READ_ONLY, "unit", "unit_name", "period", "indicator", "value")
+        read_only_fields = READ_ONLY
+        # (unit, period, indicator) is the service's (one row, created or changed).
+        validators = []
+
+
+class UnitTargetChangeSerializer(UnitTargetSerializer):
+    class Meta(UnitTargetSerializer.Meta):
+        read_only_fields = (*READ_ONLY, "unit", "period", "indicator")
+
+
+class ConfidenceSerializer(ScopedModelSerializer):
+    """交付信心评级: a project's rating (green/amber/red) for a month (its first day), with
+    a narrative (required for amber and red)."""
+
+    class Meta:
+        model = ConfidenceAssessment
+        fields = (*READ_ONLY, "project", "month", "rating", "narrative")
+        read_only_fields = READ_ONLY
+        validators = []
+
+
+class ConfidenceChangeSerializer(ConfidenceSerializer):
+    class Meta(ConfidenceSerializer.Meta):
+        read_only_fields = (*READ_ONLY, "project", "month")

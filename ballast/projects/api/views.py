@@ -6,6 +6,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,9 +17,22 @@ from ballast.api.params import query_date
 from ballast.api.viewsets import WritableViewSet
 from ballast.projects import services
 from ballast.projects.api import serializers as s
+from ballast.projects.api.serializers import (
+    ConfidenceChangeSerializer,
+    ConfidenceSerializer,
+    UnitTargetChangeSerializer,
+    UnitTargetSerializer,
+)
 from ballast.projects.filtersets import ProjectFilterSet
 from ballast.projects.history import project_history
-from ballast.projects.models import AnnualPlan, Node, Project, StageEvent
+from ballast.projects.models import (
+    AnnualPlan,
+    ConfidenceAssessment,
+    Node,
+    Project,
+    StageEvent,
+    UnitTarget,
+)
 from ballast.projects.selectors import list_queryset
 
 DATE_ALIASES = {"started_on": "on", "resumed_on": "on", "terminated_on": "on"}
@@ -263,3 +277,100 @@ class AnnualPlanViewSet(WritableViewSet):
         merged = {f: getattr(obj, f) for f in ("planned_investment", *AnnualPlan.month_fields)}
         merged.update(data)
         return self._save(obj.project, obj.year, merged, version)
+
+
+class UnitTargetFilterSet(django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", label="板块代码")
+    year = django_filters.NumberFilter(method="by_year", label="年度（含其各季度）")
+
+    class Meta:
+        model = UnitTarget
+        fields = ("unit", "period", "indicator", "year")
+
+    def by_year(self, queryset, name, value):
+        return queryset.filter(period__startswith=str(int(value)))
+
+
+class UnitTargetViewSet(WritableViewSet):
+    """板块目标：按年度、季度与指标；由市级设定（与“板块目标”页、目标导入同一服务）。
+    新增时该板块、期间、指标须尚无目标（已有的用 PATCH 与 If-Match 修改目标值）。"""
+
+    queryset = UnitTarget.objects.select_related("unit").order_by(
+        "unit__sort_order", "unit__code", "period", "indicator"
+    )
+    serializer_class = UnitTargetSerializer
+    filterset_class = UnitTargetFilterSet
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return UnitTargetChangeSerializer
+        return UnitTargetSerializer
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action in ("create", "update", "partial_update") and not policy.may_do(
+            request.user, "set_targets"
+        ):
+            raise exceptions.PermissionDenied("您没有设定板块目标的权限。")
+
+    def create_object(self, data):
+        return services.target_set(
+            user=self.request.user,
+            unit=data["unit"],
+            period=data["period"],
+            indicator=data["indicator"],
+            value=data["value"],
+            expected_version=0,
+        )
+
+    def update_object(self, obj, data, version):
+        return services.target_set(
+            user=self.request.user,
+            unit=obj.unit,
+            period=obj.period,
+            indicator=obj.indicator,
+            value=data.get("value", obj.value),
+            expected_version=version,
+        )
+
+
+class ConfidenceFilterSet(_ProjectPartFilterSet):
+    class Meta:
+        model = ConfidenceAssessment
+        fields = ("project", "month", "rating")
+
+
+class ConfidenceViewSet(WritableViewSet):
+    """交付信心评级：项目按月的绿/黄/红评级与说明（与项目页“评定交付信心”同一服务）；
+    新增时该月须尚未评级（已有的用 PATCH 与 If-Match 修改），每次变更留痕。"""
+
+    queryset = ConfidenceAssessment.objects.select_related("project").order_by("project", "-month")
+    serializer_class = ConfidenceSerializer
+    filterset_class = ConfidenceFilterSet
+    # Rating a project changes it (the page's CHANGE; the policy's "rate_confidence").
+    policy_actions = {"create": policy.CHANGE}
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return ConfidenceChangeSerializer
+        return ConfidenceSerializer
+
+    def create_object(self, data):
+        return services.confidence_rate(
+            user=self.request.user,
+            project=data["project"],
+            month=data["month"],
+            rating=data["rating"],
+            narrative=data.get("narrative", ""),
+            expected_version=0,
+        )
+
+    def update_object(self, obj, data, version):
+        return services.confidence_rate(
+            user=self.request.user,
+            project=obj.project,
+            month=obj.month,
+            rating=data.get("rating", obj.rating),
+            narrative=data.get("narrative", obj.narrative),
+            expected_version=version,
+        )
