@@ -4,7 +4,11 @@ bulk SQL (COPY on PostgreSQL, ``executemany`` on SQLite) — no ORM saves, no hi
 The data is deterministic (a seeded generator): projects with signing, landing, start,
 statistics, completion, production and capacity dates; annual plans for 2021–2023 (one in
 ten with its own monthly curve); monthly reports for every month of construction from
-January 2021 to December 2023 (the last months partly unaccepted); unit targets for 2023.
+January 2021 to December 2023 (the last months partly unaccepted); unit targets for 2023;
+and the attraction pipeline (招商线索): 13 clusters and 7 channels per city, and half as many
+leads as projects raised from 2021 to 2023 — most contacted, over half of those
+negotiated, about half of those signed, some terminated, one in a hundred a duplicate
+the city resolved, one signed in ten with foreign capital.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ballast.attraction.models import Channel, Lead
 from ballast.core.db import refresh_statistics
 from ballast.projects.models import (
     AnnualPlan,
+    IndustryCluster,
     PlanMonth,
     Project,
     StageEvent,
@@ -123,6 +129,76 @@ def _money(cents: int) -> Decimal:
     return Decimal(cents).scaleb(-2)
 
 
+CLUSTERS = [
+    "新能源", "新材料", "高端装备", "汽车及零部件", "生物医药", "集成电路", "软件和信息服务",
+    "食品", "纺织服装", "现代物流", "文化旅游", "数字经济", "节能环保",
+]  # fmt: skip
+CHANNELS = ["产业链招商", "基金招商", "乡贤招商", "驻点招商", "以商招商", "展会", "其他"]
+LEADS_PER_PROJECT = 0.5  # the pipeline beside the projects (demo: ~420 leads, 13 clusters)
+
+
+def _leads(rng, leads: Table, lead_id: int, city, units, clusters, channels, n: int) -> int:
+    """``n`` leads of ``city`` raised 2021–2023, each moving on with the chances below
+    (dates after the dataset's end are cut: the lead is still where it was then)."""
+    raised: list[int] = []
+    for _ in range(n):
+        lead_id += 1
+        unit = rng.choice(units)
+        low, high, _w = _weighted(rng, SIZES)
+        amount = _money(rng.randint(low, high) * 100)
+        info = date(FIRST_YEAR, 1, 1) + timedelta(days=rng.randint(0, 3 * 365 - 1))
+        contacted = negotiating = signed = terminated = None
+        stage, reason = "info", ""
+        day = info
+        if rng.random() < 0.8:
+            day += timedelta(days=rng.randint(5, 60))
+            contacted, stage = day, "contact"
+            if rng.random() < 0.6:
+                day += timedelta(days=rng.randint(10, 90))
+                negotiating, stage = day, "negotiating"
+                if rng.random() < 0.5:
+                    day += timedelta(days=rng.randint(10, 120))
+                    signed, stage = day, "signed"
+        if stage != "signed" and rng.random() < 0.25:
+            day += timedelta(days=rng.randint(10, 120))
+            terminated, stage, reason = day, "terminated", "elsewhere"
+        dates = [contacted, negotiating, signed, terminated]
+        if any(d is not None and d > END for d in dates):  # cut at the end of the data
+            contacted, negotiating, signed, terminated = (
+                d if d is not None and d <= END else None for d in dates
+            )
+            stage = (
+                "signed" if signed else "negotiating" if negotiating
+                else "contact" if contacted else "info"
+            )  # fmt: skip
+            reason = ""
+        duplicate_of = rng.choice(raised) if raised and rng.random() < 0.01 else None
+        usd = _money(rng.randint(100, 5000) * 100) if signed and rng.random() < 0.1 else None
+        investor = f"基准投资方{lead_id}有限公司"
+        leads.add(
+            lead_id,
+            unit.pk,
+            investor,
+            f"基准线索项目{lead_id}",
+            amount,
+            usd,
+            rng.choice(clusters) if rng.random() < 0.9 else None,
+            rng.choice(channels),
+            stage,
+            info,
+            contacted,
+            negotiating,
+            signed,
+            terminated,
+            reason,
+            duplicate_of,
+            investor,
+            f"基准线索项目{lead_id}",
+        )
+        raised.append(lead_id)
+    return lead_id
+
+
 def city_codes(n_cities: int) -> list[str]:
     return [c["code"] for c in province_data("320000")["cities"]][:n_cities]
 
@@ -130,6 +206,7 @@ def city_codes(n_cities: int) -> list[str]:
 def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print) -> dict:
     """Build the dataset into the (empty) current database; returns row counts."""
     rng = random.Random(seed)
+    lead_rng = random.Random(seed + 1)  # its own, so the projects stay as they were
     started_at = time.perf_counter()
     cities = [init_city(code=code) for code in city_codes(n_cities)]
     units = {
@@ -159,10 +236,39 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
     months = Table(PlanMonth, ["plan_id", "month", "planned_investment"])
     reports = Table(MonthlyReport, ["project_id", "month", "investment", "status"])
     targets = Table(UnitTarget, ["unit_id", "period", "indicator", "value"])
-    counts = dict.fromkeys(("projects", "events", "plans", "months", "reports", "targets"), 0)
-    project_id = plan_id = 0
+    leads = Table(
+        Lead,
+        [
+            "id", "unit_id", "investor", "project_name", "amount", "amount_usd", "cluster_id",
+            "channel_id", "stage", "info_on", "contacted_on", "negotiating_on", "signed_on",
+            "terminated_on", "termination_reason", "duplicate_of_id", "investor_key",
+            "project_key",
+        ],
+    )  # fmt: skip
+    counts = dict.fromkeys(
+        ("projects", "events", "plans", "months", "reports", "targets", "leads"), 0
+    )
+    project_id = plan_id = lead_id = 0
     with transaction.atomic():
         for city in cities:
+            clusters = [
+                IndustryCluster.objects.create(city=city, code=f"c{i}", name=name, sort_order=i).pk
+                for i, name in enumerate(CLUSTERS, start=1)
+            ]
+            channels = [
+                Channel.objects.create(city=city, code=f"ch{i}", name=name, sort_order=i).pk
+                for i, name in enumerate(CHANNELS, start=1)
+            ]
+            lead_id = _leads(
+                lead_rng,
+                leads,
+                lead_id,
+                city,
+                units[city.pk],
+                clusters,
+                channels,
+                int(projects_per_city * LEADS_PER_PROJECT),
+            )
             for unit in units[city.pk]:
                 for period, factor in (("2023", 4), ("2023Q3", 1)):
                     n = projects_per_city // len(units[city.pk])
@@ -268,12 +374,13 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                 ("months", months),
                 ("reports", reports),
                 ("targets", targets),
+                ("leads", leads),
             ):
                 counts[name] += table.flush()
             log(f"  {city.name}: {sum(counts.values()):,} rows so far")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Project, AnnualPlan):
+                for model in (Project, AnnualPlan, Lead):
                     table = model._meta.db_table
                     cursor.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

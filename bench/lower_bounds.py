@@ -4,7 +4,8 @@ Each bound computes the same core numbers as the selector it is compared with �
 events, the signed cohort and its stages, plans and their curves, accepted investment,
 projects producing for a year — and the same numbers of the previous year (year on
 year) — with the simplest joins and one aggregate each, and nothing else (no quarter, no
-targets, no size classes). ``scope`` narrows to a city
+targets, no size classes). The attraction bound (``attraction_bound``) is the same kind
+of plain SQL over the leads. ``scope`` narrows to a city
 (``u.parent_id = %s``) or a unit (``p.unit_id = %s``); ``group`` adds ``p.unit_id`` to
 every GROUP BY (all units at once).
 """
@@ -12,6 +13,7 @@ every GROUP BY (all units at once).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 
@@ -378,3 +380,88 @@ def _answers(cursor, out, lagging, *, city_id: int, as_of: date) -> dict[str, se
 def _day(value):
     """A date as fetched raw: SQLite gives the text of an aggregate's date."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# --- attraction (招商线索) ---------------------------------------------------------------
+
+L = "attraction_lead"
+CH = "attraction_channel"
+CL = "projects_industrycluster"
+
+
+def attraction_bound(*, city_id: int, start: date, end: date) -> dict:
+    """The attraction figures of a city's leads (``attraction_figures``) by plain SQL: the
+    funnel and the open and terminated leads in one pass, the signed of the period with
+    its size classes, by channel, cluster and unit, and the days from first contact to
+    signing — resolved duplicates left out. Returns the numbers, for the comparison."""
+    live = (
+        f"FROM {L} l JOIN {U} u ON u.id = l.unit_id "
+        "WHERE u.parent_id = %s AND l.duplicate_of_id IS NULL AND l.info_on <= %s"
+    )
+    signed = f"{live} AND l.signed_on >= %s AND l.signed_on <= %s"
+    days = (
+        "l.signed_on - l.contacted_on"
+        if connection.vendor == "postgresql"
+        else "CAST(julianday(l.signed_on) - julianday(l.contacted_on) AS INTEGER)"
+    )
+    out: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), "
+            "SUM(CASE WHEN l.contacted_on <= %s THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.negotiating_on <= %s THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.signed_on <= %s THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.terminated_on <= %s THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.stage IN ('info', 'contact', 'negotiating') AND "
+            "(l.terminated_on IS NULL OR l.terminated_on > %s) THEN 1 ELSE 0 END) " + live,
+            [end] * 5 + [city_id, end],
+        )
+        row = cursor.fetchone()
+        out["funnel"] = [int(v or 0) for v in row[:4]]
+        out["terminated"], out["open"] = int(row[4] or 0), int(row[5] or 0)
+        args = [city_id, end, start, end]
+        cursor.execute(
+            "SELECT COUNT(*), SUM(l.amount), SUM(l.amount_usd), "
+            "SUM(CASE WHEN l.amount >= 10000 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.amount >= 100000 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.amount >= 500000 THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN l.amount_usd > 0 THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN l.contacted_on IS NOT NULL THEN {days} END), "
+            "COUNT(l.contacted_on) " + signed,
+            args,
+        )
+        row = cursor.fetchone()
+        out["signed"] = [int(row[0]), _dec(row[1]), _dec(row[2])] + [int(v or 0) for v in row[3:7]]
+        out["days_to_sign"] = round(int(row[7]) / row[8]) if row[8] else None
+        for key, sql in (
+            ("by_channel", f"SELECT c.name, COUNT(*), SUM(l.amount) {signed.replace('WHERE', f'JOIN {CH} c ON c.id = l.channel_id WHERE', 1)} GROUP BY c.name"),
+            ("by_cluster", f"SELECT k.name, COUNT(*), SUM(l.amount) {signed.replace('WHERE', f'LEFT JOIN {CL} k ON k.id = l.cluster_id WHERE', 1)} GROUP BY k.name"),
+            ("by_unit", f"SELECT u.code, COUNT(*), SUM(l.amount) {signed} GROUP BY u.code"),
+        ):  # fmt: skip
+            cursor.execute(sql, args)
+            out[key] = {name: (int(n), _dec(amount)) for name, n, amount in cursor.fetchall()}
+    return out
+
+
+def _dec(value):
+    return Decimal(0) if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def attraction_answers(product: dict) -> dict:
+    """The product's attraction figures in the bound's shape (for the comparison)."""
+
+    def groups(rows, key):
+        return {r[key]: (r["count"], _dec(r["amount_wan"])) for r in rows}
+
+    s = product["signed"]
+    return {
+        "funnel": [row["count"] for row in product["funnel"]],
+        "terminated": product["terminated"],
+        "open": product["open"],
+        "signed": [s["count"], _dec(s["amount_wan"]), _dec(s["usd_wan"])]
+        + [s["over_1yi"], s["over_10yi"], s["over_50yi"], s["foreign"]],
+        "days_to_sign": product["days_to_sign"],
+        "by_channel": groups(product["by_channel"], "channel__name"),
+        "by_cluster": groups(product["by_cluster"], "cluster__name"),
+        "by_unit": groups(product["by_unit"], "unit__code"),
+    }

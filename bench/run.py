@@ -118,7 +118,9 @@ def main() -> None:
         "--pages", action="store_true", help="also run bench/pages.py (the demo city's pages)"
     )
     parser.add_argument(
-        "--only", action="append", help="figures|unit|units|warnings|assessment (repeatable)"
+        "--only",
+        action="append",
+        help="figures|unit|units|warnings|assessment|attraction (repeatable)",
     )
     args = parser.parse_args()
     url = configure(args.db, args.scale, args.rebuild)
@@ -273,6 +275,32 @@ def main() -> None:
                     for day in (AS_OF, date(2023, 6, 30))
                 ],
             )
+
+    try:
+        from ballast.attraction.selectors import attraction_figures, city_leads
+    except ImportError:
+        print("  attraction: ballast.attraction.selectors.attraction_figures not available")
+    else:
+        first_day = date(YEAR, 1, 1)
+        leads = city_leads(city)
+        rows["leads in the timed city"] = leads.count()
+        # Answers before times: every attraction figure of the product = its bound's.
+        product = lower_bounds.attraction_answers(
+            attraction_figures(leads=leads, start=first_day, end=AS_OF)
+        )
+        bound = lower_bounds.attraction_bound(city_id=city.pk, start=first_day, end=AS_OF)
+        for key, value in product.items():
+            if value != bound[key]:
+                mismatches.append(f"attraction {key}: product {value}, bound {bound[key]}")
+            else:
+                shown = len(value) if isinstance(value, dict) else value
+                answers.append(f"attraction {key}: {shown}, product = bound")
+        measure(
+            "attraction",
+            "attraction figures of the city (funnel, signed by size, channel, cluster, unit)",
+            lambda: attraction_figures(leads=city_leads(city), start=first_day, end=AS_OF),
+            lambda: lower_bounds.attraction_bound(city_id=city.pk, start=first_day, end=AS_OF),
+        )
 
     print()
     jit = f"; jit {args.jit}" if connection.vendor == "postgresql" else ""

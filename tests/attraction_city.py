@@ -26,3 +26,22 @@ def lead(user, unit, channel, **fields):
     }
     data.update(fields)
     return services.lead_create(user=user, data=data)
+
+
+def signed(user, unit, channel, on, amount, name, **fields):
+    """A lead of ``unit`` contacted on 3 January and signed on ``on`` (the project)."""
+    x = lead(
+        user,
+        unit,
+        channel,
+        project_name=name,
+        amount=Decimal(amount),
+        info_on=date(2026, 1, 2),
+        **fields,
+    )
+    services.contact_add(
+        user=user,
+        lead=x,
+        data={"date": date(2026, 1, 3), "ours": "甲", "theirs": "乙", "content": "谈"},
+    )
+    return services.lead_sign(user=user, lead=x, on=on)

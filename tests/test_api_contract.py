@@ -521,3 +521,9 @@ def _attraction_samples(call, people, project, clerk, outsider):
     call(clerk, "GET", "/api/v1/campaign-rounds/")
     call(clerk, "GET", "/api/v1/campaign-rounds/{id}/", path_parameters={"id": rnd.pk})
     call(clerk, "GET", "/api/v1/campaign-rounds/{id}/ranking/", path_parameters={"id": rnd.pk})
+    # the round's bulletin (攻坚轮次通报): published by the city, refused to a unit
+    round_bulletin = call(admin, "POST", "/api/v1/bulletins/publish-round/",
+                          body={"round": rnd.pk, "as_of": "2023-04-01"})  # fmt: skip
+    assert round_bulletin.status_code == 201, round_bulletin.text
+    call(admin, "POST", "/api/v1/bulletins/publish-round/", body={"round": rnd.pk})
+    call(clerk, "POST", "/api/v1/bulletins/publish-round/", body={"round": rnd.pk})

@@ -176,6 +176,10 @@ DOORS: dict[str, Door] = {
     "bulletins:compose": Door((("bulletin", VIEW),)),
     "bulletins:draft": Door((("bulletin", VIEW),)),
     "bulletins:publish": Door(None, (("bulletin", ADD),)),
+    # A campaign round's bulletin: publishing needs the round in view (404 outside).
+    "bulletins:round_publish": Door(
+        None, (("bulletin", ADD), ("config", VIEW)), model="attraction.CampaignRound"
+    ),
     "bulletins:detail": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     "bulletins:download": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     # --- cockpits and supervision ----------------------------------------------------------
@@ -403,6 +407,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:bulletin-download": ApiDoor(
         {"GET": (("bulletin", VIEW),)}, model="bulletins.Bulletin", kwargs={"fmt": "docx"}
     ),
+    "api:bulletin-publish-round": ApiDoor({"POST": (("bulletin", ADD),)}),
     "api:issue-list": ApiDoor({"GET": (("issue", VIEW),), "POST": (("issue", ADD),)}),
     "api:issue-detail": _api_object("issue", _ISSUE, PUT=CHANGE, PATCH=CHANGE),
     "api:issue-acknowledge": ApiDoor({"POST": (("issue", policy.PROGRESS),)}, model=_ISSUE),

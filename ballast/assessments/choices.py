@@ -13,6 +13,9 @@ class PeriodKind(models.TextChoices):
     QUARTER = "quarter", "季度"
     HALF = "half", "半年"
     YEAR = "year", "年度"
+    # A round of an attraction campaign (百日攻坚 / 招商擂台赛): scored on its own dates
+    # and the round's per-unit targets (ballast.attraction), not on a calendar period.
+    ROUND = "round", "攻坚轮次"
 
 
 # Period.kind → PeriodKind

@@ -16,10 +16,10 @@ from ballast.assessments.choices import (
     Method,
     PeriodKind,
 )
+from ballast.assessments.registry import data_keys
 from ballast.core.models import BallastModel, Versioned
 from ballast.core.periods import Period
 from ballast.core.validators import validate_plausible_date
-from ballast.figures.selectors import FIGURE_KEYS
 
 NON_NEGATIVE = [MinValueValidator(Decimal(0), "不能为负数。")]
 
@@ -117,7 +117,8 @@ class Indicator(BallastModel):
             validate_params(self.method, self.params, self.weight)
         except ValidationError as exc:
             raise ValidationError({"params": exc.messages}) from exc
-        if self.method != Method.MANUAL and self.key not in FIGURE_KEYS:
+        kind = self.scheme.period_kind if self.scheme_id else None
+        if self.method != Method.MANUAL and self.key not in data_keys(kind):
             raise ValidationError({"key": f"数据键“{self.key}”不存在（见 docs/figures.md）。"})
 
 

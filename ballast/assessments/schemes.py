@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ballast.assessments.choices import Method, PeriodKind
 from ballast.assessments.models import Scheme, validate_params
-from ballast.figures.selectors import FIGURE_KEYS
+from ballast.assessments.registry import data_keys
 
 INDICATOR_FIELDS = ("key", "label", "weight", "method", "order")
 
@@ -57,7 +57,7 @@ def scheme_data_from_yaml(text: str) -> dict:
             item["key"] if item["method"] != Method.MANUAL else None,
             item.get("target_key"),
         ):
-            if key is not None and key not in FIGURE_KEYS:
+            if key is not None and key not in data_keys(data["period"]):
                 raise ValidationError(
                     f"指标“{item['label']}”的数据键“{key}”不存在（见 docs/figures.md）。"
                 )

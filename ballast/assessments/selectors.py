@@ -16,7 +16,7 @@ from decimal import Decimal
 import yaml
 from django.db.models import Count, Max, Min, Sum
 
-from ballast.assessments.choices import PERIOD_KIND_OF, Method
+from ballast.assessments.choices import PERIOD_KIND_OF, Method, PeriodKind
 from ballast.assessments.models import (
     EfficiencyRecord,
     EfficiencyScheme,
@@ -400,10 +400,12 @@ PERIOD_OF_KIND = {"quarter": "Q", "half": "H", "year": "Y", "two_month": "B", "m
 
 
 def schemes_of(user, city: Region):
-    """The city's active assessment schemes ``user`` may read."""
+    """The city's active assessment schemes ``user`` may read (a campaign round's scheme
+    is read on its round's page, not on the rankings of periods)."""
     return (
         Scheme.objects.restrict(user)
         .filter(city=city, active=True)
+        .exclude(period_kind=PeriodKind.ROUND)
         .prefetch_related("indicators")
         .order_by("name")
     )

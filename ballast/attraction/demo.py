@@ -14,6 +14,9 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import yaml
+
+from ballast.assessments.services import scheme_import
 from ballast.attraction.choices import (
     ChainSegment,
     LeadStage,
@@ -34,6 +37,7 @@ from ballast.attraction.models import (
     TargetEnterprise,
     match_key,
 )
+from ballast.attraction.selectors import CAMPAIGN_SCHEME_FILE
 from ballast.core.periods import add_months, month_start
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project, StageEvent
@@ -379,11 +383,24 @@ def _campaigns(ctx, rng) -> None:
     """Two 百日攻坚 campaigns — last year's and this year's — of three rounds each (about a
     month each, this year's ending before today), with per-unit targets."""
     today = ctx.today
+    # This year's campaign is scored by a scheme of the city's own (the shipped one with
+    # more weight on new starts), last year's by the shipped scheme.
+    data = yaml.safe_load(CAMPAIGN_SCHEME_FILE.read_text(encoding="utf-8"))
+    data.update(slug="hundred-days", name="新一轮百日攻坚计分办法")
+    for item in data["indicators"]:
+        item["weight"] = {"signed_amount_wan": 20, "new_starts": 20}.get(
+            item["key"], item["weight"]
+        )
+    scheme = scheme_import(user=ctx.admin, city=ctx.city, data=data)
     campaigns = ctx.bulk(
         Campaign,
         [
             Campaign(city=ctx.city, name=f"{today.year - 1}年招商引资项目推进百日攻坚"),
-            Campaign(city=ctx.city, name=f"{today.year}年新一轮招商引资项目推进百日攻坚"),
+            Campaign(
+                city=ctx.city,
+                name=f"{today.year}年新一轮招商引资项目推进百日攻坚",
+                scheme=scheme,
+            ),
         ],
     )
     rounds = []

@@ -360,12 +360,16 @@ class ReserveEntry(BallastModel):
 
 
 def default_weights() -> dict:
+    """The weights campaigns had before their schemes became assessment schemes; only
+    migration 0003 names this default (0004 turned weights into schemes)."""
     return dict(DEFAULT_CAMPAIGN_WEIGHTS)
 
 
 class Campaign(BallastModel):
     """A campaign (百日攻坚 / 招商擂台赛) of the city: rounds with dates, per-unit targets
-    per round, and its scheme as data — the weight of each indicator in a round's score."""
+    per round, and its scheme — an assessment scheme (考核方案) of the 攻坚轮次 kind held as
+    data, its indicators scored against each round's targets. Without one, the shipped
+    scheme (``attraction/data/campaign_scheme.yaml``) scores it."""
 
     city = models.ForeignKey(
         "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="campaigns"
@@ -374,11 +378,15 @@ class Campaign(BallastModel):
     kind = models.CharField(
         "类型", max_length=16, choices=CampaignKind.choices, default=CampaignKind.HUNDRED_DAYS
     )
-    weights = models.JSONField(
-        "计分权重", default=default_weights, help_text="各指标权重（目标完成率加权计分）"
-    )
-    completion_cap = models.DecimalField(
-        "完成率封顶", max_digits=4, decimal_places=2, default=Decimal("1.50")
+    scheme = models.ForeignKey(
+        "assessments.Scheme",
+        verbose_name="计分方案",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        limit_choices_to={"period_kind": "round"},
+        help_text="考核方案中“攻坚轮次”类的方案；为空时按默认计分办法",
     )
 
     access_group = "config"
@@ -391,6 +399,13 @@ class Campaign(BallastModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.scheme_id and self.city_id and self.scheme.city_id != self.city_id:
+            raise ValidationError({"scheme": "计分方案应属于活动所在市。"})
+        if self.scheme_id and self.scheme.period_kind != "round":
+            raise ValidationError({"scheme": "计分方案应为“攻坚轮次”类的考核方案。"})
 
 
 class CampaignRound(BallastModel):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 from django.db.models import (
     Count,
@@ -21,6 +23,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from ballast.accounts import policy
+from ballast.assessments.schemes import scheme_data_from_yaml
+from ballast.assessments.scoring import evaluate
+from ballast.assessments.selectors import SchemeDefinition
 from ballast.attraction.choices import CAMPAIGN_INDICATORS, ChainSegment, LeadStage
 from ballast.attraction.models import ChainLink, Lead, ReserveEntry, ReserveTier
 from ballast.projects.choices import SIZE_THRESHOLDS_WAN, SizeClass, Stage
@@ -367,49 +372,73 @@ def round_actuals(rnd) -> dict[int, dict]:
     return out
 
 
-def round_ranking(rnd) -> list[dict]:
-    """The ranking of a campaign round: per unit with targets, each indicator's actual,
-    target and completion (capped at the campaign's cap), the weighted score (0–100 ×
-    cap; only indicators with a target count), the rank, and 进位/退位 against the round
-    before (``moved`` > 0: up that many places)."""
-    weights = rnd.campaign.weights or {}
-    cap = rnd.campaign.completion_cap
+CAMPAIGN_SCHEME_FILE = Path(__file__).resolve().parent / "data" / "campaign_scheme.yaml"
+
+
+@lru_cache(maxsize=1)
+def _shipped_scheme() -> SchemeDefinition:
+    text = CAMPAIGN_SCHEME_FILE.read_text(encoding="utf-8")
+    return SchemeDefinition.from_data(scheme_data_from_yaml(text))
+
+
+def campaign_scheme(campaign) -> SchemeDefinition:
+    """The scheme that scores ``campaign``'s rounds: its own assessment scheme (攻坚轮次)
+    or the shipped one (``data/campaign_scheme.yaml``)."""
+    if campaign.scheme_id:
+        return SchemeDefinition.of(campaign.scheme)
+    return _shipped_scheme()
+
+
+def round_ranking(rnd, *, _previous=True) -> list[dict]:
+    """The ranking of a campaign round, scored by the campaign's scheme through the
+    assessment engine (``assessments.scoring.evaluate``): per unit with targets, each
+    indicator's actual, target, completion (actual / target) and points, the score (the
+    sum of the points), the rank (ties share the better rank), and 进位/退位 against the
+    round before (``moved`` > 0: up that many places)."""
+    definition = campaign_scheme(rnd.campaign)
     actuals = round_actuals(rnd)
+    targets = list(rnd.targets.select_related("unit").order_by("unit__sort_order"))
+    units = {t.unit.code: t.unit for t in targets}
+    values = {
+        t.unit.code: {key: actuals.get(t.unit_id, {}).get(key) or 0 for key in CAMPAIGN_INDICATORS}
+        for t in targets
+    }
+    goals = {t.unit.code: {key: getattr(t, key) for key in CAMPAIGN_INDICATORS} for t in targets}
+    previous = None
+    if _previous:
+        before = rnd.campaign.rounds.filter(number__lt=rnd.number).order_by("-number").first()
+        if before is not None:
+            previous = {r["unit"].code: r["rank"] for r in round_ranking(before, _previous=False)}
+    results = evaluate(
+        definition.indicators, list(units), values, targets=goals, previous_ranks=previous
+    )
+    order = {code: i for i, code in enumerate(units)}
+    results.sort(key=lambda r: (r.rank, order[r.unit]))
     rows = []
-    for target in rnd.targets.select_related("unit").order_by("unit__sort_order"):
-        done = actuals.get(target.unit_id, {})
-        indicators, weighted, total_weight = [], Decimal(0), Decimal(0)
-        for key, label in CAMPAIGN_INDICATORS.items():
-            goal = Decimal(getattr(target, key) or 0)
-            actual = Decimal(done.get(key) or 0)
-            weight = Decimal(str(weights.get(key, 0)))
-            completion = None
-            if goal > 0:
-                completion = min(actual / goal, cap)
-                if weight > 0:
-                    weighted += weight * completion
-                    total_weight += weight
+    for result in results:
+        indicators = []
+        for spec in definition.indicators:
+            scored = result.indicators[spec.key]
+            actual = Decimal(values[result.unit][spec.key])
+            goal = Decimal(goals[result.unit][spec.key] or 0)
             indicators.append(
                 {
-                    "key": key,
-                    "label": label,
+                    "key": spec.key,
+                    "label": spec.label,
+                    "weight": Decimal(spec.weight),
                     "actual": actual,
                     "target": goal,
-                    "completion": completion,
+                    "completion": (actual / goal) if goal > 0 else None,
+                    "points": scored.points,
                 }
             )
-        score = (
-            (weighted * 100 / total_weight).quantize(Decimal("0.01"))
-            if total_weight
-            else Decimal(0)
+        rows.append(
+            {
+                "unit": units[result.unit],
+                "indicators": indicators,
+                "score": result.score,
+                "rank": result.rank,
+                "moved": result.rank_change,
+            }
         )
-        rows.append({"unit": target.unit, "indicators": indicators, "score": score})
-    rows.sort(key=lambda r: (-r["score"], r["unit"].sort_order))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
-    previous = rnd.campaign.rounds.filter(number__lt=rnd.number).order_by("-number").first()
-    before = {r["unit"].pk: r["rank"] for r in round_ranking(previous)} if previous else {}
-    for row in rows:
-        was = before.get(row["unit"].pk)
-        row["moved"] = None if was is None else was - row["rank"]
     return rows

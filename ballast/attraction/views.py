@@ -33,7 +33,8 @@ from django.views.decorators.http import require_GET
 
 from ballast.accounts import policy
 from ballast.attraction import services
-from ballast.attraction.choices import CAMPAIGN_INDICATORS, LeadStage
+from ballast.attraction.choices import LeadStage
+from ballast.attraction.documents import round_documents
 from ballast.attraction.filtersets import LeadFilterSet
 from ballast.attraction.forms import (
     AdvanceForm,
@@ -53,6 +54,7 @@ from ballast.attraction.models import (
 )
 from ballast.attraction.selectors import (
     attraction_figures,
+    campaign_scheme,
     chain_gaps,
     duplicates_for,
     four_batches,
@@ -649,9 +651,12 @@ class RoundDetail(CampaignPage, ObjectView):
 
     def get_extra_context(self):
         ranking = round_ranking(self.object)
+        scheme = campaign_scheme(self.object.campaign)
         return {
             "ranking": ranking,
-            "indicators": CAMPAIGN_INDICATORS,
+            "scheme": scheme,
+            "indicators": scheme.indicators,
+            **round_documents(user=self.request.user, rnd=self.object),
             "up": [r for r in ranking if r["moved"] and r["moved"] > 0],
             "down": [r for r in ranking if r["moved"] and r["moved"] < 0],
         }

@@ -9,6 +9,7 @@ class Kind(models.TextChoices):
     QUARTER = "quarter", "季度通报"
     HALF = "half", "半年通报"
     YEAR = "year", "年度通报"
+    ROUND = "round", "攻坚轮次通报"  # a round of an attraction campaign (bulletins/rounds.py)
 
 
 # Period kind (ballast.core.periods.Period.kind) → bulletin kind.

@@ -9,7 +9,8 @@ from ballast.core.validators import validate_plausible_date
 
 
 class Bulletin(BallastModel):
-    """A published bulletin (通报) of a city, or of one unit, for a period.
+    """A published bulletin (通报) of a city, or of one unit, for a period — or of an
+    attraction campaign round (``campaign_round``, kind 攻坚轮次通报; ``period`` its year).
 
     ``content`` holds the complete composed content (figures, tables, wording) as it was
     on publication; the Word and Excel files are always re-rendered from it, so a
@@ -30,6 +31,15 @@ class Bulletin(BallastModel):
         on_delete=models.PROTECT,
         related_name="unit_bulletins",
         help_text="为空表示全市通报",
+    )
+    campaign_round = models.ForeignKey(
+        "attraction.CampaignRound",
+        verbose_name="攻坚轮次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bulletins",
+        help_text="攻坚轮次通报所属的轮次",
     )
     period = models.CharField("期间", max_length=8, help_text="如 2023Q1、2023H1、2023")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)

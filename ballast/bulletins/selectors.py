@@ -209,6 +209,16 @@ def bulletin_content(
         }
     )
 
+    attraction = sources.attraction(city=city, unit=unit, year=year, as_of=as_of)
+    content["available"]["attraction"] = attraction is not None
+    if attraction is not None:
+        sections.append(
+            {
+                "heading": "招商引资情况",
+                "blocks": _attraction(content, attraction, unit_list, targets, scope_name, span),
+            }
+        )
+
     ranking = sources.assessment(city=city, period=period, as_of=as_of)
     content["available"]["assessment"] = ranking is not None
     if ranking is not None and unit is not None:
@@ -478,6 +488,101 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
         _tbl("investment"),
         _chart("investment_by_unit"),
     ]
+    return blocks
+
+
+def _attraction(content, figures: dict, unit_list, targets, scope: str, span: str) -> list:
+    """招商引资情况 from the attraction figures (``attraction.selectors``): the funnel and
+    its conversion rates, the signed by channel and cluster, the size classes and foreign
+    capital, and each unit's signed leads against its new-signed targets."""
+    funnel = {row["stage"]: row for row in figures["funnel"]}
+    signed = figures["signed"]
+    content["tables"]["attraction_funnel"] = _table(
+        f"{span}招商线索推进情况",
+        [("阶段", "text"), ("线索（条）", "int"), ("较上一阶段转化率（%）", "percent")],
+        [
+            [row["label"], row["count"], str(row["rate"]) if row["rate"] is not None else None]
+            for row in figures["funnel"]
+        ],
+    )
+    days = figures["days_to_sign"]
+    text = (
+        f"{span}，{scope}招商线索{funnel['info']['count']}条，其中进入接洽"
+        f"{funnel['contact']['count']}条、洽谈{funnel['negotiating']['count']}条、签约"
+        f"{funnel['signed']['count']}条，终止{figures['terminated']}条，在谈{figures['open']}条"
+    )
+    text += f"；签约项目从接洽到签约平均{days}天。" if days is not None else "。"
+    blocks = [_sub(0, "招商线索推进"), _p(text), _tbl("attraction_funnel")]
+
+    def by(rows, key, empty):
+        return [[r[key] or empty, r["count"], yi_cell(r["amount_wan"])] for r in rows]
+
+    total = ["合计", signed["count"], yi_cell(signed["amount_wan"])]
+    content["tables"]["attraction_by_channel"] = _table(
+        "线索签约项目分招商渠道情况",
+        [("招商渠道", "text"), ("签约项目（个）", "int"), ("签约金额（亿元）", "yi")],
+        by(figures["by_channel"], "channel__name", "未填渠道"),
+        total,
+    )
+    content["tables"]["attraction_by_cluster"] = _table(
+        "线索签约项目分产业集群情况",
+        [("产业集群", "text"), ("签约项目（个）", "int"), ("签约金额（亿元）", "yi")],
+        by(figures["by_cluster"], "cluster__name", "未分产业集群"),
+        total,
+    )
+    content["tables"]["attraction_sizes"] = _table(
+        "线索签约项目规模情况",
+        [("规模", "text"), ("签约项目（个）", "int")],
+        [
+            ["亿元以上", signed["over_1yi"]],
+            ["10亿元以上", signed["over_10yi"]],
+            ["50亿元以上", signed["over_50yi"]],
+            ["外资项目", signed["foreign"]],
+        ],
+    )
+    blocks += [
+        _sub(1, "签约项目结构"),
+        _p(
+            f"{span}，线索签约项目{signed['count']}个、金额{yi_text(signed['amount_wan'])}亿元，"
+            f"其中亿元以上{signed['over_1yi']}个、10亿元以上{signed['over_10yi']}个、"
+            f"50亿元以上{signed['over_50yi']}个；外资项目{signed['foreign']}个、"
+            f"合同外资{signed['usd_wan'].normalize():f}万美元。"
+        ),
+        _tbl("attraction_by_channel"),
+        _tbl("attraction_by_cluster"),
+        _tbl("attraction_sizes"),
+    ]
+    done = {r["unit__code"]: r for r in figures["by_unit"]}
+    rows = []
+    for u in unit_list:
+        row, target = done.get(u.code, {}), targets.get(u.code, {})
+        count, wan = row.get("count", 0), row.get("amount_wan") or Decimal(0)
+        count_target, wan_target = target.get("signed_count"), target.get("signed_wan")
+        rows.append(
+            [
+                u.display_name,
+                _count(count_target),
+                count,
+                _pct(ratio(count, count_target)),
+                yi_cell(wan_target) if wan_target is not None else None,
+                yi_cell(wan),
+                _pct(ratio(wan, wan_target)),
+            ]
+        )
+    content["tables"]["attraction_by_unit"] = _table(
+        f"{span}各板块线索签约对照新签约目标情况",
+        [
+            ("板块", "text"),
+            ("签约目标（个）", "number"),
+            ("线索签约（个）", "int"),
+            ("个数完成率（%）", "percent"),
+            ("目标金额（亿元）", "yi"),
+            ("签约金额（亿元）", "yi"),
+            ("金额完成率（%）", "percent"),
+        ],
+        rows,
+    )
+    blocks += [_sub(2, "各板块对照目标"), _tbl("attraction_by_unit")]
     return blocks
 
 

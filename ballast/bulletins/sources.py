@@ -1,7 +1,8 @@
 """Where a bulletin's figures come from.
 
 A bulletin computes no figure of its own: each comes from the selector that owns it
-(``figures.selectors``, ``alerts.selectors``, ``assessments``, ``coordination``). This
+(``figures.selectors``, ``alerts.selectors``, ``assessments``, ``coordination``,
+``attraction.selectors``). This
 module is the one place that calls them and turns their answers into plain values, so
 the composer (``selectors.py``) reads like the bulletin and a change in a figure
 selector's shape is absorbed here.
@@ -22,6 +23,7 @@ from ballast.alerts.selectors import warnings_as_of
 from ballast.assessments.choices import PERIOD_KIND_OF
 from ballast.assessments.models import Scheme
 from ballast.assessments.selectors import assess, unit_targets
+from ballast.attraction.selectors import attraction_figures, city_leads
 from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
@@ -225,6 +227,20 @@ def planned_in(*, city, unit, period: Period, as_of: date) -> list[dict]:
         )
     )
     return rows
+
+
+# --- attraction ---------------------------------------------------------------------------
+
+
+def attraction(*, city: Region, unit: Region | None, year: int, as_of: date) -> dict | None:
+    """The attraction figures (``attraction.selectors.attraction_figures``) of the city's
+    or the unit's leads from 1 January to ``as_of``: the funnel, the signed by channel,
+    cluster, size class and unit. None when there is no lead (no section then)."""
+    leads = city_leads(city)
+    if unit is not None:
+        leads = leads.filter(unit=unit)
+    found = attraction_figures(leads=leads, start=date(year, 1, 1), end=as_of)
+    return found if found["funnel"][0]["count"] else None
 
 
 # --- warnings, assessment, coordination --------------------------------------------------

@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.signals import data_exported
+from ballast.attraction.models import CampaignRound
 from ballast.bulletins.charts import render_chart
 from ballast.bulletins.models import Bulletin
 from ballast.bulletins.selectors import bulletin_content, parse_period, published_bulletins
@@ -26,6 +27,7 @@ from ballast.bulletins.services import (
     bulletin_xlsx,
     render_docx,
     render_xlsx,
+    round_bulletin_publish,
 )
 from ballast.regions.models import Region
 from ballast.regions.services import assessment_units
@@ -228,6 +230,28 @@ def bulletin_publish_view(request):
         request, f"已发布：{bulletin.title}（{bulletin.period[:4]}年第{bulletin.number}期）。"
     )
     return redirect("bulletins:detail", bulletin.pk)
+
+
+@login_required
+@require_POST
+def round_bulletin_publish_view(request, pk: int):
+    """Publish a campaign round's bulletin (攻坚轮次通报) from the round's page: city
+    administrators (the policy's ADD of bulletins), a round of their city."""
+    user = request.user
+    if not policy.may(user, policy.ADD, Bulletin):
+        raise PermissionDenied("只有市级管理员可以发布通报。")
+    rnd = get_object_or_404(
+        CampaignRound.objects.restrict(user).select_related("campaign__city"), pk=pk
+    )
+    try:
+        bulletin = round_bulletin_publish(user=user, rnd=rnd, as_of=request_today())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("attraction:round", rnd.pk)
+    messages.success(
+        request, f"已发布：{bulletin.title}（{bulletin.period}年攻坚通报第{bulletin.number}期）。"
+    )
+    return redirect("attraction:round", rnd.pk)
 
 
 class BulletinView(ObjectView):

@@ -72,7 +72,7 @@ def _notes_sheet(workbook, columns, extra_rows=()):
 
 
 def build_template(kind: str, *, wide: bool = False) -> Workbook:
-    """The template of ``kind`` (``ledger``, ``reports`` or ``mujun``), as an openpyxl
+    """The template of ``kind`` (``ledger``, ``reports``, ``mujun`` or ``targets``), as an openpyxl
     workbook."""
     workbook = Workbook()
     sheet = workbook.active
@@ -93,6 +93,7 @@ def build_template(kind: str, *, wide: bool = False) -> Workbook:
         title = "亩均数据（导入模板）"
         sheet.title = "亩均数据"
         columns = _columns(MUJUN_TEMPLATE_KEYS, MUJUN_COLUMNS)
+        headers = [c.template_header for c in columns]
     elif kind == "targets":
         title = "板块目标（导入模板）"
         sheet.title = "板块目标"

@@ -5,6 +5,7 @@ a clerk of another unit cannot reach the lead by URL."""
 from datetime import date
 
 import pytest
+from docx import Document
 
 from ballast.attraction.models import Lead
 from ballast.projects.models import IndustryCluster
@@ -82,10 +83,29 @@ def test_the_city_reads_a_campaign_rounds_ranking(session, people, unit_a, unit_
     page.goto("/attraction/campaigns/")
     page.click("text=第1轮")
     rows = page.locator("[data-testid=ranking] tbody tr")
+    # Scored by the shipped scheme (attraction/data/campaign_scheme.yaml): A signed 1 of 1
+    # (× 25) and one 10亿元以上 of 1 (× 10) → 35.00; its other indicators have no target
+    # and score nothing (the assessment engine's rule). B signed 0 of 2 → 0.00.
     assert rows.nth(0).inner_text().startswith("1\t仪征")
-    assert "100.00" in rows.nth(0).inner_text() and "0.00" in rows.nth(1).inner_text()
+    assert "35.00" in rows.nth(0).inner_text() and "0.00" in rows.nth(1).inner_text()
     assert "综合排名前三" in page.inner_text("body")
     s.shot("attraction-04-round-ranking")
+
+    # the round bulletin: published from the round's page, then downloaded as Word
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=publish-round-bulletin]")
+    assert "已发布" in page.inner_text(".messages")
+    assert "关于2026年新一轮招商引资项目推进百日攻坚第1轮考核情况的通报" in page.inner_text(
+        "[data-testid=round-bulletin]"
+    )
+    s.shot("attraction-06-round-bulletin-published")
+    with page.expect_download() as info:
+        page.click("[data-testid=round-bulletin-docx]")
+    download = info.value
+    assert download.suggested_filename.endswith("考核情况的通报.docx")
+    document = Document(download.path())
+    assert document.paragraphs[0].text == "扬州市百日攻坚工作通报"
+    assert [c.text for c in document.tables[0].rows[1].cells] == ["1", "仪征", "35.00", "—"]
 
     # the chain map: 光伏组件 has the signed project's lead, 硅料 is a gap
     from ballast.attraction.models import ChainLink, TargetEnterprise

@@ -20,6 +20,7 @@ from ballast.api.params import query_date, query_year
 from ballast.api.viewsets import ReadOnlyViewSet, WritableViewSet
 from ballast.assessments import selectors, services
 from ballast.assessments.api import serializers as s
+from ballast.assessments.choices import PeriodKind
 from ballast.assessments.models import ManualScore, PublishedResult, Scheme
 from ballast.core.periods import Period
 from ballast.projects.selectors import city_in_scope, visible_units
@@ -76,6 +77,10 @@ class SchemeViewSet(ReadOnlyViewSet):
         if not policy.may_do(request.user, "view_rankings"):
             raise exceptions.PermissionDenied(_("您没有查看考核排名的权限。"))
         scheme = self.get_object()
+        if scheme.period_kind == PeriodKind.ROUND:
+            raise exceptions.ValidationError(
+                {"period": [_("攻坚轮次的计分方案按轮次排名，见招商攻坚活动的轮次。")]}
+            )
         as_of = query_date(request)
         text = (request.query_params.get("period") or "").strip()
         period = selectors.period_for(scheme, as_of)

@@ -177,8 +177,17 @@ class CampaignSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Campaign
-        fields = (*READ_ONLY, "city", "name", "kind", "weights", "completion_cap", "rounds")
+        fields = (*READ_ONLY, "city", "name", "kind", "scheme", "rounds")
         read_only_fields = fields
+
+
+class RoundIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    weight = serializers.DecimalField(max_digits=8, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=16, decimal_places=2)
+    target = serializers.DecimalField(max_digits=16, decimal_places=2)
+    points = serializers.DecimalField(max_digits=8, decimal_places=2)
 
 
 class RoundRankingRowSerializer(serializers.Serializer):
@@ -187,3 +196,4 @@ class RoundRankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     score = serializers.DecimalField(max_digits=8, decimal_places=2)
     moved = serializers.IntegerField(allow_null=True, help_text="进位(+)/退位(-)，首轮为空")
+    indicators = RoundIndicatorSerializer(many=True, help_text="按活动计分方案逐项得分")

@@ -14,6 +14,7 @@ class BulletinSerializer(serializers.ModelSerializer):
             "unit",
             "period",
             "kind",
+            "campaign_round",
             "number",
             "as_of",
             "title",
@@ -23,3 +24,10 @@ class BulletinSerializer(serializers.ModelSerializer):
             "content",
         )
         read_only_fields = fields
+
+
+class RoundPublishSerializer(serializers.Serializer):
+    """Publish a campaign round's bulletin (攻坚轮次通报)."""
+
+    round = serializers.IntegerField(help_text="攻坚轮次（campaign-rounds 的 id）")
+    as_of = serializers.DateField(required=False, help_text="数据截至（默认今天；须在本轮结束后）")

@@ -11,14 +11,18 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import renderers
+from rest_framework import exceptions, renderers, status
 from rest_framework.decorators import action
 
+from ballast.accounts import policy
 from ballast.accounts.signals import data_exported
+from ballast.api.idempotency import idempotent
 from ballast.api.viewsets import ReadOnlyViewSet
-from ballast.bulletins.api.serializers import BulletinSerializer
+from ballast.attraction.models import CampaignRound
+from ballast.bulletins.api.serializers import BulletinSerializer, RoundPublishSerializer
 from ballast.bulletins.models import Bulletin
-from ballast.bulletins.services import bulletin_docx, bulletin_xlsx
+from ballast.bulletins.services import bulletin_docx, bulletin_xlsx, round_bulletin_publish
+from ballast.core.clock import today
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +52,7 @@ class BulletinFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Bulletin
-        fields = ("period", "kind", "unit")
+        fields = ("period", "kind", "unit", "campaign_round")
 
 
 class BulletinViewSet(ReadOnlyViewSet):
@@ -57,6 +61,26 @@ class BulletinViewSet(ReadOnlyViewSet):
     queryset = Bulletin.objects.select_related("city", "unit").order_by("-published_at", "-id")
     serializer_class = BulletinSerializer
     filterset_class = BulletinFilterSet
+    policy_actions = {"publish_round": policy.ADD}
+
+    @extend_schema(request=RoundPublishSerializer, responses={201: BulletinSerializer})
+    @action(detail=False, methods=["post"], url_path="publish-round")
+    @idempotent
+    def publish_round(self, request):
+        """发布攻坚轮次通报（本轮排名、进位/退位与目标完成情况，发布后固定）。"""
+        data = self.validated(RoundPublishSerializer)
+        rnd = (
+            CampaignRound.objects.restrict(request.user)
+            .select_related("campaign__city")
+            .filter(pk=data["round"])
+            .first()
+        )
+        if rnd is None:
+            raise exceptions.NotFound("攻坚轮次不存在或不在您的范围内。")
+        bulletin = round_bulletin_publish(
+            user=request.user, rnd=rnd, as_of=data.get("as_of") or today()
+        )
+        return self.object_response(bulletin, status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=["docx", "xlsx"])],
