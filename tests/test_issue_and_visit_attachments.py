@@ -241,3 +241,28 @@ def test_an_issue_keeps_its_photo_bytes_small(people, project):
     kept = photo.file.open("rb").read()
     assert kept != original and len(kept) == photo.size
     assert Image.open(io.BytesIO(kept)).size == (640, 480)
+
+
+def test_an_enterprise_raises_a_need_with_a_document(people, project):
+    enterprise = people["enterprise"]
+    services.contact_add(user=people["clerk_a"], project=project, contact=enterprise)
+    posted = _web(enterprise).post(
+        "/issues/new/",
+        {
+            "project": project.pk,
+            "category": "funding",
+            "description": "技改补助申报材料",
+            "files": [_file("申报书.pdf", PDF)],
+        },
+    )
+    issue = Issue.objects.get()
+    assert posted.status_code == 302 and issue.raised_by == enterprise
+    document = Attachment.objects.get()
+    assert (document.owner_id, document.uploaded_by, document.name) == (
+        issue.pk,
+        enterprise,
+        "申报书.pdf",
+    )
+    # the clerk of the unit sees it, the other unit's clerk does not
+    assert _web(people["clerk_a"]).get(f"/attachments/{document.pk}/").status_code == 200
+    assert _web(people["clerk_b"]).get(f"/attachments/{document.pk}/").status_code == 404
