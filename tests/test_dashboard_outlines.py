@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from ballast.dashboards import geo
 from ballast.dashboards.geo import DATA_DIR, contains
 from ballast.dashboards.models import UnitOutline
-from ballast.dashboards.selectors import outlines
+from ballast.dashboards.selectors import outlines, zone_markers
 from ballast.demo.services import inside_outline
 
 SHIPPED = DATA_DIR / "321000.geojson"
@@ -129,3 +129,19 @@ def test_a_wrong_file_loads_nothing(city, tmp_path):
         call_command("load_outlines", "321000", str(path))
     with pytest.raises(CommandError, match="找不到设区市"):
         call_command("load_outlines", "999999", str(path))
+
+
+def test_a_zone_without_an_outline_is_marked_at_the_centre_of_its_projects(city):
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    units = list(city.children.filter(is_assessment_unit=True).order_by("code"))
+    points = [
+        {"unit_code": "321071", "value": [119.40, 32.33]},
+        {"unit_code": "321071", "value": [119.44, 32.35]},
+        {"unit_code": "321081", "value": [119.18, 32.30]},  # a district: its outline, no marker
+    ]
+    markers = zone_markers(data, points, units)
+    zone = next(u for u in units if u.code == "321071")
+    # 321072 and 321073 have no placed project: no marker
+    assert markers == [
+        {"name": zone.short_name or zone.name, "code": "321071", "value": [119.42, 32.34, 2]}
+    ]
