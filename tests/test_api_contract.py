@@ -422,6 +422,25 @@ def _inbox_and_attachment_samples(schema, seen, call, people, project, clerk, ou
         else:
             assert response.status_code == 201, response.text
             attachment = {"id": response.json()["id"]}
+    # an issue's document and a visit's photo through the same endpoint (issue 13, item 5)
+    from ballast.coordination.models import Issue, Visit
+
+    issue = Issue.objects.filter(project=project).first()
+    visit = Visit.objects.filter(project=project).first()
+    for owner_type, owner in (("coordination.issue", issue), ("coordination.visit", visit)):
+        if owner is None:
+            continue
+        case = schema.make_case(
+            operation=operation,
+            body={"owner_type": owner_type, "owner_id": owner.pk, "file": tiny_jpeg()},
+            media_type="multipart/form-data",
+            headers={"Authorization": f"Bearer {clerk}"},
+        )
+        response = case.call()
+        case.validate_response(response, checks=CHECKS)
+        assert response.status_code == 201, (owner_type, response.text)
+        call(clerk, "GET", "/api/v1/attachments/",
+             query={"owner_type": owner_type, "owner_id": owner.pk})  # fmt: skip
     call(clerk, "GET", "/api/v1/attachments/", query={"project": project.pk})
     call(clerk, "GET", "/api/v1/attachments/{id}/", path_parameters=attachment)
     call(clerk, "GET", "/api/v1/attachments/{id}/content/", path_parameters=attachment)

@@ -88,7 +88,13 @@ def test_map_names_stages_and_no_stage_in_english(client, people, make_project):
         ("at_capacity", "At capacity"),
     ]
     assert [lv["label"] for lv in data["levels"]] == ["Red warning", "Yellow warning", "No warning"]
-    assert data["texts"] == {"investment": "Total investment", "wan": "10k yuan"}
+    assert data["texts"] == {
+        "investment": "Total investment",
+        "wan": "10k yuan",
+        "zone": "Functional zones",
+        "zone_note": "Functional zone (no administrative boundary; at the centre of its projects)",
+        "zone_projects": "Projects on the map",
+    }
     # the list of projects without coordinates and the stage filter
     assert '无坐标签约项目</a> <small class="muted">仪征 · Signed</small>' in html
     assert '无坐标未入库项目</a> <small class="muted">仪征 · No stage yet</small>' in html

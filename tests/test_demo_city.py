@@ -14,6 +14,7 @@ from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
 from ballast.core.periods import add_months
 from ballast.core.validators import validate_credit_code, validate_project_code
+from ballast.dashboards import geo
 from ballast.demo import services
 from ballast.demo.selectors import demo_fingerprint
 from ballast.projects.choices import (
@@ -423,3 +424,13 @@ def test_demo_data_obeys_the_entry_rules(demo):
         .values_list("pk", flat=True)
     )
     assert set(over) == {p.pk for p in cases(demo, "data_anomaly.over_total")}
+
+
+def test_projects_lie_inside_their_units_outline_on_the_map(demo):
+    outlines = geo.shipped_geometries("321000")
+    placed = 0
+    for code, lon, lat in Project.objects.values_list("unit__code", "longitude", "latitude"):
+        if code in outlines:
+            assert geo.contains(outlines[code], float(lon), float(lat)), (code, lon, lat)
+            placed += 1
+    assert placed > Project.objects.count() / 2

@@ -214,6 +214,16 @@ DOORS: dict[str, Door] = {
     "assessments:mujun": Door(_COCKPIT, post=None),
     "coordination:visits": Door((("service", VIEW),), post=None),
     "coordination:visit_new": Door((("service", ADD),)),
+    "coordination:visit_detail": Door((("service", VIEW),), post=None, model="coordination.Visit"),
+    # uploads: the owner in scope (404), then the policy's attach action (403): an issue
+    # takes files from the raiser's side, the department and the officers
+    # (ATTACHMENT_OWNERS: add, progress or confirm), a visit from who records visits
+    "coordination:visit_attach": Door(
+        None, (("service", VIEW),), model="coordination.Visit", scope=policy.may_attach
+    ),
+    "coordination:issue_attach": Door(
+        None, (("issue", VIEW),), model="coordination.Issue", scope=policy.may_attach
+    ),
     "coordination:tours": Door((("tour", VIEW),), post=None),
     "coordination:tour_detail": Door((("tour", VIEW),), post=None, model="coordination.Tour"),
     # a judge's own scoring page: SCORE, and a judge of this tour

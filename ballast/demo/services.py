@@ -52,6 +52,7 @@ from ballast.coordination import demo as coordination_demo
 from ballast.core.history import acting
 from ballast.core.periods import add_months, month_start
 from ballast.core.validators import USCC_ALPHABET, uscc_check_char
+from ballast.dashboards import geo
 from ballast.demo.models import DemoBuild
 from ballast.figures.selectors import elapsed_months
 from ballast.projects.choices import (
@@ -222,6 +223,25 @@ UNIT_GEO = {
     "321072": (50, 119.50, 32.34, ["生态科技新城", "杭集片区", "泰安镇"]),
     "321073": (45, 119.41, 32.42, ["瘦西湖片区", "长春路片区", "平山乡"]),
 }
+
+
+def inside_outline(unit_code: str, lon: Decimal, lat: Decimal) -> tuple[Decimal, Decimal]:
+    """A point in the unit's shipped outline (the map's): the point itself when inside,
+    else the first of the points on the way to the unit's centre (UNIT_GEO) that is.
+    Deterministic and uses no random draw, so the rest of the city stays as it was.
+    Units without an outline (the functional zones) keep the point."""
+    outline = geo.shipped_geometries(CITY_CODE).get(unit_code)
+    if outline is None or geo.contains(outline, float(lon), float(lat)):
+        return lon, lat
+    centre = UNIT_GEO[unit_code][1:3]
+    for step in range(1, 11):
+        t = step / 10
+        x = float(lon) + t * (centre[0] - float(lon))
+        y = float(lat) + t * (centre[1] - float(lat))
+        if geo.contains(outline, x, y):
+            return Decimal(f"{x:.6f}"), Decimal(f"{y:.6f}")
+    raise ValueError(f"the centre of unit {unit_code} lies outside its outline")
+
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志宏文斌海波晓红玉兰春林凯鹏飞浩然宇轩子涵思远嘉欣雨婷俊峰立新卫东振宇晨阳"
@@ -671,6 +691,7 @@ class _Generator:
             lat = min(max(geo[2] + rng.uniform(-0.04, 0.04), 32.2), 33.28)
             spec.lat = Decimal(f"{lat:.6f}")
             spec.lon = Decimal(f"{float(spec.lon) + rng.uniform(-0.005, 0.005):.6f}")
+            spec.lon, spec.lat = inside_outline(spec.unit_code, spec.lon, spec.lat)
         if not spec.address:
             spec.address = f"扬州市{rng.choice(geo[3])}{rng.choice(BRANDS)}{rng.choice('东西南北')}路{rng.randint(1, 300)}号"
         industry = "48"

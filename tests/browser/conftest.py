@@ -79,7 +79,8 @@ class Session:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self.page.on("console", self._console)
         self.page.on("response", self._response)
-        self.page.set_default_timeout(15_000)
+        # a loaded machine (shared CI runners) may ask for more: BALLAST_BROWSER_TIMEOUT_MS
+        self.page.set_default_timeout(int(os.environ.get("BALLAST_BROWSER_TIMEOUT_MS", "15000")))
 
     def _console(self, message):
         if "Content Security Policy" in message.text:

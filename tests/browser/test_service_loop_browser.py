@@ -2,20 +2,36 @@
 assigns it, the department answers with a roadmap step and resolves it, the raiser
 confirms (销号); a leader logs a visit on a 390 px phone with an issue raised on the spot;
 two judges score a tour on phones and see each other's scores only once the city has
-closed it. Screenshots in test-artifacts/screenshots/loop-*.png."""
+closed it; a node goes late and its department's officer reads the notice in the inbox.
+The issue carries a photo from the form that raised it and a document from the
+department; the visit a photo taken on the phone. Screenshots in
+test-artifacts/screenshots/loop-*.png."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
 
 from ballast.accounts.choices import Role
+from ballast.attachments.models import Attachment
 from ballast.coordination import services
 from ballast.coordination.models import Issue, TourScore, Visit
-from tests.conftest import make_user
+from ballast.inbox.models import Notification
+from ballast.projects import services as project_services
+from ballast.projects.models import Node, NodeTemplate
+from tests.conftest import make_user, tiny_jpeg
 
 pytestmark = pytest.mark.browser
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def _fits(page) -> None:
@@ -35,12 +51,27 @@ def test_an_issue_goes_round_the_loop(session, people, make_project, department)
     page.select_option("#id_category", "land")
     page.fill("#id_description", "用地指标未落实，影响二期开工")
     page.check("#id_is_major")
+    # a photo of the site, chosen in the same form
+    page.set_input_files(
+        "#id_files",
+        files=[{"name": "二期用地现场.jpg", "mimeType": "image/jpeg",
+                "buffer": tiny_jpeg(size=(640, 480), gps=True)}],
+    )  # fmt: skip
     s.shot("loop-1-clerk-raises")
     page.click("button[type=submit]:has-text('提交')")
     page.wait_for_load_state("load")
     issue = Issue.objects.get()
     assert page.url.endswith(f"/issues/{issue.pk}/")
     assert "已提出" in page.inner_text("main")
+    # the photo's thumbnail is drawn on the issue page (decoded by the browser)
+    thumb = page.locator("#attachments img.thumb")
+    expect(thumb).to_have_count(1)
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#attachments img.thumb');"
+        " return i && i.complete && i.naturalWidth === 320; }"
+    )
+    s.shot("loop-1b-issue-with-photo")
     # a major issue shows its same-day clock
     assert page.locator("[data-sla]").count() == 1
 
@@ -67,6 +98,14 @@ def test_an_issue_goes_round_the_loop(session, people, make_project, department)
     page.click("#step-form button[type=submit]")
     page.wait_for_load_state("load")
     assert "报省自然资源厅审批用地指标" in page.inner_text(".roadmap")
+    # the department's document, on the issue's documents panel
+    page.set_input_files(
+        "#attachments input[name=files]",
+        files=[{"name": "用地指标批复.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.click("#attachments button[type=submit]")
+    page.wait_for_load_state("load")
+    expect(page.locator("#attachments a.doc")).to_contain_text("用地指标批复.pdf")
     page.fill("#issue-actions input[name=resolution]", "省厅已下达用地指标 120 亩")
     page.click("#issue-actions button:has-text('办结')")
     page.wait_for_load_state("load")
@@ -108,12 +147,28 @@ def test_a_leader_logs_a_visit_on_a_phone(session, people, make_project):
     page.fill("#id_findings", "二期厂房主体封顶，设备进场")
     page.fill("#id_issues", "变电站接入未排期")
     page.select_option("#id_issue_category", "utilities")
+    photos = page.locator("#id_photos")
+    assert photos.get_attribute("capture") == "environment"
+    assert photos.get_attribute("accept") == "image/*"
+    page.set_input_files(
+        "#id_photos",
+        files=[{"name": "IMG_0412.jpg", "mimeType": "image/jpeg",
+                "buffer": tiny_jpeg(size=(1200, 900), taken="2023:03:02 10:15:00", gps=True)}],
+    )  # fmt: skip
     s.shot("loop-6-visit-phone-form")
     page.click("button[type=submit]:has-text('保存走访')")
     page.wait_for_load_state("load")
     _fits(page)
     assert "走访已记录" in page.inner_text("main")
     visit = Visit.objects.get()
+    # the visit's page with its photo (a 320 px thumbnail, fitted to the phone)
+    assert page.url.endswith(f"/visits/{visit.pk}/")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#attachments img.thumb');"
+        " return i && i.complete && i.naturalWidth === 320; }"
+    )
+    photo = Attachment.objects.get(owner_type__model="visit", owner_id=visit.pk)
+    assert photo.taken_on == date(2023, 3, 2) and photo.uploaded_by == leader
     assert visit.project == linked and visit.visitor == leader
     assert list(visit.issues.values_list("description", "category")) == [
         ("变电站接入未排期", "utilities")
@@ -172,3 +227,56 @@ def test_two_judges_score_a_tour_on_phones(session, people, make_project):
     text = page2.inner_text(f"#tp-{tp1.pk}")
     assert "其他评委总分" in text and "90" in text
     s2.shot("loop-9-judge-sees-others-after-closing")
+
+
+def test_a_node_goes_late_and_its_officer_reads_the_notice(
+    session, people, make_project, city, department, pinned_today
+):
+    """A node plan from the city's templates; on 2023-03-10 the filing node (due 03-02,
+    60 days before the planned start) is late: the notices run tells the department's
+    officer, who finds it in the inbox and opens the project with the node marked late."""
+    today = pinned_today(date(2023, 3, 10))
+    NodeTemplate.objects.create(
+        city=city, category="industrial", kind="filing", offset_days=-60, department=department
+    )
+    NodeTemplate.objects.create(
+        city=city, category="industrial", kind="construction_permit", offset_days=-5, sort_order=1
+    )
+    project = make_project(name="仪征港口项目", planned_start=date(2023, 5, 1))
+    project_services.node_templates_apply(user=people["clerk_a"], project=project)
+    # the filing node's responsible person: the project's leader in the unit
+    filing = Node.objects.get(project=project, kind="filing")  # due 2023-03-02
+    filing.person_user = people["leader_a"]
+    filing.save()
+    call_command("send_notifications", "--now", "2023-03-10T09:00:00+08:00", stdout=io.StringIO())
+    late = Notification.objects.filter(event="node_overdue")
+    assert set(late.values_list("recipient__username", flat=True)) == {"dept", "leader_a"}
+    notice = late.get(recipient=people["department"])
+    assert notice.subject.startswith("【节点已逾期 8 天】仪征港口项目：")
+    assert notice.subject.endswith("期限2023-03-02")
+
+    # the department's officer: the notice in the inbox, with the node's dates
+    s = session()
+    page = s.login("dept")
+    expect(page.locator("[data-testid=inbox-badge]")).to_be_visible()
+    page.click("[data-testid=inbox-link]")
+    row = page.locator("tr.unread", has_text="【节点已逾期 8 天】仪征港口项目")
+    expect(row).to_have_count(1)
+    s.shot("loop-10-node-late-inbox")
+    row.get_by_role("link").click()
+    expect(page.locator(".prewrap")).to_contain_text("计划完成日期：2023-03-02")
+    s.shot("loop-11-node-late-notice")
+
+    # the node's person goes from the notice to the project, the node marked late
+    page = s.login("leader_a")
+    page.click("[data-testid=inbox-link]")
+    page.locator("tr.unread", has_text="【节点已逾期 8 天】仪征港口项目").get_by_role(
+        "link"
+    ).click()
+    page.click("button:has-text('前往办理')")
+    page.wait_for_url(f"**/projects/{project.pk}/")
+    late_nodes = page.locator("[data-late-node]")
+    expect(late_nodes).to_have_count(1)
+    late_nodes.first.scroll_into_view_if_needed()
+    s.shot("loop-12-node-late-on-project", full_page=False)
+    assert today == date(2023, 3, 10)

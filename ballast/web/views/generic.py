@@ -266,12 +266,13 @@ class ObjectEditView(RestrictedView):
         return obj if hasattr(obj, "version") else None
 
     def get_form(self, obj):
-        data = self.request.POST if self.request.method == "POST" else None
+        posted = self.request.method == "POST"
+        data = self.request.POST if posted else None
         kwargs = self.get_form_kwargs(obj)
         initial = self.get_initial(obj)
         if initial is not None:
             kwargs["initial"] = initial
-        form = self.form_class(data, **kwargs)
+        form = self.form_class(data, self.request.FILES if posted else None, **kwargs)
         record = self.versioned_record(obj)
         if self.carries_version and "version" not in form.fields and (record or self.creates):
             # Every form over a versioned record carries the version it was opened at.

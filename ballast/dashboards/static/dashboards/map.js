@@ -35,6 +35,19 @@
       data: groups[key].items
     };
   });
+  // Functional zones (功能区) have no administrative outline: a marker at the centre of
+  // their projects' coordinates, named, drawn under the projects' points.
+  var zones = data.zones || [];
+  if (zones.length) {
+    names.push(data.texts.zone);
+    series.unshift({
+      name: data.texts.zone, type: "scatter", coordinateSystem: "geo", symbol: "diamond", symbolSize: 16, z: 1,
+      itemStyle: { color: "rgba(120, 90, 160, 0.35)", borderColor: "#6b4f99", borderWidth: 1.5 },
+      label: { show: true, position: "left", fontSize: 11, color: "#4b3670", formatter: function (p) { return p.data.name; } },
+      tooltip: { formatter: function (p) { return p.data.name + "\n" + data.texts.zone_note + "\n" + data.texts.zone_projects + " " + p.data.value[2]; } },
+      data: zones
+    });
+  }
   // Small areas (the parks inside the centre) keep their outline but not their label,
   // which would cover the larger units' labels.
   function span(feature) {
