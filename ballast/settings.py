@@ -516,3 +516,7 @@ if REPLICA_DATABASE_URL:
         DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASE_ROUTERS = ["ballast.core.replica.ReplicaRouter"]
 # --- end of production stack (issue 16) --------------------------------------------------
+
+# On PostgreSQL the figures read the sums of reports and new events that triggers keep per
+# city, unit and month (ballast/figures/facts.py); false computes them from scratch.
+FIGURES_MAINTAINED = env_bool("FIGURES_MAINTAINED", True)

@@ -15,7 +15,15 @@ def docx_text(data: bytes) -> str:
     return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
 
 
-def test_city_admin_previews_downloads_and_publishes(client, q1_city, city, people):  # noqa: F811
+def test_city_admin_previews_downloads_and_publishes(
+    client,
+    q1_city,  # noqa: F811
+    city,
+    people,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.TASK_QUEUE = "immediate"  # the embedded mode: rendered after the commit
     client.force_login(people["city_admin"])
     page = client.get("/bulletins/compose/?period=2023q1")
     text = page.content.decode()
@@ -33,8 +41,10 @@ def test_city_admin_previews_downloads_and_publishes(client, q1_city, city, peop
     annex = client.get("/bulletins/compose/draft.xlsx?period=2023Q1")
     assert "新签约" in load_workbook(io.BytesIO(annex.content)).sheetnames
 
-    response = client.post("/bulletins/publish/", {"period": "2023Q1", "unit": "", "as_of": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/bulletins/publish/", {"period": "2023Q1", "unit": "", "as_of": ""})
     bulletin = Bulletin.objects.get()
+    assert (bulletin.status, bulletin.progress) == ("published", 100)
     assert response.status_code == 302 and response["Location"] == f"/bulletins/{bulletin.pk}/"
     assert (bulletin.period, bulletin.number, bulletin.unit) == ("2023Q1", 1, None)
     listing = client.get("/bulletins/").content.decode()

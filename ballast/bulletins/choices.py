@@ -14,3 +14,12 @@ class Kind(models.TextChoices):
 
 # Period kind (ballast.core.periods.Period.kind) → bulletin kind.
 KIND_OF_PERIOD = {"Q": Kind.QUARTER, "H": Kind.HALF, "Y": Kind.YEAR}
+
+
+class Status(models.TextChoices):
+    """A bulletin asked to be published is rendered by the task queue
+    (``bulletins.render``): 生成中 until its content and Word document are stored."""
+
+    RENDERING = "rendering", "生成中"
+    PUBLISHED = "published", "已发布"
+    FAILED = "failed", "生成失败"

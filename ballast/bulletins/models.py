@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from ballast.bulletins.choices import Kind
+from ballast.bulletins.choices import Kind, Status
 from ballast.core.models import BallastModel
 from ballast.core.validators import validate_plausible_date
 
@@ -46,10 +46,15 @@ class Bulletin(BallastModel):
     number = models.PositiveIntegerField("期号", help_text="当年第几期")
     as_of = models.DateField("数据截至", validators=[validate_plausible_date])
     title = models.CharField("标题", max_length=200)
-    content = models.JSONField("通报内容", default=dict)
-    figures_hash = models.CharField("数据指纹（SHA-256）", max_length=64)
+    content = models.JSONField("通报内容", default=dict, blank=True)
+    figures_hash = models.CharField("数据指纹（SHA-256）", max_length=64, blank=True)
     docx = models.BinaryField("Word 文档", null=True, blank=True, editable=False)
-    published_at = models.DateTimeField("发布时间")
+    published_at = models.DateTimeField("发布时间", help_text="生成中时为请求发布的时间")
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    progress = models.PositiveSmallIntegerField("生成进度（%）", default=100)
+    error = models.TextField("生成失败原因", blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="发布人",
@@ -71,3 +76,7 @@ class Bulletin(BallastModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED

@@ -65,6 +65,11 @@ def content_hash(content: BulletinContent) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def bulletin_title(period: Period, unit: Region | None = None) -> str:
+    """The title of the bulletin of ``period`` (of ``unit``, or the whole city)."""
+    return f"关于{period.label}{unit.name if unit else '全市'}重大项目建设情况的通报"
+
+
 def published_bulletins(*, user):
     """The published bulletins ``user`` may see, newest first.
 
@@ -173,7 +178,7 @@ def bulletin_content(
         "header": f"{city.name}重大项目建设工作通报",
         "issuer": f"{city.name}重大项目建设工作领导小组办公室",
         "date_text": cn_date(as_of),
-        "title": f"关于{period.label}{scope_name}重大项目建设情况的通报",
+        "title": bulletin_title(period, unit),
         "next_period": str(coming),
         "next_period_label": coming.label,
         "available": {},

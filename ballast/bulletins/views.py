@@ -225,9 +225,12 @@ def bulletin_publish_view(request):
         period=form.cleaned_data["period"],
         unit=form.cleaned_data["unit"],
         as_of=form.cleaned_data["as_of"] or None,
+        background=True,
     )
+    bulletin.refresh_from_db()  # the embedded mode rendered it after the commit
+    done = "已发布" if bulletin.is_published else "已提交后台生成"
     messages.success(
-        request, f"已发布：{bulletin.title}（{bulletin.period[:4]}年第{bulletin.number}期）。"
+        request, f"{done}：{bulletin.title}（{bulletin.period[:4]}年第{bulletin.number}期）。"
     )
     return redirect("bulletins:detail", bulletin.pk)
 
@@ -266,6 +269,8 @@ class BulletinView(ObjectView):
         return published_bulletins(user=self.request.user)  # restricted by the policy
 
     def get_extra_context(self):
+        if not self.object.is_published:
+            return {}
         content = self.object.content
         return {"content": content, "sections": _blocks_for_html(content)}
 
@@ -277,6 +282,8 @@ class BulletinDownload(BulletinView):
         if fmt not in ("docx", "xlsx"):
             raise Http404
         bulletin = self.get_object()
+        if not bulletin.is_published:
+            raise Http404("通报尚未生成完成。")
         if fmt == "docx":
             return _file(bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE)
         return _file(bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx", XLSX_TYPE)

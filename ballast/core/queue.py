@@ -52,27 +52,35 @@ def task(
     cron: str | None = None,
     queue: str = "default",
     queueing_lock: str | None = None,
+    pass_attempt: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a task named ``name`` (``app.verb``). ``retry``: attempts after a failure
     (or a :class:`procrastinate.RetryStrategy`). ``cron``: run it periodically (five
     fields, or six with seconds first); a periodic task gets the tick as ``timestamp``.
-    Each run starts and ends with fresh database connections (a worker lives long)."""
+    Each run starts and ends with fresh database connections (a worker lives long).
+    ``pass_attempt``: the function gets ``attempt=(this attempt, attempts allowed)``,
+    counted from 1 (``(1, 1)`` in the immediate mode, which never retries)."""
+    allowed = 1 + (retry.max_attempts if isinstance(retry, RetryStrategy) else retry or 0)
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
         def run(*args, **kwargs):
+            if pass_attempt:
+                context, *args = args
+                kwargs["attempt"] = (context.job.attempts + 1, allowed)
             _fresh_connections()
             try:
                 return func(*args, **kwargs)
             finally:
                 _fresh_connections()
 
-        _FUNCTIONS[name] = func
+        _FUNCTIONS[name] = functools.partial(func, attempt=(1, 1)) if pass_attempt else func
         registered = app.task(
             name=name,
             retry=retry,
             queue=queue,
             queueing_lock=queueing_lock or (name if cron else None),
+            pass_context=pass_attempt,
         )(run)
         if cron:
             registered = app.periodic(cron=cron, periodic_id=name)(registered)

@@ -54,6 +54,7 @@ from ballast.core.periods import add_months, month_start
 from ballast.core.validators import USCC_ALPHABET, uscc_check_char
 from ballast.dashboards import geo
 from ballast.demo.models import DemoBuild
+from ballast.figures import facts
 from ballast.figures.selectors import elapsed_months
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
@@ -2090,4 +2091,7 @@ def reset_demo() -> int:
     # order of the deletes does not matter; raw deletes skip signals (and history).
     for model in models:
         deleted += model._base_manager.all()._raw_delete(connection.alias) or 0
+    # In any order, a report's trigger may no longer find its project: the maintained
+    # figures facts (PostgreSQL) are recomputed from what is left (nothing).
+    facts.rebuild()
     return deleted

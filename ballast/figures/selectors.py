@@ -50,6 +50,7 @@ from django.utils import timezone
 
 from ballast.core.db import IdIn
 from ballast.core.periods import Period, add_months, month_end, month_start
+from ballast.figures import facts
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
     SIZE_THRESHOLDS_WAN,
@@ -705,10 +706,43 @@ def _raw_sums(unit_ids, *, year: int, as_of: date, elapsed: int) -> dict[int, de
     # The quarter whose targets are read: the quarter holding as_of, within the year.
     quarter = quarter_of(min(max(as_of, date(year, 1, 1)), date(year, 12, 31)))
     unit_ids = list(unit_ids)
-    _raw_new_events(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
+    if facts.maintained():  # PostgreSQL: the sums of reports and new events kept by triggers
+        facts.new_events(
+            unit_ids,
+            NEW_STAGES,
+            (
+                (
+                    date(year, 1, 1),
+                    min(as_of, date(year, 12, 31)),
+                    {"new": None, "quarter": quarter.start},
+                ),
+                (date(prev_year, 1, 1), min(prev_as_of, date(prev_year, 12, 31)), {"prev": None}),
+            ),
+            out,
+        )
+        facts.planned_reports(
+            unit_ids,
+            (
+                (
+                    date(year, 1, 1),
+                    min(month_start(as_of), date(year, 12, 1)),
+                    "reports.ytd",
+                    quarter.start,
+                ),
+                (
+                    date(prev_year, 1, 1),
+                    min(month_start(prev_as_of), date(prev_year, 12, 1)),
+                    "reports.prev_ytd",
+                    None,
+                ),
+            ),
+            out,
+        )
+    else:
+        _raw_new_events(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
+        _raw_reports(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
     _raw_signed_cohort(unit_ids, year, as_of, out)
     _raw_plans(unit_ids, year, as_of, prev_year, elapsed, out)
-    _raw_reports(unit_ids, year, as_of, quarter.start, prev_year, prev_as_of, out)
     _raw_capacity(unit_ids, as_of, out)
     _raw_targets(unit_ids, year, quarter, out)
     return out

@@ -21,6 +21,8 @@ class BulletinSerializer(serializers.ModelSerializer):
             "figures_hash",
             "published_at",
             "published_by",
+            "status",
+            "progress",
             "content",
         )
         read_only_fields = fields

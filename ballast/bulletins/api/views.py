@@ -7,7 +7,7 @@ import json
 
 import django_filters
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -95,6 +95,8 @@ class BulletinViewSet(ReadOnlyViewSet):
     def download(self, request, pk=None, fmt="docx"):
         """下载通报（Word）或附表（Excel）。"""
         bulletin = self.get_object()
+        if not bulletin.is_published:
+            raise Http404("通报尚未生成完成。")
         if fmt == "docx":
             data, name, content_type = bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX_TYPE
         else:
