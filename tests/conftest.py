@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
@@ -26,6 +28,16 @@ PARKS = [
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the site's language: a request in English (the LocaleMiddleware
+    activates the person's language for the thread and leaves it) must not leak into the
+    next test."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
