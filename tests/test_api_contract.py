@@ -3,6 +3,7 @@ the report flow, and their refusals — the answers (status, content type, body)
 against the published OpenAPI schema (drf-spectacular's), checked by Schemathesis."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,7 @@ from ballast.accounts.services import token_create
 from ballast.coordination.models import Issue
 from ballast.imports.models import ImportJob
 from ballast.projects.models import Project
+from ballast.reports.models import MonthlyReport
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -173,6 +175,43 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(city, "GET", "/api/v1/figures/integrity/", query={"region": "321000", "year": 2023})
         call(clerk, "GET", "/api/v1/figures/integrity/", query={"region": "321081"})
         call(clerk, "GET", "/api/v1/figures/integrity/", query={"region": "321000"})
+        # integrity: the city's thresholds, the on-site check lists and their results
+        _t, chief = token_create(user=people["city_admin"], name="契约抽查")
+        MonthlyReport.objects.create(
+            project=project, month=date(2023, 2, 1), investment=Decimal(900), status="accepted"
+        )
+        call(clerk, "GET", "/api/v1/integrity/thresholds/")
+        call(chief, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"spike_ratio": "3.0000"}, "reason": "会议决定"})  # fmt: skip
+        call(chief, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"nonsense": "1"}, "reason": "错"})  # fmt: skip
+        call(city, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"spike_ratio": "3"}, "reason": "越权"})  # fmt: skip
+        drawn = call(chief, "POST", "/api/v1/site-check-draws/",
+                     body={"month": "2023-02-01", "size": 1, "seed": "契约",
+                           "as_of": "2023-04-02"})  # fmt: skip
+        assert drawn.status_code == 201, drawn.text
+        call(chief, "POST", "/api/v1/site-check-draws/",
+             body={"month": "2023-02-01", "size": 1, "seed": "契约", "as_of": "2023-04-02"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/site-check-draws/")
+        call(city, "GET", "/api/v1/site-check-draws/")
+        call(
+            city,
+            "GET",
+            "/api/v1/site-check-draws/{id}/",
+            path_parameters={"id": drawn.json()["id"]},
+        )
+        sid = {"id": drawn.json()["checks"][0]["id"]}
+        call(city, "GET", "/api/v1/site-checks/")
+        call(city, "GET", "/api/v1/site-checks/{id}/", path_parameters=sid)
+        call(clerk, "POST", "/api/v1/site-checks/{id}/record/", path_parameters=sid,
+             body={"found_investment": "850.00", "notes": "现场核实", "checked_on": "2023-04-02"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        recorded = call(city, "POST", "/api/v1/site-checks/{id}/record/", path_parameters=sid,
+             body={"found_investment": "850.00", "notes": "现场核实", "checked_on": "2023-04-02"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        assert recorded.status_code == 200, recorded.text
+        assert recorded.json()["status"] == "inflated" and recorded.json()["amended"] is True
         call(clerk, "GET", "/api/v1/exports/ledger/", query={"year": 2023, "format": "csv"})
         call(city, "GET", "/api/v1/exports/ledger/", query={"unit": project.unit_id})
         call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})

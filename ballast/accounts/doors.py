@@ -99,6 +99,9 @@ _PROJECT_VIEW = (("project", VIEW),)
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
 
+_SPOTCHECK_VIEW = (("spotcheck", VIEW),)
+_SET_THRESHOLDS = (("config", CHANGE), ("spotcheck", ADD))
+
 _LEAD = "attraction.Lead"
 _LEAD_VIEW = (("lead", VIEW),)
 _LEAD_CHANGE = (("lead", CHANGE),)
@@ -185,6 +188,13 @@ DOORS: dict[str, Door] = {
     "dashboards:unit_cockpit": Door(_COCKPIT, scope=_in_cockpit_scope),
     "alerts:warnings": Door(_COCKPIT, post=None),
     "alerts:integrity": Door(_COCKPIT, post=None),
+    # the city's own thresholds: the city administrator (policy "set_integrity_thresholds")
+    "alerts:integrity_thresholds": Door(_SET_THRESHOLDS),
+    # 现场抽查: the city draws (ADD), the checkers record (CHANGE); no unit sees them
+    "alerts:check_draws": Door(_SPOTCHECK_VIEW, post=None),
+    "alerts:check_draw_new": Door((("spotcheck", ADD),)),
+    "alerts:check_draw": Door(_SPOTCHECK_VIEW, post=None, model="alerts.CheckDraw"),
+    "alerts:site_check_record": Door((("spotcheck", CHANGE),), model="alerts.SiteCheck"),
     "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
@@ -352,6 +362,14 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:figures": ApiDoor({"GET": _COCKPIT}),
     "api:figures-compare": ApiDoor({"GET": _COCKPIT}, note="an area and its parts"),
     "api:figures-integrity": ApiDoor({"GET": _COCKPIT}, note="a city's units or one unit"),
+    "api:integrity-thresholds": ApiDoor(
+        {"GET": (("config", VIEW),), "PUT": _SET_THRESHOLDS}, note="the person's city"
+    ),
+    "api:checkdraw-list": ApiDoor({"GET": _SPOTCHECK_VIEW, "POST": (("spotcheck", ADD),)}),
+    "api:checkdraw-detail": _api_object("spotcheck", "alerts.CheckDraw"),
+    "api:sitecheck-list": ApiDoor({"GET": _SPOTCHECK_VIEW}),
+    "api:sitecheck-detail": _api_object("spotcheck", "alerts.SiteCheck"),
+    "api:sitecheck-record": ApiDoor({"POST": (("spotcheck", CHANGE),)}, model="alerts.SiteCheck"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),

@@ -15,4 +15,10 @@ ENTRIES = (
         "url": "alerts:integrity",
         "needs": ("project.view", "target.view"),
     },
+    {
+        "order": 63,
+        "label": _("现场抽查"),
+        "url": "alerts:check_draws",
+        "needs": ("spotcheck.view",),
+    },
 )
