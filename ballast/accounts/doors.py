@@ -173,6 +173,9 @@ DOORS: dict[str, Door] = {
     "imports:apply": Door(None, (("import", CHANGE),), model="imports.ImportJob"),
     "imports:progress": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     "imports:errors": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
+    # the statistics bureau's 入库 list: the city imports it, city people read the differences
+    "imports:bureau": Door(_SPOTCHECK_VIEW, post=None),
+    "imports:bureau_upload": Door((("spotcheck", ADD),)),
     # --- bulletins -------------------------------------------------------------------------
     "bulletins:list": Door((("bulletin", VIEW),), post=None),
     "bulletins:compose": Door((("bulletin", VIEW),)),
@@ -369,6 +372,7 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:checkdraw-detail": _api_object("spotcheck", "alerts.CheckDraw"),
     "api:sitecheck-list": ApiDoor({"GET": _SPOTCHECK_VIEW}),
     "api:sitecheck-detail": _api_object("spotcheck", "alerts.SiteCheck"),
+    "api:bureau-differences": ApiDoor({"GET": _SPOTCHECK_VIEW}, note="the latest list or ?list="),
     "api:sitecheck-record": ApiDoor({"POST": (("spotcheck", CHANGE),)}, model="alerts.SiteCheck"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),

@@ -25,6 +25,7 @@ THRESHOLD_LABELS = {
     "unstarted_share_max": _("未开工可报占总投资上限"),
     "unlisted_share_max": _("未列统可报占总投资上限"),
     "progress_gap_max": _("累计投资超出工程完成比例的上限"),
+    "bureau_amount_gap_max": _("与统计局入库清单金额差异的容许比例"),
 }
 
 

@@ -72,6 +72,9 @@ DEFAULTS = {
     # Reported since start, as a share of the total investment, above the works done
     # (工程完成比例 of the latest accepted report) by more than this gap.
     "progress_gap_max": Decimal("0.25"),
+    # Reconciliation with the statistics bureau's 入库 list: amounts that differ by more
+    # than this share of the larger one are listed.
+    "bureau_amount_gap_max": Decimal("0.05"),
 }
 
 # Where per-city thresholds come from: functions ``(city) -> {key: value}`` registered by

@@ -112,7 +112,7 @@ class SiteCheckSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     unit = serializers.CharField(source="project.unit.code", read_only=True)
     reasons = serializers.SerializerMethodField()
-    checked_by = serializers.StringRelatedField()
+    checked_by = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = SiteCheck
