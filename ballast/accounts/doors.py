@@ -372,7 +372,9 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:checkdraw-detail": _api_object("spotcheck", "alerts.CheckDraw"),
     "api:sitecheck-list": ApiDoor({"GET": _SPOTCHECK_VIEW}),
     "api:sitecheck-detail": _api_object("spotcheck", "alerts.SiteCheck"),
-    "api:bureau-differences": ApiDoor({"GET": _SPOTCHECK_VIEW}, note="the latest list or ?list="),
+    "api:bureau-differences": ApiDoor(
+        {"GET": _SPOTCHECK_VIEW, "POST": (("spotcheck", ADD),)}, note="the latest list or ?list="
+    ),
     "api:sitecheck-record": ApiDoor({"POST": (("spotcheck", CHANGE),)}, model="alerts.SiteCheck"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
