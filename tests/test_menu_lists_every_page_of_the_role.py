@@ -15,6 +15,8 @@ PAGES = (
     "dashboards:cockpit",
     "alerts:warnings",
     "alerts:integrity",
+    "alerts:check_draws",
+    "imports:bureau",
     "coordination:issues",
     "assessments:rankings",
     "coordination:visits",
