@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,10 +38,10 @@ class BureauDifferenceSerializer(serializers.Serializer):
 
 
 class BureauAnswerSerializer(serializers.Serializer):
-    list = serializers.IntegerField()
-    city = serializers.CharField()
-    received_on = serializers.DateField()
-    filename = serializers.CharField()
+    list = serializers.IntegerField(allow_null=True, help_text="null：尚未导入清单")
+    city = serializers.CharField(allow_null=True)
+    received_on = serializers.DateField(allow_null=True)
+    filename = serializers.CharField(allow_null=True)
     entries = serializers.IntegerField()
     differences = BureauDifferenceSerializer(many=True)
 
@@ -67,7 +67,7 @@ class BureauDifferencesView(APIView):
     POST 由市级导入统计局清单（整份导入或整份不导入，逐行列出问题）。"""
 
     permission_classes = [IsAuthenticated]
-    parser_classes = (MultiPartParser, FormParser)
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
 
     @extend_schema(
         request={"multipart/form-data": BureauUploadSerializer},
@@ -110,6 +110,10 @@ class BureauDifferencesView(APIView):
             found = lists.filter(pk=int(chosen)).first()
         else:
             found = lists.order_by("-received_on", "-pk").first()
+            if found is None:
+                # nothing imported yet: an empty answer, not a missing resource
+                empty = {"list": None, "city": None, "received_on": None, "filename": None}
+                return Response({**empty, "entries": 0, "differences": []})
         if found is None:
             raise exceptions.NotFound(_("没有找到统计局入库清单。"))
         return Response(BureauAnswerSerializer(_answer(found)).data)
