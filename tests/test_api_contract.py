@@ -3,6 +3,7 @@ the report flow, and their refusals — the answers (status, content type, body)
 against the published OpenAPI schema (drf-spectacular's), checked by Schemathesis."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,7 @@ from ballast.accounts.services import token_create
 from ballast.coordination.models import Issue
 from ballast.imports.models import ImportJob
 from ballast.projects.models import Project
+from ballast.reports.models import MonthlyReport
 from tests.api_schema import CHECKS, in_process, is_problem, load_schema
 
 
@@ -181,6 +183,67 @@ def test_every_endpoint_answers_as_its_schema_says(world, people):
         call(clerk, "GET", "/api/v1/mujun/", query={"scheme": "mujun-five", "unit": "321081"})
         call(clerk, "GET", "/api/v1/mujun/", query={"scheme": "none"})
         call(people_token(people["enterprise"]), "GET", "/api/v1/mujun/")
+        # integrity: the city's thresholds, the on-site check lists and their results
+        _t, chief = token_create(user=people["city_admin"], name="契约抽查")
+        MonthlyReport.objects.create(
+            project=project, month=date(2023, 2, 1), investment=Decimal(900), status="accepted"
+        )
+        call(clerk, "GET", "/api/v1/integrity/thresholds/")
+        call(chief, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"spike_ratio": "3.0000"}, "reason": "会议决定"})  # fmt: skip
+        call(chief, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"nonsense": "1"}, "reason": "错"})  # fmt: skip
+        call(city, "PUT", "/api/v1/integrity/thresholds/",
+             body={"values": {"spike_ratio": "3"}, "reason": "越权"})  # fmt: skip
+        drawn = call(chief, "POST", "/api/v1/site-check-draws/",
+                     body={"month": "2023-02-01", "size": 1, "seed": "契约",
+                           "as_of": "2023-04-02"})  # fmt: skip
+        assert drawn.status_code == 201, drawn.text
+        call(chief, "POST", "/api/v1/site-check-draws/",
+             body={"month": "2023-02-01", "size": 1, "seed": "契约", "as_of": "2023-04-02"})  # fmt: skip
+        call(clerk, "GET", "/api/v1/site-check-draws/")
+        call(city, "GET", "/api/v1/site-check-draws/")
+        call(
+            city,
+            "GET",
+            "/api/v1/site-check-draws/{id}/",
+            path_parameters={"id": drawn.json()["id"]},
+        )
+        sid = {"id": drawn.json()["checks"][0]["id"]}
+        call(city, "GET", "/api/v1/site-checks/")
+        call(city, "GET", "/api/v1/site-checks/{id}/", path_parameters=sid)
+        call(clerk, "POST", "/api/v1/site-checks/{id}/record/", path_parameters=sid,
+             body={"found_investment": "850.00", "notes": "现场核实", "checked_on": "2023-04-02"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        recorded = call(city, "POST", "/api/v1/site-checks/{id}/record/", path_parameters=sid,
+             body={"found_investment": "850.00", "notes": "现场核实", "checked_on": "2023-04-02"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        assert recorded.status_code == 200, recorded.text
+        assert recorded.json()["status"] == "inflated" and recorded.json()["amended"] is True
+        operation = schema.find_operation_by_path("POST", "/api/v1/integrity/bureau/")
+        seen.add(("POST", "/api/v1/integrity/bureau/"))
+        rows = "项目名称,入库日期,累计完成投资（万元）\n测试项目1,2023-01-10,1800\n"
+        for token, text in (
+            (chief, "项目名称,入库日期\n甲,不是日期\n"),
+            (city, rows),
+            (chief, rows),
+        ):
+            case = schema.make_case(
+                operation=operation,
+                body={"file": text.encode(), "received_on": "2023-03-31"},
+                media_type="multipart/form-data",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            response = case.call()
+            case.validate_response(response, checks=CHECKS)
+            assert is_problem(response), response.text
+        assert response.status_code == 201, response.text
+        bureau = call(city, "GET", "/api/v1/integrity/bureau/")
+        # Ballast: 900 accepted in February, amended to 850 by the check above; no 列统 date
+        found = [(d["kind"], d["ballast_amount"]) for d in bureau.json()["differences"]]
+        assert found == [("amount", "850.00"), ("date", "850.00")], bureau.text
+        call(clerk, "GET", "/api/v1/integrity/bureau/")
+        call(city, "GET", "/api/v1/integrity/bureau/", query={"list": 999})
         call(clerk, "GET", "/api/v1/exports/ledger/", query={"year": 2023, "format": "csv"})
         call(city, "GET", "/api/v1/exports/ledger/", query={"unit": project.unit_id})
         call(city, "GET", "/api/v1/exports/reports/", query={"year": 2023})

@@ -263,6 +263,16 @@ def _build_city():
     )
 
     api_token, _secret = token_create(user=clerk, name="门禁脚本")
+    from ballast.alerts.models import CheckDraw, SiteCheck
+
+    check_draw = CheckDraw.objects.create(
+        city=city, month=report.month, seed="门禁", size=1, as_of=date(2023, 4, 30),
+        drawn_by=admin_user,
+    )  # fmt: skip
+    site_check = SiteCheck.objects.create(
+        draw=check_draw, rank=1, project=report.project, report=report, weight=1,
+        reported_investment=report.investment,
+    )  # fmt: skip
 
     objects = {
         "regions.region": unit_a,
@@ -282,6 +292,8 @@ def _build_city():
         "reports.monthlyreport": report,
         "reports.reportingrule": reporting_rule,
         "alerts.warningrule": warning_rule,
+        "alerts.checkdraw": check_draw,
+        "alerts.sitecheck": site_check,
         "assessments.scheme": scheme,
         "assessments.indicator": indicator,
         "assessments.manualscore": manual,

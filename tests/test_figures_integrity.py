@@ -184,10 +184,15 @@ def test_amendment_and_return_rates(city, unit_a, make_project, d):
 
 
 def test_projects_over_total_or_reported_without_start(city, unit_a, make_project, d):
-    over = make_project(unit_a, total_investment=Decimal(1000), stages={"started": d(2023, 1, 5)})
+    listed = {"started": d(2023, 1, 5), "in_statistics": d(2023, 1, 6)}
+    over = make_project(unit_a, total_investment=Decimal(1000), stages=listed)
     unstarted = make_project(unit_a, total_investment=Decimal(1000))
     small = make_project(unit_a, total_investment=Decimal(1000))  # 100 = 10%: allowed
-    late = make_project(unit_a, total_investment=Decimal(1000), stages={"started": d(2024, 2, 1)})
+    late = make_project(
+        unit_a,
+        total_investment=Decimal(1000),
+        stages={"started": d(2024, 2, 1), "in_statistics": d(2024, 2, 2)},
+    )
     for project, amount in ((over, 600), (unstarted, 150), (small, 50), (late, 300)):
         MonthlyReport.objects.bulk_create(
             MonthlyReport(

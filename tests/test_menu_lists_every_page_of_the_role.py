@@ -16,6 +16,8 @@ PAGES = (
     "alerts:warnings",
     "alerts:integrity",
     "alerts:overruns",
+    "alerts:check_draws",
+    "imports:bureau",
     "coordination:issues",
     "assessments:rankings",
     "assessments:mujun",

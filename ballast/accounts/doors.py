@@ -100,6 +100,9 @@ _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
 _TARGET_SET = (("target", ADD), ("target", CHANGE))
 
+_SPOTCHECK_VIEW = (("spotcheck", VIEW),)
+_SET_THRESHOLDS = (("config", CHANGE), ("spotcheck", ADD))
+
 _LEAD = "attraction.Lead"
 _LEAD_VIEW = (("lead", VIEW),)
 _LEAD_CHANGE = (("lead", CHANGE),)
@@ -171,6 +174,9 @@ DOORS: dict[str, Door] = {
     "imports:apply": Door(None, (("import", CHANGE),), model="imports.ImportJob"),
     "imports:progress": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
     "imports:errors": Door((("import", VIEW),), post=None, model="imports.ImportJob"),
+    # the statistics bureau's 入库 list: the city imports it, city people read the differences
+    "imports:bureau": Door(_SPOTCHECK_VIEW, post=None),
+    "imports:bureau_upload": Door((("spotcheck", ADD),)),
     # --- bulletins -------------------------------------------------------------------------
     "bulletins:list": Door((("bulletin", VIEW),), post=None),
     "bulletins:compose": Door((("bulletin", VIEW),)),
@@ -192,6 +198,13 @@ DOORS: dict[str, Door] = {
     "alerts:integrity": Door(_COCKPIT, post=None),
     # 超期项目（相对基线）: the policy's "view_overruns" (projects in scope, not an enterprise)
     "alerts:overruns": Door(_COCKPIT, post=None),
+    # the city's own thresholds: the city administrator (policy "set_integrity_thresholds")
+    "alerts:integrity_thresholds": Door(_SET_THRESHOLDS),
+    # 现场抽查: the city draws (ADD), the checkers record (CHANGE); no unit sees them
+    "alerts:check_draws": Door(_SPOTCHECK_VIEW, post=None),
+    "alerts:check_draw_new": Door((("spotcheck", ADD),)),
+    "alerts:check_draw": Door(_SPOTCHECK_VIEW, post=None, model="alerts.CheckDraw"),
+    "alerts:site_check_record": Door((("spotcheck", CHANGE),), model="alerts.SiteCheck"),
     "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(
@@ -396,6 +409,17 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:figures-overruns": ApiDoor({"GET": _COCKPIT}, note="the late projects in scope"),
     # the 亩均 page's data (policy "view_mujun"); entered through api:importjob-list
     "api:mujun": ApiDoor({"GET": _COCKPIT}, note="the 亩均 evaluation of a year"),
+    "api:integrity-thresholds": ApiDoor(
+        {"GET": (("config", VIEW),), "PUT": _SET_THRESHOLDS}, note="the person's city"
+    ),
+    "api:checkdraw-list": ApiDoor({"GET": _SPOTCHECK_VIEW, "POST": (("spotcheck", ADD),)}),
+    "api:checkdraw-detail": _api_object("spotcheck", "alerts.CheckDraw"),
+    "api:sitecheck-list": ApiDoor({"GET": _SPOTCHECK_VIEW}),
+    "api:sitecheck-detail": _api_object("spotcheck", "alerts.SiteCheck"),
+    "api:bureau-differences": ApiDoor(
+        {"GET": _SPOTCHECK_VIEW, "POST": (("spotcheck", ADD),)}, note="the latest list or ?list="
+    ),
+    "api:sitecheck-record": ApiDoor({"POST": (("spotcheck", CHANGE),)}, model="alerts.SiteCheck"),
     "api:warnings": ApiDoor({"GET": _COCKPIT}),
     "api:warnings-export": ApiDoor({"GET": _COCKPIT}, note="the warnings page's export"),
     "api:assessmentresult-list": ApiDoor({"GET": (("assessment", VIEW),)}),

@@ -68,6 +68,9 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "assessment": _ALL_PROJECT,
         # Investment leads (招商线索) and their contacts log.
         "lead": _ALL_PROJECT,
+        # On-site check lists (现场抽查): ADD = draw the month's list, CHANGE = record a
+        # result. Never a unit's: a check is not announced to the unit checked.
+        "spotcheck": {VIEW, ADD, CHANGE},
     },
     Role.CITY_REVIEWER: {
         "project": _READ,
@@ -83,6 +86,8 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "bulletin": _READ,
         "assessment": _READ,
         "lead": _READ,
+        # 市级审核员 are the checkers: they record what they found on site.
+        "spotcheck": {VIEW, CHANGE},
     },
     Role.UNIT_CLERK: {
         "project": {VIEW, ADD, CHANGE},
@@ -132,6 +137,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "bulletin": _READ,
         "assessment": _READ,
         "lead": _READ,
+        "spotcheck": _READ,
     },
     # A department officer sees the issues assigned to their department and what those
     # issues need (their projects' names through the issue), nothing else: no bulletins,
@@ -179,6 +185,7 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "bulletin": _READ,
         "assessment": _READ,
         "lead": _READ,
+        "spotcheck": _READ,
     },
     Role.ENTERPRISE: {
         "region": _READ,
@@ -641,6 +648,14 @@ NAMED_ACTIONS = {
     "view_confidence": lambda user: (
         VIEW in allowed_actions(user, "project") and not holds(user, "be_project_contact")
     ),
+    # --- integrity (issue 12) ---
+    # 数据质量阈值: the city administrator sets the city's own thresholds
+    "set_integrity_thresholds": lambda user: (
+        CHANGE in allowed_actions(user, "config") and ADD in allowed_actions(user, "spotcheck")
+    ),
+    # 现场抽查: the city draws the month's list; the checkers (and the city) record results
+    "draw_site_checks": lambda user: ADD in allowed_actions(user, "spotcheck"),
+    "record_site_checks": lambda user: CHANGE in allowed_actions(user, "spotcheck"),
     "compose_bulletin": lambda user: (
         VIEW in allowed_actions(user, "bulletin")
         and (user.is_superuser or user.region_id is not None)

@@ -20,3 +20,11 @@ class ThresholdUnit(models.TextChoices):
     DAYS = "days", "天"
     POINTS = "points", "百分点"
     RATIO = "ratio", "倍"
+
+
+class SiteCheckStatus(models.TextChoices):
+    """Where one project of an on-site check list (现场抽查) stands."""
+
+    PENDING = "pending", "待核查"
+    CONFIRMED = "confirmed", "核查属实"
+    INFLATED = "inflated", "发现虚报"

@@ -1,10 +1,13 @@
 """The integrity page's unit rows (数据质量与防虚报), written once for the page and its
-export (``ballast.web.tables``). Rows are the ``units`` of ``figures.integrity``."""
+export (``ballast.web.tables``). Rows are the ``units`` of ``figures.integrity``. Also the
+on-site check lists (现场抽查) and the checks of one list."""
 
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ballast.alerts.choices import SiteCheckStatus
 from ballast.web.tables import Table, column
 
 SMALL = {"td": {"class": "small"}}
@@ -84,3 +87,88 @@ class IntegrityTable(Table):
         if not record["flags"]:
             return gettext("无")
         return format_html_join("", "<div>{}</div>", ((f["reason"],) for f in record["flags"]))
+
+
+class CheckDrawTable(Table):
+    """The city's on-site check lists (现场抽查清单)."""
+
+    month = column(verbose_name=_("抽查月份"), export_header="抽查月份")
+    seed = column(verbose_name=_("随机种子"))
+    size = column(verbose_name=_("抽取数量"))
+    done = column(verbose_name=_("已核查"), empty_values=())
+    inflated = column(verbose_name=_("发现虚报"), empty_values=())
+    drawn_by = column(verbose_name=_("抽取人"), empty_values=())
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid", "id": "check-draw-table"}
+        empty_text = _("还没有抽取过现场抽查清单。")
+
+    def value_month(self, record):
+        return f"{record.month:%Y-%m}"
+
+    def render_month(self, record):
+        url = reverse("alerts:check_draw", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, f"{record.month:%Y-%m}")
+
+    def value_done(self, record):
+        return record.done
+
+    def value_inflated(self, record):
+        return record.inflated
+
+    def value_drawn_by(self, record):
+        return str(record.drawn_by)
+
+    render_done = value_done
+    render_inflated = value_inflated
+    render_drawn_by = value_drawn_by
+
+
+class SiteCheckTable(Table):
+    """The projects of one check list and what was found."""
+
+    rank = column(verbose_name=_("序号"))
+    project = column(verbose_name=_("项目"), empty_values=())
+    unit = column(verbose_name=_("板块"), empty_values=())
+    weight = column(verbose_name=_("权重"))
+    reasons = column(verbose_name=_("抽中原因"), attrs=SMALL)
+    reported_investment = column(verbose_name=_("抽取时月报投资（万元）"))
+    status = column(verbose_name=_("结果"), empty_values=())
+    found_investment = column(verbose_name=_("核实投资（万元）"))
+    checked_by = column(verbose_name=_("核查人"), empty_values=())
+    record = column(verbose_name="", empty_values=(), exclude_from_export=True)
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid", "id": "site-check-table"}
+        empty_text = _("清单为空。")
+
+    def value_project(self, record):
+        return record.project.name
+
+    def value_unit(self, record):
+        return record.project.unit.name
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def value_checked_by(self, record):
+        return str(record.checked_by) if record.checked_by_id else ""
+
+    render_project = value_project
+    render_unit = value_unit
+    render_checked_by = value_checked_by
+
+    def render_status(self, record):
+        text = record.get_status_display()
+        if record.amended:
+            return format_html("{}<br><small>{}</small>", text, gettext("已据此更正月报"))
+        return text
+
+    def render_reasons(self, record):
+        return format_html_join("", "<div>{}</div>", ((r,) for r in record.reasons.splitlines()))
+
+    def render_record(self, record):
+        if record.status != SiteCheckStatus.PENDING or not getattr(self, "may_record", False):
+            return ""
+        url = reverse("alerts:site_check_record", args=[record.pk])
+        return format_html('<a class="btn" href="{}">{}</a>', url, gettext("登记结果"))

@@ -21,4 +21,10 @@ ENTRIES = (
         "url": "alerts:overruns",
         "needs": ("view_overruns",),
     },
+    {
+        "order": 64,
+        "label": _("现场抽查"),
+        "url": "alerts:check_draws",
+        "needs": ("spotcheck.view",),
+    },
 )

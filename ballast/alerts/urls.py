@@ -10,4 +10,13 @@ urlpatterns = [
     path("warnings/", views.warnings, name="warnings"),
     path("integrity/", integrity_views.integrity_page, name="integrity"),
     path("overruns/", views.overruns, name="overruns"),
+    path("integrity/thresholds/", integrity_views.thresholds_page, name="integrity_thresholds"),
+    path("integrity/checks/", integrity_views.check_draws, name="check_draws"),
+    path("integrity/checks/new/", integrity_views.check_draw_new, name="check_draw_new"),
+    path("integrity/checks/<int:pk>/", integrity_views.check_draw, name="check_draw"),
+    path(
+        "integrity/checks/item/<int:pk>/record/",
+        integrity_views.site_check_record_page,
+        name="site_check_record",
+    ),
 ]

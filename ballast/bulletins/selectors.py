@@ -263,6 +263,9 @@ def bulletin_content(
     issues = sources.open_issues(city=city, unit=unit, as_of=as_of)
     sections.append({"heading": "问题协调情况", "blocks": _issues(content, issues)})
 
+    findings = sources.integrity_findings(city=city, unit=unit, year=year, as_of=as_of)
+    sections.append({"heading": "数据质量情况", "blocks": _integrity(content, findings, as_of)})
+
     sections.append(
         {
             "heading": "下阶段工作任务",
@@ -843,6 +846,80 @@ def _overruns(content, overruns: dict, as_of: date, names: dict[str, str]) -> li
         blocks += [_tbl("overrun_buckets"), _tbl("late_projects")]
     if overruns["new"]:
         blocks += [_p("新增延期项目请所在板块说明原因、重新排定工期。"), _tbl("new_delays")]
+
+
+# The short name of each kind of integrity flag (``figures.integrity``), for the bulletin.
+FLAG_NAMES = {
+    "quarter_end_share": "季末月占比偏高",
+    "quarter_end_spike": "季末月冲高",
+    "amendment_rate": "更正率偏高",
+    "return_rate": "退回率偏高",
+    "benford": "首位数字分布异常",
+    "last_digit": "末位数字分布异常",
+    "projects": "项目累计投资超出进度",
+}
+
+
+def _integrity(content, findings: list[dict], as_of: date) -> list[dict]:
+    """数据质量情况: the units whose reports carry integrity flags (each named with its
+    kinds of flag), and the year's on-site checks (checked, found inflated, corrected)."""
+
+    def kinds(row) -> str:
+        seen = dict.fromkeys(FLAG_NAMES.get(f["kind"], f["kind"]) for f in row["flags"])
+        return "、".join(seen)
+
+    content["tables"]["integrity"] = _table(
+        "数据质量提示（按板块）",
+        [
+            ("板块", "text"),
+            ("提示（条）", "int"),
+            ("提示内容", "text"),
+            ("可疑项目（个）", "int"),
+            ("现场抽查（个）", "int"),
+            ("发现虚报（个）", "int"),
+        ],
+        [
+            [
+                r["unit_name"],
+                len(r["flags"]),
+                kinds(r) or "—",
+                r["projects"],
+                r["checked"],
+                r["inflated"],
+            ]
+            for r in findings
+        ],  # fmt: skip
+        [
+            "合计",
+            sum(len(r["flags"]) for r in findings),
+            "",
+            sum(r["projects"] for r in findings),
+            sum(r["checked"] for r in findings),
+            sum(r["inflated"] for r in findings),
+        ],
+        note="提示是现场抽查的线索，不是结论；样本不足时数字检验不下结论。",
+    )
+    flagged = [r for r in findings if r["flags"]]
+    if flagged:
+        named = "；".join(f"{r['unit_name']}（{kinds(r)}）" for r in flagged)
+        text = (
+            f"截至{cn_date(as_of)}，{len(flagged)}个板块的报送数据有异常提示：{named}。"
+            f"请相关板块逐项核实，市里将据此安排现场抽查。"
+        )
+    else:
+        text = f"截至{cn_date(as_of)}，各板块报送数据未见异常提示。"
+    blocks = [_p(text)]
+    checked = sum(r["checked"] for r in findings)
+    if checked:
+        inflated = sum(r["inflated"] for r in findings)
+        blocks.append(
+            _p(
+                f"本年已现场抽查{checked}个项目，发现虚报{inflated}个，"
+                f"{'均已据抽查结果更正月报。' if inflated else '报送数据均属实。'}"
+            )
+        )
+    if flagged or checked:
+        blocks.append(_tbl("integrity"))
     return blocks
 
 

@@ -1,8 +1,8 @@
 """Where a bulletin's figures come from.
 
 A bulletin computes no figure of its own: each comes from the selector that owns it
-(``figures.selectors``, ``alerts.selectors``, ``assessments``, ``coordination``,
-``attraction.selectors``). This
+(``figures.selectors``, ``figures.integrity``, ``alerts.selectors``, ``assessments``,
+``coordination``, ``attraction.selectors``). This
 module is the one place that calls them and turns their answers into plain values, so
 the composer (``selectors.py``) reads like the bulletin and a change in a figure
 selector's shape is absorbed here.
@@ -17,8 +17,10 @@ import logging
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from ballast.alerts.choices import SiteCheckStatus
+from ballast.alerts.models import SiteCheck
 from ballast.alerts.selectors import warnings_as_of
 from ballast.assessments.choices import PERIOD_KIND_OF
 from ballast.assessments.models import Scheme
@@ -28,6 +30,7 @@ from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
 from ballast.figures import selectors as figures
+from ballast.figures.integrity import integrity
 from ballast.figures.selectors import unit_figures, with_investment_progress
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
@@ -331,3 +334,37 @@ def overruns(*, city, unit, as_of: date) -> dict:
             .values(*_OVERRUN_VALUES, "previous_overrun_months")
         ),
     }
+
+
+def integrity_findings(*, city: Region, unit: Region | None, year: int, as_of: date) -> list:
+    """Per unit: the integrity analytics' flags (``figures.integrity``, the city's
+    thresholds) and the year's on-site checks up to ``as_of`` (checked, found inflated).
+    One row per unit of the scope: ``{unit, unit_name, flags, projects, checked,
+    inflated}``."""
+    units = [unit] if unit is not None else list(units_of(city))
+    answer = integrity(city=city, year=year, as_of=as_of, units=units)
+    checks = {
+        row["project__unit__code"]: row
+        for row in SiteCheck.objects.filter(
+            project__unit__in=units,
+            draw__month__year=year,
+            checked_on__lte=as_of,
+        )
+        .exclude(status=SiteCheckStatus.PENDING)
+        .values("project__unit__code")
+        .annotate(
+            checked=Count("pk"), inflated=Count("pk", filter=Q(status=SiteCheckStatus.INFLATED))
+        )
+        .order_by()
+    }
+    return [
+        {
+            "unit": row["unit"],
+            "unit_name": row["unit_name"],
+            "flags": row["flags"],
+            "projects": row["flagged_projects"],
+            "checked": checks.get(row["unit"], {}).get("checked", 0),
+            "inflated": checks.get(row["unit"], {}).get("inflated", 0),
+        }
+        for row in answer["units"]
+    ]

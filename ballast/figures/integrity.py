@@ -31,7 +31,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ballast.core.periods import month_start
@@ -66,20 +66,54 @@ DEFAULTS = {
     # Reported since start above this share of the total investment without a 开工
     # stage event by the as-of date.
     "unstarted_share_max": Decimal("0.10"),
+    # Reported since start above this share of the total investment without a 列统
+    # (statistics) stage event by the as-of date.
+    "unlisted_share_max": Decimal("0.50"),
+    # Reported since start, as a share of the total investment, above the works done
+    # (工程完成比例 of the latest accepted report) by more than this gap.
+    "progress_gap_max": Decimal("0.25"),
+    # Reconciliation with the statistics bureau's 入库 list: amounts that differ by more
+    # than this share of the larger one are listed.
+    "bureau_amount_gap_max": Decimal("0.05"),
 }
+
+# Where per-city thresholds come from: functions ``(city) -> {key: value}`` registered by
+# an app above (``alerts`` keeps them as data, ``alerts.IntegrityThreshold``).
+_CITY_THRESHOLDS: list = []
+
+
+def register_city_thresholds(source) -> None:
+    """Register ``source(city) -> {key: value}``: a city's own thresholds (from
+    ``AppConfig.ready()``; the figures app sits below the app that stores them)."""
+    if source not in _CITY_THRESHOLDS:
+        _CITY_THRESHOLDS.append(source)
+
 
 QUARTER_END_MONTHS = (3, 6, 9, 12)
 PLACES = Decimal("0.0001")
 BENFORD = {d: (Decimal(1) + Decimal(1) / Decimal(d)).log10() for d in range(1, 10)}
 
 
-def thresholds() -> dict:
-    """:data:`DEFAULTS` with the ``BALLAST_INTEGRITY`` setting's overrides."""
+def _typed(key: str, value):
+    """``value`` as the type of :data:`DEFAULTS`' ``key`` (an integer stored as 10.0000)."""
+    if isinstance(DEFAULTS[key], int):
+        return int(Decimal(str(value)))
+    return Decimal(str(value))
+
+
+def thresholds(city: Region | None = None) -> dict:
+    """:data:`DEFAULTS` with the ``BALLAST_INTEGRITY`` setting's overrides, then
+    ``city``'s own thresholds (stored by the city administrator) over those."""
     chosen = dict(DEFAULTS)
     for key, value in (getattr(settings, "BALLAST_INTEGRITY", None) or {}).items():
         if key not in DEFAULTS:
             raise ValueError(f"BALLAST_INTEGRITY: unknown threshold {key!r}")
-        chosen[key] = type(DEFAULTS[key])(str(value))
+        chosen[key] = _typed(key, value)
+    if city is not None:
+        for source in _CITY_THRESHOLDS:
+            for key, value in source(city).items():
+                if key in DEFAULTS:
+                    chosen[key] = _typed(key, value)
     return chosen
 
 
@@ -241,8 +275,9 @@ def _report_rates(row: dict, as_of: date, rules: dict) -> dict:
 def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | None = None) -> dict:
     """The integrity analytics of ``city``'s assessment units (or of ``units`` of it) for
     ``year`` as of ``as_of``: one row per unit with its checks and flags, and the flagged
-    projects. A fixed number of queries whatever the number of units."""
-    rules = thresholds()
+    projects. A fixed number of queries whatever the number of units. The thresholds are
+    the city's (:func:`thresholds`)."""
+    rules = thresholds(city)
     units = list(units) if units is not None else list(city_units(city))
     unit_ids = [u.pk for u in units]
     # The months of the year up to as_of's month (0: the year has not begun).
@@ -282,11 +317,22 @@ def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | Non
         ):
             rates[row["project__unit_id"]] = row
 
+    projects = flagged_projects(unit_ids, as_of=as_of, rules=rules)
+    outrunning = Counter(p["unit"] for p in projects)
     rows = []
     for unit in units:
         quarter = quarter_end_check(monthly[unit.pk], last_month=last_month, rules=rules)
         reports = _report_rates(rates[unit.pk], as_of, rules)
         digits = digit_tests(amounts[unit.pk], rules=rules)
+        own = []
+        if outrunning[unit.code]:
+            own.append(
+                _flag(
+                    "projects",
+                    f"{outrunning[unit.code]}个项目的累计报送投资超出其总投资、建设阶段"
+                    f"或工程完成比例（见下方项目清单）。",
+                )
+            )
         rows.append(
             {
                 "unit": unit.code,
@@ -294,7 +340,8 @@ def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | Non
                 "quarter_end": quarter,
                 "reports": reports,
                 "digits": digits,
-                "flags": quarter["flags"] + reports["flags"] + digits["flags"],
+                "flagged_projects": outrunning[unit.code],
+                "flags": quarter["flags"] + reports["flags"] + digits["flags"] + own,
             }
         )
     return {
@@ -304,65 +351,109 @@ def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | Non
         "as_of": as_of,
         "thresholds": rules,
         "units": rows,
-        "projects": flagged_projects(unit_ids, as_of=as_of, rules=rules),
+        "projects": projects,
     }
 
 
 def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
     """Projects whose accepted since-start sum (months up to ``as_of``'s month) outruns
-    their total investment, or is above ``unstarted_share_max`` of it with no 开工 stage
-    event (or a later stage) dated on or before ``as_of``."""
-    since_start = Coalesce(
-        Sum(
-            "reports__investment",
-            filter=Q(reports__status=ReportStatus.ACCEPTED)
-            & Q(reports__month__lte=month_start(as_of)),
-        ),
-        Decimal(0),
+    their total investment; or is above ``unstarted_share_max`` of it with no 开工 stage
+    event (or a later stage) dated on or before ``as_of``; or above ``unlisted_share_max``
+    of it with no 列统 (statistics) stage by then; or, as a share of the total, above the
+    工程完成比例 (percent of works done) of the project's latest accepted report with one
+    by more than ``progress_gap_max``."""
+    counted = Q(reports__status=ReportStatus.ACCEPTED) & Q(reports__month__lte=month_start(as_of))
+    since_start = Coalesce(Sum("reports__investment", filter=counted), Decimal(0))
+    latest_percent = Subquery(
+        MonthlyReport.objects.filter(
+            project=OuterRef("pk"),
+            status=ReportStatus.ACCEPTED,
+            month__lte=month_start(as_of),
+            percent_complete__isnull=False,
+        )
+        .order_by("-month")
+        .values("percent_complete")[:1]
     )
     projects = (
         Project.objects.filter(unit_id__in=unit_ids)
         .annotate(since_start=since_start)
         .filter(since_start__gt=0)
-        .annotate(started=reached_by(Stage.STARTED, as_of))
+        .annotate(
+            started=reached_by(Stage.STARTED, as_of),
+            listed=reached_by(Stage.IN_STATISTICS, as_of),
+            percent=latest_percent,
+        )
         .select_related("unit")
         .order_by("unit__sort_order", "unit__code", "pk")
     )
     out = []
     for project in projects:
-        reported, total = money(project.since_start), project.total_investment
-        flags = []
-        if total is not None and reported > total:
-            flags.append(
-                _flag(
-                    "over_total",
-                    f"开工以来累计报送投资{reported}万元，超过项目总投资{money(total)}万元。",
-                )
-            )
-        limit = rules["unstarted_share_max"]
-        if not project.started and (total is None or reported > money(total * limit)):
-            bound = "（项目未填总投资）" if total is None else f"（总投资的{pct(limit)}）"
-            flags.append(
-                _flag(
-                    "unstarted",
-                    f"截至{as_of:%Y-%m-%d}无开工节点，却已累计报送投资{reported}万元，"
-                    f"超过未开工可报上限{bound}。",
-                )
-            )
+        flags = project_flags(project, as_of=as_of, rules=rules)
         if flags:
+            total = project.total_investment
             out.append(
                 {
                     "project": project.pk,
                     "name": project.name,
                     "unit": project.unit.code,
                     "unit_name": project.unit.name,
-                    "since_start": reported,
+                    "since_start": money(project.since_start),
                     "total_investment": money(total) if total is not None else None,
                     "started": project.started,
+                    "listed": project.listed,
+                    "percent_complete": project.percent,
                     "flags": flags,
                 }
             )
     return out
+
+
+def project_flags(project, *, as_of: date, rules: dict) -> list[dict]:
+    """The flags of one project annotated by :func:`flagged_projects` (``since_start``,
+    ``started``, ``listed``, ``percent``)."""
+    reported, total = money(project.since_start), project.total_investment
+    flags = []
+    if total is not None and reported > total:
+        flags.append(
+            _flag(
+                "over_total",
+                f"开工以来累计报送投资{reported}万元，超过项目总投资{money(total)}万元。",
+            )
+        )
+    limit = rules["unstarted_share_max"]
+    if not project.started and (total is None or reported > money(total * limit)):
+        bound = "（项目未填总投资）" if total is None else f"（总投资的{pct(limit)}）"
+        flags.append(
+            _flag(
+                "unstarted",
+                f"截至{as_of:%Y-%m-%d}无开工节点，却已累计报送投资{reported}万元，"
+                f"超过未开工可报上限{bound}。",
+            )
+        )
+    if not total:
+        return flags
+    share = rate(reported, total)
+    limit = rules["unlisted_share_max"]
+    if project.started and not project.listed and share > limit:
+        flags.append(
+            _flag(
+                "unlisted",
+                f"截至{as_of:%Y-%m-%d}未列统（未入统计库），累计报送投资{reported}万元已占"
+                f"总投资的{pct(share)}，高于阈值{pct(limit)}。",
+            )
+        )
+    gap = rules["progress_gap_max"]
+    if project.percent is not None:
+        done = (Decimal(project.percent) / 100).quantize(PLACES)
+        if share - done > gap:
+            flags.append(
+                _flag(
+                    "outruns_progress",
+                    f"累计报送投资{reported}万元占总投资的{pct(share)}，而最近一期月报的"
+                    f"工程完成比例为{pct(done)}，超出{pct(share - done)}（阈值{pct(gap)}）。",
+                )
+            )
+    return flags
 
 
 def as_json(value):

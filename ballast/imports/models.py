@@ -136,3 +136,56 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return self.job.filename
+
+
+class BureauList(BallastModel):
+    """The statistics bureau's 入库 list (统计局入库清单) of a city as received on a date:
+    the projects the bureau counts, with their 入库 date and amount. Imported whole or not
+    at all (``imports.bureau``); compared with Ballast project by project."""
+
+    city = models.ForeignKey(
+        "regions.Region", verbose_name="设区市", on_delete=models.PROTECT, related_name="+"
+    )
+    received_on = models.DateField("清单日期")
+    filename = models.CharField("文件名", max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    access_group = "spotcheck"
+    city_path = "city"
+
+    class Meta:
+        verbose_name = "统计局入库清单"
+        verbose_name_plural = "统计局入库清单"
+        ordering = ("-received_on", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.city.name}统计局入库清单（{self.received_on:%Y-%m-%d}）"
+
+
+class BureauEntry(BallastModel):
+    """One project of a :class:`BureauList`, as the bureau wrote it."""
+
+    bureau_list = models.ForeignKey(
+        BureauList, verbose_name="清单", on_delete=models.CASCADE, related_name="entries"
+    )
+    row = models.PositiveIntegerField("行号")
+    code = models.CharField("项目代码", max_length=64, blank=True)
+    name = models.CharField("项目名称", max_length=200, blank=True)
+    entered_on = models.DateField("入库日期", null=True, blank=True)
+    amount = models.DecimalField(
+        "累计完成投资（万元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+
+    access_group = "spotcheck"
+    city_path = "bureau_list__city"
+
+    class Meta:
+        verbose_name = "统计局入库项目"
+        verbose_name_plural = "统计局入库项目"
+        ordering = ("bureau_list", "row")
+
+    def __str__(self) -> str:
+        return self.name or self.code

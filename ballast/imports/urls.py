@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ballast.imports import views
+from ballast.imports import bureau_views, views
 
 app_name = "imports"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("template/<str:kind>/", views.template_download, name="template"),
     path("export/ledger/", views.export_ledger_view, name="export_ledger"),
     path("export/reports/", views.export_reports_view, name="export_reports"),
+    path("bureau/", bureau_views.bureau, name="bureau"),
+    path("bureau/upload/", bureau_views.bureau_upload, name="bureau_upload"),
     path("<int:pk>/", views.job_detail, name="job"),
     path("<int:pk>/apply/", views.job_apply, name="apply"),
     path("<int:pk>/progress/", views.job_progress_view, name="progress"),

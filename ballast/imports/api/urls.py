@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from ballast.imports.api import views
+from ballast.imports.api.bureau import BureauDifferencesView
 
 router = SimpleRouter()
 router.register("imports", views.ImportJobViewSet, basename="importjob")
@@ -11,6 +12,7 @@ urlpatterns = [
         views.ImportTemplateView.as_view(),
         name="import-template",
     ),
+    path("integrity/bureau/", BureauDifferencesView.as_view(), name="bureau-differences"),
     path("exports/ledger/", views.LedgerExportView.as_view(), name="export-ledger"),
     path("exports/reports/", views.ReportsExportView.as_view(), name="export-reports"),
     *router.urls,
