@@ -45,10 +45,18 @@ FOREIGN_KEYS = [f for f in Project._meta.concrete_fields if f.many_to_one]
 DEFAULT_UNITS = {"money": "万元", "usd": "万美元", "land": "亩", "area": "平方米"}
 
 
+_COMPACT_WORDS: dict[int, list] = {}  # id of a module's word table → its compacted names
+
+
 def _choice(words: dict, value, what: str):
     key = compact(value)
-    for choice, names in words.items():
-        if key in {compact(n) for n in names} or key in (choice, getattr(choice, "label", "")):
+    table = _COMPACT_WORDS.get(id(words))
+    if table is None:
+        table = _COMPACT_WORDS[id(words)] = [
+            (choice, {compact(n) for n in names}) for choice, names in words.items()
+        ]
+    for choice, names in table:
+        if key in names or key in (choice, getattr(choice, "label", "")):
             return choice
     allowed = "、".join(names[0] for names in words.values())
     raise CellProblem(f"无法识别的{what}“{key}”，可填：{allowed}。")
