@@ -18,6 +18,7 @@ import contextvars
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 
 from django.db import models
 from django.db.models import Max
@@ -310,16 +311,26 @@ def _preparer(fields, connection):
         for field in fields
     ]
     last = [(object(), None)] * len(columns)
+    # One time for the whole batch in the auto_now(_add) columns (what ``pre_save``
+    # stamps, taken once): the rows' history and trail then prepare it once too.
+    now = timezone.now()
+    stamps = {
+        field.attname: (now if isinstance(field, models.DateTimeField) else date.today())
+        for field, _name, _kind, stamped in columns
+        if stamped
+    }
 
     def prepared(obj):
         values = []
         for position, (field, name, kind, stamped) in enumerate(columns):
-            value = getattr(obj, name)
+            if stamped:
+                value = stamps[name]
+                setattr(obj, name, value)
+            else:
+                value = getattr(obj, name)
             if (value is None and not stamped) or (kind is not None and type(value) is kind):
                 values.append(value)
                 continue
-            if stamped:
-                value = field.pre_save(obj, True)
             seen, done = last[position]
             if value is not seen:
                 done = field.get_db_prep_save(value, connection)

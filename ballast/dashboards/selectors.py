@@ -86,6 +86,10 @@ class FiguresOnce:
         self._seen[(city.pk, year, as_of)] = per_unit
         return city_figures, per_unit
 
+    def seen(self, *, city: Region, year: int, as_of: date) -> dict | None:
+        """Every unit's figures if an earlier call computed them, else None."""
+        return self._seen.get((city.pk, year, as_of))
+
     def units(self, *, city: Region, year: int, as_of: date) -> dict:
         key = (city.pk, year, as_of)
         if key not in self._seen:
@@ -111,8 +115,19 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
     source = FiguresOnce()
     if is_city:
         figures, per_unit = source.city_and_units(city=city, year=year, as_of=as_of)
-    else:
-        figures, per_unit = unit_figures(unit=region, year=year, as_of=as_of), {}
+    ranked = ranking(
+        user=user,
+        city=city,
+        as_of=as_of,
+        highlight=None if is_city else region,
+        figures=source,
+    )
+    if not is_city:
+        # The ranking computed every unit of the city at once (the same sums and the same
+        # assembly as one unit's): the unit's own figures are among them.
+        every_unit = source.seen(city=city, year=year, as_of=as_of) or {}
+        figures = every_unit.get(region.code) or unit_figures(unit=region, year=year, as_of=as_of)
+        per_unit = {}
     units = {u.code: u for u in visible_units(user)}
     quarter = quarter_of(as_of)
     return {
@@ -126,13 +141,7 @@ def cockpit(*, user, region: Region, as_of: date) -> dict:
         "investment": investment_by_unit(
             per_unit or {region.code: figures}, units, year=year, as_of=as_of
         ),
-        "ranking": ranking(
-            user=user,
-            city=city,
-            as_of=as_of,
-            highlight=None if is_city else region,
-            figures=source,
-        ),
+        "ranking": ranked,
         "warnings": warning_summary(
             projects, as_of=as_of, unit_code="" if is_city else region.code
         ),

@@ -100,9 +100,12 @@ def is_blank(value) -> bool:
     return False
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def compact(value) -> str:
     """NFKC text without any whitespace: for codes, numbers, dates and choices."""
-    return re.sub(r"\s+", "", nfkc(value))
+    return _SPACES.sub("", nfkc(value))
 
 
 def to_decimal(value) -> tuple[Decimal, str]:

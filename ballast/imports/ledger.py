@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import os
 import re
+import sys
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -45,10 +46,18 @@ FOREIGN_KEYS = [f for f in Project._meta.concrete_fields if f.many_to_one]
 DEFAULT_UNITS = {"money": "万元", "usd": "万美元", "land": "亩", "area": "平方米"}
 
 
+_COMPACT_WORDS: dict[int, list] = {}  # id of a module's word table → its compacted names
+
+
 def _choice(words: dict, value, what: str):
     key = compact(value)
-    for choice, names in words.items():
-        if key in {compact(n) for n in names} or key in (choice, getattr(choice, "label", "")):
+    table = _COMPACT_WORDS.get(id(words))
+    if table is None:
+        table = _COMPACT_WORDS[id(words)] = [
+            (choice, {compact(n) for n in names}) for choice, names in words.items()
+        ]
+    for choice, names in table:
+        if key in names or key in (choice, getattr(choice, "label", "")):
             return choice
     allowed = "、".join(names[0] for names in words.values())
     raise CellProblem(f"无法识别的{what}“{key}”，可填：{allowed}。")
@@ -109,7 +118,7 @@ class Known:
         self.events: dict[int, dict[str, date]] = defaultdict(dict)
         self.terminations: dict[int, Termination] = {}
         self.open_suspensions: dict[int, Suspension] = {}
-        self.plans: dict[tuple[int, int], AnnualPlan] = {}
+        self.plans: dict[tuple[int, int], Decimal] = {}  # (project, year) → planned
         for chunk in _chunks(project_ids):
             for project_id, stage, on in StageEvent.objects.filter(
                 project_id__in=chunk
@@ -121,8 +130,10 @@ class Known:
                 project_id__in=chunk, resumed_on__isnull=True
             ):
                 self.open_suspensions[suspension.project_id] = suspension
-            for plan in AnnualPlan.objects.filter(project_id__in=chunk):
-                self.plans[(plan.project_id, plan.year)] = plan
+            for project_id, year, planned in AnnualPlan.objects.filter(
+                project_id__in=chunk
+            ).values_list("project_id", "year", "planned_investment"):
+                self.plans[(project_id, year)] = planned
 
 
 class LedgerPlanner:
@@ -226,7 +237,8 @@ class LedgerPlanner:
             unit_ids={v["unit"].id for _r, v in raw_values if "unit" in v},
         )
         self.known = Known(self.lookups.loaded_project_ids())
-        for row, values in raw_values:
+        for position, (row, values) in enumerate(raw_values):
+            raw_values[position] = None  # planned: its cells are in the plan now (memory)
             if not row.errors:
                 try:
                     self.plan_row(row, values)
@@ -435,7 +447,9 @@ class LedgerPlanner:
 
     def plan_stages(self, row, values, project, candidate) -> None:
         file_dates = {
-            key.split(":", 1)[1]: value for key, value in values.items() if key.startswith("stage:")
+            sys.intern(key.split(":", 1)[1]): value
+            for key, value in values.items()
+            if key.startswith("stage:")
         }
         if not file_dates:
             return
@@ -605,15 +619,13 @@ class LedgerPlanner:
         existing = None
         if project is not None:
             existing = self.known.plans.get((project.pk, year))
-        if existing is not None and existing.planned_investment == amount:
+        if existing is not None and existing == amount:
             return
         row.ops.append(("plan", year, amount))
         row.changes.append(
             FieldChange(
                 f"{year}年{self.header_text('planned_investment')}",
-                display_field("planned_investment", existing.planned_investment)
-                if existing
-                else "",
+                display_field("planned_investment", existing) if existing is not None else "",
                 display_field("planned_investment", amount),
             )
         )

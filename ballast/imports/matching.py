@@ -74,10 +74,26 @@ class Lookups:
         projects of the file's units (to match by name)."""
         codes = sorted({c for c in codes if c})
         queryset = Project.objects.select_related("unit", "district", "cluster", "parent")
+        shared: dict = {}
+
+        def kept(project):
+            # One instance per region and cluster for all the projects (a select_related
+            # row makes its own copy for each project: the memory of a large file).
+            cache = project._state.fields_cache
+            for name in ("unit", "district", "cluster"):
+                related = cache.get(name)
+                if related is not None:
+                    cache[name] = shared.setdefault((type(related), related.pk), related)
+            return project
+
         for start in range(0, len(codes), 500):
             for project in queryset.filter(code__in=codes[start : start + 500]):
-                self.projects_by_code[project.code] = project
-        for project in queryset.filter(unit_id__in=list(unit_ids)):
+                self.projects_by_code[project.code] = kept(project)
+        for project in queryset.filter(unit_id__in=list(unit_ids)).iterator(chunk_size=2000):
+            if project.code in self.projects_by_code:  # loaded above: the same row
+                project = self.projects_by_code[project.code]
+            else:
+                project = kept(project)
             if project.code:
                 self.projects_by_code.setdefault(project.code, project)
             self.projects_by_name[(project.unit_id, name_key(project.name))].append(project)

@@ -299,7 +299,13 @@ class StageEvent(Versioned, BallastModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} {self.get_stage_display()} {self.date}"
+        # Stage(...).label is get_stage_display() without flattening the field's choices
+        # on every call (an import names 20,000 events in its audit trail).
+        try:
+            label = Stage(self.stage).label
+        except ValueError:
+            label = self.stage
+        return f"{self.project} {label} {self.date}"
 
     @property
     def seq(self) -> int:

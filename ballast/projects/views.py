@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from ballast.accounts import policy
 from ballast.accounts.models import User
 from ballast.attachments import views as attachment_views
+from ballast.attachments.selectors import prepare_panels
 from ballast.projects import panels, services, tables
 from ballast.projects.choices import STAGE_EVIDENCE, ConfidenceRating
 from ballast.projects.filtersets import ConfidenceFilterSet, ProjectFilterSet
@@ -162,6 +163,8 @@ class ProjectView(ObjectView):
         plans = list(project.plans.prefetch_related("months").order_by("-year"))
         plan = next((p for p in plans if p.year == year), None)
         stage = stage_as_of(project, as_of)
+        events = list(project.stage_events.order_by("date"))
+        prepare_panels(user, events)  # each event's photo panel: two queries for all
         return {
             "as_of": as_of,
             "year": year,
@@ -169,7 +172,7 @@ class ProjectView(ObjectView):
             "stage_label": stage_label(stage) if stage else None,
             "status": status_as_of(project, as_of),
             "status_labels": Status.LABELS,
-            "events": list(project.stage_events.order_by("date")),
+            "events": events,
             "nodes": list(
                 project.nodes.select_related("department", "person_user").annotate(
                     late=ExpressionWrapper(late_nodes_q(as_of), output_field=BooleanField())

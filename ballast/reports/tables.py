@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ballast.web.tables import Table, column
+from ballast.web.tables import Table, TemplateColumn, column
 from ballast.web.templatetags.web_tags import pct, wan
 
 NOWRAP = {"td": {"class": "nowrap"}}
@@ -136,7 +136,7 @@ QUEUE_OPS = (
 )
 
 
-class PickColumn(tables.TemplateColumn):
+class PickColumn(TemplateColumn):
     """A row's checkbox for a batch step; its header checks them all ("全部选中")."""
 
     @property

@@ -20,15 +20,43 @@ so nothing inline under the CSP).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import django_tables2 as tables
-from django.template import Context
+from django.template import Context, Template
 
 from ballast.web.exports import rows_export
 
 
+@lru_cache(maxsize=256)
+def _compiled(template_code: str) -> Template:
+    return Template(template_code)
+
+
+class TemplateColumn(tables.TemplateColumn):
+    """django-tables2's ``TemplateColumn`` with its ``template_code`` compiled once:
+    tables2 compiles it again for every cell (on a 200-row list of three such columns,
+    600 compilations — more than half of the page's time). The same context, the same
+    output."""
+
+    def render(self, record, table, value, bound_column, **kwargs):
+        if not self.template_code:
+            return super().render(record, table, value, bound_column, **kwargs)
+        parent_context = getattr(table, "context", Context())
+        context = self.get_context_data(
+            record=record, table=table, value=value, bound_column=bound_column, **kwargs
+        )
+        with parent_context.update(context):
+            parent_context["request"] = getattr(table, "request", None)
+            return _compiled(self.template_code).render(parent_context)
+
+
 def column(kind=tables.Column, *, export_header: str | None = None, sort_key: str = "", **kwargs):
     """A column of ``kind`` with the header its export uses and the ``?sort=`` value its
-    page header links to."""
+    page header links to. (A ``tables.TemplateColumn`` is made a :class:`TemplateColumn`,
+    its code compiled once.)"""
+    if kind is tables.TemplateColumn:
+        kind = TemplateColumn
     made = kind(**kwargs)
     made.export_header = export_header
     made.sort_key = sort_key

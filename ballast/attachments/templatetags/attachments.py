@@ -15,13 +15,18 @@ register = template.Library()
 @register.inclusion_tag("attachments/_panel.html", takes_context=True)
 def attachments_panel(context, owner, upload_url="", compact=False):
     user = context["request"].user
+    # A page listing many owners (a project's stage events) reads them for all at once
+    # (``prepare_panels``); otherwise one owner's files and right are read here.
+    known = getattr(owner, "_attachments_panel", None)
     may = (
         bool(upload_url)
         and getattr(owner, "accepts_attachments", True) is not False
-        and policy.may_attach(user, owner)
+        and (known[1] if known is not None else policy.may_attach(user, owner))
     )
     return {
-        "attachments": list(attachments_of(user=user, owner=owner)),
+        "attachments": known[0]
+        if known is not None
+        else list(attachments_of(user=user, owner=owner)),
         "upload_url": upload_url if may else "",
         "form": AttachmentForm() if may else None,
         "csrf_token": context.get("csrf_token"),
