@@ -9,6 +9,13 @@ and the attraction pipeline (招商线索): 13 clusters and 7 channels per city,
 leads as projects raised from 2021 to 2023 — most contacted, over half of those
 negotiated, about half of those signed, some terminated, one in a hundred a duplicate
 the city resolved, one signed in ten with foreign capital.
+
+And what real cities have beside (drawn by a second generator, so the projects, stages,
+plans and reports stay exactly as they were): suspensions (停缓建, some resumed) and
+terminations (终止), leaders linked to projects (挂钩领导), amended reports (更正) with
+their history rows (the original and the amendment), coordination issues (协调问题) —
+open, resolved or closed, some past their deadline — and projects that stop reporting
+or miss a month's report.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ballast.accounts.models import User
 from ballast.attraction.models import Channel, Lead
+from ballast.coordination.models import Issue
 from ballast.core.db import refresh_statistics
 from ballast.projects.models import (
     AnnualPlan,
@@ -29,6 +38,8 @@ from ballast.projects.models import (
     PlanMonth,
     Project,
     StageEvent,
+    Suspension,
+    Termination,
     UnitTarget,
 )
 from ballast.regions.models import Region
@@ -199,14 +210,67 @@ def _leads(rng, leads: Table, lead_id: int, city, units, clusters, channels, n: 
     return lead_id
 
 
+def _additions(rng, project_id, stages, leaders, suspensions, terminations) -> None:
+    """停缓建 for about 3 in 100 started projects (half of them resumed), 终止 for about
+    1 in 100 projects: dated within the reported years."""
+    start = stages.get("started")
+    if start is not None and start <= END and rng.random() < 0.03:
+        on = max(start, date(FIRST_YEAR, 1, 1)) + timedelta(days=rng.randint(30, 700))
+        if on <= END:
+            resumed = on + timedelta(days=rng.randint(60, 400)) if rng.random() < 0.5 else None
+            suspensions.add(
+                project_id, rng.choice(("stopped", "deferred")), "funding", on, resumed, ""
+            )
+    if rng.random() < 0.01:
+        on = date(FIRST_YEAR, 1, 1) + timedelta(days=rng.randint(0, 3 * 365 - 1))
+        terminations.add(project_id, on, "investor_withdrew", "投资方撤资")
+
+
+def _issues(rng, project_id, stages, leaders, issues) -> None:
+    """协调问题 for about 1 in 12 projects (1–3 each), raised in 2022–2023 with a deadline
+    30–120 days on: resolved (and perhaps closed) some time after, or still open."""
+    if rng.random() >= 1 / 12:
+        return
+    for _ in range(rng.randint(1, 3)):
+        raised = date(2022, 1, 1) + timedelta(days=rng.randint(0, 2 * 365 - 1))
+        deadline = raised + timedelta(days=rng.randint(30, 120))
+        resolved = closed = None
+        status = rng.choice(ISSUE_STATUSES)
+        if rng.random() < 0.6:
+            resolved = raised + timedelta(days=rng.randint(10, 200))
+            status = "resolved"
+            if rng.random() < 0.7:
+                closed = resolved + timedelta(days=rng.randint(1, 30))
+                status = "closed"
+        issues.add(
+            project_id,
+            rng.choice(ISSUE_CATEGORIES),
+            "基准测试协调问题",
+            raised,
+            rng.choice(leaders).pk,
+            deadline,
+            status,
+            resolved,
+            closed,
+        )
+
+
 def city_codes(n_cities: int) -> list[str]:
     return [c["code"] for c in province_data("320000")["cities"]][:n_cities]
+
+
+LEADERS_PER_CITY = 40
+ISSUE_CATEGORIES = ("land", "planning", "permit", "funding", "utilities")
+ISSUE_STATUSES = ("open", "accepted", "in_progress")
 
 
 def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print) -> dict:
     """Build the dataset into the (empty) current database; returns row counts."""
     rng = random.Random(seed)
     lead_rng = random.Random(seed + 1)  # its own, so the projects stay as they were
+    # The additions of real cities (suspensions, issues, …) come from their own
+    # generator: the core data does not change with them.
+    extra = random.Random(seed + 2)
     started_at = time.perf_counter()
     cities = [init_city(code=code) for code in city_codes(n_cities)]
     units = {
@@ -234,7 +298,7 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
         AnnualPlan, ["id", "project_id", "year", "planned_investment", "completion_month"]
     )
     months = Table(PlanMonth, ["plan_id", "month", "planned_investment"])
-    reports = Table(MonthlyReport, ["project_id", "month", "investment", "status"])
+    reports = Table(MonthlyReport, ["id", "project_id", "month", "investment", "status"])
     targets = Table(UnitTarget, ["unit_id", "period", "indicator", "value"])
     leads = Table(
         Lead,
@@ -245,12 +309,75 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
             "project_key",
         ],
     )  # fmt: skip
-    counts = dict.fromkeys(
-        ("projects", "events", "plans", "months", "reports", "targets", "leads"), 0
+    suspensions = Table(
+        Suspension, ["project_id", "kind", "reason", "started_on", "resumed_on", "note"]
     )
+    terminations = Table(Termination, ["project_id", "terminated_on", "reason", "note"])
+    leader_links = Table(Project.leaders.through, ["project_id", "user_id"])
+    issues = Table(
+        Issue,
+        [
+            "project_id",
+            "category",
+            "description",
+            "raised_on",
+            "raised_by_id",
+            "deadline",
+            "status",
+            "resolved_on",
+            "closed_on",
+        ],
+    )
+    history = MonthlyReport.history.model
+    report_history = Table(
+        history,
+        [
+            "id",
+            "project_id",
+            "month",
+            "investment",
+            "status",
+            "amendment_count",
+            "version",
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "history_source",
+            "history_reason_text",
+        ],
+    )
+    counts = dict.fromkeys(
+        (
+            "projects",
+            "events",
+            "plans",
+            "months",
+            "reports",
+            "targets",
+            "suspensions",
+            "terminations",
+            "leader links",
+            "issues",
+            "report history",
+            "leads",
+        ),
+        0,
+    )
+    report_id = 0
+    history_at = timezone.now()
+    if connection.vendor == "sqlite":
+        history_at = history_at.replace(tzinfo=None)
     project_id = plan_id = lead_id = 0
     with transaction.atomic():
         for city in cities:
+            leaders = [
+                User.objects.create(
+                    username=f"bench-leader-{city.code}-{n}",
+                    full_name=f"领导{city.code[-2:]}{n:02d}",
+                    region=city,
+                )
+                for n in range(LEADERS_PER_CITY)
+            ]
             clusters = [
                 IndustryCluster.objects.create(city=city, code=f"c{i}", name=name, sort_order=i).pk
                 for i, name in enumerate(CLUSTERS, start=1)
@@ -327,6 +454,10 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                 for stage, on in stages.items():
                     if on <= END:
                         events.add(project_id, stage, on)
+                _additions(extra, project_id, stages, leaders, suspensions, terminations)
+                _issues(extra, project_id, stages, leaders, issues)
+                for leader in extra.sample(leaders, extra.choice((0, 0, 1, 1, 2))):
+                    leader_links.add(project_id, leader.pk)
                 start = stages.get("started")
                 if start is None or start > END:
                     continue
@@ -355,6 +486,10 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                             months.add(plan_id, m, _money(amount))
                 month = _month_first(max(start, date(FIRST_YEAR, 1, 1)))
                 stop = _month_first(min(completed, END))
+                # Some projects fall silent in 2023 (no report from a month on), some miss
+                # one month's report (August 2023, the month due before the as-of date).
+                silent_from = date(2023, extra.randint(3, 8), 1) if extra.random() < 0.02 else None
+                missing = date(2023, 8, 1) if extra.random() < 0.02 else None
                 while month <= stop:
                     amount = int(monthly * rng.uniform(0.0, 2.0)) if rng.random() > 0.05 else 0
                     if month < date(2023, 11, 1):
@@ -363,7 +498,35 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                         status = "accepted" if rng.random() < 0.7 else "submitted"
                     else:
                         status = "draft"
-                    reports.add(project_id, month, _money(amount), status)
+                    if month == missing or (silent_from and month >= silent_from):
+                        month = _next_month(month)
+                        continue
+                    report_id += 1
+                    reports.add(report_id, project_id, month, _money(amount), status)
+                    if status == "accepted" and extra.random() < 0.02:
+                        # 更正: an amended report, its history the original and the change
+                        # (the report row keeps the amended amount).
+                        before = int(amount * extra.uniform(0.5, 1.5))
+                        reports.rows[-1][reports.columns.index("amendment_count")] = 1
+                        reports.rows[-1][reports.columns.index("version")] = 2
+                        for version, value, kind, reason in (
+                            (1, before, "+", "验收"),
+                            (2, amount, "~", "更正：核对发票后更正"),
+                        ):
+                            report_history.add(
+                                report_id,
+                                project_id,
+                                month,
+                                _money(value),
+                                status,
+                                version - 1,
+                                version,
+                                history_at,
+                                kind,
+                                reason[:100],
+                                "command",
+                                reason,
+                            )
                     month = _next_month(month)
                 if len(reports.rows) > 200_000:
                     counts["reports"] += reports.flush()
@@ -375,12 +538,17 @@ def build(*, n_cities: int, projects_per_city: int, seed: int = 2023, log=print)
                 ("reports", reports),
                 ("targets", targets),
                 ("leads", leads),
+                ("suspensions", suspensions),
+                ("terminations", terminations),
+                ("leader links", leader_links),
+                ("issues", issues),
+                ("report history", report_history),
             ):
                 counts[name] += table.flush()
             log(f"  {city.name}: {sum(counts.values()):,} rows so far")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Project, AnnualPlan, Lead):
+                for model in (Project, AnnualPlan, MonthlyReport, Lead):
                     table = model._meta.db_table
                     cursor.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -377,6 +377,15 @@ def _answers(cursor, out, lagging, *, city_id: int, as_of: date) -> dict[str, se
     return {rule: ids & active for rule, ids in found.items()}
 
 
+def leaders_bound(out) -> dict[int, list[str]]:
+    """The leaders the bound read (query 7 of :func:`warnings_bound`): project id → their
+    names in order, to be compared with the names the product's warnings carry."""
+    leaders: dict[int, list[str]] = {}
+    for pk, name in out[6]:
+        leaders.setdefault(pk, []).append(name)
+    return {pk: sorted(names) for pk, names in leaders.items()}
+
+
 def _day(value):
     """A date as fetched raw: SQLite gives the text of an aggregate's date."""
     return date.fromisoformat(value) if isinstance(value, str) else value

@@ -227,10 +227,27 @@ def main() -> None:
         city_projects = Project.objects.filter(unit__parent=city)
         # Answers before times: the bound must find what the product finds.
         found: dict = {}
-        lower_bounds.warnings_bound(city_id=city.pk, as_of=AS_OF, answers=found)
+        bound_rows = lower_bounds.warnings_bound(city_id=city.pk, as_of=AS_OF, answers=found)
+        bound_leaders = lower_bounds.leaders_bound(bound_rows)
         product: dict[str, set[int]] = {rule: set() for rule in found}
-        for warning in warnings_as_of(projects=city_projects, as_of=AS_OF):
+        leaders_differ: list[int] = []
+        warnings = warnings_as_of(projects=city_projects, as_of=AS_OF)
+        for warning in warnings:
             product.setdefault(warning.rule, set()).add(warning.project_id)
+            if sorted(warning.leaders) != bound_leaders.get(warning.project_id, []):
+                leaders_differ.append(warning.project_id)
+        # The linked leaders each warning names: the product's against the bound's.
+        if leaders_differ:
+            mismatches.append(
+                f"warnings' leaders differ for {len(leaders_differ)} warnings "
+                f"(projects {sorted(set(leaders_differ))[:5]})"
+            )
+        else:
+            linked = sum(1 for w in warnings if w.leaders)
+            answers.append(
+                f"warnings' leaders: {linked} of {len(warnings)} warnings name linked "
+                "leaders, product = bound"
+            )
         for rule, ids in sorted(product.items()):
             if rule not in found:
                 mismatches.append(f"warnings {rule}: the bound does not find it")
