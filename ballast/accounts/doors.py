@@ -177,6 +177,9 @@ DOORS: dict[str, Door] = {
     # the statistics bureau's 入库 list: the city imports it, city people read the differences
     "imports:bureau": Door(_SPOTCHECK_VIEW, post=None),
     "imports:bureau_upload": Door((("spotcheck", ADD),)),
+    # 导入招商线索 and its template: whoever keeps leads (policy "keep_leads")
+    "imports:leads_upload": Door((("lead", ADD),)),
+    "imports:leads_template": Door((("lead", ADD),), post=None),
     # --- bulletins -------------------------------------------------------------------------
     "bulletins:list": Door((("bulletin", VIEW),), post=None),
     "bulletins:compose": Door((("bulletin", VIEW),)),
@@ -499,6 +502,8 @@ API_DOORS: dict[str, ApiDoor] = {
     "api:reserveentry-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:reserveentry-detail": _api_object("project", "attraction.ReserveEntry"),
     "api:importjob-errors": ApiDoor({"GET": (("import", VIEW),)}, model="imports.ImportJob"),
+    # 导入招商线索 (policy "keep_leads"): all or nothing, through the lead service
+    "api:import-leads": ApiDoor({"POST": (("lead", ADD),)}, note="multipart: file"),
     "api:import-template": ApiDoor(
         {"GET": SIGNED_IN}, kwargs={"kind": "ledger"}, note="a blank workbook: no data"
     ),

@@ -846,6 +846,7 @@ def _overruns(content, overruns: dict, as_of: date, names: dict[str, str]) -> li
         blocks += [_tbl("overrun_buckets"), _tbl("late_projects")]
     if overruns["new"]:
         blocks += [_p("新增延期项目请所在板块说明原因、重新排定工期。"), _tbl("new_delays")]
+    return blocks
 
 
 # The short name of each kind of integrity flag (``figures.integrity``), for the bulletin.

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from ballast.imports.api import views
 from ballast.imports.api.bureau import BureauDifferencesView
+from ballast.imports.api.leads import LeadsImportView
 
 router = SimpleRouter()
 router.register("imports", views.ImportJobViewSet, basename="importjob")
@@ -12,6 +13,7 @@ urlpatterns = [
         views.ImportTemplateView.as_view(),
         name="import-template",
     ),
+    path("imports/leads/", LeadsImportView.as_view(), name="import-leads"),
     path("integrity/bureau/", BureauDifferencesView.as_view(), name="bureau-differences"),
     path("exports/ledger/", views.LedgerExportView.as_view(), name="export-ledger"),
     path("exports/reports/", views.ReportsExportView.as_view(), name="export-reports"),
