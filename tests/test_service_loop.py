@@ -437,6 +437,14 @@ def test_late_nodes_are_marked_warned_and_noticed(
         "dept_wang",
         "leader_a",
     }
+    # the project page is linked only for whoever may open it: a department officer sees
+    # issues, not projects (a link would be a 404), the notice itself names the node
+    assert dict(late.values_list("recipient__username", "link")) == {
+        "dept": "",
+        "dept_wang": "",
+        "leader_a": f"/projects/{project.pk}/",
+    }
+    assert _web(people["department"]).get(f"/projects/{project.pk}/").status_code == 404
     # a node done is no longer late, and a moved deadline is a new event
     filing.outcome, filing.completed_on = "done", date(2023, 3, 9)
     filing.save()

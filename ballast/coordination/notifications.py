@@ -215,7 +215,7 @@ def node_notices(*, as_of) -> int:
     when the deadline is within the city's near-deadline days, and once it has passed —
     each once per node and deadline (a moved deadline is a new event)."""
     from ballast.projects.choices import NodeOutcome
-    from ballast.projects.models import Node
+    from ballast.projects.models import Node, Project
 
     count = 0
     pending = Node.objects.filter(outcome=NodeOutcome.PENDING, project__termination__isnull=True)
@@ -240,6 +240,11 @@ def node_notices(*, as_of) -> int:
             name = node.name or node.get_kind_display()
             when = f"已逾期 {(as_of - node.deadline).days} 天" if late else "即将到期"
             for person in _people(officers, [node.person_user]):
+                # the project page only for whoever may open it (a department officer
+                # sees issues, not projects: the notice itself names the node)
+                sees = policy.restrict(
+                    Project._base_manager.filter(pk=node.project_id), person, policy.VIEW
+                ).exists()
                 notice = send_notice(
                     recipient=person,
                     kind=kind,
@@ -251,7 +256,7 @@ def node_notices(*, as_of) -> int:
                         f"{node.department or node.department_name or '未指定'}；"
                         f"责任人：{node.person_user or node.person or '未指定'}"
                     ),
-                    link=f"/projects/{node.project_id}/",
+                    link=f"/projects/{node.project_id}/" if sees else "",
                     ref=f"projects.node:{node.pk}",
                 )
                 count += notice is not None
