@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -55,18 +57,21 @@ def _city_of(user, request=None) -> Region | None:
 
 class ComposeForm(forms.Form):
     period = forms.CharField(
-        label="期间",
+        label=gettext_lazy("期间"),
         max_length=8,
-        help_text="季度 2023Q1、半年 2023H1 或年度 2023",
+        help_text=gettext_lazy("季度 2023Q1、半年 2023H1 或年度 2023"),
         widget=forms.TextInput(attrs={"placeholder": "2023Q1"}),
     )
     unit = forms.ModelChoiceField(
-        label="板块", queryset=Region.objects.none(), required=False, empty_label="全市"
+        label=gettext_lazy("板块"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("全市"),
     )
     as_of = forms.DateField(
-        label="数据截至",
+        label=gettext_lazy("数据截至"),
         required=False,
-        help_text="默认为期间末",
+        help_text=gettext_lazy("默认为期间末"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -86,7 +91,7 @@ class ComposeForm(forms.Form):
         try:
             return str(parse_period(text))
         except ValueError as exc:
-            raise ValidationError(str(exc).strip("'\"") or "期间格式不正确。") from exc
+            raise ValidationError(str(exc).strip("'\"") or _("期间格式不正确。")) from exc
 
 
 def _file(data: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -125,10 +130,10 @@ def _compose(request):
     """The compose form and, when valid, the draft's content."""
     user = request.user
     if not may_compose(user):
-        raise PermissionDenied("您没有编制通报的权限。")
+        raise PermissionDenied(_("您没有编制通报的权限。"))
     city = _city_of(user, request)
     if city is None:
-        raise PermissionDenied("您的账号没有所属的市或板块。")
+        raise PermissionDenied(_("您的账号没有所属的市或板块。"))
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = ComposeForm(data, user=user, city=city)
     content = None
@@ -200,7 +205,7 @@ def bulletin_draft(request, fmt: str):
         raise Http404
     form, _city, content = _compose(request)
     if content is None:
-        messages.error(request, "请先选择有效的期间。")
+        messages.error(request, _("请先选择有效的期间。"))
         return redirect("bulletins:compose")
     if fmt == "docx":
         return _file(render_docx(content), f"{_stem(content, True)}.docx", DOCX_TYPE)
@@ -212,7 +217,7 @@ def bulletin_draft(request, fmt: str):
 def bulletin_publish_view(request):
     user = request.user
     if not policy.may(user, policy.ADD, Bulletin):
-        raise PermissionDenied("只有市级管理员可以发布通报。")
+        raise PermissionDenied(_("只有市级管理员可以发布通报。"))
     city = _city_of(user, request)
     form = ComposeForm(request.POST, user=user, city=city)
     if city is None or not form.is_valid():
@@ -228,9 +233,16 @@ def bulletin_publish_view(request):
         background=True,
     )
     bulletin.refresh_from_db()  # the embedded mode rendered it after the commit
-    done = "已发布" if bulletin.is_published else "已提交后台生成"
+    done = _("已发布") if bulletin.is_published else _("已提交后台生成")
     messages.success(
-        request, f"{done}：{bulletin.title}（{bulletin.period[:4]}年第{bulletin.number}期）。"
+        request,
+        _("%(done)s：%(title)s（%(year)s年第%(number)s期）。")
+        % {
+            "done": done,
+            "title": bulletin.title,
+            "year": bulletin.period[:4],
+            "number": bulletin.number,
+        },
     )
     return redirect("bulletins:detail", bulletin.pk)
 
@@ -242,7 +254,7 @@ def round_bulletin_publish_view(request, pk: int):
     administrators (the policy's ADD of bulletins), a round of their city."""
     user = request.user
     if not policy.may(user, policy.ADD, Bulletin):
-        raise PermissionDenied("只有市级管理员可以发布通报。")
+        raise PermissionDenied(_("只有市级管理员可以发布通报。"))
     rnd = get_object_or_404(
         CampaignRound.objects.restrict(user).select_related("campaign__city"), pk=pk
     )
@@ -252,7 +264,9 @@ def round_bulletin_publish_view(request, pk: int):
         messages.error(request, "；".join(exc.messages))
         return redirect("attraction:round", rnd.pk)
     messages.success(
-        request, f"已发布：{bulletin.title}（{bulletin.period}年攻坚通报第{bulletin.number}期）。"
+        request,
+        _("已发布：%(title)s（%(year)s年攻坚通报第%(number)s期）。")
+        % {"title": bulletin.title, "year": bulletin.period, "number": bulletin.number},
     )
     return redirect("attraction:round", rnd.pk)
 

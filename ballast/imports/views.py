@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
@@ -44,7 +45,7 @@ def _may_use(user) -> bool:
 def upload(request):
     user = request.user
     if not _may_use(user):
-        raise PermissionDenied("您没有导入数据的权限。")
+        raise PermissionDenied(_("您没有导入数据的权限。"))
     refused: list[str] = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, user=user)
@@ -58,7 +59,8 @@ def upload(request):
             else:
                 if job.errors:
                     messages.error(
-                        request, f"文件中有 {len(job.errors)} 处错误，请修改后重新上传。"
+                        request,
+                        _("文件中有 %(n)s 处错误，请修改后重新上传。") % {"n": len(job.errors)},
                     )
                 return redirect("imports:job", job.pk)
     else:
@@ -187,23 +189,30 @@ def job_apply(request, pk: int):
         return redirect("imports:job", job.pk)
     job.refresh_from_db()
     if not done:
-        messages.info(request, f"共 {job.total_rows} 行，已转入后台导入，本页会显示进度。")
+        messages.info(
+            request,
+            _("共 %(n)s 行，已转入后台导入，本页会显示进度。") % {"n": job.total_rows},
+        )
     elif job.status == ImportJob.Status.APPLIED:
         result = job.result
         messages.success(
             request,
-            f"导入完成：新增 {result.get('created', 0)}，修改 {result.get('updated', 0)}，"
-            f"无变化 {result.get('unchanged', 0)}。",
+            _("导入完成：新增 %(created)s，修改 %(updated)s，无变化 %(unchanged)s。")
+            % {
+                "created": result.get("created", 0),
+                "updated": result.get("updated", 0),
+                "unchanged": result.get("unchanged", 0),
+            },
         )
     else:
-        messages.error(request, "导入未执行，没有写入任何数据。请查看错误清单。")
+        messages.error(request, _("导入未执行，没有写入任何数据。请查看错误清单。"))
     return redirect("imports:job", job.pk)
 
 
 def _filtered_projects(request):
     user = request.user
     if not policy.may(user, policy.VIEW, Project):
-        raise PermissionDenied("您没有查看项目的权限。")
+        raise PermissionDenied(_("您没有查看项目的权限。"))
     as_of = parse_date(request.GET.get("as_of"), request_today())
     params = request.GET.copy()
     for name in ("year", "page", "export"):
