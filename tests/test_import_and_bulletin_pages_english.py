@@ -50,7 +50,13 @@ def test_the_import_page_and_a_job_page_in_english(client, people):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     job = _page(client, answer["Location"])
     text = _without_tags(job)
-    for english in ("Import and export", "Project ledger", "data rows", "Show:", "Changes / errors"):
+    for english in (
+        "Import and export",
+        "Project ledger",
+        "data rows",
+        "Show:",
+        "Changes / errors",
+    ):
         assert english in job, english
     for chinese in ("导入与导出", "行数据", "新增、修改与错误", "下载标注错误的工作簿", "字段变化"):
         assert chinese not in text, chinese
