@@ -77,6 +77,22 @@ def pages() -> list[str]:
         "/reports/",
         "/reports/review/",
         "/reports/city/",
+        # the pages added since (issues 12, 13 and 15): every list the menu offers
+        "/overruns/",
+        "/mujun/",
+        "/targets/",
+        "/projects/confidence/",
+        "/integrity/",
+        "/integrity/checks/",
+        "/imports/",
+        "/imports/bureau/",
+        "/bulletins/",
+        "/inbox/",
+        "/attraction/leads/",
+        "/attraction/leads/figures/",
+        "/attraction/chain-map/",
+        "/attraction/reserve/",
+        "/attraction/campaigns/",
     ]
     if report:
         found.append(f"/reports/{report.pk}/")
