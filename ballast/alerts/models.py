@@ -11,6 +11,7 @@ from django.db.models import Q
 from ballast.alerts import registry
 from ballast.alerts.choices import SiteCheckStatus, ThresholdUnit
 from ballast.core.models import BallastModel, Versioned
+from ballast.core.validators import validate_plausible_date
 from ballast.figures.integrity import DEFAULTS
 
 
@@ -141,10 +142,12 @@ class CheckDraw(BallastModel):
     city = models.ForeignKey(
         "regions.Region", verbose_name="市", on_delete=models.PROTECT, related_name="check_draws"
     )
-    month = models.DateField("抽查月份", help_text="当月第一天")
+    month = models.DateField(
+        "抽查月份", help_text="当月第一天", validators=[validate_plausible_date]
+    )
     seed = models.CharField("随机种子", max_length=64)
     size = models.PositiveIntegerField("抽取数量")
-    as_of = models.DateField("风险提示截至")
+    as_of = models.DateField("风险提示截至", validators=[validate_plausible_date])
     drawn_by = models.ForeignKey(
         "accounts.User", verbose_name="抽取人", on_delete=models.PROTECT, related_name="+"
     )
@@ -206,7 +209,9 @@ class SiteCheck(Versioned, BallastModel):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     notes = models.TextField("核查情况", blank=True)
-    checked_on = models.DateField("核查日期", null=True, blank=True)
+    checked_on = models.DateField(
+        "核查日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
     checked_by = models.ForeignKey(
         "accounts.User",
         verbose_name="核查人",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from ballast.core.models import BallastModel
+from ballast.core.validators import validate_plausible_date
 
 
 class ImportJob(BallastModel):
@@ -146,7 +147,7 @@ class BureauList(BallastModel):
     city = models.ForeignKey(
         "regions.Region", verbose_name="设区市", on_delete=models.PROTECT, related_name="+"
     )
-    received_on = models.DateField("清单日期")
+    received_on = models.DateField("清单日期", validators=[validate_plausible_date])
     filename = models.CharField("文件名", max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+"
@@ -174,7 +175,9 @@ class BureauEntry(BallastModel):
     row = models.PositiveIntegerField("行号")
     code = models.CharField("项目代码", max_length=64, blank=True)
     name = models.CharField("项目名称", max_length=200, blank=True)
-    entered_on = models.DateField("入库日期", null=True, blank=True)
+    entered_on = models.DateField(
+        "入库日期", null=True, blank=True, validators=[validate_plausible_date]
+    )
     amount = models.DecimalField(
         "累计完成投资（万元）", max_digits=16, decimal_places=2, null=True, blank=True
     )

@@ -145,9 +145,15 @@ class CspReports(logging.Handler):
 def csp_reports():
     handler = CspReports()
     logger = logging.getLogger("ballast.security.csp")
+    # A test earlier in the run may have applied a logging configuration that disables
+    # the loggers existing then (``disable_existing_loggers``): this one must be heard.
+    disabled, level = logger.disabled, logger.level
+    logger.disabled = False
+    logger.setLevel(logging.WARNING)
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
+    logger.disabled, logger.level = disabled, level
 
 
 @pytest.fixture
