@@ -8,9 +8,8 @@ from __future__ import annotations
 import io
 
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,7 +17,7 @@ from openpyxl.styles import Font
 from ballast.accounts import policy
 from ballast.attraction.models import Lead
 from ballast.imports.leads import HEADERS, REQUIRED, import_leads
-from ballast.web.exports import XLSX_TYPE
+from ballast.imports.views import _file_response
 from ballast.web.views.generic import ObjectEditView, RestrictedView
 
 
@@ -93,9 +92,7 @@ class LeadsTemplate(RestrictedView):
     denied_message = gettext_lazy("您没有登记招商线索的权限。")
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, "招商线索模板.xlsx")
-        return response
+        return _file_response(template_workbook(), "招商线索模板.xlsx")
 
 
 leads_template = LeadsTemplate.as_view()
