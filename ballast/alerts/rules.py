@@ -266,6 +266,8 @@ def evaluate_silent(*, projects, as_of, rule) -> Iterator[Hit]:
 
 RATIO = figure_selectors.RATIO
 POINT_PLACES = Decimal("0.0001")
+# Points of lag a float may be trusted to decide by (see _lagging_since).
+GAP_MARGIN = 0.01
 
 
 def _lagging_rows(projects, as_of: date, yellow_points: Decimal, city):
@@ -319,14 +321,24 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
     year = as_of.year
     progress = figure_selectors.month_end_progress(list(lagging), year=year, months=months)
     month_ends = {k: add_months(date(year, k, 1), 1) - timedelta(days=1) for k in months}
+    month_starts = {k: date(year, k, 1) for k in months}
+    # Most month-ends are far from the bar: a float decides those (its error, under
+    # 0.0002 points, is far inside the margin); the exact decimals decide the rest.
+    above, below = float(yellow) + GAP_MARGIN, float(yellow) - GAP_MARGIN
     for pk, started_on in lagging.items():
         figures = progress.get(pk)
+        if figures is None or started_on is None:
+            continue
         for k in reversed(months):
-            if figures is None or started_on is None or started_on > month_ends[k]:
+            if started_on > month_ends[k]:
                 break
-            if _points(figures.time_progress(k), figures.completion_rate(k)) < yellow:
+            points = figures.approximate_gap(k) * 100
+            if points < below or (
+                points < above
+                and _points(figures.time_progress(k), figures.completion_rate(k)) < yellow
+            ):
                 break
-            since[pk] = date(year, k, 1)
+            since[pk] = month_starts[k]
     return since
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 
@@ -17,9 +18,11 @@ from ballast.projects.selectors import active_q
 from ballast.regions.models import Region, cities_containing, within
 
 
-@dataclass(frozen=True, slots=True)
-class EarlyWarning:
-    """One warning: a project, its unit and linked leaders, the rule, level and since when."""
+class EarlyWarning(NamedTuple):
+    """One warning: a project, its unit and linked leaders, the rule, level and since when.
+
+    A named tuple: a city's warnings are thousands of these, and a tuple is made in a
+    fraction of a frozen dataclass's time (immutable and read by name all the same)."""
 
     project_id: int
     project_code: str | None
@@ -116,9 +119,9 @@ def warnings_as_of(
     # pk → (code, name, unit code, unit name); the ids go as one parameter (IdIn).
     info = {
         row[0]: row[1:]
-        for row in Project.objects.filter(IdIn("pk", ids)).values_list(
-            "pk", "code", "name", "unit__code", "unit__name"
-        )
+        for row in Project.objects.filter(IdIn("pk", ids))
+        .order_by()
+        .values_list("pk", "code", "name", "unit__code", "unit__name")
     }
     leaders: dict[int, list[str]] = {}
     through = Project.leaders.through
@@ -132,34 +135,35 @@ def warnings_as_of(
     order = {r.key: r.order for r in registry.all_rules()}
     labels = {rule.key: rule.label for rule in {rule.key: rule for rule, _ in found}.values()}
     levels = {level: Level(level).value for level in {hit.level for _, hit in found}}
+    # Red first, then by unit, project (code, name, id) and rule: the projects are ranked
+    # once, so each warning sorts by one integer instead of a tuple of strings.
+    ranked = sorted(info, key=lambda pk: (info[pk][2], info[pk][0] or "", info[pk][1], pk))
+    project_rank = {pk: rank for rank, pk in enumerate(ranked)}
+    n_projects, n_rules = len(ranked), max(order.values(), default=0) + 1
     no_leaders: tuple[str, ...] = ()
-    result = []
+    new = tuple.__new__
+    keyed = []
     for rule, hit in found:
         pk = hit.project_id
         code, name, unit_code, unit_name = info[pk]
-        result.append(
-            EarlyWarning(
-                project_id=pk,
-                project_code=code,
-                project_name=name,
-                unit_code=unit_code,
-                unit_name=unit_name,
-                leaders=tuple(leaders[pk]) if pk in leaders else no_leaders,
-                rule=rule.key,
-                rule_label=labels[rule.key],
-                level=levels[hit.level],
-                since=hit.since,
-                detail=hit.detail,
-            )
+        level = levels[hit.level]
+        key = (LEVEL_RANK[level] * n_projects + project_rank[pk]) * n_rules + order.get(rule.key, 0)
+        warning = new(
+            EarlyWarning,
+            (
+                pk,
+                code,
+                name,
+                unit_code,
+                unit_name,
+                tuple(leaders[pk]) if pk in leaders else no_leaders,
+                rule.key,
+                labels[rule.key],
+                level,
+                hit.since,
+                hit.detail,
+            ),
         )
-    result.sort(
-        key=lambda w: (
-            LEVEL_RANK[w.level],
-            w.unit_code,
-            w.project_code or "",
-            w.project_name,
-            w.project_id,
-            order.get(w.rule, 0),
-        )
-    )
-    return result
+        keyed.append((key, warning))
+    keyed.sort(key=itemgetter(0))
+    return [warning for _, warning in keyed]

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.db.models import (
     Case,
@@ -48,7 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from ballast.core.db import IdIn
+from ballast.core.db import IdIn, prepared_rows
 from ballast.core.periods import Period, add_months, month_end, month_start
 from ballast.figures import facts
 from ballast.projects.choices import (
@@ -289,6 +289,16 @@ class MonthEndProgress:
         value = self._completion.get(f"cr_{k}")
         return Decimal(0) if value is None else _ratio_value(value)
 
+    def approximate_gap(self, k: int) -> float:
+        """(序时进度 − completion rate) at the end of month k as a float, within 1e-6 of
+        the difference of the two decimals above: enough to decide "far from a bar"
+        without making them (callers compare exactly near the bar)."""
+        curve = self._curve.get(f"tp_{k}")
+        value = self._completion.get(f"cr_{k}")
+        return (k / 12 if curve is None else float(curve)) - (
+            0.0 if value is None else float(value)
+        )
+
 
 def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, MonthEndProgress]:
     """The per-month form of :func:`with_investment_progress`: for each project of
@@ -512,27 +522,38 @@ def flatten(figures: dict, prefix: str = "") -> dict:
 # its units' sums, so the city's rates are ratios of sums, never averages of rates.
 
 
+def _new_events_query(tags, *, unit_ids, first, last, quarter_start=None):
+    annotations = {}
+    for tag in tags:
+        condition = Q(date__gte=quarter_start) if tag == "quarter" else None
+        annotations[f"{tag}_n"] = Count("pk", filter=condition)
+        annotations[f"{tag}_inv"] = Sum("project__total_investment", filter=condition)
+    return (
+        StageEvent.objects.filter(project__unit_id__in=unit_ids, stage__in=NEW_STAGES)
+        .filter(date__gte=first, date__lte=last)
+        .order_by()
+        .values("project__unit_id", "stage")
+        .annotate(**annotations)
+    )
+
+
 def _raw_new_events(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
     """New signed/started/completed/in-production events: this year, this quarter, last
     year to the same day. One query per year: each reads one date range of the
-    ``(stage, date)`` index (an OR of both ranges is twice as slow on SQLite)."""
-    events = StageEvent.objects.filter(project__unit_id__in=unit_ids, stage__in=NEW_STAGES)
+    ``(stage, date)`` index (an OR of both ranges is twice as slow on SQLite).
+
+    Each query's SQL is built once (:func:`~ballast.core.db.prepared_rows`): building it
+    with Django costs more than running it for one unit."""
     end = min(as_of, date(year, 12, 31))
-    this_quarter = Q(date__gte=quarter_start)
     windows = (
-        (date(year, 1, 1), end, {"new": None, "quarter": this_quarter}),
-        (date(prev_year, 1, 1), min(prev_as_of, date(prev_year, 12, 31)), {"prev": None}),
+        (date(year, 1, 1), end, ("new", "quarter"), {"quarter_start": quarter_start}),
+        (date(prev_year, 1, 1), min(prev_as_of, date(prev_year, 12, 31)), ("prev",), {}),
     )
-    for first, last, tags in windows:
-        annotations = {}
-        for tag, condition in tags.items():
-            annotations[f"{tag}_n"] = Count("pk", filter=condition)
-            annotations[f"{tag}_inv"] = Sum("project__total_investment", filter=condition)
-        rows = (
-            events.filter(date__gte=first, date__lte=last)
-            .order_by()
-            .values("project__unit_id", "stage")
-            .annotate(**annotations)
+    for first, last, tags, extra in windows:
+        rows = prepared_rows(
+            ("figures.new_events", tags),
+            partial(_new_events_query, tags),
+            {"unit_ids": list(unit_ids), "first": first, "last": last, **extra},
         )
         for row in rows:
             sums = out[row["project__unit_id"]]
@@ -541,24 +562,37 @@ def _raw_new_events(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of,
                 sums[f"{tag}.{row['stage']}.inv"] += row[f"{tag}_inv"] or 0
 
 
-def _raw_signed_cohort(unit_ids, year, as_of, out):
-    """The signed cohort, its stages and the size classes of its projects (one query,
-    grouped by unit and size class)."""
+def _signed_cohort_query(*, unit_ids, as_of, first, last):
     annotations = {"n": Count("pk"), "inv": Sum("project__total_investment")}
     for stage in COHORT_STAGES:
         annotations[stage.value] = Count(
             "pk", filter=Q(reached_by(stage, as_of, prefix="project__"))
         )
-    rows = (
+    return (
         StageEvent.objects.filter(
             project__unit_id__in=unit_ids,
             stage=Stage.SIGNED,
-            date__gte=date(year, 1, 1),
-            date__lte=min(as_of, date(year, 12, 31)),
+            date__gte=first,
+            date__lte=last,
         )
         .order_by()
         .values("project__unit_id", size=size_class_expression("project__total_investment"))
         .annotate(**annotations)
+    )
+
+
+def _raw_signed_cohort(unit_ids, year, as_of, out):
+    """The signed cohort, its stages and the size classes of its projects (one query,
+    grouped by unit and size class; its SQL built once)."""
+    rows = prepared_rows(
+        ("figures.signed_cohort",),
+        _signed_cohort_query,
+        {
+            "unit_ids": list(unit_ids),
+            "as_of": as_of,
+            "first": date(year, 1, 1),
+            "last": min(as_of, date(year, 12, 31)),
+        },
     )
     for row in rows:
         sums = out[row["project__unit_id"]]
@@ -570,16 +604,14 @@ def _raw_signed_cohort(unit_ids, year, as_of, out):
         sums[f"size.{row['size']}.inv"] += row["inv"] or 0
 
 
-def _raw_plans(unit_ids, year, as_of, prev_year, m, out):
-    """Annual plans of this and last year; plan-weighted 序时进度 (``m`` elapsed months);
-    竣工投产."""
+def _plans_query(*, unit_ids, year, prev_year, as_of):
     has_curve = Exists(PlanMonth.objects.filter(plan=OuterRef("pk")))
     completed = Q(reached_by(Stage.COMPLETED, as_of, prefix="project__"))
     producing = Q(project__category__in=CATEGORIES_WITHOUT_PRODUCTION) | Q(
         reached_by(Stage.IN_PRODUCTION, as_of, prefix="project__")
     )
     planned_completion = Q(year=year, completion_month__isnull=False)
-    rows = (
+    return (
         AnnualPlan.objects.filter(project__unit_id__in=unit_ids, year__in=(year, prev_year))
         .order_by()
         .values("project__unit_id", "year")
@@ -590,6 +622,26 @@ def _raw_plans(unit_ids, year, as_of, prev_year, m, out):
             cp_planned=Count("pk", filter=planned_completion),
             cp_done=Count("pk", filter=planned_completion & completed & producing),
         )
+    )
+
+
+def _curves_query(*, unit_ids, year, m):
+    return (
+        PlanMonth.objects.filter(plan__project__unit_id__in=unit_ids, plan__year=year, month__lte=m)
+        .order_by()
+        .values("plan__project__unit_id")
+        .annotate(total=Sum("planned_investment"))
+    )
+
+
+def _raw_plans(unit_ids, year, as_of, prev_year, m, out):
+    """Annual plans of this and last year; plan-weighted 序时进度 (``m`` elapsed months);
+    竣工投产. Two queries, their SQL built once."""
+    unit_ids = list(unit_ids)
+    rows = prepared_rows(
+        ("figures.plans",),
+        _plans_query,
+        {"unit_ids": unit_ids, "year": year, "prev_year": prev_year, "as_of": as_of},
     )
     for row in rows:
         sums = out[row["project__unit_id"]]
@@ -603,14 +655,32 @@ def _raw_plans(unit_ids, year, as_of, prev_year, m, out):
             sums["cp.planned"] += row["cp_planned"]
             sums["cp.done"] += row["cp_done"]
     # Plans with their own curve: Σ plan × (curve to m / plan) = Σ curve to m.
-    curve_rows = (
-        PlanMonth.objects.filter(plan__project__unit_id__in=unit_ids, plan__year=year, month__lte=m)
-        .order_by()
-        .values("plan__project__unit_id")
-        .annotate(total=Sum("planned_investment"))
+    curve_rows = prepared_rows(
+        ("figures.curves",), _curves_query, {"unit_ids": unit_ids, "year": year, "m": m}
     )
     for row in curve_rows:
         out[row["plan__project__unit_id"]]["plan.weighted_progress"] += Decimal(row["total"] or 0)
+
+
+def _reports_query(with_quarter, *, unit_ids, plan_year, first, last, quarter_start=None):
+    annotations = {"total": Sum("counted__investment")}
+    if with_quarter:
+        annotations["quarter"] = Sum(
+            "counted__investment", filter=Q(counted__month__gte=quarter_start)
+        )
+    return (
+        Project.objects.filter(unit_id__in=unit_ids, plans__year=plan_year)
+        .annotate(
+            counted=FilteredRelation(
+                "reports",
+                condition=counted_q("reports__")
+                & Q(reports__month__gte=first, reports__month__lte=last),
+            )
+        )
+        .order_by()
+        .values("unit_id")
+        .annotate(**annotations)
+    )
 
 
 def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, out):
@@ -621,7 +691,7 @@ def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, ou
     the database must then look them up per project (by the covering index
     ``report_accepted_sums``). As an inner join filtered in WHERE, SQLite's planner would
     scan every project's reports of the months by the ``(status, month)`` index instead,
-    looking up each row — four times slower."""
+    looking up each row — four times slower. Each query's SQL is built once."""
     windows = (
         (year, date(year, 1, 1), min(month_start(as_of), date(year, 12, 1)), "reports.ytd"),
         (
@@ -632,23 +702,12 @@ def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, ou
         ),
     )
     for plan_year, first, last, tag in windows:
-        annotations = {"total": Sum("counted__investment")}
-        if plan_year == year:
-            annotations["quarter"] = Sum(
-                "counted__investment", filter=Q(counted__month__gte=quarter_start)
-            )
-        rows = (
-            Project.objects.filter(unit_id__in=unit_ids, plans__year=plan_year)
-            .annotate(
-                counted=FilteredRelation(
-                    "reports",
-                    condition=counted_q("reports__")
-                    & Q(reports__month__gte=first, reports__month__lte=last),
-                )
-            )
-            .order_by()
-            .values("unit_id")
-            .annotate(**annotations)
+        with_quarter = plan_year == year
+        values = {"unit_ids": list(unit_ids), "plan_year": plan_year, "first": first, "last": last}
+        if with_quarter:
+            values["quarter_start"] = quarter_start
+        rows = prepared_rows(
+            ("figures.reports", with_quarter), partial(_reports_query, with_quarter), values
         )
         for row in rows:
             sums = out[row["unit_id"]]
@@ -657,17 +716,13 @@ def _raw_reports(unit_ids, year, as_of, quarter_start, prev_year, prev_as_of, ou
                 sums["reports.quarter"] += row["quarter"] or 0
 
 
-def _raw_capacity(unit_ids, as_of, out):
-    """达产达效: producing for at least 12 months by ``as_of`` (a 投产 or later event dated
-    on or before ``as_of`` − 12 months), and of those at capacity by ``as_of``. Driven by
-    the few production events rather than by every project."""
-    year_before = add_months(as_of, -12)
+def _capacity_query(*, unit_ids, as_of, year_before):
     at_capacity = Exists(
         StageEvent.objects.filter(
             project=OuterRef("project_id"), stage=Stage.AT_CAPACITY, date__lte=as_of
         )
     )
-    rows = (
+    return (
         StageEvent.objects.filter(
             project__unit_id__in=unit_ids,
             stage__in=stages_from(Stage.IN_PRODUCTION),
@@ -680,21 +735,40 @@ def _raw_capacity(unit_ids, as_of, out):
             done=Count("project_id", distinct=True, filter=Q(at_capacity)),
         )
     )
+
+
+def _raw_capacity(unit_ids, as_of, out):
+    """达产达效: producing for at least 12 months by ``as_of`` (a 投产 or later event dated
+    on or before ``as_of`` − 12 months), and of those at capacity by ``as_of``. Driven by
+    the few production events rather than by every project; its SQL built once."""
+    rows = prepared_rows(
+        ("figures.capacity",),
+        _capacity_query,
+        {"unit_ids": list(unit_ids), "as_of": as_of, "year_before": add_months(as_of, -12)},
+    )
     for row in rows:
         sums = out[row["project__unit_id"]]
         sums["cap.eligible"] += row["n"]
         sums["cap.done"] += row["done"]
 
 
+def _targets_query(*, unit_ids, year, quarter):
+    return UnitTarget.objects.filter(unit_id__in=unit_ids, period__in=(year, quarter)).values(
+        "unit_id", "period", "indicator", "value"
+    )
+
+
 def _raw_targets(unit_ids, year, quarter, out):
-    rows = UnitTarget.objects.filter(
-        unit_id__in=unit_ids, period__in=(str(year), str(quarter))
-    ).values_list("unit_id", "period", "indicator", "value")
-    for unit_id, period, indicator, value in rows:
-        tag = "target" if period == str(year) else "qtarget"
-        sums = out[unit_id]
-        sums[f"{tag}.{indicator}"] += value
-        sums[f"{tag}.{indicator}.n"] += 1
+    rows = prepared_rows(
+        ("figures.targets",),
+        _targets_query,
+        {"unit_ids": list(unit_ids), "year": str(year), "quarter": str(quarter)},
+    )
+    for row in rows:
+        tag = "target" if row["period"] == str(year) else "qtarget"
+        sums = out[row["unit_id"]]
+        sums[f"{tag}.{row['indicator']}"] += row["value"]
+        sums[f"{tag}.{row['indicator']}.n"] += 1
 
 
 def _raw_sums(unit_ids, *, year: int, as_of: date, elapsed: int) -> dict[int, defaultdict]:
