@@ -100,7 +100,7 @@ def warnings_as_of(
             raise ValueError(f"未知的预警规则：{'、'.join(sorted(unknown))}")
     active = projects.filter(active_q(as_of)).order_by()
     unit_ids = set(active.values_list("unit_id", flat=True).distinct())
-    found: list[tuple[WarningRule, registry.Hit]] = []
+    found: list[tuple[WarningRule, list[registry.Hit]]] = []
     for city in cities_containing(unit_ids):
         # The city's projects on the line, read once: every rule then starts from their
         # ids instead of judging suspensions, terminations and the unit tree again.
@@ -110,12 +110,13 @@ def warnings_as_of(
             if not rule.enabled or (wanted is not None and rule.key not in wanted):
                 continue
             evaluator = registry.get(rule.key).evaluator
-            for hit in evaluator(projects=city_projects, as_of=as_of, rule=rule):
-                found.append((rule, hit))
+            hits = list(evaluator(projects=city_projects, as_of=as_of, rule=rule))
+            if hits:
+                found.append((rule, hits))
     if not found:
         return []
 
-    ids = {hit.project_id for _, hit in found}
+    ids = {hit.project_id for _, hits in found for hit in hits}
     # pk → (code, name, unit code, unit name); the ids go as one parameter (IdIn).
     info = {
         row[0]: row[1:]
@@ -133,37 +134,30 @@ def warnings_as_of(
         leaders.setdefault(project_id, []).append(full_name or username)
 
     order = {r.key: r.order for r in registry.all_rules()}
-    labels = {rule.key: rule.label for rule in {rule.key: rule for rule, _ in found}.values()}
-    levels = {level: Level(level).value for level in {hit.level for _, hit in found}}
     # Red first, then by unit, project (code, name, id) and rule: the projects are ranked
     # once, so each warning sorts by one integer instead of a tuple of strings.
     ranked = sorted(info, key=lambda pk: (info[pk][2], info[pk][0] or "", info[pk][1], pk))
-    project_rank = {pk: rank for rank, pk in enumerate(ranked)}
     n_projects, n_rules = len(ranked), max(order.values(), default=0) + 1
-    no_leaders: tuple[str, ...] = ()
+    # pk → its sort rank and what every warning of it names (code, name, unit, leaders).
+    named = {
+        pk: (rank * n_rules, *info[pk], tuple(leaders.get(pk, ())))
+        for rank, pk in enumerate(ranked)
+    }
+    level_rank = {
+        level: (Level(level).value, LEVEL_RANK[level] * n_projects * n_rules)
+        for level in {hit.level for _, hits in found for hit in hits}
+    }
     new = tuple.__new__
     keyed = []
-    for rule, hit in found:
-        pk = hit.project_id
-        code, name, unit_code, unit_name = info[pk]
-        level = levels[hit.level]
-        key = (LEVEL_RANK[level] * n_projects + project_rank[pk]) * n_rules + order.get(rule.key, 0)
-        warning = new(
-            EarlyWarning,
-            (
-                pk,
-                code,
-                name,
-                unit_code,
-                unit_name,
-                tuple(leaders[pk]) if pk in leaders else no_leaders,
-                rule.key,
-                labels[rule.key],
-                level,
-                hit.since,
-                hit.detail,
-            ),
-        )
-        keyed.append((key, warning))
+    for rule, hits in found:
+        key, label, rule_order = rule.key, rule.label, order.get(rule.key, 0)
+        for pk, level, since, detail in hits:
+            rank, code, name, unit_code, unit_name, names = named[pk]
+            value, level_key = level_rank[level]
+            warning = new(
+                EarlyWarning,
+                (pk, code, name, unit_code, unit_name, names, key, label, value, since, detail),
+            )
+            keyed.append((level_key + rank + rule_order, warning))
     keyed.sort(key=itemgetter(0))
     return [warning for _, warning in keyed]

@@ -57,6 +57,9 @@ class IdIn(Expression):
         super().__init__()
         self.target = F(field) if isinstance(field, str) else field
         self.ids = sorted({int(pk) for pk in ids})
+        # The ids as sent, made once: a query's copies share this dict, and a city's
+        # thousands of ids go into every rule's query.
+        self._sent: dict[str, str] = {}
 
     def get_source_expressions(self):
         return [self.target]
@@ -68,13 +71,15 @@ class IdIn(Expression):
         field_sql, field_params = compiler.compile(self.target)
         if connection.vendor == "postgresql":
             # An array literal as text: adapting a Python list checks every element.
-            literal = "{" + ",".join(map(str, self.ids)) + "}"
+            literal = self._sent.get("postgresql")
+            if literal is None:
+                literal = self._sent["postgresql"] = "{" + ",".join(map(str, self.ids)) + "}"
             return f"{field_sql} = ANY(%s::bigint[])", (*field_params, literal)
         if connection.vendor == "sqlite":
-            return (
-                f"{field_sql} IN (SELECT value FROM json_each(%s))",
-                (*field_params, json.dumps(self.ids)),
-            )
+            literal = self._sent.get("sqlite")
+            if literal is None:
+                literal = self._sent["sqlite"] = json.dumps(self.ids)
+            return f"{field_sql} IN (SELECT value FROM json_each(%s))", (*field_params, literal)
         placeholders = ", ".join(["%s"] * len(self.ids)) or "NULL"
         return f"{field_sql} IN ({placeholders})", (*field_params, *self.ids)
 

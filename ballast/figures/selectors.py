@@ -274,6 +274,7 @@ class MonthEndProgress:
     of month k); ratios are turned into decimals only when read."""
 
     def __init__(self, year: int, curve_row: dict | None, completion_row: dict | None):
+        # Each row: month k → the raw ratio at its end (None: no curve / no reports).
         self.year = year
         self._curve = curve_row or {}
         self._completion = completion_row or {}
@@ -281,20 +282,20 @@ class MonthEndProgress:
     def time_progress(self, k: int) -> Decimal:
         """序时进度 at the end of month k: the plan's curve to m / plan, else m/12."""
         m = k  # elapsed_months(year, last day of month k) is k whatever the deadline
-        curve = self._curve.get(f"tp_{k}")
+        curve = self._curve.get(k)
         return _even_progress(m) if curve is None else _ratio_value(curve)
 
     def completion_rate(self, k: int) -> Decimal:
         """Accepted investment of months 1…k of the year / plan (0 without reports)."""
-        value = self._completion.get(f"cr_{k}")
+        value = self._completion.get(k)
         return Decimal(0) if value is None else _ratio_value(value)
 
     def approximate_gap(self, k: int) -> float:
         """(序时进度 − completion rate) at the end of month k as a float, within 1e-6 of
         the difference of the two decimals above: enough to decide "far from a bar"
         without making them (callers compare exactly near the bar)."""
-        curve = self._curve.get(f"tp_{k}")
-        value = self._completion.get(f"cr_{k}")
+        curve = self._curve.get(k)
+        value = self._completion.get(k)
         return (k / 12 if curve is None else float(curve)) - (
             0.0 if value is None else float(value)
         )
@@ -311,9 +312,11 @@ def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, Mo
     if not months:
         return {}
     plans = AnnualPlan.objects.filter(IdIn("project_id", project_ids), year=year).order_by()
+    # Rows as tuples, each made a dict month → ratio (cheaper than a dict per row by name).
     curves = {
-        row["project"]: row
-        for row in plans.values("project").annotate(
+        row[0]: dict(zip(months, row[1:], strict=True))
+        for row in plans.values("project")
+        .annotate(
             _curve_months=Count("months"),
             **{
                 f"tp_{k}": Case(
@@ -334,6 +337,7 @@ def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, Mo
                 for k in months
             },
         )
+        .values_list("project", *(f"tp_{k}" for k in months))
     }
     # Each plan sums its own project's reports that count (a filtered LEFT JOIN: looked up
     # per project by the covering index, not a scan of every report of the months).
@@ -346,7 +350,7 @@ def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, Mo
         ),
     )
     completion = {
-        row["project"]: row
+        row[0]: dict(zip(months, row[1:], strict=True))
         for row in plans.annotate(counted=counted)
         .values("project", "planned_investment")
         .annotate(
@@ -362,6 +366,7 @@ def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, Mo
                 for k in months
             },
         )
+        .values_list("project", *(f"cr_{k}" for k in months))
     }
     return {
         pk: MonthEndProgress(year, curves.get(pk), completion.get(pk))
