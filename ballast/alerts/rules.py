@@ -205,9 +205,22 @@ def evaluate_stalled(*, projects, as_of, rule) -> Iterator[Hit]:
     later_positive = reports.filter(
         project=OuterRef("project"), month__gt=OuterRef("month"), investment__gt=0
     )
+    # Only a project whose latest accepted report shows no investment (≤ 0) can have zero
+    # reports with no later positive one: one index look-up per project spares reading
+    # the reports of every other project under construction.
+    latest_amount = Subquery(
+        reports.filter(project=OuterRef("pk")).order_by("-month").values("investment")[:1],
+        output_field=MONEY,
+    )
+    candidates = (
+        _under_construction(projects, as_of)
+        .alias(latest_amount=latest_amount)
+        .filter(latest_amount__lte=0)
+        .values("pk")
+    )
     rows = (
         reports.filter(
-            project__in=_under_construction(projects, as_of).values("pk"),
+            project__in=candidates,
             investment=0,
         )
         .alias(started_month=_started_month(as_of, "project"))
