@@ -263,6 +263,23 @@ def summary(runs: list[dict]) -> list[str]:
     return lines
 
 
+def flat_memory(db: str, peaks: dict[int, float]) -> str:
+    """Issue 14's memory goal over the sizes run: < 200 MB at each, flat in the rows
+    (the ledger's peak; the growth from the smallest to the largest file per 1,000 rows)."""
+    goal = GOALS["peak memory"]
+    sizes = sorted(peaks)
+    low, high = sizes[0], sizes[-1]
+    growth = peaks[high] - peaks[low]
+    per_k = growth / ((high - low) / 1000)
+    shown = ", ".join(f"{rows:,} rows {peaks[rows]:.1f} MB" for rows in sizes)
+    verdict = "met" if max(peaks.values()) < goal else "NOT met"
+    return (
+        f"{db}, ledger peak memory by size (goal < {goal:g} MB at every size, flat in the "
+        f"rows): {shown}; {growth:+.1f} MB from {low:,} to {high:,} rows "
+        f"({per_k:+.2f} MB per 1,000 rows); < {goal:g} MB at every size: {verdict}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), action="append")
@@ -293,6 +310,7 @@ def main() -> None:
         return
     print(f"load {load()} (uptime: {os.getloadavg()})", flush=True)
     for db in args.db or ["sqlite"]:
+        peaks = {}
         if not args.no_check:
             subprocess.run([sys.executable, __file__, "--check", db], check=True)
         for rows in args.rows or [10_000]:
@@ -319,6 +337,9 @@ def main() -> None:
             what = "" if args.no_reports else " and its 12-month wide report file"
             print(f"{db}, {rows:,}-row ledger{what}:")
             print("\n".join(summary(runs)), flush=True)
+            peaks[rows] = min(run["peak memory"] for run in runs)
+        if len(peaks) > 1:
+            print(flat_memory(db, peaks), flush=True)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from ballast.imports.columns import (
     ORIGIN_WORDS,
     STATUS_WORDS,
 )
-from ballast.imports.matching import Lookups
+from ballast.imports.matching import Lookups, ProjectIndex
 from ballast.imports.plan import FieldChange, ImportPlan, RowError, RowPlan
 from ballast.imports.reading import FileRejected, RawRow, Table, find_table
 from ballast.projects.choices import (
@@ -43,6 +43,8 @@ from ballast.projects.services import PROJECT_FIELDS
 
 QUANTITY_KINDS = ("money", "usd", "land", "area")
 FOREIGN_KEYS = [f for f in Project._meta.concrete_fields if f.many_to_one]
+STAGE_KEYS = {stage: f"stage:{stage}" for stage in STAGE_ORDER}  # shared by every row
+CHUNK_ROWS = 2000  # rows planned with their projects loaded at a time
 DEFAULT_UNITS = {"money": "万元", "usd": "万美元", "land": "亩", "area": "平方米"}
 
 
@@ -100,6 +102,46 @@ def display_field(key: str, value) -> str:
     return display(value)
 
 
+class ChangeTexts:
+    """The texts of a ledger row's changes, made when they are read (the preview, the dry
+    run, the error workbook) rather than kept for every row of a large file. A row keeps,
+    per change, the operation itself when it says everything (a new project's
+    ``("create", data)``, a new stage date ``("stage", …)``, a new annual plan
+    ``("plan", year, amount)``), else ``(key, old, new)`` — ``key`` a column's key or
+    the year of an annual plan — or the :class:`FieldChange` itself."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: dict[str, str]):
+        self.headers = headers
+
+    def column(self, key) -> str:
+        if isinstance(key, int):  # an annual plan's year
+            return f"{key}年{self.column('planned_investment')}"
+        return self.headers.get(key, key)
+
+    def __call__(self, entry) -> list[FieldChange]:
+        if isinstance(entry, FieldChange):
+            return [entry]
+        kind = entry[0]
+        if kind == "create":  # a new project: every field it is given
+            return [
+                FieldChange(self.column(key), "", display_field(key, value))
+                for key, value in entry[1].items()
+            ]
+        if kind == "stage":  # ("stage", stage, date, reason): a stage not recorded before
+            return [FieldChange(self.column(STAGE_KEYS[entry[1]]), "", display(entry[2]))]
+        if kind == "plan":  # ("plan", year, amount): no plan for the year before
+            return [
+                FieldChange(
+                    self.column(entry[1]), "", display_field("planned_investment", entry[2])
+                )
+            ]
+        key, old, new = entry
+        shown = "planned_investment" if isinstance(key, int) else key
+        return [FieldChange(self.column(key), display_field(shown, old), display_field(shown, new))]
+
+
 def _project_code(value) -> str:
     text = compact(value).upper()
     return re.sub(r"[‐‑‒–—―－_]", "-", text)
@@ -151,9 +193,15 @@ class LedgerPlanner:
         )
         self.seen: dict[object, int] = {}
         self.file_projects: dict[tuple, int] = {}  # (unit id, code or name key) → row
-        # (row, candidate, fields) whose foreign keys and unique code are checked for the
-        # whole file at once, after every row (one query per kind of check).
-        self.candidates: list[tuple[RowPlan, dict, list[str]]] = []
+        # (row, candidate, fields) whose foreign keys and unique code are checked for a
+        # chunk of rows at once, after its rows (one query per kind of check); a candidate
+        # is its foreign keys (FOREIGN_KEYS' order), its code and its id.
+        self.candidates: list[tuple[RowPlan, tuple, frozenset[str]]] = []
+        self.column_sets: dict[frozenset, frozenset] = {}
+        self.projects: dict[int, Project] = {}  # those of the chunk being planned
+        self.shared: dict = {}  # one instance per region and cluster
+        self.known = Known(())
+        self.texts = ChangeTexts({c.key: self.header_text(c.key) for c in LEDGER_COLUMNS})
 
     # -- reading cells -------------------------------------------------------------
     def unit_of(self, key: str) -> str:
@@ -225,38 +273,102 @@ class LedgerPlanner:
     # -- planning ----------------------------------------------------------------
     def build(self) -> None:
         self.check_units()
+        raw_rows, self.table.rows = self.table.rows, []
         raw_values = []
-        for raw in self.table.rows:
-            row = RowPlan(row=raw.number, label="")
+        for position, raw in enumerate(raw_rows):
+            raw_rows[position] = None  # read: its cells are not needed again (memory)
+            row = RowPlan(row=raw.number, label="", describe=self.texts)
             values = self.read(raw, row)
             row.label = values.get("name") or values.get("code") or f"第 {raw.number} 行"
             raw_values.append((row, values))
-        self.table.rows = []  # read: the cells are not needed again (memory)
-        self.lookups.load_projects(
+        del raw_rows
+        self.index = ProjectIndex(
             codes=[v.get("code") for _r, v in raw_values],
             unit_ids={v["unit"].id for _r, v in raw_values if "unit" in v},
         )
-        self.known = Known(self.lookups.loaded_project_ids())
-        for position, (row, values) in enumerate(raw_values):
-            raw_values[position] = None  # planned: its cells are in the plan now (memory)
-            if not row.errors:
-                try:
-                    self.plan_row(row, values)
-                except CellProblem as exc:  # a problem of the row as a whole
-                    row.error("", str(exc))
-            self.plan.rows.append(row)
-        self.check_candidates()
+        # In chunks of rows: the projects a chunk names and what is recorded about them
+        # are loaded for that chunk only (a file's existing projects, loaded whole, would
+        # be most of a re-import's memory).
+        for start in range(0, len(raw_values), CHUNK_ROWS):
+            chunk = raw_values[start : start + CHUNK_ROWS]
+            raw_values[start : start + CHUNK_ROWS] = [None] * len(chunk)
+            self.load_chunk(chunk)
+            for position, (row, values) in enumerate(chunk):
+                chunk[position] = None  # planned: its cells are in the plan now (memory)
+                if not row.errors:
+                    try:
+                        self.plan_row(row, values)
+                    except CellProblem as exc:  # a problem of the row as a whole
+                        row.error("", str(exc))
+                self.plan.rows.append(row)
+            self.check_candidates()
+        self.projects, self.known = {}, Known(())
         for row in self.plan.rows:
             if row.errors:
                 row.action, row.ops, row.changes = "error", [], []
 
+    def load_chunk(self, chunk) -> None:
+        """The projects the chunk's rows (and their parents) name, loaded whole with their
+        unit, district, cluster and parent (one instance of each region and cluster for
+        the whole file), and what is recorded about the rows' own projects."""
+        own, parents = set(), []
+        for row, values in chunk:
+            if row.errors:
+                continue
+            unit = values.get("unit")
+            try:
+                pk = self.index.find(
+                    code=values.get("code", ""), name=values.get("name", ""), unit=unit
+                )
+            except CellProblem:
+                continue  # the row's error, found again when it is planned
+            if pk is not None:
+                own.add(pk)
+            if "parent" in values:
+                parents.append((values["parent"], unit, pk))
+        self.projects = {}
+        self.fetch(own)
+        self.known = Known(own)
+        wanted = set()
+        for text, unit, pk in parents:
+            unit = unit if unit is not None else getattr(self.projects.get(pk), "unit", None)
+            try:
+                found = self.index.find(code=_project_code(text), name=text, unit=unit)
+            except CellProblem:
+                continue
+            if found is not None and found not in self.projects:
+                wanted.add(found)
+        self.fetch(wanted)
+
+    def fetch(self, ids) -> None:
+        queryset = Project.objects.select_related("unit", "district", "cluster", "parent")
+        for chunk in _chunks(ids):
+            for project in queryset.filter(pk__in=chunk):
+                # One instance per region and cluster for all the projects (a
+                # select_related row makes its own copy for each project).
+                cache = project._state.fields_cache
+                for name in ("unit", "district", "cluster"):
+                    related = cache.get(name)
+                    if related is not None:
+                        cache[name] = self.shared.setdefault((type(related), related.pk), related)
+                self.projects[project.pk] = project
+
+    def find_project(self, *, code: str, name: str, unit) -> Project | None:
+        pk = self.index.find(code=code, name=name, unit=unit)
+        if pk is None:
+            return None
+        if pk not in self.projects:  # not foreseen by load_chunk
+            self.fetch([pk])
+        return self.projects[pk]
+
     def check_candidates(self) -> None:
-        """What ``full_clean()`` would ask the database row by row, for the whole file:
+        """What ``full_clean()`` would ask the database row by row, for a chunk of rows:
         that each foreign key exists (within its ``limit_choices_to``), one query per
         field, and that no project code is another project's, one query."""
         candidates = [c for c in self.candidates if not c[0].errors]
-        for field in FOREIGN_KEYS:
-            ids = {c[field.attname] for _r, c, keys in candidates if field.name in keys}
+        self.candidates = []
+        for position, field in enumerate(FOREIGN_KEYS):
+            ids = {c[position] for _r, c, keys in candidates if field.name in keys}
             ids.discard(None)
             found = set()
             for chunk in _chunks(ids):
@@ -266,7 +378,7 @@ class LedgerPlanner:
                     .values_list("pk", flat=True)
                 )
             for row, candidate, keys in candidates:
-                value = candidate[field.attname]
+                value = candidate[position]
                 if field.name in keys and value is not None and value not in found:
                     row.error(
                         self.header_text(field.name),
@@ -279,13 +391,13 @@ class LedgerPlanner:
                         },
                     )
         code_field = Project._meta.get_field("code")
-        codes = {c["code"] for _r, c, keys in candidates if "code" in keys and c["code"]}
+        codes = {c[-2] for _r, c, keys in candidates if "code" in keys and c[-2]}
         taken: dict[str, int] = {}
         for chunk in _chunks(codes):
             taken.update(Project._base_manager.filter(code__in=chunk).values_list("code", "pk"))
         for row, candidate, keys in candidates:
-            code = candidate["code"]
-            if "code" in keys and code in taken and taken[code] != candidate["pk"]:
+            code, pk = candidate[-2:]
+            if "code" in keys and code in taken and taken[code] != pk:
                 row.error(
                     self.header_text("code"),
                     code_field.error_messages["unique"]
@@ -299,7 +411,7 @@ class LedgerPlanner:
         code, name, unit = values.get("code", ""), values.get("name", ""), values.get("unit")
         if not code and not name:
             raise CellProblem("项目代码和项目名称至少填写一项。")
-        project = self.lookups.find_project(code=code, name=name, unit=unit)
+        project = self.find_project(code=code, name=name, unit=unit)
         if project is None and unit is None and not code and name:
             raise CellProblem("没有项目代码时须填写所属板块，以便按名称匹配项目。")
         if project is not None:
@@ -342,10 +454,7 @@ class LedgerPlanner:
         if project is None:
             row.action = "create"
             row.ops.append(("create", data))
-            for key, value in data.items():
-                row.changes.append(
-                    FieldChange(self.header_text(key), "", display_field(key, value))
-                )
+            row.shown.append(row.ops[-1])  # its texts: ChangeTexts
             self.file_projects[(target_unit.id, code or cells.name_key(name))] = row.row
             if code:
                 self.file_projects[(target_unit.id, cells.name_key(name))] = row.row
@@ -359,20 +468,13 @@ class LedgerPlanner:
                     if key in ("unit", "district", "cluster", "parent")
                     else old
                 )
-                if isinstance(value, tuple):  # a parent among this file's new rows
+                if isinstance(value, tuple) or (  # a parent among this file's new rows
+                    old_id != new_id and not (old_id in (None, "") and new_id in (None, ""))
+                ):
                     changed[key] = value
-                    row.changes.append(
-                        FieldChange(self.header_text(key), display_field(key, old), display(value))
-                    )
-                elif old_id != new_id and not (old_id in (None, "") and new_id in (None, "")):
-                    changed[key] = value
-                    row.changes.append(
-                        FieldChange(
-                            self.header_text(key),
-                            display_field(key, old),
-                            display_field(key, value),
-                        )
-                    )
+                    if old_id is not old:  # a related object: its text, not the object
+                        old = display_field(key, old)
+                    row.shown.append((key, old, value))
             if changed:
                 row.ops.append(("update", changed))
         self.plan_stages(row, values, project, candidate)
@@ -404,7 +506,7 @@ class LedgerPlanner:
     def parent_of(self, row, text, unit):
         code = _project_code(text)
         try:
-            found = self.lookups.find_project(code=code, name=text, unit=unit)
+            found = self.find_project(code=code, name=text, unit=unit)
         except CellProblem as exc:
             row.error(self.header_text("parent"), str(exc))
             return None
@@ -440,9 +542,10 @@ class LedgerPlanner:
                 for message in messages:
                     row.error(column, message)
         if not row.errors:  # what check_candidates needs, not the whole candidate
-            kept = {f.attname: getattr(candidate, f.attname) for f in FOREIGN_KEYS}
-            kept.update(code=candidate.code, pk=candidate.pk)
-            self.candidates.append((row, kept, checked))
+            kept = (*(getattr(candidate, f.attname) for f in FOREIGN_KEYS), candidate.code)
+            checked = frozenset(checked)  # one instance per set of columns (memory)
+            checked = self.column_sets.setdefault(checked, checked)
+            self.candidates.append((row, (*kept, candidate.pk), checked))
         return candidate
 
     def plan_stages(self, row, values, project, candidate) -> None:
@@ -511,13 +614,10 @@ class LedgerPlanner:
         for stage in order:
             if existing.get(stage) != file_dates[stage]:
                 row.ops.append(("stage", stage, file_dates[stage], reason))
-                row.changes.append(
-                    FieldChange(
-                        self.header_text(f"stage:{stage}"),
-                        display(existing.get(stage)),
-                        display(file_dates[stage]),
-                    )
-                )
+                if stage in existing:  # its texts: ChangeTexts
+                    row.shown.append((STAGE_KEYS[stage], existing[stage], file_dates[stage]))
+                else:
+                    row.shown.append(row.ops[-1])
 
     def plan_status(self, row, values, project) -> None:
         status = values.get("status")
@@ -545,7 +645,7 @@ class LedgerPlanner:
                     row.error(date_column, "项目正处于停缓建，标为在建须在状态日期列填写复工日期。")
                     return
                 row.ops.append(("resume", on, note))
-                row.changes.append(
+                row.shown.append(
                     FieldChange(column, open_suspension.get_kind_display(), f"在建（{on} 复工）")
                 )
             elif terminated is not None:
@@ -568,7 +668,7 @@ class LedgerPlanner:
             full_note = "；".join(t for t in (extra, note) if t)
             kind = SuspensionKind.STOPPED if status == "stopped" else SuspensionKind.DEFERRED
             row.ops.append(("suspend", kind.value, reason.value, on, full_note))
-            row.changes.append(FieldChange(column, "在建", f"{kind.label}（{on}，{reason.label}）"))
+            row.shown.append(FieldChange(column, "在建", f"{kind.label}（{on}，{reason.label}）"))
             return
         # terminated
         if terminated is not None:
@@ -594,7 +694,7 @@ class LedgerPlanner:
             row.error(date_column, f"终止日期 {on} 不能早于最近阶段的日期 {latest}。")
             return
         row.ops.append(("terminate", on, reason.value, note or reason_text))
-        row.changes.append(FieldChange(column, "", f"终止（{on}，{reason.label}）"))
+        row.shown.append(FieldChange(column, "", f"终止（{on}，{reason.label}）"))
 
     def default_plan_year(self) -> int | None:
         """The year written in the annual plan's header ("2023年计划投资"), else the title's."""
@@ -621,14 +721,8 @@ class LedgerPlanner:
             existing = self.known.plans.get((project.pk, year))
         if existing is not None and existing == amount:
             return
-        row.ops.append(("plan", year, amount))
-        row.changes.append(
-            FieldChange(
-                f"{year}年{self.header_text('planned_investment')}",
-                display_field("planned_investment", existing) if existing is not None else "",
-                display_field("planned_investment", amount),
-            )
-        )
+        row.ops.append(("plan", year, amount))  # its texts: ChangeTexts
+        row.shown.append(row.ops[-1] if existing is None else (year, existing, amount))
 
 
 def plan_ledger_import(

@@ -125,3 +125,60 @@ class Lookups:
     def find_by_name_anywhere(self, name: str) -> list[Project]:
         key = name_key(name)
         return [p for (unit_id, k), ps in self.projects_by_name.items() if k == key for p in ps]
+
+
+class ProjectIndex:
+    """Which project a ledger row names, without loading the projects: the ids, codes and
+    units of the projects with the file's codes (anywhere, to tell a code used elsewhere)
+    and of the projects of the file's units (to match by name), in a few bytes each.
+    :meth:`find` answers as :meth:`Lookups.find_project` does, with the project's id; the
+    planner loads the projects a chunk of rows names."""
+
+    def __init__(self, *, codes, unit_ids):
+        self.by_code: dict[str, int] = {}
+        # unit id → name key → id, or (id, code) when it has a code; a list when several
+        self.by_name: dict[int, dict] = defaultdict(dict)
+        codes = sorted({c for c in codes if c})
+        fields = ("pk", "code", "unit_id", "name")
+        for start in range(0, len(codes), 500):
+            for pk, code, _unit_id, _name in Project.objects.filter(
+                code__in=codes[start : start + 500]
+            ).values_list(*fields):
+                self.by_code[code] = pk
+        for pk, code, unit_id, name in (
+            Project.objects.filter(unit_id__in=list(unit_ids))
+            .values_list(*fields)
+            .iterator(chunk_size=2000)
+        ):
+            if code:
+                self.by_code.setdefault(code, pk)
+            names = self.by_name[unit_id]
+            key = name_key(name)
+            entry = (pk, code) if code else pk
+            found = names.get(key)
+            if found is None:
+                names[key] = entry
+            elif isinstance(found, list):
+                found.append(entry)
+            else:
+                names[key] = [found, entry]
+
+    def find(self, *, code: str, name: str, unit) -> int | None:
+        """The id of the project by code, else by name within the unit. Raises CellProblem
+        when the name is ambiguous or the code and the name point at different projects."""
+        if code and code in self.by_code:
+            return self.by_code[code]
+        if name and unit is not None:
+            found = self.by_name.get(unit.id, {}).get(name_key(name))
+            if isinstance(found, list):
+                raise CellProblem(
+                    f"板块“{unit}”中有 {len(found)} 个名为“{name}”的项目，请填写项目代码区分。"
+                )
+            if found is not None:
+                pk, project_code = found if isinstance(found, tuple) else (found, "")
+                if code and project_code and project_code != code:
+                    raise CellProblem(
+                        f"板块“{unit}”中同名项目的项目代码是 {project_code}，与本行的 {code} 不一致。"
+                    )
+                return pk
+        return None

@@ -3,6 +3,7 @@ is written, so a dry run, a web preview and the real import show the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ACTION_LABELS = {"create": "新增", "update": "修改", "unchanged": "无变化", "error": "有错误"}
@@ -34,15 +35,30 @@ class FieldChange:
 
 @dataclass(slots=True)  # a 50,000-row file holds 50,000 of them
 class RowPlan:
-    """What one row of the file does: create, update or nothing, with the field changes."""
+    """What one row of the file does: create, update or nothing, with the field changes.
+
+    ``changes`` are the texts of the preview, the dry run and the error workbook. A planner
+    may keep them compact (a large file's texts are most of its plan): then ``shown`` holds
+    entries that ``describe`` turns into :class:`FieldChange` when ``changes`` is read."""
 
     row: int
     label: str
     action: str = "unchanged"
     project_id: int | None = None
-    changes: list[FieldChange] = field(default_factory=list)
+    shown: list = field(default_factory=list)  # FieldChange, or what ``describe`` reads
     errors: list[RowError] = field(default_factory=list)
     ops: list[tuple] = field(default_factory=list)  # what apply_plan calls, in order
+    describe: Callable[[object], list[FieldChange]] | None = None
+
+    @property
+    def changes(self) -> list[FieldChange]:
+        if self.describe is None:
+            return self.shown
+        return [change for entry in self.shown for change in self.describe(entry)]
+
+    @changes.setter
+    def changes(self, value: list) -> None:
+        self.shown = value
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.row, column, message))
