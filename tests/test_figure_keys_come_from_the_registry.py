@@ -86,3 +86,35 @@ def test_every_figure_key_in_the_docs_is_registered():
             else:
                 assert key in FIGURES, (path.name, key)
     assert "signed_cohort.landed_rate" in found  # the scan reads the docs at all
+
+
+def test_a_figure_made_of_registered_figures_is_its_declaration(
+    a_year, city, unit_a, d, monkeypatch
+):
+    """Adding a ratio of two registered figures is one declaration: the engine computes
+    it for a unit, the city (from the city's sums) and the JSON, and the reference lists it."""
+    from ballast.figures import registry
+
+    key = "signed_cohort.average_investment_wan"
+    monkeypatch.setitem(
+        registry.FIGURES,
+        key,
+        registry.Figure(
+            key,
+            "当年签约项目平均总投资（万元）",
+            "Average total investment of projects signed this year (10k yuan)",
+            registry.MONEY,
+            "当年签约项目总投资 / 当年签约项目数；S 为空时为 null。",
+            "当年签约项目（签约项目集 S）",
+            aggregation=registry.Aggregation(
+                registry.RATIO, ("signed_cohort.investment_wan", "signed_cohort.count")
+            ),
+        ),
+    )
+    for region, expected in ((unit_a, "120000.00"), (city, "120000.00")):
+        figures = unit_figures(unit=region, year=2023, as_of=d(2023, 3, 31))
+        assert figures["signed_cohort"]["average_investment_wan"] == Decimal(expected)
+        assert to_json(figures)["signed_cohort"]["average_investment_wan"] == expected
+    empty = unit_figures(unit=unit_a, year=2022, as_of=d(2022, 12, 31))
+    assert empty["signed_cohort"]["average_investment_wan"] is None
+    assert f"| `{key}` | 当年签约项目平均总投资（万元） |" in registry.reference_markdown()

@@ -51,9 +51,10 @@ from django.utils import timezone
 
 from ballast.core.db import IdIn
 from ballast.core.periods import Period, add_months, month_end, month_start
-from ballast.figures import facts
+from ballast.figures import facts, registry
 from ballast.figures.registry import (
     COHORT_STAGES,
+    FIGURES,
     NEW_STAGES,
     SIZE_CLASSES,
     TARGET_ACTUALS,
@@ -371,7 +372,7 @@ registry (``figures.registry.FIGURES``, where each figure is declared once)."""
 
 def figure_value(figures: dict, key: str):
     """The value of the flattened ``key`` (``"new.started.count"``) in ``figures``."""
-    if key not in FIGURE_KEYS:
+    if key not in FIGURES:
         raise KeyError(f"未知的指标键“{key}”。")
     value = figures
     for part in key.split("."):
@@ -740,6 +741,34 @@ def _assemble(
         }
     )
     figures["year_on_year"] = yoy
+    return _derived(figures)
+
+
+def _derived(figures: dict) -> dict:
+    """Fill in every registered figure made of other registered figures — a ratio, a
+    change on last year or a difference (``Figure.aggregation``) — that the assembly above
+    does not compute itself: such a figure is its declaration and nothing else. Done in
+    declaration order, so one may be made of another declared before it."""
+    for declared in FIGURES.values():
+        how, of = declared.aggregation.how, declared.aggregation.of
+        if how not in (registry.RATIO, registry.CHANGE, registry.DIFFERENCE):
+            continue
+        *path, last = declared.key.split(".")
+        node = figures
+        for part in path:
+            node = node.setdefault(part, {})
+        if last in node or not all(key in FIGURES for key in of):
+            continue
+        a, b = (figure_value(figures, key) for key in of)
+        if how == registry.CHANGE:
+            value = change(a, b)
+        elif how == registry.DIFFERENCE:
+            value = None if a is None or b is None else a - b
+        elif declared.kind == registry.MONEY:
+            value = money(Decimal(a or 0) / Decimal(b)) if b else None
+        else:
+            value = rate(a, b)
+        node[last] = value
     return figures
 
 
@@ -1154,7 +1183,8 @@ def confidence_as_of(projects: QuerySet[Project], *, as_of: date) -> dict:
 
 
 def _kind(path: str) -> str:
-    return FIGURE_KEYS.get(path, ("", "text"))[1]
+    declared = FIGURES.get(path)
+    return declared.kind if declared is not None else registry.TEXT
 
 
 def to_json(value, path: str = ""):
