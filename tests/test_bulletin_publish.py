@@ -46,7 +46,7 @@ def test_regenerated_bulletin_keeps_its_figures_after_data_changed(
     again = Bulletin.objects.get(pk=bulletin.pk)
     assert summary(bulletin_docx(again)) == published
     fresh = bulletin_content(city=city, period="2023Q1")
-    assert fresh["totals"]["now"]["signed_count"] == 4
+    assert fresh["totals"]["now"]["new.signed.count"] == 4
     assert content_hash(fresh) != again.figures_hash
 
 

@@ -81,5 +81,23 @@ def test_no_figure_module_spells_the_rule_again():
         "reports/selectors.py",
         "bulletins/selectors.py",
         "bulletins/sources.py",
+        "figures/integrity.py",
+        "imports/bureau.py",
+        "dashboards/selectors.py",
     ):
         assert not spelled.search((ROOT / path).read_text(encoding="utf-8")), path
+
+
+def test_money_is_rounded_one_way():
+    """Money (万元) is rounded to two places, half up, by ``figures.selectors.money``
+    only: the modules that show or compare figures' money do not round it again."""
+    again = re.compile(r"quantize\(Decimal\(\"0\.01\"\)|Decimal\([^)]*\):\.2f")
+    for path in (
+        "figures/integrity.py",
+        "alerts/rules.py",
+        "alerts/integrity_services.py",
+        "imports/bureau.py",
+        "dashboards/tables.py",
+        "bulletins/sources.py",
+    ):
+        assert not again.search((ROOT / path).read_text(encoding="utf-8")), path

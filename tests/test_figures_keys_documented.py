@@ -1,11 +1,12 @@
-"""Every figure key is documented in docs/figures.md with its Chinese name."""
+"""Every figure key is documented in the generated reference (docs/figure-reference.md)
+with its Chinese name."""
 
 import re
 from pathlib import Path
 
 from ballast.figures.selectors import FIGURE_KEYS
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "figures.md"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "figure-reference.md"
 
 
 def test_every_key_has_a_row_with_its_chinese_name():

@@ -18,6 +18,7 @@ from ballast.core.concurrency import check_version
 from ballast.core.history import acting
 from ballast.core.periods import month_start
 from ballast.figures.integrity import DEFAULTS, draw_checks
+from ballast.figures.selectors import money
 from ballast.regions.models import Region
 from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
@@ -159,7 +160,7 @@ def site_check_record(
     if not (notes or "").strip():
         raise ValidationError({"notes": "请填写核查情况。"})
     report = check.report
-    found = Decimal(found_investment).quantize(Decimal("0.01"))
+    found = money(found_investment)
     correction = {}
     if found < report.investment:
         correction["investment"] = found

@@ -377,7 +377,7 @@ def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
             pk,
             level,
             since[pk],
-            f"年度计划投资 {Decimal(plan):.2f} 万元，已完成 {Decimal(ytd):.2f} 万元，"
+            f"年度计划投资 {figure_selectors.money(plan)} 万元，已完成 {figure_selectors.money(ytd)} 万元，"
             f"完成率 {Decimal(rate) * 100:.1f}%，低于序时进度 {Decimal(progress) * 100:.1f}% "
             f"{points:.1f} 个百分点。",
         )
@@ -538,7 +538,7 @@ def _report_findings(projects, as_of: date, rule):
                 pk,
                 Level.RED,
                 month,
-                f"累计完成投资 {Decimal(cumulative):.2f} 万元超过总投资 {Decimal(total):.2f} 万元",
+                f"累计完成投资 {figure_selectors.money(cumulative)} 万元超过总投资 {figure_selectors.money(total)} 万元",
             )
         if amount < 0 and "negative" not in mine:
             mine["negative"] = Hit(pk, Level.RED, month, "月报完成投资为负数")
@@ -551,8 +551,8 @@ def _report_findings(projects, as_of: date, rule):
                     pk,
                     level,
                     month,
-                    f"{_ym(month)}完成投资 {Decimal(amount):.2f} 万元，为其他月份平均 "
-                    f"{mean:.2f} 万元的 {ratio:.1f} 倍",
+                    f"{_ym(month)}完成投资 {figure_selectors.money(amount)} 万元，为其他月份平均 "
+                    f"{figure_selectors.money(mean)} 万元的 {ratio:.1f} 倍",
                 )
             )
     return found

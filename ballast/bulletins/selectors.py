@@ -35,6 +35,7 @@ from ballast.bulletins.wording import (
     yi_text,
 )
 from ballast.core.periods import Period
+from ballast.figures.registry import FIGURES
 from ballast.regions.models import Region
 
 CONTENT_VERSION = 1
@@ -80,6 +81,15 @@ def published_bulletins(*, user):
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+COHORT_KINDS = sources.COHORT_KINDS
+
+
+def _label(key: str) -> str:
+    """What the bulletin calls the figure ``key``: its registry name, or the bulletin label
+    declared beside it (``figures.registry``)."""
+    return FIGURES[key].in_bulletin
 
 
 def _pct(value: Decimal | None) -> str | None:
@@ -286,21 +296,21 @@ def _summary(scope: str, span: str, total: dict, before: dict) -> list[dict]:
     change, investment completion against 序时进度, and the signed cohort's rates."""
     parts = []
     for key, label in NEW_KINDS:
-        count, wan = total.get(f"{key}_count", 0), total.get(f"{key}_wan", Decimal(0))
+        count, wan = total[f"new.{key}.count"], total[f"new.{key}.investment_wan"]
         clause = f"{label}项目{count}个"
-        prior = before.get(f"{key}_count", 0)
+        prior = before[f"new.{key}.count"]
         if prior:
             clause += f"、{count_change_clause(count, prior)}"
         clause += f"，总投资{yi_text(wan)}亿元"
-        change = change_clause(wan, before.get(f"{key}_wan"))
+        change = change_clause(wan, before[f"new.{key}.investment_wan"])
         if change:
             clause += f"、{change}"
         parts.append(clause)
     first = f"{span}，{scope}" + "；".join(parts) + "。"
     paragraphs = [_p(first)]
 
-    plan, done = total.get("plan_wan", Decimal(0)), total["invested_wan"]
-    rate, progress = total["completion_rate"], total["time_progress"]
+    plan, done = total["investment.annual_plan_wan"], total["investment.completed_wan"]
+    rate, progress = total["investment.completion_rate"], total["investment.time_progress"]
     if plan:
         text = (
             f"{scope}重大项目年度计划投资{yi_text(plan)}亿元，{span}累计完成投资"
@@ -308,15 +318,11 @@ def _summary(scope: str, span: str, total: dict, before: dict) -> list[dict]:
             f"{points_clause(rate, progress)}（序时进度{_pct(progress)}%）。"
         )
         paragraphs.append(_p(text))
-    cohort = total.get("cohort_count", 0)
+    cohort = total["signed_cohort.count"]
     if cohort:
         rates = "、".join(
-            f"{label}{_pct(total[f'cohort_{key}_rate'])}%"
-            for key, label in (
-                ("landed", "落地率"),
-                ("started", "开工率"),
-                ("in_statistics", "列统率"),
-            )
+            f"{_label(f'signed_cohort.{key}_rate')}{_pct(total[f'signed_cohort.{key}_rate'])}%"
+            for key in COHORT_KINDS
         )
         paragraphs.append(_p(f"当年新签约项目{cohort}个，截至目前{rates}。"))
     return paragraphs
@@ -330,8 +336,8 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
         table_rows = []
         for u in unit_list:
             row, target = rows[u.code], targets.get(u.code, {})
-            count, wan = row[f"{key}_count"], row[f"{key}_wan"]
-            count_target, wan_target = target.get(f"{key}_count"), target.get(f"{key}_wan")
+            count, wan = row[f"new.{key}.count"], row[f"new.{key}.investment_wan"]
+            count_target, wan_target = target.get(f"{key}_count"), target.get(f"{key}_investment")
             table_rows.append(
                 [
                     names[u.code],
@@ -346,17 +352,21 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
         count_targets = [
             t[f"{key}_count"] for t in targets.values() if t.get(f"{key}_count") is not None
         ]
-        wan_targets = [t[f"{key}_wan"] for t in targets.values() if t.get(f"{key}_wan") is not None]
+        wan_targets = [
+            t[f"{key}_investment"]
+            for t in targets.values()
+            if t.get(f"{key}_investment") is not None
+        ]
         sum_count_t = sum(count_targets) if count_targets else None
         sum_wan_t = sum(wan_targets) if wan_targets else None
         total_row = [
             "合计",
             _count(sum_count_t),
-            total.get(f"{key}_count", 0),
-            _pct(ratio(total.get(f"{key}_count", 0), sum_count_t)),
+            total[f"new.{key}.count"],
+            _pct(ratio(total[f"new.{key}.count"], sum_count_t)),
             yi_cell(sum_wan_t) if sum_wan_t is not None else None,
-            yi_cell(total.get(f"{key}_wan", 0)),
-            _pct(ratio(total.get(f"{key}_wan", 0), sum_wan_t)),
+            yi_cell(total[f"new.{key}.investment_wan"]),
+            _pct(ratio(total[f"new.{key}.investment_wan"], sum_wan_t)),
         ]
         content["tables"][f"new_{key}"] = _table(
             f"{span}各板块{label}项目完成情况",
@@ -373,11 +383,20 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
             total_row,
         )
         leader = max(
-            unit_list, key=lambda u: (rows[u.code][f"{key}_count"], rows[u.code][f"{key}_wan"])
+            unit_list,
+            key=lambda u: (
+                rows[u.code][f"new.{key}.count"],
+                rows[u.code][f"new.{key}.investment_wan"],
+            ),
         )
-        text = f"{span}，各板块共{label}项目{total.get(f'{key}_count', 0)}个、总投资{yi_text(total.get(f'{key}_wan', 0))}亿元"
-        if total.get(f"{key}_count", 0):
-            text += f"，其中{names[leader.code]}{rows[leader.code][f'{key}_count']}个，居各板块首位"
+        text = (
+            f"{span}，各板块共{label}项目{total[f'new.{key}.count']}个、"
+            f"总投资{yi_text(total[f'new.{key}.investment_wan'])}亿元"
+        )
+        if total[f"new.{key}.count"]:
+            text += (
+                f"，其中{names[leader.code]}{rows[leader.code][f'new.{key}.count']}个，居各板块首位"
+            )
         blocks += [_sub(index, f"{label}项目"), _p(text + "。"), _tbl(f"new_{key}")]
 
     content["charts"]["new_by_unit"] = {
@@ -386,7 +405,10 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
         "unit": "个",
         "categories": chart_categories,
         "series": [
-            {"label": f"{label}", "values": [str(rows[u.code][f"{key}_count"]) for u in unit_list]}
+            {
+                "label": f"{label}",
+                "values": [str(rows[u.code][f"new.{key}.count"]) for u in unit_list],
+            }
             for key, label in NEW_KINDS
         ],
     }
@@ -396,29 +418,31 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
     for u in unit_list:
         row = rows[u.code]
         cohort_rows.append(
-            [names[u.code], row["cohort_count"]]
+            [names[u.code], row["signed_cohort.count"]]
             + [
                 value
-                for key in ("landed", "started", "in_statistics")
-                for value in (row[f"cohort_{key}"], _pct(row[f"cohort_{key}_rate"]))
+                for key in COHORT_KINDS
+                for value in (row[f"signed_cohort.{key}"], _pct(row[f"signed_cohort.{key}_rate"]))
             ]
         )
-    cohort_total = ["合计", total.get("cohort_count", 0)] + [
+    cohort_total = ["合计", total["signed_cohort.count"]] + [
         value
-        for key in ("landed", "started", "in_statistics")
-        for value in (total[f"cohort_{key}"], _pct(total[f"cohort_{key}_rate"]))
+        for key in COHORT_KINDS
+        for value in (total[f"signed_cohort.{key}"], _pct(total[f"signed_cohort.{key}_rate"]))
     ]
     content["tables"]["cohort"] = _table(
         "当年新签约项目落地、开工、列统情况",
         [
             ("板块", "text"),
-            ("签约项目（个）", "int"),
-            ("已落地（个）", "int"),
-            ("落地率（%）", "percent"),
-            ("已开工（个）", "int"),
-            ("开工率（%）", "percent"),
-            ("已列统（个）", "int"),
-            ("列统率（%）", "percent"),
+            (f"{_label('signed_cohort.count')}（个）", "int"),
+            *(
+                column
+                for key in COHORT_KINDS
+                for column in (
+                    (f"{_label(f'signed_cohort.{key}')}（个）", "int"),
+                    (f"{_label(f'signed_cohort.{key}_rate')}（%）", "percent"),
+                )
+            ),
         ],
         cohort_rows,
         cohort_total,
@@ -426,8 +450,12 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
     blocks += [
         _sub(3, "当年新签约项目落地开工情况"),
         _p(
-            f"当年新签约项目{total.get('cohort_count', 0)}个，已落地{total.get('cohort_landed', 0)}个、"
-            f"已开工{total.get('cohort_started', 0)}个、已列统{total.get('cohort_in_statistics', 0)}个。"
+            f"当年新签约项目{total['signed_cohort.count']}个，"
+            + "、".join(
+                f"{_label(f'signed_cohort.{key}')}{total[f'signed_cohort.{key}']}个"
+                for key in COHORT_KINDS
+            )
+            + "。"
         ),
         _tbl("cohort"),
     ]
@@ -435,37 +463,37 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
     investment_rows, chart_rates, chart_progress = [], [], []
     for u in unit_list:
         row = rows[u.code]
-        chart_rates.append(_pct(row["completion_rate"]) or "0")
-        chart_progress.append(_pct(row["time_progress"]) or "0")
+        chart_rates.append(_pct(row["investment.completion_rate"]) or "0")
+        chart_progress.append(_pct(row["investment.time_progress"]) or "0")
         investment_rows.append(
             [
                 names[u.code],
-                yi_cell(row["plan_wan"]),
-                yi_cell(row["invested_wan"]),
-                _pct(row["completion_rate"]),
-                _pct(row["time_progress"]),
-                _pct(row["time_progress_gap"]),
+                yi_cell(row["investment.annual_plan_wan"]),
+                yi_cell(row["investment.completed_wan"]),
+                _pct(row["investment.completion_rate"]),
+                _pct(row["investment.time_progress"]),
+                _pct(row["investment.time_progress_gap"]),
             ]
         )
-    progress = total["time_progress"]
+    progress = total["investment.time_progress"]
     content["tables"]["investment"] = _table(
         "重大项目年度投资完成情况",
         [
             ("板块", "text"),
-            ("年度计划投资（亿元）", "yi"),
-            ("累计完成投资（亿元）", "yi"),
-            ("完成率（%）", "percent"),
-            ("序时进度（%）", "percent"),
-            ("快慢（百分点）", "percent"),
+            (f"{_label('investment.annual_plan_wan')}（亿元）", "yi"),
+            (f"{_label('investment.completed_wan')}（亿元）", "yi"),
+            (f"{_label('investment.completion_rate')}（%）", "percent"),
+            (f"{_label('investment.time_progress')}（%）", "percent"),
+            (f"{_label('investment.time_progress_gap')}（百分点）", "percent"),
         ],
         investment_rows,
         [
             "合计",
-            yi_cell(total.get("plan_wan", 0)),
-            yi_cell(total["invested_wan"]),
-            _pct(total["completion_rate"]),
+            yi_cell(total["investment.annual_plan_wan"]),
+            yi_cell(total["investment.completed_wan"]),
+            _pct(total["investment.completion_rate"]),
             _pct(progress),
-            _pct(total["time_progress_gap"]),
+            _pct(total["investment.time_progress_gap"]),
         ],
     )
     content["charts"]["investment_by_unit"] = {
@@ -481,7 +509,8 @@ def _unit_tables(content, unit_list, rows, total, targets, span) -> list[dict]:
     ahead = [
         names[u.code]
         for u in unit_list
-        if rows[u.code]["time_progress_gap"] is not None and rows[u.code]["time_progress_gap"] >= 0
+        if rows[u.code]["investment.time_progress_gap"] is not None
+        and rows[u.code]["investment.time_progress_gap"] >= 0
     ]
     text = (
         f"{'全市' if len(unit_list) > 1 else names[unit_list[0].code]}序时进度为{_pct(progress)}%。"
@@ -565,7 +594,7 @@ def _attraction(content, figures: dict, unit_list, targets, scope: str, span: st
     for u in unit_list:
         row, target = done.get(u.code, {}), targets.get(u.code, {})
         count, wan = row.get("count", 0), row.get("amount_wan") or Decimal(0)
-        count_target, wan_target = target.get("signed_count"), target.get("signed_wan")
+        count_target, wan_target = target.get("signed_count"), target.get("signed_investment")
         rows.append(
             [
                 u.display_name,
@@ -633,7 +662,9 @@ def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> lis
             values = [(short[_unit_code(r["unit"])], r["score"]) for r in ordered]
             basis, reason = "考核综合得分", "未参与考核评分"
         else:
-            values = [(short[u.code], rows[u.code]["completion_rate"]) for u in unit_list]
+            values = [
+                (short[u.code], rows[u.code]["investment.completion_rate"]) for u in unit_list
+            ]
             basis, reason = "年度投资完成率", "未安排年度计划投资"
         lists = honour_lists(values)
         content["honour_units"] = {"basis": basis, **lists.as_json()}
@@ -678,8 +709,8 @@ def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> lis
                 i,
                 r["name"],
                 short[r["unit__code"]],
-                yi_cell(r["plan_wan"]),
-                yi_cell(r["done_wan"]),
+                yi_cell(r["annual_plan_wan"]),
+                yi_cell(r["ytd_investment_wan"]),
                 _pct(r["completion_rate"]),
                 percent(r["gap"]),
                 yi_cell(r["shortfall_wan"]),

@@ -31,7 +31,13 @@ from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
 from ballast.figures import selectors as figures
 from ballast.figures.integrity import integrity
-from ballast.figures.selectors import unit_figures, with_investment_progress
+from ballast.figures.registry import COUNT, FIGURES, MONEY
+from ballast.figures.selectors import (
+    flatten,
+    same_day_last_year,
+    unit_figures,
+    with_investment_progress,
+)
 from ballast.projects.choices import Stage
 from ballast.projects.models import AnnualPlan, Project
 from ballast.projects.selectors import batches, reached_by, terminated_q
@@ -40,16 +46,15 @@ from ballast.regions.services import assessment_units
 
 logger = logging.getLogger(__name__)
 
+NEW_KINDS = ("signed", "started", "completed", "in_production")
+COHORT_KINDS = ("landed", "started", "in_statistics")
+
+
+__all__ = ["same_day_last_year"]  # the figures' own rule, re-exported for the composer
+
 
 def units_of(city: Region):
     return assessment_units(city)
-
-
-def same_day_last_year(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 # --- unit figures -----------------------------------------------------------------------
@@ -66,40 +71,39 @@ def scope_figures(*, city: Region, unit: Region | None, year: int, as_of: date) 
     return unit_figures(unit=unit or city, year=year, as_of=as_of)
 
 
-def _get(mapping, *path, default=None):
-    for key in path:
-        if not isinstance(mapping, dict) or key not in mapping:
-            return default
-        mapping = mapping[key]
-    return mapping
-
-
 def _dec(value) -> Decimal:
     if value is None:
         return Decimal(0)
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
+BULLETIN_FIGURES = (
+    *(f"new.{stage}.{what}" for stage in NEW_KINDS for what in ("count", "investment_wan")),
+    "signed_cohort.count",
+    *(f"signed_cohort.{stage}" for stage in COHORT_KINDS),
+    *(f"signed_cohort.{stage}_rate" for stage in COHORT_KINDS),
+    "investment.annual_plan_wan",
+    "investment.completed_wan",
+    "investment.completion_rate",
+    "investment.time_progress",
+    "investment.time_progress_gap",
+)
+"""The figures a bulletin's sentences and tables read, by their registry keys."""
+
+
 def normalise(figures: dict) -> dict:
-    """The values a bulletin uses from one unit's figures, as Decimals and ints."""
+    """The figures a bulletin uses (:data:`BULLETIN_FIGURES`) of one unit's figures, flat by
+    their registry keys: counts as ints, money as Decimals (0 when missing), rates as they
+    are (None when there is no base)."""
+    flat = flatten(figures) if figures else {}
     row = {}
-    for key in ("signed", "started", "completed", "in_production"):
-        row[f"{key}_count"] = int(_get(figures, "new", key, "count", default=0) or 0)
-        row[f"{key}_wan"] = _dec(_get(figures, "new", key, "investment_wan"))
-    cohort = _get(figures, "signed_cohort", default={}) or {}
-    row["cohort_count"] = int(cohort.get("count") or 0)
-    for key in ("landed", "started", "in_statistics"):
-        value = cohort.get(key)
-        if isinstance(value, dict):  # {count: …} or a bare count
-            value = value.get("count")
-        row[f"cohort_{key}"] = int(value or 0)
-    row["plan_wan"] = _dec(_get(figures, "investment", "annual_plan_wan"))
-    row["invested_wan"] = _dec(_get(figures, "investment", "completed_wan"))
-    row["completion_rate"] = _get(figures, "investment", "completion_rate")
-    row["time_progress"] = _get(figures, "investment", "time_progress")
-    row["time_progress_gap"] = _get(figures, "investment", "time_progress_gap")
-    for key in ("landed", "started", "in_statistics"):
-        row[f"cohort_{key}_rate"] = cohort.get(f"{key}_rate")
+    for key in BULLETIN_FIGURES:
+        value, kind = flat.get(key), FIGURES[key].kind
+        if kind == COUNT:
+            value = int(value or 0)
+        elif kind == MONEY:
+            value = _dec(value)
+        row[key] = value
     return row
 
 
@@ -107,13 +111,11 @@ def normalise(figures: dict) -> dict:
 
 
 TARGET_INDICATORS = {
-    "signed_count": "signed_count",
-    "signed_wan": "signed_investment",
-    "started_count": "started_count",
-    "started_wan": "started_investment",
-    "completed_count": "completed_count",
-    "completed_wan": "completed_investment",
+    indicator: indicator
+    for stage in ("signed", "started", "completed")
+    for indicator in (f"{stage}_count", f"{stage}_investment")
 }
+"""The targets a bulletin compares with, keyed by their indicator (``TargetIndicator``)."""
 
 
 def targets_to(*, units, period: Period) -> dict[str, dict[str, Decimal]]:
@@ -171,8 +173,6 @@ def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list
     behind = [
         {
             **r,
-            "plan_wan": r["annual_plan_wan"],
-            "done_wan": r["ytd_investment_wan"],
             "gap": r["time_progress"] - r["ytd_investment_wan"] / r["annual_plan_wan"],
             "shortfall_wan": r["annual_plan_wan"] * r["time_progress"] - r["ytd_investment_wan"],
         }

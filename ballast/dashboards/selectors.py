@@ -23,6 +23,7 @@ from ballast.coordination.selectors import issue_figures, issue_totals
 from ballast.core.periods import Period
 from ballast.dashboards import geo
 from ballast.dashboards.models import UnitOutline
+from ballast.figures.registry import target_kind
 from ballast.figures.selectors import (
     SIZE_CLASSES,
     TARGET_ACTUALS,
@@ -228,9 +229,7 @@ def key_figures(figures: dict, *, unit_param, year: int, as_of: date) -> list[di
     for indicator in TargetIndicator:
         key = TARGET_ACTUALS[indicator]
         actual = figure_value(figures, key)
-        kind = "rate" if indicator.value.endswith("_rate") else "money"
-        if indicator.value.endswith("_count"):
-            kind = "count"
+        kind = target_kind(indicator.value)
         stage = key.split(".")[1] if key.startswith("new.") else None
         if stage:
             href = link("dashboards:drill", reached=stage, start=start, end=end, unit=unit_param)

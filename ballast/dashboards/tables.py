@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ballast.figures.selectors import money
 from ballast.projects.choices import TargetIndicator
 from ballast.web.tables import Table, column
 from ballast.web.templatetags.web_tags import wan
@@ -33,7 +34,7 @@ def _exported(value, kind: str):
     if value is None:
         return ""
     if kind == "money":
-        return Decimal(value).quantize(Decimal("0.01"))
+        return money(value)  # the figures' own precision: two places, half up
     value = Decimal(value)
     if kind == "count" and value == value.to_integral():
         return int(value)

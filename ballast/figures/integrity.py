@@ -42,7 +42,7 @@ from ballast.projects.selectors import reached_by
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
 from ballast.reports.choices import ReportStatus
-from ballast.reports.models import MonthlyReport
+from ballast.reports.models import MonthlyReport, counted_q
 
 DEFAULTS = {
     # The quarter-end months hold 1/3 of an even year; above this share of the year's
@@ -362,15 +362,11 @@ def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
     of it with no 列统 (statistics) stage by then; or, as a share of the total, above the
     工程完成比例 (percent of works done) of the project's latest accepted report with one
     by more than ``progress_gap_max``."""
-    counted = Q(reports__status=ReportStatus.ACCEPTED) & Q(reports__month__lte=month_start(as_of))
+    counted = counted_q("reports__", as_of=as_of)
     since_start = Coalesce(Sum("reports__investment", filter=counted), Decimal(0))
     latest_percent = Subquery(
-        MonthlyReport.objects.filter(
-            project=OuterRef("pk"),
-            status=ReportStatus.ACCEPTED,
-            month__lte=month_start(as_of),
-            percent_complete__isnull=False,
-        )
+        MonthlyReport.objects.counted(as_of=as_of)
+        .filter(project=OuterRef("pk"), percent_complete__isnull=False)
         .order_by("-month")
         .values("percent_complete")[:1]
     )
@@ -499,9 +495,7 @@ def draw_checks(*, city: Region, month: date, n: int, seed: str, as_of: date) ->
     project_flags = {p["project"]: p["flags"] for p in answer["projects"]}
     candidates = (
         Project.objects.filter(
-            unit__code__in=list(unit_flags),
-            reports__month=month,
-            reports__status=ReportStatus.ACCEPTED,
+            counted_q("reports__"), unit__code__in=list(unit_flags), reports__month=month
         )
         .select_related("unit")
         .order_by("pk")

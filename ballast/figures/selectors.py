@@ -14,7 +14,8 @@ to ``D``'s month), so the same call gives the same answer after later-dated data
 * :data:`FIGURE_KEYS` / :func:`figure_value` — the flattened key namespace the
   assessments read indicators by (``"signed_cohort.landed_rate"``, ``"new.started.count"``).
 
-Definitions and Chinese names of every key: ``docs/figures.md``.
+Every key is declared once, with its Chinese name and definition, in ``figures.registry``
+(reference: ``docs/figure-reference.md``, generated from it).
 """
 
 from __future__ import annotations
@@ -50,12 +51,19 @@ from django.utils import timezone
 
 from ballast.core.db import IdIn, prepared_rows
 from ballast.core.periods import Period, add_months, month_end, month_start
-from ballast.figures import facts
+from ballast.figures import facts, registry
+from ballast.figures.registry import (
+    COHORT_STAGES,
+    FIGURES,
+    NEW_STAGES,
+    SIZE_CLASSES,
+    TARGET_ACTUALS,
+    figure_keys,
+)
+from ballast.figures.registry import target_kind as _target_kind
 from ballast.projects.choices import (
     CATEGORIES_WITHOUT_PRODUCTION,
-    SIZE_THRESHOLDS_WAN,
     ConfidenceRating,
-    SizeClass,
     Stage,
     TargetIndicator,
     stages_from,
@@ -80,10 +88,6 @@ RATIO = DecimalField(max_digits=14, decimal_places=6)
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.0001")
-
-NEW_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.IN_PRODUCTION)
-COHORT_STAGES = (Stage.LANDED, Stage.STARTED, Stage.IN_STATISTICS)
-SIZE_CLASSES = [cls for cls, _ in SIZE_THRESHOLDS_WAN] + [SizeClass.BELOW]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -376,131 +380,14 @@ def month_end_progress(project_ids, *, year: int, months: range) -> dict[int, Mo
 
 # --------------------------------------------------------------------------- the keys
 
-_NEW_NAMES = {
-    Stage.SIGNED: "新签约",
-    Stage.STARTED: "新开工",
-    Stage.COMPLETED: "新竣工",
-    Stage.IN_PRODUCTION: "新投产",
-}
-_SIZE_NAMES = {cls.value: cls.label for cls in SIZE_CLASSES}
-
-# Target indicator → the figure key its actual value is read from.
-TARGET_ACTUALS = {
-    TargetIndicator.SIGNED_COUNT: "new.signed.count",
-    TargetIndicator.SIGNED_INVESTMENT: "new.signed.investment_wan",
-    TargetIndicator.STARTED_COUNT: "new.started.count",
-    TargetIndicator.STARTED_INVESTMENT: "new.started.investment_wan",
-    TargetIndicator.COMPLETED_COUNT: "new.completed.count",
-    TargetIndicator.COMPLETED_INVESTMENT: "new.completed.investment_wan",
-    TargetIndicator.ANNUAL_INVESTMENT: "investment.completed_wan",
-    TargetIndicator.LANDED_RATE: "signed_cohort.landed_rate",
-    TargetIndicator.STARTED_RATE: "signed_cohort.started_rate",
-    TargetIndicator.IN_STATISTICS_RATE: "signed_cohort.in_statistics_rate",
-}
-
-
-def _target_kind(indicator: str) -> str:
-    if indicator.endswith("_rate"):
-        return "rate"
-    if indicator.endswith("_count"):
-        return "count"
-    return "money"
-
-
-def _build_keys() -> dict[str, tuple[str, str]]:
-    """Flattened key → (Chinese name, kind); kind is count, money, rate or text."""
-    keys: dict[str, tuple[str, str]] = {
-        "unit": ("板块代码", "text"),
-        "unit_name": ("板块名称", "text"),
-        "year": ("年度", "count"),
-        "as_of": ("截至日期", "text"),
-        "signed_cohort.count": ("当年签约项目数", "count"),
-        "signed_cohort.investment_wan": ("当年签约项目总投资（万元）", "money"),
-        "signed_cohort.landed": ("当年签约项目已落地数", "count"),
-        "signed_cohort.started": ("当年签约项目已开工数", "count"),
-        "signed_cohort.in_statistics": ("当年签约项目已列统数", "count"),
-        "signed_cohort.landed_rate": ("当年签约项目落地率", "rate"),
-        "signed_cohort.started_rate": ("当年签约项目开工率", "rate"),
-        "signed_cohort.in_statistics_rate": ("当年签约项目列统率", "rate"),
-    }
-    for prefix, period_name in (("new", "年初至今"), ("quarter.new", "本季度")):
-        for stage in NEW_STAGES:
-            name = _NEW_NAMES[stage]
-            keys[f"{prefix}.{stage.value}.count"] = (f"{period_name}{name}项目数", "count")
-            keys[f"{prefix}.{stage.value}.investment_wan"] = (
-                f"{period_name}{name}项目总投资（万元）",
-                "money",
-            )
-    keys.update(
-        {
-            "investment.plan_count": ("有年度计划的项目数", "count"),
-            "investment.annual_plan_wan": ("年度计划投资（万元）", "money"),
-            "investment.completed_wan": ("年度累计完成投资（万元）", "money"),
-            "investment.completion_rate": ("年度投资完成率", "rate"),
-            "investment.time_progress": ("序时进度", "rate"),
-            "investment.time_progress_gap": ("完成率与序时进度之差", "rate"),
-            "quarter.period": ("季度", "text"),
-            "quarter.investment.completed_wan": ("本季度完成投资（万元）", "money"),
-            "completion_production.planned": ("当年计划竣工项目数", "count"),
-            "completion_production.done": ("当年计划竣工项目中已竣工投产数", "count"),
-            "completion_production.rate": ("竣工投产率", "rate"),
-            "capacity.eligible": ("投产满12个月项目数", "count"),
-            "capacity.at_capacity": ("其中已达产达效数", "count"),
-            "capacity.rate": ("达产达效率", "rate"),
-        }
-    )
-    for cls in SIZE_CLASSES:
-        keys[f"size_classes.{cls.value}.count"] = (f"新签约{cls.label}项目数", "count")
-        keys[f"size_classes.{cls.value}.investment_wan"] = (
-            f"新签约{cls.label}项目总投资（万元）",
-            "money",
-        )
-    for indicator in TargetIndicator:
-        kind = _target_kind(indicator.value)
-        for prefix, period_name in (("targets", "年度目标"), ("quarter.targets", "季度目标")):
-            keys[f"{prefix}.{indicator.value}"] = (f"{period_name}：{indicator.label}", kind)
-        for prefix, period_name in (
-            ("target_completion", "年度目标完成率"),
-            ("quarter.target_completion", "季度目标完成率"),
-        ):
-            keys[f"{prefix}.{indicator.value}"] = (f"{period_name}：{indicator.label}", "rate")
-    keys.update(
-        {
-            "year_on_year.as_of_previous": ("上年同期截至日期", "text"),
-            "year_on_year.new_signed.count_previous": ("上年同期新签约项目数", "count"),
-            "year_on_year.new_signed.count_change": ("新签约项目数同比增长", "rate"),
-            "year_on_year.new_signed.investment_wan_previous": (
-                "上年同期新签约项目总投资（万元）",
-                "money",
-            ),
-            "year_on_year.new_signed.investment_change": ("新签约项目总投资同比增长", "rate"),
-            "year_on_year.new_started.count_previous": ("上年同期新开工项目数", "count"),
-            "year_on_year.new_started.count_change": ("新开工项目数同比增长", "rate"),
-            "year_on_year.new_started.investment_wan_previous": (
-                "上年同期新开工项目总投资（万元）",
-                "money",
-            ),
-            "year_on_year.new_started.investment_change": ("新开工项目总投资同比增长", "rate"),
-            "year_on_year.avg_annual_plan_wan": ("项目平均年度计划投资（万元）", "money"),
-            "year_on_year.avg_annual_plan_wan_previous": (
-                "上年项目平均年度计划投资（万元）",
-                "money",
-            ),
-            "year_on_year.avg_annual_plan_change": ("项目平均年度计划投资同比增长", "rate"),
-            "year_on_year.completed_wan_previous": ("上年同期累计完成投资（万元）", "money"),
-            "year_on_year.completed_change": ("累计完成投资同比增长", "rate"),
-        }
-    )
-    return keys
-
-
-FIGURE_KEYS: dict[str, tuple[str, str]] = _build_keys()
-"""Every flattened figure key → (Chinese name, kind: count | money | rate | text)."""
+FIGURE_KEYS: dict[str, tuple[str, str]] = figure_keys()
+"""Every flattened figure key → (Chinese name, kind: count | money | rate | text), from the
+registry (``figures.registry.FIGURES``, where each figure is declared once)."""
 
 
 def figure_value(figures: dict, key: str):
     """The value of the flattened ``key`` (``"new.started.count"``) in ``figures``."""
-    if key not in FIGURE_KEYS:
+    if key not in FIGURES:
         raise KeyError(f"未知的指标键“{key}”。")
     value = figures
     for part in key.split("."):
@@ -933,6 +820,34 @@ def _assemble(
         }
     )
     figures["year_on_year"] = yoy
+    return _derived(figures)
+
+
+def _derived(figures: dict) -> dict:
+    """Fill in every registered figure made of other registered figures — a ratio, a
+    change on last year or a difference (``Figure.aggregation``) — that the assembly above
+    does not compute itself: such a figure is its declaration and nothing else. Done in
+    declaration order, so one may be made of another declared before it."""
+    for declared in FIGURES.values():
+        how, of = declared.aggregation.how, declared.aggregation.of
+        if how not in (registry.RATIO, registry.CHANGE, registry.DIFFERENCE):
+            continue
+        *path, last = declared.key.split(".")
+        node = figures
+        for part in path:
+            node = node.setdefault(part, {})
+        if last in node or not all(key in FIGURES for key in of):
+            continue
+        a, b = (figure_value(figures, key) for key in of)
+        if how == registry.CHANGE:
+            value = change(a, b)
+        elif how == registry.DIFFERENCE:
+            value = None if a is None or b is None else a - b
+        elif declared.kind == registry.MONEY:
+            value = money(Decimal(a or 0) / Decimal(b)) if b else None
+        else:
+            value = rate(a, b)
+        node[last] = value
     return figures
 
 
@@ -1347,7 +1262,8 @@ def confidence_as_of(projects: QuerySet[Project], *, as_of: date) -> dict:
 
 
 def _kind(path: str) -> str:
-    return FIGURE_KEYS.get(path, ("", "text"))[1]
+    declared = FIGURES.get(path)
+    return declared.kind if declared is not None else registry.TEXT
 
 
 def to_json(value, path: str = ""):

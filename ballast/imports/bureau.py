@@ -24,12 +24,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from ballast.accounts import policy
 from ballast.core.history import acting
-from ballast.core.periods import month_start
 from ballast.figures.integrity import thresholds
+from ballast.figures.selectors import money
 from ballast.imports.cells import (
     CellProblem,
     clean_name,
@@ -45,7 +45,6 @@ from ballast.imports.reading import FileRejected, find_table
 from ballast.projects.choices import Stage
 from ballast.projects.models import Project, StageEvent
 from ballast.regions.models import Region
-from ballast.reports.choices import ReportStatus
 from ballast.reports.models import MonthlyReport
 
 COLUMNS = [
@@ -148,10 +147,8 @@ def bureau_differences(*, bureau_list: BureauList) -> list[dict]:
     ).values_list("project_id", "date"):
         listed[project_id] = min(on, listed.get(project_id, on))
     sums = dict(
-        MonthlyReport.objects.filter(
-            Q(status=ReportStatus.ACCEPTED) & Q(month__lte=month_start(as_of)),
-            project__in=projects,
-        )
+        MonthlyReport.objects.counted(as_of=as_of)
+        .filter(project__in=projects)
         .values_list("project_id")
         .annotate(total=Sum("investment"))
         .order_by()
@@ -160,7 +157,7 @@ def bureau_differences(*, bureau_list: BureauList) -> list[dict]:
     out, seen = [], set()
 
     def finding(kind, entry, project, note=""):
-        ours = Decimal(sums.get(project.pk) or 0).quantize(Decimal("0.01")) if project else None
+        ours = money(sums.get(project.pk)) if project else None
         out.append(
             {
                 "kind": kind,
@@ -197,8 +194,7 @@ def bureau_differences(*, bureau_list: BureauList) -> list[dict]:
                     "amount",
                     entry,
                     project,
-                    f"相差{(ours - entry.amount).quantize(Decimal('0.01'))}万元"
-                    f"（容许{gap * 100:.1f}%）",
+                    f"相差{money(ours - entry.amount)}万元（容许{gap * 100:.1f}%）",
                 )
         if entry.entered_on is not None and listed.get(project.pk) != entry.entered_on:
             finding("date", entry, project)

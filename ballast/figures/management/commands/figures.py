@@ -6,6 +6,8 @@ province's code, the whole province) for a year as of a date: one JSON object wi
 decimals or ``null``), else a table in Chinese.
 ``--all-units`` with a city's code prints every unit's figures (a JSON object keyed by
 unit code).
+``--write-docs`` writes ``docs/figure-reference.md`` from the figure registry
+(``figures.registry``); ``--check-docs`` fails when the committed file differs.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ballast.figures.registry import reference_markdown
 from ballast.figures.selectors import FIGURE_KEYS, flatten, to_json, unit_figures, units_figures
 from ballast.regions.choices import RegionKind
 from ballast.regions.models import Region
@@ -32,6 +37,11 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"日期“{text}”格式不正确，应为 YYYY-MM-DD，如 2023-03-31。") from exc
+
+
+def reference_path() -> Path:
+    """Where the generated figure reference lives."""
+    return Path(settings.BASE_DIR) / "docs" / "figure-reference.md"
 
 
 def display(value, kind: str) -> str:
@@ -50,17 +60,30 @@ class Command(BaseCommand):
     help = "输出板块（或全市）某年度截至某日的各项指标。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--unit", required=True, help="板块代码；填市代码则为全市，省代码则为全省"
-        )
+        parser.add_argument("--unit", help="板块代码；填市代码则为全市，省代码则为全省")
         parser.add_argument("--year", type=int, help="年度（默认为统计日期所在年）")
         parser.add_argument("--as-of", dest="as_of", help="统计日期 YYYY-MM-DD（默认今天）")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
         parser.add_argument(
             "--all-units", action="store_true", help="与市代码同用：输出全市每个板块的指标"
         )
+        parser.add_argument(
+            "--write-docs",
+            action="store_true",
+            help="由指标登记生成 docs/figure-reference.md",
+        )
+        parser.add_argument(
+            "--check-docs",
+            action="store_true",
+            help="检查 docs/figure-reference.md 与指标登记一致",
+        )
 
     def handle(self, *args, **options):
+        if options["write_docs"] or options["check_docs"]:
+            self._docs(write=options["write_docs"])
+            return
+        if not options["unit"]:
+            raise CommandError("请用 --unit 指定板块、市或省的代码。")
         as_of = _parse_date(options["as_of"]) if options["as_of"] else today_at_the_edge()
         year = options["year"] or as_of.year
         if not 2000 <= year <= 2100:
@@ -88,6 +111,19 @@ class Command(BaseCommand):
             self._json(to_json(figures))
         else:
             self._table(figures)
+
+    def _docs(self, *, write: bool) -> None:
+        path, text = reference_path(), reference_markdown()
+        if write:
+            path.write_text(text, encoding="utf-8")
+            self.stdout.write(f"已写入 {path}。")
+            return
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            raise CommandError(
+                f"{path} 与指标登记不一致，请运行 python manage.py figures --write-docs。"
+            )
+        self.stdout.write("指标参考与登记一致。")
 
     def _json(self, data) -> None:
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
