@@ -10,6 +10,7 @@ from ballast.accounts.choices import Role
 from ballast.accounts.models import LoginEvent
 from ballast.alerts import registry
 from ballast.alerts.choices import Level as WarningLevel
+from ballast.alerts.choices import SiteCheckStatus
 from ballast.coordination.choices import IssueCategory, IssueLevel, IssueStatus, VisitKind
 from ballast.projects.choices import (
     Category,
@@ -46,6 +47,7 @@ CHOICES = (
     ConfidenceRating,
     ReportStatus,
     WarningLevel,
+    SiteCheckStatus,
     IssueStatus,
     IssueCategory,
     IssueLevel,

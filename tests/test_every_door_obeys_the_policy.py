@@ -274,6 +274,18 @@ def _build_city():
         reported_investment=report.investment,
     )  # fmt: skip
 
+    from ballast.alerts.models import IntegrityThreshold
+    from ballast.imports.models import BureauEntry, BureauList
+
+    threshold = IntegrityThreshold.objects.create(city=city, key="spike_ratio", value=Decimal("3"))
+    bureau_list = BureauList.objects.create(
+        city=city, received_on=date(2023, 4, 30), filename="入库清单.xlsx", uploaded_by=admin_user
+    )
+    bureau_entry = BureauEntry.objects.create(
+        bureau_list=bureau_list, row=2, code=project.code or "", name=project.name,
+        entered_on=date(2023, 3, 1), amount=Decimal("100"),
+    )  # fmt: skip
+
     objects = {
         "regions.region": unit_a,
         "accounts.user": clerk,
@@ -294,6 +306,9 @@ def _build_city():
         "alerts.warningrule": warning_rule,
         "alerts.checkdraw": check_draw,
         "alerts.sitecheck": site_check,
+        "alerts.integritythreshold": threshold,
+        "imports.bureaulist": bureau_list,
+        "imports.bureauentry": bureau_entry,
         "assessments.scheme": scheme,
         "assessments.indicator": indicator,
         "assessments.manualscore": manual,

@@ -208,6 +208,12 @@ DOORS: dict[str, Door] = {
     "alerts:check_draw_new": Door((("spotcheck", ADD),)),
     "alerts:check_draw": Door(_SPOTCHECK_VIEW, post=None, model="alerts.CheckDraw"),
     "alerts:site_check_record": Door((("spotcheck", CHANGE),), model="alerts.SiteCheck"),
+    "alerts:site_check": Door(_SPOTCHECK_VIEW, post=None, model="alerts.SiteCheck"),
+    # on-site photos: the check in scope (404), then the policy's attach action (403):
+    # who records checks (ATTACHMENT_OWNERS: CHANGE on the check)
+    "alerts:site_check_attach": Door(
+        None, _SPOTCHECK_VIEW, model="alerts.SiteCheck", scope=policy.may_attach
+    ),
     "coordination:issues": Door((("issue", VIEW),), post=None),
     # the sample action is "acknowledge" (PROGRESS); confirm/close/reopen need CONFIRM
     "coordination:issue_action": Door(

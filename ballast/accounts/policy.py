@@ -208,6 +208,9 @@ ATTACHMENT_OWNERS: dict[str, tuple[str, ...]] = {
     "reports.monthlyreport": (CHANGE,),  # 形象进度 photos while the report is edited
     "coordination.issue": (ADD, PROGRESS, CONFIRM),  # documents of either side
     "coordination.visit": (ADD, CHANGE),  # photos of a visit (家家到)
+    # on-site photos and documents of a check (现场抽查): whoever may record checks
+    # (CHANGE on "spotcheck"); seen by whoever sees the check — never the unit checked
+    "alerts.sitecheck": (CHANGE,),
 }
 # The group's actions: every signed-in person; the rows come from the owners' scope.
 ATTACHMENT_GROUP = "attachment"

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from ballast.accounts.restricted_admin import RestrictedAdmin
 from ballast.alerts import services
-from ballast.alerts.models import WarningRule
+from ballast.alerts.models import CheckDraw, IntegrityThreshold, SiteCheck, WarningRule
 from ballast.regions.models import Region
 from ballast.regions.services import assessment_units
 
@@ -60,3 +60,68 @@ class WarningRuleAdmin(RestrictedAdmin):
             services.rule_update(user=request.user, rule=obj, data=data)
         except ValidationError as exc:
             raise PermissionDenied("；".join(exc.messages)) from exc
+
+
+class _ServiceOwned(RestrictedAdmin):
+    """Rows written only by the integrity services (a city's thresholds with a reason, a
+    drawn list, a recorded check that may amend a report): shown read-only here, with
+    their history; they change on their own pages (/integrity/…) and through the API."""
+
+    revert_allowed = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntegrityThreshold)
+class IntegrityThresholdAdmin(_ServiceOwned):
+    """A city's own integrity thresholds (set on /integrity/thresholds/ with a reason)."""
+
+    list_display = ("city", "key", "value", "updated_at")
+    list_filter = ("city",)
+    search_fields = ("key",)
+
+
+class SiteCheckInline(admin.TabularInline):
+    model = SiteCheck
+    fields = ("rank", "project", "weight", "reported_investment", "status", "checked_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckDraw)
+class CheckDrawAdmin(_ServiceOwned):
+    """The cities' on-site check lists (现场抽查清单), drawn on /integrity/checks/new/."""
+
+    list_display = ("__str__", "month", "seed", "size", "as_of", "drawn_by", "drawn_at")
+    list_filter = ("city",)
+    date_hierarchy = "month"
+    list_select_related = ("city", "drawn_by")
+    inlines = (SiteCheckInline,)
+
+
+@admin.register(SiteCheck)
+class SiteCheckAdmin(_ServiceOwned):
+    """One project of a check list and its result (recorded on the check's page)."""
+
+    list_display = (
+        "draw", "rank", "project", "reported_investment", "status", "found_investment",
+        "checked_on", "checked_by", "amended",
+    )  # fmt: skip
+    list_filter = ("status", "amended", "draw__city")
+    search_fields = ("project__name", "project__code")
+    list_select_related = ("draw__city", "project", "checked_by")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ballast.attachments.forms import MultipleFileField
 from ballast.figures.integrity import DEFAULTS
 from ballast.web.forms import DATE
 
@@ -73,3 +74,8 @@ class SiteCheckForm(forms.Form):
     )
     checked_on = forms.DateField(label=_("核查日期"), widget=DATE)
     notes = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(
+        label=_("现场照片与资料（可多选）"),
+        required=False,
+        help_text=_("照片、PDF 或 Office 文档，与结果一同保存；照片按本市规定去除定位信息。"),
+    )

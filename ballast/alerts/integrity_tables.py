@@ -2,6 +2,7 @@
 export (``ballast.web.tables``). Rows are the ``units`` of ``figures.integrity``. Also the
 on-site check lists (现场抽查) and the checks of one list."""
 
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -136,6 +137,9 @@ class SiteCheckTable(Table):
     status = column(verbose_name=_("结果"), empty_values=())
     found_investment = column(verbose_name=_("核实投资（万元）"))
     checked_by = column(verbose_name=_("核查人"), empty_values=())
+    files = column(
+        verbose_name=_("现场照片与资料"), empty_values=(), export_header="现场照片与资料"
+    )
     record = column(verbose_name="", empty_values=(), exclude_from_export=True)
 
     class Meta(Table.Meta):
@@ -149,17 +153,38 @@ class SiteCheckTable(Table):
         return record.project.unit.name
 
     def value_status(self, record):
-        return record.get_status_display()
+        return gettext(record.get_status_display())
 
     def value_checked_by(self, record):
         return str(record.checked_by) if record.checked_by_id else ""
 
-    render_project = value_project
     render_unit = value_unit
     render_checked_by = value_checked_by
 
+    def render_project(self, record):
+        url = reverse("alerts:site_check", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.project.name)
+
+    def _files(self, record) -> list:
+        # read for every check at once by the page (``attachments_by_owner``)
+        return getattr(self, "files_by_check", {}).get(record.pk, [])
+
+    def value_files(self, record):
+        """Each file's name and size (the export lists them; the page counts them)."""
+        return "；".join(
+            f"{a.name}（{filesizeformat(a.size)}）".replace("\xa0", " ")
+            for a in self._files(record)
+        )
+
+    def render_files(self, record):
+        count = len(self._files(record))
+        if not count:
+            return ""
+        url = reverse("alerts:site_check", args=[record.pk]) + "#attachments"
+        return format_html('<a href="{}">{}</a>', url, gettext("%(n)s 个") % {"n": count})
+
     def render_status(self, record):
-        text = record.get_status_display()
+        text = gettext(record.get_status_display())
         if record.amended:
             return format_html("{}<br><small>{}</small>", text, gettext("已据此更正月报"))
         return text

@@ -1,15 +1,18 @@
 """The integrity pages (数据质量与防虚报): the analytics of ``figures.integrity`` for the
 assessment units a person sees — a city person every unit of their city, a unit person
 their own unit — with the flagged projects (``?export=csv|xlsx`` writes the unit rows);
-the city's thresholds; the on-site check lists (抽查): draw, list, one list, record a
-result."""
+the city's thresholds; the on-site check lists (抽查): draw, list, one list (and its
+export), one check with its on-site photos, record a result."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
+from django.views.decorators.http import require_POST
 
 from ballast.accounts import policy
 from ballast.alerts.choices import SiteCheckStatus
@@ -27,6 +30,9 @@ from ballast.alerts.integrity_services import (
 )
 from ballast.alerts.integrity_tables import CheckDrawTable, IntegrityTable, SiteCheckTable
 from ballast.alerts.models import CheckDraw, IntegrityThreshold, SiteCheck
+from ballast.attachments import services as attachment_services
+from ballast.attachments import views as attachment_views
+from ballast.attachments.selectors import attachments_by_owner
 from ballast.figures.integrity import DEFAULTS, integrity
 from ballast.projects.models import Project
 from ballast.projects.selectors import visible_units
@@ -223,14 +229,64 @@ class CheckDrawDetail(ObjectView):
     template_name = "alerts/check_draw.html"
     context_object_name = "draw"
 
-    def get_extra_context(self):
-        checks = self.object.checks.select_related("project__unit", "checked_by").order_by("rank")
-        table = SiteCheckTable(list(checks))
+    def table(self):
+        checks = list(
+            self.object.checks.select_related("project__unit", "checked_by").order_by("rank")
+        )
+        table = SiteCheckTable(checks)
         table.may_record = policy.may_do(self.request.user, "record_site_checks")
-        return {"table": table}
+        # the files of every check in one query (the page counts them, the export names them)
+        table.files_by_check = attachments_by_owner(user=self.request.user, owners=checks)
+        return table
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("export")
+        if kind in ("csv", "xlsx"):
+            self.object = self.get_object()
+            title = gettext("现场抽查清单")
+            return self.table().export(kind, f"site-checks-{self.object.month:%Y-%m}", title)
+        return super().get(request, *args, **kwargs)
+
+    def get_extra_context(self):
+        return {"table": self.table()}
 
 
 check_draw = CheckDrawDetail.as_view()
+
+
+class SiteCheckDetail(ObjectView):
+    """One check: the project drawn and why, what the checker found, and its on-site
+    photos and documents (附件; whoever may record checks adds more)."""
+
+    model = SiteCheck
+    action = "spotcheck.view"
+    template_name = "alerts/site_check.html"
+    context_object_name = "check"
+
+    def base_queryset(self):
+        return SiteCheck.objects.select_related("draw", "project__unit", "report", "checked_by")
+
+    def get_extra_context(self):
+        check = self.object
+        return {
+            "draw": check.draw,
+            "report": check.report,
+            "may_record": check.status == SiteCheckStatus.PENDING
+            and policy.may_do(self.request.user, "record_site_checks"),
+        }
+
+
+site_check_page = SiteCheckDetail.as_view()
+
+
+@login_required
+@require_POST
+def site_check_attach(request, pk: int):
+    """Add on-site photos or documents to a check (the attachments panel of its page):
+    the check in the person's scope (404), then the policy's attach action (403)."""
+    check = get_object_or_404(SiteCheck.objects.restrict(request.user), pk=pk)
+    back = reverse("alerts:site_check", args=[check.pk]) + "#attachments"
+    return attachment_views.upload(request, owner=check, back=back, as_of=request_today())
 
 
 class SiteCheckRecord(ObjectEditView):
@@ -253,7 +309,7 @@ class SiteCheckRecord(ObjectEditView):
 
     def save(self, form, obj, expected_version):
         data = form.cleaned_data
-        return site_check_record(
+        check = site_check_record(
             user=self.request.user,
             check=obj,
             found_investment=data["found_investment"],
@@ -262,6 +318,15 @@ class SiteCheckRecord(ObjectEditView):
             checked_on=data["checked_on"],
             expected_version=expected_version,
         )
+        # the photos of the same form, in the result's transaction: a refused file
+        # records nothing (the form comes back with what was entered and the reason)
+        attachment_services.attach_all(
+            user=self.request.user,
+            owner=check,
+            files=data.get("files") or [],
+            as_of=request_today(),
+        )
+        return check
 
     def get_success_message(self, saved):
         if saved.amended:
@@ -269,7 +334,7 @@ class SiteCheckRecord(ObjectEditView):
         return gettext("抽查结果已登记。")
 
     def get_success_url(self, saved):
-        return reverse("alerts:check_draw", args=[saved.draw_id])
+        return reverse("alerts:site_check", args=[saved.pk])
 
     def get_title(self):
         return gettext("登记现场抽查结果")

@@ -3,6 +3,7 @@ integrity analytics' thresholds per city; the on-site check lists (抽查) and t
 
 from decimal import Decimal
 
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -221,9 +222,17 @@ class SiteCheck(Versioned, BallastModel):
         related_name="+",
     )
     amended = models.BooleanField("已据此更正月报", default=False)
+    # On-site photos and documents (现场照片与资料): ``attachments.Attachment`` rows owned
+    # by the check (``policy.ATTACHMENT_OWNERS``), read here for the API and the export.
+    attachments = GenericRelation(
+        "attachments.Attachment", content_type_field="owner_type", object_id_field="owner_id"
+    )
 
     access_group = "spotcheck"
     unit_path = "project__unit"
+    # The check's files are not filed under the project: the project's history is read by
+    # the unit checked, to whom a check is not announced.
+    attachment_project = None
 
     class Meta:
         verbose_name = "现场抽查"

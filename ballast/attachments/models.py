@@ -1,6 +1,7 @@
-"""Attachments and photos (附件、照片) of a stage event, a monthly report, an issue or a
-visit: the file under the default storage (MEDIA_ROOT), checked by content, images
-re-encoded (location stripped unless the city keeps it) with a thumbnail."""
+"""Attachments and photos (附件、照片) of a stage event, a monthly report, an issue, a
+visit or a site check: the file under the default storage (MEDIA_ROOT), checked by
+content, images re-encoded (location stripped unless the city keeps it) with a
+thumbnail."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -150,6 +150,15 @@ def _check_open(owner) -> None:
         raise ValidationError({"file": "该记录已报送或已办结，不能再添加附件。"})
 
 
+def _owner_project(owner):
+    """The project an owner's files are filed under (the project's history and lists).
+    An owner whose files the project's own people must not see says so with
+    ``attachment_project`` (a site check: not announced to the unit checked)."""
+    if hasattr(owner, "attachment_project"):
+        return owner.attachment_project
+    return getattr(owner, "project", None)
+
+
 def _owner_city(owner):
     project = getattr(owner, "project", None)
     unit = getattr(project, "unit", None)
@@ -192,7 +201,7 @@ def attach(
             attachment = Attachment(
                 owner_type=ContentType.objects.get_for_model(type(owner)),
                 owner_id=owner.pk,
-                project=getattr(owner, "project", None),
+                project=_owner_project(owner),
                 file=stored,
                 thumbnail=thumb,
                 name=_clean_name(getattr(file, "name", ""), prepared.ext),
@@ -213,3 +222,27 @@ def attach(
             default_storage.delete(thumb)
         raise
     return attachment
+
+
+def attach_all(*, user, owner, files, field: str = "files", as_of: date | None = None) -> list:
+    """Attach each of ``files`` to ``owner`` inside the caller's transaction (a form that
+    saves a record and its files together): a refused file raises ValidationError on
+    ``field`` naming the file, so the caller's transaction keeps nothing of the form; the
+    files of this call already stored are removed again."""
+    added: list[Attachment] = []
+    try:
+        for upload in files:
+            try:
+                added.append(attach(user=user, owner=owner, file=upload, as_of=as_of))
+            except ValidationError as exc:
+                raise ValidationError({field: f"{upload.name}：{'；'.join(exc.messages)}"}) from exc
+            except PermissionDenied as exc:
+                raise ValidationError({field: str(exc)}) from exc
+    except ValidationError:
+        # the caller's transaction drops the rows: take the files stored before away too
+        for attachment in added:
+            default_storage.delete(attachment.file.name)
+            if attachment.thumbnail:
+                default_storage.delete(attachment.thumbnail.name)
+        raise
+    return added

@@ -326,14 +326,9 @@ issue_new = IssueNew.as_view()
 def _attach_all(user, owner, files, *, field: str) -> None:
     """Attach each uploaded file to ``owner`` (the attachments app's service); a refused
     file is the form's error on ``field`` (the caller's transaction then keeps nothing)."""
-    today = request_today()
-    for upload in files:
-        try:
-            attachment_services.attach(user=user, owner=owner, file=upload, as_of=today)
-        except ValidationError as exc:
-            raise ValidationError({field: f"{upload.name}：{'；'.join(exc.messages)}"}) from exc
-        except PermissionDenied as exc:
-            raise ValidationError({field: str(exc)}) from exc
+    attachment_services.attach_all(
+        user=user, owner=owner, files=files, field=field, as_of=request_today()
+    )
 
 
 @login_required

@@ -5,6 +5,7 @@ draw) and their checks (list, one, record a result) — through
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -23,6 +24,8 @@ from ballast.alerts.integrity_services import (
 from ballast.alerts.models import CheckDraw, IntegrityThreshold, SiteCheck
 from ballast.api.idempotency import idempotent
 from ballast.api.viewsets import ReadOnlyViewSet
+from ballast.attachments.api.serializers import AttachmentSerializer
+from ballast.attachments.models import Attachment
 from ballast.figures.integrity import DEFAULTS, thresholds
 
 # --------------------------------------------------------------------------- thresholds
@@ -113,6 +116,11 @@ class SiteCheckSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="project.unit.code", read_only=True)
     reasons = serializers.SerializerMethodField()
     checked_by = serializers.CharField(read_only=True, allow_null=True)
+    attachments = AttachmentSerializer(
+        many=True,
+        read_only=True,
+        help_text="现场照片与资料（上传：POST /api/v1/attachments/，owner_type=alerts.sitecheck）",
+    )
 
     class Meta:
         model = SiteCheck
@@ -135,6 +143,7 @@ class SiteCheckSerializer(serializers.ModelSerializer):
             "checked_by",
             "amended",
             "version",
+            "attachments",
         )
 
     def get_reasons(self, obj) -> list[str]:
@@ -167,11 +176,24 @@ class SiteCheckRecordSerializer(serializers.Serializer):
     checked_on = serializers.DateField()
 
 
+def _checks_with_files(queryset, user):
+    """``queryset`` of checks with their files read at once — those ``user`` may see
+    (``Attachment.objects.restrict``: whoever sees the check)."""
+    files = Attachment.objects.restrict(user).select_related("owner_type").order_by("created_at")
+    return queryset.select_related("project__unit", "checked_by").prefetch_related(
+        Prefetch("attachments", queryset=files)
+    )
+
+
 class CheckDrawViewSet(ReadOnlyViewSet):
     """现场抽查清单：列表、详情（抽中的项目、原因与核查结果），市级抽取本月清单（保存随机种子）。"""
 
     queryset = CheckDraw.objects.select_related("city", "drawn_by").order_by("-month", "-pk")
     serializer_class = CheckDrawSerializer
+
+    def get_queryset(self):
+        checks = _checks_with_files(SiteCheck.objects.order_by("rank"), self.request.user)
+        return super().get_queryset().prefetch_related(Prefetch("checks", queryset=checks))
 
     def get_serializer_class(self):
         if self.action == "create":
@@ -198,6 +220,9 @@ class SiteCheckViewSet(ReadOnlyViewSet):
     serializer_class = SiteCheckSerializer
     policy_actions = {"record": policy.CHANGE}
 
+    def get_queryset(self):
+        return _checks_with_files(super().get_queryset(), self.request.user)
+
     def get_serializer_class(self):
         if self.action == "record":
             return SiteCheckRecordSerializer
@@ -211,4 +236,5 @@ class SiteCheckViewSet(ReadOnlyViewSet):
         check = self.get_object()
         data = self.validated(SiteCheckRecordSerializer)
         done = site_check_record(user=request.user, check=check, expected_version=version, **data)
+        done = self.get_queryset().get(pk=done.pk)  # with its files
         return self.object_response(done, status.HTTP_200_OK, SiteCheckSerializer)

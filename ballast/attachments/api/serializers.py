@@ -31,7 +31,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     owner_type = serializers.CharField(
         help_text="所属对象类型：projects.stageevent、reports.monthlyreport、coordination.issue、"
-        "coordination.visit"
+        "coordination.visit、alerts.sitecheck（现场抽查）"
     )
     owner_id = serializers.IntegerField(min_value=1)
     file = serializers.FileField(help_text="文件（multipart/form-data）")
