@@ -242,3 +242,116 @@ def test_figures_command_takes_known_at(q2_city, city, capsys):
 def test_a_bad_knowledge_date_is_refused_in_chinese(text):
     with pytest.raises(ValueError, match="知悉时点"):
         parse_known_at(text)
+
+
+def test_restatement_names_each_amendment_behind_each_figure(q2_city, city, unit_a, unit_b):
+    from ballast.bulletins.restatement import restatement
+
+    admin_name = str(q2_city["bulletin"].published_by)
+    restated = restatement(q2_city["bulletin"])
+    assert [(c.model, c.record, c.fields, str(c.user), c.reason) for c in restated["changes"]] == [
+        (
+            "项目",
+            "光储产业园",
+            [("总投资（万元）", Decimal("200000.00"), Decimal("260000.00"))],
+            admin_name,
+            "可研批复调整总投资",
+        ),
+        (
+            "年度计划",
+            str(q2_city["PB1"].plans.get()),
+            [("年度计划投资（万元）", Decimal("30000.00"), Decimal("40000.00"))],
+            admin_name,
+            "",
+        ),
+        (
+            "月度填报",
+            "光储产业园 2023年05月",
+            [("当月完成投资（万元）", Decimal("10000.00"), Decimal("14000.00"))],
+            admin_name,
+            "更正：统计口径调整",
+        ),
+    ]
+    rows = {(r.region, r.key): r for r in restated["figures"]}
+    # Every figure that differs is listed, and only those.
+    then_city, then_units = q2_city["at_publication"]
+    now_city, now_units = city_and_units_figures(city=city, year=2023, as_of=Q2_END)
+    expected = {(city.code, k) for k in changed(then_city, now_city)}
+    for code in now_units:
+        expected |= {(code, k) for k in changed(then_units[code], now_units[code])}
+    assert set(rows) == expected
+    # Each names the records it reads, in its own region.
+    plan = rows[(unit_b.code, "investment.annual_plan_wan")]
+    assert (plan.then_text, plan.now_text) == ("30,000.00", "40,000.00")
+    assert [c.model for c in plan.changes] == ["年度计划"]
+    assert [c.model for c in rows[(unit_a.code, "investment.completed_wan")].changes] == [
+        "月度填报"
+    ]
+    assert [c.model for c in rows[(unit_a.code, "new.signed.investment_wan")].changes] == ["项目"]
+    assert {c.model for c in rows[(city.code, "investment.completion_rate")].changes} == {
+        "项目",
+        "年度计划",
+        "月度填报",
+    }
+
+
+def test_restatement_page_per_role(client, q2_city, people):
+    bulletin = q2_city["bulletin"]
+    client.force_login(people["city_leader"])
+    detail = client.get(f"/bulletins/{bulletin.pk}/").content.decode()
+    assert f"/bulletins/{bulletin.pk}/restatement/" in detail
+    page = client.get(f"/bulletins/{bulletin.pk}/restatement/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for words in ("可研批复调整总投资", "更正：统计口径调整", "200000.00 → 260000.00", "30,000.00"):
+        assert words in text
+    client.force_login(people["enterprise"])
+    assert client.get(f"/bulletins/{bulletin.pk}/restatement/").status_code in (403, 404)
+
+
+def test_api_answers_as_known_at(q2_city, city, unit_a, people):
+    from tests.api_helpers import token_client
+
+    api = token_client(people["city_reviewer"])
+    params = {"unit": city.code, "as_of": "2023-06-30"}
+    then = api.get("/api/v1/figures/", {**params, "known_at": "2023-07-05"})
+    assert then.status_code == 200
+    assert then.json() == to_json(q2_city["at_publication"][0])
+    assert api.get("/api/v1/figures/", params).json()["investment"]["completed_wan"] == "42000.00"
+    compare = api.get(
+        "/api/v1/figures/compare/",
+        {"region": city.code, "as_of": "2023-06-30", "known_at": "2023-07-05T10:30:00+08:00"},
+    ).json()
+    assert compare["parts"][unit_a.code] == to_json(q2_city["at_publication"][1][unit_a.code])
+    bad = api.get("/api/v1/figures/", {**params, "known_at": "2023-07-32"})
+    assert bad.status_code == 400 and "known_at" in bad.json()["errors"]
+    assert "知悉时点" in bad.json()["errors"]["known_at"][0]
+
+
+def test_report_missing_as_known_at_counts_only_reports_filed_by_then(
+    knowledge_clock, city, people, make_project, d
+):
+    """A July report filed late (on 20 August) was missing as known on 10 August."""
+    from ballast.alerts.selectors import warnings_as_of
+
+    admin = people["city_admin"]
+    knowledge_clock.set(2023, 7, 1, 9, 0)
+    project = make_project(name="迟报项目", stages={"started": d(2023, 3, 1)})
+    knowledge_clock.set(2023, 8, 20, 9, 0)
+    rs.report_record_accepted(
+        user=admin,
+        project=project,
+        month=date(2023, 7, 1),
+        data={"investment": Decimal(100)},
+        reason="补报",
+    )
+    day = date(2023, 8, 10)
+
+    def missing(known_at=None):
+        found = warnings_as_of(
+            projects=Project.objects.all(), as_of=day, rules=["report_missing"], known_at=known_at
+        )
+        return [w.project_id for w in found]
+
+    assert missing() == []
+    assert missing(parse_known_at("2023-08-10")) == [project.pk]
