@@ -191,6 +191,8 @@ DOORS: dict[str, Door] = {
     ),
     "bulletins:detail": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     "bulletins:download": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
+    # 数据更正说明: what changed since publication — whoever reads the bulletin.
+    "bulletins:restatement": Door((("bulletin", VIEW),), post=None, model="bulletins.Bulletin"),
     # --- cockpits and supervision ----------------------------------------------------------
     "dashboards:cockpit": Door(_COCKPIT),
     # 省级驾驶舱: a province person's (city and unit people are taken to their own cockpit).

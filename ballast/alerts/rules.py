@@ -44,8 +44,10 @@ from django.db.models.functions import Coalesce
 from ballast.alerts.choices import LEVEL_RANK, Level, ThresholdUnit
 from ballast.alerts.registry import Hit, RuleDefaults, register
 from ballast.core.db import IdIn, MonthStart
+from ballast.core.known import known_rows
 from ballast.core.periods import add_months, month_start
 from ballast.figures import selectors as figure_selectors
+from ballast.figures.asknown import reached_by_known
 from ballast.projects.choices import STATISTICS_THRESHOLD_WAN, Stage, stages_from
 from ballast.projects.models import AnnualPlan, StageEvent
 from ballast.projects.selectors import reached_by, stage_seq_expression
@@ -283,18 +285,25 @@ POINT_PLACES = Decimal("0.0001")
 GAP_MARGIN = 0.01
 
 
-def _lagging_rows(projects, as_of: date, yellow_points: Decimal, city):
+def _lagging_rows(projects, as_of: date, yellow_points: Decimal, city, known_at=None):
     """Started projects with a plan for ``as_of``'s year whose completion rate is at least
-    ``yellow_points`` below 序时进度, with the progress figures of the one figure selector."""
+    ``yellow_points`` below 序时进度, with the progress figures of the one figure selector
+    (its stages, plans and reports as known at ``known_at``; None: now)."""
+    started = (
+        reached_by(Stage.STARTED, as_of)
+        if known_at is None
+        else reached_by_known(Stage.STARTED, as_of, known_at, ref="id")
+    )
     # The database compares in binary floating point on SQLite; a hair of slack here,
     # the exact comparison below on decimals rounded to 1/10000 of a point.
     bar = yellow_points / 100 - Decimal("0.000001")
     return (
         figure_selectors.with_investment_progress(
-            projects.filter(reached_by(Stage.STARTED, as_of)),
+            projects.filter(started),
             year=as_of.year,
             as_of=as_of,
             city=city,
+            known_at=known_at,
         )
         .filter(annual_plan_wan__gt=0)
         .annotate(
@@ -355,16 +364,18 @@ def _lagging_since(lagging: dict[int, date | None], as_of: date, yellow: Decimal
     return since
 
 
-def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
+def evaluate_lagging(*, projects, as_of, rule, known_at=None) -> Iterator[Hit]:
     """低于序时进度: a started project with an annual plan whose year-to-date completion
     rate is at least n points below 序时进度 (10 yellow, 20 red by default). ``since`` is
     the first day of the earliest month of the year from whose end on it has lagged
     without a break. Two queries: the current figures, then the month-ends of the firing
-    projects (:func:`_lagging_since`)."""
+    projects (:func:`_lagging_since`). ``known_at``: whether and how much a project lags
+    as known at K (stages, plan, curve, reports); the walk back of ``since`` reads the
+    month-ends as known now."""
     yellow, red = rule.yellow_threshold, rule.red_threshold
     current, started = {}, {}
     for pk, plan, ytd, progress, rate, started_on in _lagging_rows(
-        projects, as_of, yellow, rule.city
+        projects, as_of, yellow, rule.city, known_at
     ):
         points = _points(progress, rate)
         if points >= yellow:
@@ -386,9 +397,10 @@ def evaluate_lagging(*, projects, as_of, rule) -> Iterator[Hit]:
 # --- report_missing -------------------------------------------------------------------
 
 
-def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
+def evaluate_report_missing(*, projects, as_of, rule, known_at=None) -> Iterator[Hit]:
     """月报逾期未报: the report of the latest month whose deadline has passed is missing
-    (not even submitted) for a project that had to report for that month."""
+    (not even submitted) for a project that had to report for that month. ``known_at``:
+    the reports and stages as known at K — a report filed after K was missing then."""
     month = add_months(month_start(as_of), -1)
     deadline = deadline_for(city=rule.city, month=month)
     if as_of <= deadline:
@@ -399,12 +411,20 @@ def evaluate_report_missing(*, projects, as_of, rule) -> Iterator[Hit]:
         return
     level = Level.RED if days_late > rule.months("red") else Level.YELLOW
     month_end = add_months(month, 1) - timedelta(days=1)
-    filed = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month).exclude(
+    if known_at is None:
+        reports = MonthlyReport.objects.all()
+        started = reached_by(Stage.STARTED, month_end)
+        completed = reached_by(Stage.COMPLETED, month - timedelta(days=1))
+    else:
+        reports = known_rows(MonthlyReport, known_at)
+        started = reached_by_known(Stage.STARTED, month_end, known_at, ref="id")
+        completed = reached_by_known(Stage.COMPLETED, month - timedelta(days=1), known_at, ref="id")
+    filed = reports.filter(project_id=OuterRef("id"), month=month).exclude(
         status=ReportStatus.DRAFT
     )
     rows = (
-        projects.filter(reached_by(Stage.STARTED, month_end))
-        .exclude(reached_by(Stage.COMPLETED, month - timedelta(days=1)))
+        projects.filter(started)
+        .exclude(completed)
         .exclude(Exists(filed))
         .values_list("pk", flat=True)
     )

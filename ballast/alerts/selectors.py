@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -83,8 +84,18 @@ def rules_for_city(city: Region) -> list[WarningRule]:
     return result
 
 
+def takes_known_at(evaluator) -> bool:
+    """Whether a rule's evaluator can judge as known at a moment K (it takes ``known_at``:
+    ``lagging`` and ``report_missing`` so far, docs/warnings.md)."""
+    return "known_at" in inspect.signature(evaluator).parameters
+
+
 def warnings_as_of(
-    *, projects: QuerySet[Project], as_of: date, rules: Iterable[str] | None = None
+    *,
+    projects: QuerySet[Project],
+    as_of: date,
+    rules: Iterable[str] | None = None,
+    known_at: datetime | None = None,
 ) -> list[EarlyWarning]:
     """Every warning of ``projects`` as of ``as_of``, red first, then by unit and project.
 
@@ -92,6 +103,10 @@ def warnings_as_of(
     city's projects in a command); projects suspended or terminated on ``as_of`` are left
     out. ``rules`` limits the result to those rule keys (default: every enabled rule).
     Each city's projects are judged by that city's thresholds.
+
+    ``known_at`` (K): the rules that take it (:func:`takes_known_at`) judge the facts as
+    recorded at K; the others, the thresholds, suspensions and terminations are read as
+    known now.
     """
     wanted = None if rules is None else set(rules)
     if wanted is not None:
@@ -110,7 +125,8 @@ def warnings_as_of(
             if not rule.enabled or (wanted is not None and rule.key not in wanted):
                 continue
             evaluator = registry.get(rule.key).evaluator
-            hits = list(evaluator(projects=city_projects, as_of=as_of, rule=rule))
+            extra = {"known_at": known_at} if known_at and takes_known_at(evaluator) else {}
+            hits = list(evaluator(projects=city_projects, as_of=as_of, rule=rule, **extra))
             if hits:
                 found.append((rule, hits))
     if not found:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import yaml
@@ -32,6 +32,7 @@ from ballast.assessments.mujun import (
 )
 from ballast.assessments.schemes import indicator_params, scheme_data_from_yaml, scheme_export
 from ballast.assessments.scoring import IndicatorSpec, dec, evaluate, plain
+from ballast.core.known import known_rows
 from ballast.core.periods import Period, add_months
 from ballast.figures.selectors import figure_value, units_figures
 from ballast.projects.choices import Category, TargetIndicator
@@ -185,13 +186,17 @@ def cumulative_target(
     return None
 
 
-def unit_targets(*, units, period: Period, indicators: dict[str, str]) -> dict:
+def unit_targets(
+    *, units, period: Period, indicators: dict[str, str], known_at: datetime | None = None
+) -> dict:
     """``{unit_code: {figure_key: target}}`` for the target indicators named in
-    ``indicators`` (figure key → unit-target indicator)."""
+    ``indicators`` (figure key → unit-target indicator); ``known_at``: the targets as
+    recorded at that moment (None: now)."""
     if not indicators:
         return {}
     periods = [str(period.year)] + [f"{period.year}Q{q}" for q in range(1, 5)]
-    rows = UnitTarget.objects.filter(
+    targets = UnitTarget.objects.all() if known_at is None else known_rows(UnitTarget, known_at)
+    rows = targets.filter(
         unit__in=units, indicator__in=set(indicators.values()), period__in=periods
     ).values_list("unit__code", "period", "indicator", "value")
     found: dict[tuple[str, str], dict] = {}

@@ -19,6 +19,8 @@ where the computer lacks one.
 from __future__ import annotations
 
 import io
+import zipfile
+from datetime import date, datetime, time
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -343,6 +345,10 @@ def render_docx(content: dict) -> bytes:
     core.subject = content["header"]
     core.author = content["issuer"]
     core.language = "zh-CN"
+    # Dated by the content, never by the clock: the same content renders the same bytes.
+    as_of = datetime.combine(date.fromisoformat(content["as_of"]), time.min)
+    core.created = core.modified = as_of
+    core.revision = 1
     # python-docx starts with one empty paragraph; the masthead replaces it.
     body = document.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
@@ -366,4 +372,24 @@ def render_docx(content: dict) -> bytes:
     _signature(document, content)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _without_clock(buffer.getvalue())
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _without_clock(package: bytes) -> bytes:
+    """The package with every zip entry dated 1980-01-01 (zip's first day) instead of the
+    time of writing, so a published bulletin rendered again is identical byte for byte
+    (docs/bulletins.md "As known at publication")."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            fixed = zipfile.ZipInfo(entry.filename, date_time=ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = entry.external_attr
+            target.writestr(fixed, source.read(entry.filename))
+    return out.getvalue()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -158,10 +158,19 @@ def _as_json(row: dict) -> dict:
 
 
 def bulletin_content(
-    *, city: Region, period: str | Period, unit: Region | None = None, as_of: date | None = None
+    *,
+    city: Region,
+    period: str | Period,
+    unit: Region | None = None,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
 ) -> BulletinContent:
     """Compose the bulletin of ``city`` (or of one ``unit``) for ``period`` as of ``as_of``
-    (default: the period's end). Figures run from 1 January to ``as_of``."""
+    (default: the period's end). Figures run from 1 January to ``as_of``.
+
+    ``known_at`` (K): compose it from the facts as recorded at K — with K the publication
+    time, a published bulletin is composed again as it was published (docs/bulletins.md
+    "As known at publication" lists the sections that read K). None: as known now."""
     period = parse_period(period)
     as_of = as_of or period.end
     year = period.year
@@ -203,16 +212,22 @@ def bulletin_content(
         f"{period.label}{scope_name}重大项目建设情况通报如下（数据截至{cn_date(as_of)}）。"
     )
 
-    figures_now = sources.units_figures(city=city, year=year, as_of=as_of)
+    figures_now = sources.units_figures(city=city, year=year, as_of=as_of, known_at=known_at)
     rows = {u.code: sources.normalise(figures_now.get(u.code, {})) for u in unit_list}
-    scope_figures = sources.scope_figures(city=city, unit=unit, year=year, as_of=as_of)
+    scope_figures = sources.scope_figures(
+        city=city, unit=unit, year=year, as_of=as_of, known_at=known_at
+    )
     total = sources.normalise(scope_figures)
     before = sources.normalise(
         sources.scope_figures(
-            city=city, unit=unit, year=year - 1, as_of=sources.same_day_last_year(as_of)
+            city=city,
+            unit=unit,
+            year=year - 1,
+            as_of=sources.same_day_last_year(as_of),
+            known_at=known_at,
         )
     )
-    targets = sources.targets_to(units=units, period=period)
+    targets = sources.targets_to(units=units, period=period, known_at=known_at)
     content["totals"] = {"now": _as_json(total), "last_year": _as_json(before)}
     sections.append(
         {"heading": "总体情况", "blocks": [intro, *_summary(scope_name, span, total, before)]}
@@ -234,7 +249,7 @@ def bulletin_content(
             }
         )
 
-    ranking = sources.assessment(city=city, period=period, as_of=as_of)
+    ranking = sources.assessment(city=city, period=period, as_of=as_of, known_at=known_at)
     content["available"]["assessment"] = ranking is not None
     if ranking is not None and unit is not None:
         ranking = [r for r in ranking if _unit_code(r["unit"]) == unit.code]
@@ -246,11 +261,13 @@ def bulletin_content(
     sections.append(
         {
             "heading": "红黑榜",
-            "blocks": _honour(content, city, unit, period, as_of, ranking, unit_list, rows),
+            "blocks": _honour(
+                content, city, unit, period, as_of, ranking, unit_list, rows, known_at
+            ),
         }
     )
 
-    warnings = sources.warnings(city=city, unit=unit, as_of=as_of)
+    warnings = sources.warnings(city=city, unit=unit, as_of=as_of, known_at=known_at)
     sections.append(
         {
             "heading": "预警情况",
@@ -273,13 +290,15 @@ def bulletin_content(
     issues = sources.open_issues(city=city, unit=unit, as_of=as_of)
     sections.append({"heading": "问题协调情况", "blocks": _issues(content, issues)})
 
-    findings = sources.integrity_findings(city=city, unit=unit, year=year, as_of=as_of)
+    findings = sources.integrity_findings(
+        city=city, unit=unit, year=year, as_of=as_of, known_at=known_at
+    )
     sections.append({"heading": "数据质量情况", "blocks": _integrity(content, findings, as_of)})
 
     sections.append(
         {
             "heading": "下阶段工作任务",
-            "blocks": _tasks(content, city, unit, unit_list, coming, as_of),
+            "blocks": _tasks(content, city, unit, unit_list, coming, as_of, known_at),
         }
     )
     for index, section in enumerate(sections):
@@ -650,7 +669,9 @@ def _ranking(content, ranking: list[dict], unit_list, span) -> list[dict]:
     return [_p(text.rstrip("；") + ("" if text.endswith("。") else "。")), _tbl("ranking")]
 
 
-def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> list[dict]:
+def _honour(
+    content, city, unit, period, as_of, ranking, unit_list, rows, known_at=None
+) -> list[dict]:
     """红黑榜: leading and lagging units (by score, else by investment completion rate; the
     rule is :mod:`ballast.bulletins.honour`) and the largest projects started against the
     most lagging ones."""
@@ -672,7 +693,9 @@ def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> lis
             blocks.append(_sub(0, "先进与后进板块"))
             blocks.append(_p(honour_text(lists, basis=basis, unranked_reason=reason)))
     index = 1 if blocks else 0
-    largest = sources.largest_started(city=city, unit=unit, period=period, as_of=as_of)
+    largest = sources.largest_started(
+        city=city, unit=unit, period=period, as_of=as_of, known_at=known_at
+    )
     content["tables"]["largest_started"] = _table(
         "红榜：开工规模最大的项目",
         [("序号", "int"), ("项目名称", "text"), ("板块", "text"), ("总投资（亿元）", "yi")],
@@ -691,7 +714,9 @@ def _honour(content, city, unit, period, as_of, ranking, unit_list, rows) -> lis
     ]
     if largest:
         blocks.append(_tbl("largest_started"))
-    lagging = sources.most_lagging(city=city, unit=unit, year=period.year, as_of=as_of)
+    lagging = sources.most_lagging(
+        city=city, unit=unit, year=period.year, as_of=as_of, known_at=known_at
+    )
     content["tables"]["most_lagging"] = _table(
         "黑榜：投资进度滞后的项目",
         [
@@ -977,8 +1002,10 @@ def _issues(content, issues: dict) -> list[dict]:
     return [_p(text + "，请各责任部门加快办理。"), _tbl("issues")]
 
 
-def _tasks(content, city, unit, unit_list, coming: Period, as_of: date) -> list[dict]:
-    rows = sources.planned_in(city=city, unit=unit, period=coming, as_of=as_of)
+def _tasks(
+    content, city, unit, unit_list, coming: Period, as_of: date, known_at=None
+) -> list[dict]:
+    rows = sources.planned_in(city=city, unit=unit, period=coming, as_of=as_of, known_at=known_at)
     names = {u.code: u.display_name for u in unit_list}
     by_unit = {u.code: {"start": [0, Decimal(0)], "complete": [0, Decimal(0)]} for u in unit_list}
     for r in rows:

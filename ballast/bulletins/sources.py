@@ -14,10 +14,10 @@ kind gets a bulletin without the ranking section (``available["assessment"]`` fa
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from ballast.alerts.choices import SiteCheckStatus
 from ballast.alerts.models import SiteCheck
@@ -28,8 +28,10 @@ from ballast.assessments.selectors import assess, unit_targets
 from ballast.attraction.selectors import attraction_figures, city_leads
 from ballast.coordination.models import Issue
 from ballast.coordination.selectors import issue_figures, issue_totals
+from ballast.core.known import known_rows
 from ballast.core.periods import Period
 from ballast.figures import selectors as figures
+from ballast.figures.asknown import reached_by_known
 from ballast.figures.integrity import integrity
 from ballast.figures.registry import COUNT, FIGURES, MONEY
 from ballast.figures.selectors import (
@@ -39,7 +41,7 @@ from ballast.figures.selectors import (
     with_investment_progress,
 )
 from ballast.projects.choices import Stage
-from ballast.projects.models import AnnualPlan, Project
+from ballast.projects.models import AnnualPlan, Project, StageEvent, Termination
 from ballast.projects.selectors import batches, reached_by, terminated_q
 from ballast.regions.models import Region, within
 from ballast.regions.services import assessment_units
@@ -60,15 +62,25 @@ def units_of(city: Region):
 # --- unit figures -----------------------------------------------------------------------
 
 
-def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
-    """Each unit's figures for ``year`` as of ``as_of`` (``figures.selectors``)."""
-    return figures.units_figures(city=city, year=year, as_of=as_of)
+def units_figures(
+    *, city: Region, year: int, as_of: date, known_at: datetime | None = None
+) -> dict[str, dict]:
+    """Each unit's figures for ``year`` as of ``as_of`` (``figures.selectors``), as known
+    at ``known_at`` (None: now)."""
+    return figures.units_figures(city=city, year=year, as_of=as_of, known_at=known_at)
 
 
-def scope_figures(*, city: Region, unit: Region | None, year: int, as_of: date) -> dict:
+def scope_figures(
+    *,
+    city: Region,
+    unit: Region | None,
+    year: int,
+    as_of: date,
+    known_at: datetime | None = None,
+) -> dict:
     """The figures of the bulletin's scope: the city (sums of its units) or one unit."""
 
-    return unit_figures(unit=unit or city, year=year, as_of=as_of)
+    return unit_figures(unit=unit or city, year=year, as_of=as_of, known_at=known_at)
 
 
 def _dec(value) -> Decimal:
@@ -118,29 +130,59 @@ TARGET_INDICATORS = {
 """The targets a bulletin compares with, keyed by their indicator (``TargetIndicator``)."""
 
 
-def targets_to(*, units, period: Period) -> dict[str, dict[str, Decimal]]:
+def targets_to(
+    *, units, period: Period, known_at: datetime | None = None
+) -> dict[str, dict[str, Decimal]]:
     """Each unit's target for its year-to-date figures at the end of ``period`` (unit code
     → key → value), as the assessments measure them (``assessments.selectors.
     unit_targets``): the quarters' targets up to the period (2023H1: Q1 + Q2), the annual
     target at the year's end, else the annual target × m/12. No entry: no target."""
 
-    return unit_targets(units=list(units), period=period, indicators=TARGET_INDICATORS)
+    return unit_targets(
+        units=list(units), period=period, indicators=TARGET_INDICATORS, known_at=known_at
+    )
 
 
 # --- projects: the largest started, the most lagging, next period's tasks ----------------
 
 
-def _city_projects(city: Region, unit: Region | None):
-    projects = Project.objects.filter(within("unit", city))
+def _city_projects(city: Region, unit: Region | None, known_at: datetime | None = None):
+    """The scope's projects; given ``known_at``, their history rows as known then (same
+    field names: code, name, unit, total_investment …; matched by ``id``)."""
+    projects = (
+        Project.objects.all() if known_at is None else known_rows(Project, known_at)
+    ).filter(within("unit", city))
     if unit is not None:
         projects = projects.filter(unit=unit)
     return projects
 
 
-def largest_started(*, city, unit, period: Period, as_of: date, limit: int = 10) -> list[dict]:
+def largest_started(
+    *,
+    city,
+    unit,
+    period: Period,
+    as_of: date,
+    limit: int = 10,
+    known_at: datetime | None = None,
+) -> list[dict]:
     """The ``limit`` largest projects started from the year's start to ``as_of`` (红榜)."""
     year_span = Period(period.year, "Y")
-    started = batches(projects=_city_projects(city, unit), period=year_span, as_of=as_of).started
+    if known_at is None:
+        started = batches(
+            projects=_city_projects(city, unit), period=year_span, as_of=as_of
+        ).started
+    else:
+        started = _city_projects(city, unit, known_at).filter(
+            Exists(
+                known_rows(StageEvent, known_at).filter(
+                    project_id=OuterRef("id"),
+                    stage=Stage.STARTED,
+                    date__gte=year_span.start,
+                    date__lte=min(year_span.end, as_of),
+                )
+            )
+        )
     return list(
         started.order_by("-total_investment", "id").values(
             "code", "name", "unit__code", "unit__name", "total_investment"
@@ -148,14 +190,22 @@ def largest_started(*, city, unit, period: Period, as_of: date, limit: int = 10)
     )
 
 
-def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list[dict]:
+def most_lagging(
+    *, city, unit, year: int, as_of: date, limit: int = 10, known_at: datetime | None = None
+) -> list[dict]:
     """Projects with an annual plan whose year-to-date completion rate is behind their
     序时进度 (``figures.selectors.with_investment_progress``), the largest shortfall first
     (黑榜): shortfall = plan × 序时进度 − completed (万元), so a large project a few points
     behind outranks a small one far behind."""
 
     rows = (
-        with_investment_progress(_city_projects(city, unit), year=year, as_of=as_of, city=city)
+        with_investment_progress(
+            _city_projects(city, unit, known_at),
+            year=year,
+            as_of=as_of,
+            city=city,
+            known_at=known_at,
+        )
         .filter(annual_plan_wan__gt=0, completion_rate__lt=F("time_progress"))
         .values(
             "code",
@@ -182,19 +232,32 @@ def most_lagging(*, city, unit, year: int, as_of: date, limit: int = 10) -> list
     return behind[:limit]
 
 
-def planned_in(*, city, unit, period: Period, as_of: date) -> list[dict]:
+def planned_in(
+    *, city, unit, period: Period, as_of: date, known_at: datetime | None = None
+) -> list[dict]:
     """Projects planned to start or complete within ``period`` that had not done so by
-    ``as_of``: by their annual plan's month or, without one, their planned date."""
+    ``as_of``: by their annual plan's month or, without one, their planned date. Given
+    ``known_at``: the projects, plans, stages and terminations as recorded then."""
     months = list(range(period.first_month, period.last_month + 1))
-    projects = _city_projects(city, unit)
+    projects = _city_projects(city, unit, known_at)
+    plans = AnnualPlan.objects.all() if known_at is None else known_rows(AnnualPlan, known_at)
     rows = []
     for task, stage, month_field, date_field in (
         ("start", Stage.STARTED, "start_month", "planned_start"),
         ("complete", Stage.COMPLETED, "completion_month", "planned_completion"),
     ):
-        planned_month = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).values(
+        planned_month = plans.filter(project_id=OuterRef("id"), year=period.year).values(
             month_field
         )[:1]
+        if known_at is None:
+            reached, terminated = reached_by(stage, as_of), terminated_q(as_of)
+        else:
+            reached = reached_by_known(stage, as_of, known_at, ref="id")
+            terminated = Exists(
+                known_rows(Termination, known_at).filter(
+                    project_id=OuterRef("id"), terminated_on__lte=as_of
+                )
+            )
         found = (
             projects.annotate(plan_month=Subquery(planned_month))
             .filter(
@@ -204,8 +267,8 @@ def planned_in(*, city, unit, period: Period, as_of: date) -> list[dict]:
                     **{f"{date_field}__gte": period.start, f"{date_field}__lte": period.end},
                 )
             )
-            .exclude(reached_by(stage, as_of))
-            .exclude(terminated_q(as_of))
+            .exclude(reached)
+            .exclude(terminated)
             .values(
                 "code",
                 "name",
@@ -249,12 +312,14 @@ def attraction(*, city: Region, unit: Region | None, year: int, as_of: date) -> 
 # --- warnings, assessment, coordination --------------------------------------------------
 
 
-def warnings(*, city, unit, as_of: date) -> list | None:
+def warnings(*, city, unit, as_of: date, known_at: datetime | None = None) -> list | None:
 
-    return warnings_as_of(projects=_city_projects(city, unit), as_of=as_of)
+    return warnings_as_of(projects=_city_projects(city, unit), as_of=as_of, known_at=known_at)
 
 
-def assessment(*, city, period: Period, as_of: date) -> list[dict] | None:
+def assessment(
+    *, city, period: Period, as_of: date, known_at: datetime | None = None
+) -> list[dict] | None:
     """The ranking of the city's active assessment scheme for ``period``'s kind (季度比、
     半年评、年度考): rows ``{unit, unit_name, score, rank, rank_change}`` best first (the
     published result when there is one). None when the city has no such scheme."""
@@ -269,7 +334,14 @@ def assessment(*, city, period: Period, as_of: date) -> list[dict] | None:
             "%s没有%s考核方案，通报不含考核排名。", city.name, PERIOD_KIND_OF[period.kind].label
         )
         return None
-    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city)
+    source = None
+    if known_at is not None:  # the units' figures as known at K (the scheme itself: now)
+
+        def source(*, city, year, as_of):
+            every = figures.units_figures(city=city, year=year, as_of=as_of, known_at=known_at)
+            return {code: figures.flatten(one) for code, one in every.items()}
+
+    result = assess(scheme=scheme, period=str(period), as_of=as_of, city=city, figures=source)
     return [
         {
             "unit": row["unit"],
@@ -336,13 +408,20 @@ def overruns(*, city, unit, as_of: date) -> dict:
     }
 
 
-def integrity_findings(*, city: Region, unit: Region | None, year: int, as_of: date) -> list:
+def integrity_findings(
+    *,
+    city: Region,
+    unit: Region | None,
+    year: int,
+    as_of: date,
+    known_at: datetime | None = None,
+) -> list:
     """Per unit: the integrity analytics' flags (``figures.integrity``, the city's
     thresholds) and the year's on-site checks up to ``as_of`` (checked, found inflated).
     One row per unit of the scope: ``{unit, unit_name, flags, projects, checked,
     inflated}``."""
     units = [unit] if unit is not None else list(units_of(city))
-    answer = integrity(city=city, year=year, as_of=as_of, units=units)
+    answer = integrity(city=city, year=year, as_of=as_of, units=units, known_at=known_at)
     checks = {
         row["project__unit__code"]: row
         for row in SiteCheck.objects.filter(

@@ -14,4 +14,5 @@ urlpatterns = [
     path("rounds/<int:pk>/publish/", views.round_bulletin_publish_view, name="round_publish"),
     path("<int:pk>/", views.bulletin_detail, name="detail"),
     path("<int:pk>/download.<str:fmt>", views.bulletin_download, name="download"),
+    path("<int:pk>/restatement/", views.bulletin_restatement, name="restatement"),
 ]

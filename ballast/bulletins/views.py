@@ -22,6 +22,7 @@ from ballast.accounts.signals import data_exported
 from ballast.attraction.models import CampaignRound
 from ballast.bulletins.charts import render_chart
 from ballast.bulletins.models import Bulletin
+from ballast.bulletins.restatement import restatement
 from ballast.bulletins.selectors import bulletin_content, parse_period, published_bulletins
 from ballast.bulletins.services import (
     bulletin_docx,
@@ -303,5 +304,20 @@ class BulletinDownload(BulletinView):
         return _file(bulletin_xlsx(bulletin), f"{bulletin.title}（附表）.xlsx", XLSX_TYPE)
 
 
+class RestatementView(BulletinView):
+    """数据更正说明: a published bulletin's figures as published and as known now, each
+    that differs with the records changed after publication behind it (who, when, why).
+    Whoever may read the bulletin may read it (the same restricted rows)."""
+
+    template_name = "bulletins/restatement.html"
+
+    def get_extra_context(self):
+        bulletin = self.object
+        if not bulletin.is_published or bulletin.campaign_round_id is not None:
+            raise Http404(_("只有已发布的定期通报有数据更正说明。"))
+        return {"restated": restatement(bulletin)}
+
+
 bulletin_detail = BulletinView.as_view()
+bulletin_restatement = RestatementView.as_view()
 bulletin_download = BulletinDownload.as_view()

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from ballast.core.known import known_rows
 from ballast.core.periods import month_start
-from ballast.figures.selectors import accepted_reports, city_units, money, rate
+from ballast.figures.asknown import project_field, reached_by_known
+from ballast.figures.selectors import city_units, money, rate
 from ballast.projects.choices import Stage
 from ballast.projects.models import Project
 from ballast.projects.selectors import reached_by
@@ -272,11 +274,19 @@ def _report_rates(row: dict, as_of: date, rules: dict) -> dict:
     return out
 
 
-def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | None = None) -> dict:
+def integrity(
+    *,
+    city: Region,
+    year: int,
+    as_of: date,
+    units: list[Region] | None = None,
+    known_at: datetime | None = None,
+) -> dict:
     """The integrity analytics of ``city``'s assessment units (or of ``units`` of it) for
     ``year`` as of ``as_of``: one row per unit with its checks and flags, and the flagged
     projects. A fixed number of queries whatever the number of units. The thresholds are
-    the city's (:func:`thresholds`)."""
+    the city's (:func:`thresholds`). ``known_at``: the reports, projects and stages as
+    recorded at that moment (None: now)."""
     rules = thresholds(city)
     units = list(units) if units is not None else list(city_units(city))
     unit_ids = [u.pk for u in units]
@@ -285,39 +295,41 @@ def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | Non
     first = date(year, 1, 1)
     last = date(year, max(last_month, 1), 1)
 
-    counted = accepted_reports(as_of=as_of).filter(
-        project__unit_id__in=unit_ids, month__gte=first, month__lte=last
+    if known_at is None:
+        reports = MonthlyReport.objects.annotate(r_unit=F("project__unit_id"))
+    else:
+        reports = known_rows(MonthlyReport, known_at).annotate(
+            r_unit=project_field("unit_id", known_at)
+        )
+    counted = reports.filter(
+        counted_q(as_of=as_of), r_unit__in=unit_ids, month__gte=first, month__lte=last
     )
     monthly: dict[int, dict[int, Decimal]] = defaultdict(dict)
     amounts: dict[int, list[Decimal]] = defaultdict(list)
     if last_month:
         for unit_id, month, total in (
-            counted.order_by()
-            .values_list("project__unit_id", "month")
-            .annotate(total=Sum("investment"))
+            counted.order_by().values_list("r_unit", "month").annotate(total=Sum("investment"))
         ):
             monthly[unit_id][month.month] = Decimal(total or 0)
-        for unit_id, amount in counted.order_by().values_list("project__unit_id", "investment"):
+        for unit_id, amount in counted.order_by().values_list("r_unit", "investment"):
             amounts[unit_id].append(Decimal(amount))
 
     rates: dict[int, dict] = defaultdict(lambda: {"n": 0, "amended": 0, "returned": 0})
     if last_month:
         ever_sent = ~Q(status=ReportStatus.DRAFT) | Q(returned_at__isnull=False)
         for row in (
-            MonthlyReport.objects.filter(
-                ever_sent, project__unit_id__in=unit_ids, month__gte=first, month__lte=last
-            )
+            reports.filter(ever_sent, r_unit__in=unit_ids, month__gte=first, month__lte=last)
             .order_by()
-            .values("project__unit_id")
+            .values("r_unit")
             .annotate(
-                n=Count("pk"),
-                amended=Count("pk", filter=Q(amendment_count__gt=0)),
-                returned=Count("pk", filter=Q(returned_at__date__lte=as_of)),
+                n=Count("id"),
+                amended=Count("id", filter=Q(amendment_count__gt=0)),
+                returned=Count("id", filter=Q(returned_at__date__lte=as_of)),
             )
         ):
-            rates[row["project__unit_id"]] = row
+            rates[row["r_unit"]] = row
 
-    projects = flagged_projects(unit_ids, as_of=as_of, rules=rules)
+    projects = flagged_projects(unit_ids, as_of=as_of, rules=rules, known_at=known_at)
     outrunning = Counter(p["unit"] for p in projects)
     rows = []
     for unit in units:
@@ -355,13 +367,17 @@ def integrity(*, city: Region, year: int, as_of: date, units: list[Region] | Non
     }
 
 
-def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
+def flagged_projects(
+    unit_ids, *, as_of: date, rules: dict, known_at: datetime | None = None
+) -> list[dict]:
     """Projects whose accepted since-start sum (months up to ``as_of``'s month) outruns
     their total investment; or is above ``unstarted_share_max`` of it with no 开工 stage
     event (or a later stage) dated on or before ``as_of``; or above ``unlisted_share_max``
     of it with no 列统 (statistics) stage by then; or, as a share of the total, above the
     工程完成比例 (percent of works done) of the project's latest accepted report with one
-    by more than ``progress_gap_max``."""
+    by more than ``progress_gap_max``. ``known_at``: as recorded at that moment."""
+    if known_at is not None:
+        return _flagged(_known_projects(unit_ids, as_of=as_of, known_at=known_at), as_of, rules)
     counted = counted_q("reports__", as_of=as_of)
     since_start = Coalesce(Sum("reports__investment", filter=counted), Decimal(0))
     latest_percent = Subquery(
@@ -382,6 +398,49 @@ def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
         .select_related("unit")
         .order_by("unit__sort_order", "unit__code", "pk")
     )
+    return _flagged(projects, as_of, rules)
+
+
+def _known_projects(unit_ids, *, as_of: date, known_at: datetime):
+    """:func:`flagged_projects`' candidates as recorded at ``known_at``: the projects'
+    history rows then, their counted reports, stages and latest 工程完成比例 then."""
+    reports = (
+        known_rows(MonthlyReport, known_at)
+        .filter(counted_q(as_of=as_of))
+        .filter(project_id=OuterRef("id"))
+    )
+    since_start = Coalesce(
+        Subquery(
+            reports.order_by()
+            .values("project_id")
+            .annotate(total=Sum("investment"))
+            .values("total"),
+            output_field=DecimalField(max_digits=18, decimal_places=2),
+        ),
+        Decimal(0),
+        output_field=DecimalField(max_digits=18, decimal_places=2),
+    )
+    latest_percent = Subquery(
+        reports.filter(percent_complete__isnull=False)
+        .order_by("-month")
+        .values("percent_complete")[:1]
+    )
+    return (
+        known_rows(Project, known_at)
+        .filter(unit_id__in=unit_ids)
+        .annotate(since_start=since_start)
+        .filter(since_start__gt=0)
+        .annotate(
+            started=reached_by_known(Stage.STARTED, as_of, known_at, ref="id"),
+            listed=reached_by_known(Stage.IN_STATISTICS, as_of, known_at, ref="id"),
+            percent=latest_percent,
+        )
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__code", "id")
+    )
+
+
+def _flagged(projects, as_of: date, rules: dict) -> list[dict]:
     out = []
     for project in projects:
         flags = project_flags(project, as_of=as_of, rules=rules)
@@ -389,7 +448,7 @@ def flagged_projects(unit_ids, *, as_of: date, rules: dict) -> list[dict]:
             total = project.total_investment
             out.append(
                 {
-                    "project": project.pk,
+                    "project": project.id,
                     "name": project.name,
                     "unit": project.unit.code,
                     "unit_name": project.unit.name,

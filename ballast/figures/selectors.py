@@ -50,8 +50,9 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from ballast.core.db import IdIn, prepared_rows
+from ballast.core.known import known_rows
 from ballast.core.periods import Period, add_months, month_end, month_start
-from ballast.figures import facts, registry
+from ballast.figures import asknown, facts, registry
 from ballast.figures.registry import (
     COHORT_STAGES,
     FIGURES,
@@ -183,7 +184,14 @@ def _sum_subquery(queryset, group: str, field: str):
     return Coalesce(Subquery(rows, output_field=MONEY), ZERO)
 
 
-def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: date, city):
+def with_investment_progress(
+    projects: QuerySet[Project],
+    *,
+    year: int,
+    as_of: date,
+    city,
+    known_at: datetime | None = None,
+):
     """Annotate each project with its investment progress for ``year`` as of ``as_of``:
 
     * ``annual_plan_wan`` — AnnualPlan.planned_investment for ``year`` (None: no plan);
@@ -197,8 +205,14 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
 
     ``city`` is the city of the projects (its deadline decides m; None: the 5th).
     The same figures at every month-end of the year at once: :func:`month_end_progress`.
+
+    ``known_at``: the plans, curves and reports as recorded at that moment
+    (:func:`_known_investment_progress`; ``projects`` may then be the Project history rows
+    as known at K, ``core.known.known_rows(Project, K)``); None: as known now.
     """
     m = elapsed_months_in(city, year=year, as_of=as_of)
+    if known_at is not None:
+        return _known_investment_progress(projects, year=year, as_of=as_of, m=m, known_at=known_at)
     reports = accepted_reports(as_of=as_of).filter(project=OuterRef("pk"))
     this_year = reports.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
     # The plan's own curve to month m: NULL when the plan has no curve (no PlanMonth
@@ -235,6 +249,58 @@ def with_investment_progress(projects: QuerySet[Project], *, year: int, as_of: d
             When(
                 annual_plan_wan__gt=0,
                 then=Coalesce(Ratio(curve_to_m, F("annual_plan_wan")), even),
+            ),
+            default=even,
+            output_field=RATIO,
+        ),
+        completion_rate=Case(
+            When(
+                annual_plan_wan__gt=0,
+                then=Ratio(F("ytd_investment_wan"), F("annual_plan_wan")),
+            ),
+            default=None,
+            output_field=RATIO,
+        ),
+    )
+
+
+def _known_investment_progress(projects, *, year: int, as_of: date, m: int, known_at: datetime):
+    """:func:`with_investment_progress` as known at ``known_at``: each project's plan for
+    ``year``, its monthly curve and its counted reports as recorded then (an amendment
+    recorded after K is undone). Projects are matched by ``id``, so ``projects`` may be
+    live projects or their history rows as known at K."""
+    plan = known_rows(AnnualPlan, known_at).filter(project_id=OuterRef("id"), year=year)
+    reports = (
+        known_rows(MonthlyReport, known_at)
+        .filter(counted_q(as_of=as_of))
+        .filter(project_id=OuterRef("id"))
+    )
+    this_year = reports.filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+    # The plan's id seen from inside a subquery over its months (one level further out).
+    plan_id = Subquery(
+        known_rows(AnnualPlan, known_at)
+        .filter(project_id=OuterRef(OuterRef("id")), year=year)
+        .values("id")[:1]
+    )
+    curve_to_m = Subquery(
+        known_rows(PlanMonth, known_at)
+        .filter(plan_id=plan_id, month__lte=m)
+        .order_by()
+        .values("plan_id")
+        .annotate(total=Sum("planned_investment"))
+        .values("total"),
+        output_field=MONEY,
+    )
+    has_curve = Exists(known_rows(PlanMonth, known_at).filter(plan_id=plan_id))
+    even = Value(Decimal(m) / Decimal(12), output_field=RATIO)
+    return projects.annotate(
+        annual_plan_wan=Subquery(plan.values("planned_investment")[:1], output_field=MONEY),
+        ytd_investment_wan=_sum_subquery(this_year, "project_id", "investment"),
+        since_start_investment_wan=_sum_subquery(reports, "project_id", "investment"),
+        time_progress=Case(
+            When(
+                Q(annual_plan_wan__gt=0) & Q(has_curve),
+                then=Ratio(Coalesce(curve_to_m, ZERO), F("annual_plan_wan")),
             ),
             default=even,
             output_field=RATIO,
@@ -663,15 +729,31 @@ def _raw_targets(unit_ids, year, quarter, out):
         sums[f"{tag}.{row['indicator']}.n"] += 1
 
 
-def _raw_sums(unit_ids, *, year: int, as_of: date, elapsed: int) -> dict[int, defaultdict]:
+def _raw_sums(
+    unit_ids, *, year: int, as_of: date, elapsed: int, known_at: datetime | None = None
+) -> dict[int, defaultdict]:
     """Raw additive sums per unit id (a fixed number of grouped queries); ``elapsed`` is
-    序时进度's m (:func:`elapsed_months`)."""
+    序时进度's m (:func:`elapsed_months`). ``known_at``: every fact as known at that moment,
+    read from the history tables (``figures.asknown``); None: as known now."""
     out: dict[int, defaultdict] = defaultdict(lambda: defaultdict(Decimal))
     prev_year = year - 1
     prev_as_of = same_day_last_year(as_of)
     # The quarter whose targets are read: the quarter holding as_of, within the year.
     quarter = quarter_of(min(max(as_of, date(year, 1, 1)), date(year, 12, 31)))
     unit_ids = list(unit_ids)
+    if known_at is not None:
+        asknown.raw_sums(
+            unit_ids,
+            year=year,
+            as_of=as_of,
+            elapsed=elapsed,
+            quarter=quarter,
+            new_stages=NEW_STAGES,
+            cohort_stages=COHORT_STAGES,
+            known_at=known_at,
+            out=out,
+        )
+        return out
     if facts.maintained():  # PostgreSQL: the sums of reports and new events kept by triggers
         facts.new_events(
             unit_ids,
@@ -900,21 +982,27 @@ def city_units(city: Region) -> QuerySet[Region]:
     )
 
 
-def units_figures(*, city: Region, year: int, as_of: date) -> dict[str, dict]:
+def units_figures(
+    *, city: Region, year: int, as_of: date, known_at: datetime | None = None
+) -> dict[str, dict]:
     """The figures of every assessment unit of ``city``, keyed by unit code, in the units'
     order. All units are computed at once by grouped aggregates (a fixed number of
     queries), the path rankings and assessments use."""
-    return city_and_units_figures(city=city, year=year, as_of=as_of)[1]
+    return city_and_units_figures(city=city, year=year, as_of=as_of, known_at=known_at)[1]
 
 
-def city_and_units_figures(*, city: Region, year: int, as_of: date) -> tuple[dict, dict]:
+def city_and_units_figures(
+    *, city: Region, year: int, as_of: date, known_at: datetime | None = None
+) -> tuple[dict, dict]:
     """``(the city's figures, every unit's figures)`` from one set of grouped queries: the
     city's figures add up its units' numerators and denominators (counts, money, plans)
     and its rates are ratios of those sums. Rate targets are set per unit only, so the
     city's rate targets are None; its count and money targets are the units' sums."""
     units = list(city_units(city))
     elapsed = elapsed_months_in(city, year=year, as_of=as_of)
-    per_unit = _raw_sums([u.pk for u in units], year=year, as_of=as_of, elapsed=elapsed)
+    per_unit = _raw_sums(
+        [u.pk for u in units], year=year, as_of=as_of, elapsed=elapsed, known_at=known_at
+    )
     total = _added_up(per_unit.values())
     city_figures = _assemble(
         total,
@@ -938,7 +1026,9 @@ def city_and_units_figures(*, city: Region, year: int, as_of: date) -> tuple[dic
     }
 
 
-def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[dict, dict]:
+def area_and_cities_figures(
+    *, area: Region, year: int, as_of: date, known_at: datetime | None = None
+) -> tuple[dict, dict]:
     """``(the area's figures, every city's figures keyed by city code)`` for a province
     (省级 comparison of its cities). Each city's figures are exactly
     ``city_and_units_figures(city=…)[0]`` — its units' sums, 序时进度 by its own reporting
@@ -955,7 +1045,7 @@ def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[di
     city_sums: dict[int, defaultdict] = {}
     for elapsed, group in by_calendar.items():
         unit_ids = [pk for city in group for pk in units_of_city[city.pk]]
-        per_unit = _raw_sums(unit_ids, year=year, as_of=as_of, elapsed=elapsed)
+        per_unit = _raw_sums(unit_ids, year=year, as_of=as_of, elapsed=elapsed, known_at=known_at)
         for city in group:
             city_sums[city.pk] = _added_up(per_unit[pk] for pk in units_of_city[city.pk])
     area_total = _added_up(city_sums[city.pk] for city in cities)
@@ -984,16 +1074,16 @@ def area_and_cities_figures(*, area: Region, year: int, as_of: date) -> tuple[di
     return area_figures, per_city
 
 
-def unit_figures(*, unit: Region, year: int, as_of: date) -> dict:
+def unit_figures(*, unit: Region, year: int, as_of: date, known_at: datetime | None = None) -> dict:
     """The figures of ``unit`` (an assessment unit; the city for the whole city, see
     :func:`city_and_units_figures`; a province for the whole province, see
     :func:`area_and_cities_figures`)."""
     if unit.kind == RegionKind.PROVINCE:
-        return area_and_cities_figures(area=unit, year=year, as_of=as_of)[0]
+        return area_and_cities_figures(area=unit, year=year, as_of=as_of, known_at=known_at)[0]
     if unit.kind == RegionKind.CITY:
-        return city_and_units_figures(city=unit, year=year, as_of=as_of)[0]
+        return city_and_units_figures(city=unit, year=year, as_of=as_of, known_at=known_at)[0]
     elapsed = elapsed_months_in(unit.city, year=year, as_of=as_of)
-    sums = _raw_sums([unit.pk], year=year, as_of=as_of, elapsed=elapsed)
+    sums = _raw_sums([unit.pk], year=year, as_of=as_of, elapsed=elapsed, known_at=known_at)
     return _assemble(
         sums[unit.pk],
         code=unit.code,

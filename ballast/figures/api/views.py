@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ballast.accounts import policy
-from ballast.api.params import query_date, query_year
+from ballast.api.params import query_date, query_known_at, query_year
 from ballast.figures.integrity import as_json, integrity_of
 from ballast.figures.selectors import (
     DELAY_BUCKETS,
@@ -92,6 +92,15 @@ DATE_PARAMETERS = [
     OpenApiParameter("as_of", OpenApiTypes.DATE, description="统计日期（默认今天）"),
 ]
 
+KNOWN_AT_PARAMETER = OpenApiParameter(
+    "known_at",
+    str,
+    description=(
+        "知悉时点 K：按该时点已记录的数据计算（历史表），用于重现过去某时看到的数字。"
+        "YYYY-MM-DD 为当日结束时，或 YYYY-MM-DDTHH:MM[:SS][+08:00]；默认现在"
+    ),
+)
+
 
 class FiguresView(APIView):
     """一个板块、一个市（全市）或一个省（全省）某年度截至某日的各项指标。"""
@@ -104,13 +113,17 @@ class FiguresView(APIView):
                 "unit", str, required=True, description="板块代码；市代码为全市，省代码为全省"
             ),
             *DATE_PARAMETERS,
+            KNOWN_AT_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         as_of, year = _dates(request)
+        known_at = query_known_at(request)
         region = _region(request, "unit", figure_regions(request.user))
-        return Response(to_json(unit_figures(unit=region, year=year, as_of=as_of)))
+        return Response(
+            to_json(unit_figures(unit=region, year=year, as_of=as_of, known_at=known_at))
+        )
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -134,11 +147,13 @@ class FiguresCompareView(APIView):
                 description="省、市或板块的代码（默认为您所在的省、市或板块）",
             ),
             *DATE_PARAMETERS,
+            KNOWN_AT_PARAMETER,
         ],
         responses={200: ComparisonSerializer},
     )
     def get(self, request):
         as_of, year = _dates(request)
+        known_at = query_known_at(request)
         user = request.user
         regions = figure_regions(user)
         own = policy.scope_root(user)
@@ -150,11 +165,15 @@ class FiguresCompareView(APIView):
         if area is None:
             raise exceptions.NotFound(_("您的范围内没有可查看指标的地区。"))
         if area.kind == RegionKind.PROVINCE:
-            total, parts = area_and_cities_figures(area=area, year=year, as_of=as_of)
+            total, parts = area_and_cities_figures(
+                area=area, year=year, as_of=as_of, known_at=known_at
+            )
         elif area.kind == RegionKind.CITY:
-            total, parts = city_and_units_figures(city=area, year=year, as_of=as_of)
+            total, parts = city_and_units_figures(
+                city=area, year=year, as_of=as_of, known_at=known_at
+            )
         else:
-            total, parts = unit_figures(unit=area, year=year, as_of=as_of), {}
+            total, parts = unit_figures(unit=area, year=year, as_of=as_of, known_at=known_at), {}
         return Response(
             {
                 "region": to_json(total),

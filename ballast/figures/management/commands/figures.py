@@ -5,7 +5,8 @@ province's code, the whole province) for a year as of a date: one JSON object wi
 ``--json`` (money as strings with two decimals in 万元, rates as numbers with four
 decimals or ``null``), else a table in Chinese.
 ``--all-units`` with a city's code prints every unit's figures (a JSON object keyed by
-unit code).
+unit code). ``--known-at K`` computes them from the facts as recorded at K (a date: the
+end of that day; or a date and time), so a past answer can be given again.
 ``--write-docs`` writes ``docs/figure-reference.md`` from the figure registry
 (``figures.registry``); ``--check-docs`` fails when the committed file differs.
 """
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ballast.core.known import parse_known_at
 from ballast.figures.registry import reference_markdown
 from ballast.figures.selectors import FIGURE_KEYS, flatten, to_json, unit_figures, units_figures
 from ballast.regions.choices import RegionKind
@@ -63,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="板块代码；填市代码则为全市，省代码则为全省")
         parser.add_argument("--year", type=int, help="年度（默认为统计日期所在年）")
         parser.add_argument("--as-of", dest="as_of", help="统计日期 YYYY-MM-DD（默认今天）")
+        parser.add_argument(
+            "--known-at",
+            dest="known_at",
+            help="知悉时点：按该时点已记录的数据计算（YYYY-MM-DD 为当日结束时，"
+            "或 YYYY-MM-DDTHH:MM[:SS]）；默认现在",
+        )
         parser.add_argument("--json", action="store_true", help="输出 JSON")
         parser.add_argument(
             "--all-units", action="store_true", help="与市代码同用：输出全市每个板块的指标"
@@ -86,6 +94,12 @@ class Command(BaseCommand):
             raise CommandError("请用 --unit 指定板块、市或省的代码。")
         as_of = _parse_date(options["as_of"]) if options["as_of"] else today_at_the_edge()
         year = options["year"] or as_of.year
+        known_at = None
+        if options["known_at"]:
+            try:
+                known_at = parse_known_at(options["known_at"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度 {year} 不在 2000–2100 之间。")
         code = (options["unit"] or "").strip()
@@ -99,14 +113,14 @@ class Command(BaseCommand):
         if options["all_units"]:
             if region.kind != RegionKind.CITY:
                 raise CommandError("--all-units 须与市代码同用。")
-            every = units_figures(city=region, year=year, as_of=as_of)
+            every = units_figures(city=region, year=year, as_of=as_of, known_at=known_at)
             if options["json"]:
                 self._json({code: to_json(f) for code, f in every.items()})
             else:
                 for figures in every.values():
                     self._table(figures)
             return
-        figures = unit_figures(unit=region, year=year, as_of=as_of)
+        figures = unit_figures(unit=region, year=year, as_of=as_of, known_at=known_at)
         if options["json"]:
             self._json(to_json(figures))
         else:
