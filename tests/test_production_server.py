@@ -148,7 +148,12 @@ def test_serve_runs_gunicorn_in_production_mode(tmp_path):
         output = log.read()
         assert health is not None, f"bin/serve did not answer:\n{output[-3000:]}"
         assert "Using worker: gthread" in output
-        assert health.status == 200, health.body
+        # A server just started on a loaded machine may fail a check's time limit on its
+        # first answer: it must become healthy before the deadline, not on the first try.
+        while health.status != 200 and time.monotonic() - started < DEADLINE_SECONDS - 10:
+            time.sleep(0.5)
+            health = get(port, "/healthz")
+        assert health.status == 200, health.body.decode()
         body = json.loads(health.body)
         assert body["status"] in ("ok", "warning")
         assert {name: body["checks"][name]["status"] for name in ("database", "cache")} == {
