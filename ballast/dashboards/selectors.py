@@ -529,6 +529,23 @@ def _target_kind(indicator: str) -> str:
     return "money"
 
 
+def _cities_of(units) -> dict[int, Region | None]:
+    """Each unit's city (``Region.city``) keyed by unit id, in one query for all of them:
+    the nearest region of kind city on the unit's path."""
+    units = list(units)
+    cities = {
+        city.code: city
+        for city in Region.objects.filter(
+            code__in={code for unit in units for code in unit.codes}, kind=RegionKind.CITY
+        )
+    }
+    found: dict[int, Region | None] = {}
+    for unit in units:
+        on_path = [cities[code] for code in unit.codes if code in cities]
+        found[unit.pk] = None if unit.kind == RegionKind.PROVINCE or not on_path else on_path[-1]
+    return found
+
+
 def targets_with_actuals(targets, *, as_of: date) -> list[TargetRow]:
     """The rows of ``targets`` (a restricted UnitTarget queryset) with their actual figure
     and share reached (完成率), read from the figures of each target's city and period:
@@ -536,20 +553,25 @@ def targets_with_actuals(targets, *, as_of: date) -> list[TargetRow]:
     never one per target. A year's actual is the year-to-date figure, a quarter's the
     quarter's (the figures' ``quarter`` part), both as of ``as_of`` or the period's end."""
     rows = list(targets.select_related("unit"))
+    city_of = _cities_of({target.unit_id: target.unit for target in rows}.values())
     groups: dict[tuple, list] = {}
     for target in rows:
-        groups.setdefault((target.unit.city_id, target.period), []).append(target)
+        groups.setdefault((city_of[target.unit_id], target.period), []).append(target)
     found: dict[int, TargetRow] = {}
-    cities = {r.pk: r for r in Region.objects.filter(pk__in={c for c, _p in groups})}
-    for (city_id, period_text), group in groups.items():
+    # A year's figures as of a day and its last quarter's are the same computation.
+    computed: dict[tuple, dict] = {}
+    for (city, period_text), group in groups.items():
         period = Period.parse(period_text)
-        if period.start > as_of or city_id not in cities:
+        if period.start > as_of or city is None:
             for target in group:
                 kind = _target_kind(target.indicator)
                 found[target.pk] = TargetRow(target, kind, None, None, None)
             continue
         day = min(as_of, period.end)
-        __, units = city_and_units_figures(city=cities[city_id], year=period.start.year, as_of=day)
+        key = (city.pk, period.start.year, day)
+        if key not in computed:
+            computed[key] = city_and_units_figures(city=city, year=period.start.year, as_of=day)[1]
+        units = computed[key]
         for target in group:
             figures = units.get(target.unit.code)
             kind = _target_kind(target.indicator)

@@ -1149,12 +1149,17 @@ def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
-def _as_recorded(field: str, as_of: date, output_field):
-    """The project's ``field`` as recorded at the end of ``as_of`` (from its history)."""
-    history = Project.history.model.objects.filter(
+def _recorded(as_of: date):
+    """The project's history rows recorded by the end of ``as_of``, latest first: the
+    first is the project as recorded on that date (for a correlated subquery)."""
+    return Project.history.model.objects.filter(
         id=OuterRef("pk"), history_date__lt=end_of_day(as_of)
     ).order_by("-history_date", "-history_id")
-    return Subquery(history.values(field)[:1], output_field=output_field)
+
+
+def _as_recorded(field: str, as_of: date, output_field):
+    """The project's ``field`` as recorded at the end of ``as_of`` (from its history)."""
+    return Subquery(_recorded(as_of).values(field)[:1], output_field=output_field)
 
 
 def _months_between(earlier: str, later: str):
@@ -1177,36 +1182,57 @@ def with_overruns(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Proje
     * ``delay_bucket`` — ``1-12``, ``13-24``, ``25-60``, ``60+`` (None: not delayed).
 
     Projects without a history row by ``as_of`` (not yet recorded) get None throughout.
+    Each overrun is computed on the recorded history row, inside its own subquery: an
+    annotation reading another annotation repeats that annotation's SQL, so overruns
+    derived from the recorded values outside would run the history look-up dozens of
+    times per project.
     """
-    annotated = projects.annotate(
-        baseline_total_wan=_as_recorded("baseline_total_investment", as_of, MONEY),
-        forecast_total_wan=_as_recorded("total_investment", as_of, MONEY),
-        baseline_completion_on=_as_recorded("baseline_completion", as_of, DateField()),
-        forecast_completion_on=_as_recorded("planned_completion", as_of, DateField()),
-    ).annotate(
-        cost_overrun_wan=ExpressionWrapper(
-            F("forecast_total_wan") - F("baseline_total_wan"), output_field=MONEY
-        ),
-        time_overrun_months=ExpressionWrapper(
-            _months_between("baseline_completion_on", "forecast_completion_on"),
-            output_field=IntegerField(),
-        ),
+    history = _recorded(as_of)
+
+    def recorded(value, output_field, **helpers):
+        """``value`` as recorded, one subquery: a field of the recorded history row, or
+        an expression over it reading the ``helpers`` annotations (only the ones it
+        reads: resolving an unread annotation costs as much as a read one)."""
+        rows = history.annotate(**helpers) if helpers else history
+        if not isinstance(value, str):
+            rows, value = rows.annotate(recorded_value=value), "recorded_value"
+        return Subquery(rows.values(value)[:1], output_field=output_field)
+
+    overrun_wan = ExpressionWrapper(
+        F("total_investment") - F("baseline_total_investment"), output_field=MONEY
+    )
+    overrun_months = ExpressionWrapper(
+        _months_between("baseline_completion", "planned_completion"), output_field=IntegerField()
     )
     buckets = []
     for code, _, low, high in DELAY_BUCKETS:
-        condition = Q(time_overrun_months__gte=low)
+        condition = Q(overrun_months__gte=low)
         if high is not None:
-            condition &= Q(time_overrun_months__lte=high)
+            condition &= Q(overrun_months__lte=high)
         buckets.append(When(condition, then=Value(code)))
-    return annotated.annotate(
-        cost_overrun_rate=Case(
-            When(
-                baseline_total_wan__gt=0, then=Ratio(F("cost_overrun_wan"), F("baseline_total_wan"))
+    return projects.annotate(
+        baseline_total_wan=recorded("baseline_total_investment", MONEY),
+        forecast_total_wan=recorded("total_investment", MONEY),
+        baseline_completion_on=recorded("baseline_completion", DateField()),
+        forecast_completion_on=recorded("planned_completion", DateField()),
+        cost_overrun_wan=recorded(overrun_wan, MONEY),
+        time_overrun_months=recorded(overrun_months, IntegerField()),
+        cost_overrun_rate=recorded(
+            Case(
+                When(
+                    baseline_total_investment__gt=0,
+                    then=Ratio(overrun_wan, F("baseline_total_investment")),
+                ),
+                default=None,
+                output_field=RATIO,
             ),
-            default=None,
-            output_field=RATIO,
+            RATIO,
         ),
-        delay_bucket=Case(*buckets, default=None, output_field=CharField()),
+        delay_bucket=recorded(
+            Case(*buckets, default=None, output_field=CharField()),
+            CharField(),
+            overrun_months=overrun_months,
+        ),
     )
 
 
@@ -1254,31 +1280,37 @@ def new_delays(projects: QuerySet[Project], *, as_of: date) -> QuerySet[Project]
 
 
 def overrun_summary(projects: QuerySet[Project], *, as_of: date) -> dict:
-    """Cost and time overruns of ``projects`` as of ``as_of`` (one aggregate query and one
-    count): how many overran their cost baseline, by how much in 万元 and as a share of
-    their baselines; how many are late, by delay bucket; and how many are newly delayed
-    since the end of last month."""
+    """Cost and time overruns of ``projects`` as of ``as_of`` (three grouped queries): how
+    many overran their cost baseline, by how much in 万元 and as a share of their
+    baselines; how many are late, by delay bucket; and how many are newly delayed since
+    the end of last month."""
     annotated = with_overruns(projects, as_of=as_of)
-    over = Q(cost_overrun_wan__gt=0)
-    aggregates = {
-        "cost_n": Count("pk", filter=over),
-        "cost_wan": Sum("cost_overrun_wan", filter=over),
-        "cost_base": Sum("baseline_total_wan", filter=over),
-        "late_n": Count("pk", filter=LATE),
-    }
-    for code, _, _, _ in DELAY_BUCKETS:
-        aggregates[f"bucket_{code}"] = Count("pk", filter=Q(delay_bucket=code))
-    sums = annotated.aggregate(**aggregates)
+    # Each figure in its own query, each overrun read once a project: SQLite folds a
+    # summed subquery into the outer query, where every reference to an overrun would
+    # run its history look-up again (four per project for the buckets' counts alone).
+    cost = annotated.filter(cost_overrun_wan__gt=0).aggregate(
+        n=Count("pk"), wan=Sum("cost_overrun_wan"), base=Sum("baseline_total_wan")
+    )
+    buckets = {code: 0 for code, _, _, _ in DELAY_BUCKETS}
+    late_n = 0
+    for row in (
+        annotated.values("delay_bucket")
+        .annotate(n=Count("pk"), late=Count("pk", filter=LATE))
+        .order_by()
+    ):
+        if row["delay_bucket"] in buckets:
+            buckets[row["delay_bucket"]] = row["n"]
+        late_n += row["late"]
     return {
         "cost_overrun": {
-            "count": sums["cost_n"],
-            "overrun_wan": money(sums["cost_wan"]),
-            "baseline_wan": money(sums["cost_base"]),
-            "rate": rate(sums["cost_wan"], sums["cost_base"]),
+            "count": cost["n"],
+            "overrun_wan": money(cost["wan"]),
+            "baseline_wan": money(cost["base"]),
+            "rate": rate(cost["wan"], cost["base"]),
         },
         "time_overrun": {
-            "count": sums["late_n"],
-            "buckets": {code: sums[f"bucket_{code}"] for code, _, _, _ in DELAY_BUCKETS},
+            "count": late_n,
+            "buckets": buckets,
             "new_since_last_month": new_delays(projects, as_of=as_of).count(),
         },
     }
