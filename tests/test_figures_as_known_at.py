@@ -214,8 +214,8 @@ def test_bulletin_composed_as_known_at_publication_is_identical(q2_city, city):
     fresh = bulletin_content(city=city, period=bulletin.period, as_of=bulletin.as_of)
     fresh["number"] = bulletin.number
     assert content_hash(fresh) != bulletin.figures_hash
-    assert fresh["totals"]["now"]["plan_wan"] == "120000.00"
-    assert bulletin.content["totals"]["now"]["plan_wan"] == "110000.00"
+    assert fresh["totals"]["now"]["investment.annual_plan_wan"] == "120000.00"
+    assert bulletin.content["totals"]["now"]["investment.annual_plan_wan"] == "110000.00"
 
 
 def test_figures_command_takes_known_at(q2_city, city, capsys):
@@ -307,6 +307,29 @@ def test_restatement_page_per_role(client, q2_city, people):
         assert words in text
     client.force_login(people["enterprise"])
     assert client.get(f"/bulletins/{bulletin.pk}/restatement/").status_code in (403, 404)
+
+
+def test_a_unit_clerk_sees_every_figure_moved_but_only_its_own_records(client, q2_city, people):
+    """The city bulletin is read by every unit; the records behind another unit's figures
+    (PB1's plan in unit B) are counted for clerk A, not named."""
+    from ballast.bulletins.restatement import restatement
+
+    bulletin = q2_city["bulletin"]
+    everything = restatement(bulletin)
+    mine = restatement(bulletin, user=people["clerk_a"])
+    assert [c.model for c in everything["changes"]] == ["项目", "年度计划", "月度填报"]
+    assert [c.model for c in mine["changes"]] == ["项目", "月度填报"]  # unit A's PA1
+    assert mine["hidden"] == 1
+    assert [(r.region, r.key) for r in mine["figures"]] == [
+        (r.region, r.key) for r in everything["figures"]
+    ]
+    plan_b = next(r for r in mine["figures"] if r.key == "investment.annual_plan_wan" and r.hidden)
+    assert plan_b.changes == [] and plan_b.hidden == 1
+    client.force_login(people["clerk_a"])
+    text = client.get(f"/bulletins/{bulletin.pk}/restatement/").content.decode()
+    assert "可研批复调整总投资" in text  # their own project's change
+    assert str(q2_city["PB1"].plans.get()) not in text  # unit B's plan: not named
+    assert "另有 1 项变更涉及您无权查看的记录" in text
 
 
 def test_api_answers_as_known_at(q2_city, city, unit_a, people):

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from ballast.accounts import policy
 from ballast.core.known import known_rows
 from ballast.figures.selectors import (
     FIGURE_KEYS,
@@ -82,6 +83,7 @@ class Change:
     when: datetime
     reason: str
     unit_id: int | None
+    project_id: int | None = None
 
 
 @dataclass
@@ -96,6 +98,8 @@ class Restated:
     then: object
     now: object
     changes: list[Change] = field(default_factory=list)
+    # changes behind the figure of records the reader may not see (counted, not named)
+    hidden: int = 0
 
     @property
     def then_text(self) -> str:
@@ -156,6 +160,9 @@ def _changes(bulletin, since: datetime, until: datetime) -> list[Change]:
     plan_units = dict(
         AnnualPlan.objects.filter(pk__in=plan_ids).values_list("pk", "project__unit_id")
     )
+    plan_projects = dict(
+        AnnualPlan.history.model.objects.filter(id__in=plan_ids).values_list("id", "project_id")
+    )
     project_units = dict(Project.objects.filter(pk__in=project_ids).values_list("pk", "unit_id"))
     found = []
     for kind, (model, fields) in FACTS.items():
@@ -184,6 +191,14 @@ def _changes(bulletin, since: datetime, until: datetime) -> list[Change]:
                 unit_id = plan_units.get(row.plan_id)
             else:
                 unit_id = project_units.get(row.project_id)
+            if kind == "project":
+                project_id = row.id
+            elif kind == "curve":
+                project_id = plan_projects.get(row.plan_id)
+            elif kind == "target":
+                project_id = None
+            else:
+                project_id = row.project_id
             found.append(
                 Change(
                     kind=kind,
@@ -195,16 +210,44 @@ def _changes(bulletin, since: datetime, until: datetime) -> list[Change]:
                     when=row.history_date,
                     reason=row.history_change_reason or "",
                     unit_id=unit_id,
+                    project_id=project_id,
                 )
             )
     return found
 
 
-def restatement(bulletin, *, now: datetime | None = None) -> dict:
+def visible_to(user, changes: list[Change]) -> list[Change]:
+    """The changes whose record ``user`` may see (``accounts.policy``): a project's facts
+    through the project, a target through the targets of their scope. A unit clerk who
+    reads the city's bulletin sees how every unit's figure moved, but the records behind
+    another unit's figures only as a count."""
+    project_ids = {c.project_id for c in changes if c.project_id is not None}
+    seen_projects = set(
+        policy.restrict(Project._base_manager.filter(pk__in=project_ids), user).values_list(
+            "pk", flat=True
+        )
+    )
+    target_units = {c.unit_id for c in changes if c.kind == "target"}
+    seen_units = set(
+        policy.restrict(UnitTarget.objects.filter(unit_id__in=target_units), user).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return [
+        c
+        for c in changes
+        if (c.kind == "target" and c.unit_id in seen_units)
+        or (c.kind != "target" and c.project_id in seen_projects)
+    ]
+
+
+def restatement(bulletin, *, user=None, now: datetime | None = None) -> dict:
     """What changed in ``bulletin``'s figures since its publication: ``{"published_at",
     "now", "figures": [Restated …], "changes": [Change …]}``. The figures are those of the
     bulletin's scope (the city and each of its units, or the one unit) for the period's
-    year as of the bulletin's date, as known at publication and as known ``now``."""
+    year as of the bulletin's date, as known at publication and as known ``now``.
+    ``user``: the reader — the records they may not see are counted, not named
+    (:func:`visible_to`); None (a command): every record."""
     now = now or timezone.now()
     since = bulletin.published_at
     year, as_of = bulletin.as_of.year, bulletin.as_of
@@ -224,6 +267,8 @@ def restatement(bulletin, *, now: datetime | None = None) -> dict:
         current = unit_figures(unit=bulletin.unit, year=year, as_of=as_of)
         pairs = [(bulletin.unit, then, current, bulletin.unit.pk)]
     changes = _changes(bulletin, since, now)
+    shown_changes = changes if user is None else visible_to(user, changes)
+    visible = {id(c) for c in shown_changes}
     figures = []
     for region, then, current, unit_id in pairs:
         old, new = flatten(then), flatten(current)
@@ -233,6 +278,10 @@ def restatement(bulletin, *, now: datetime | None = None) -> dict:
             if old.get(key) == new.get(key):
                 continue
             reads = kinds_read_by(key)
+            behind = [
+                c for c in changes if c.kind in reads and (unit_id is None or c.unit_id == unit_id)
+            ]
+            named = [c for c in behind if id(c) in visible]
             figures.append(
                 Restated(
                     region=region.code,
@@ -242,11 +291,14 @@ def restatement(bulletin, *, now: datetime | None = None) -> dict:
                     kind=kind,
                     then=old.get(key),
                     now=new.get(key),
-                    changes=[
-                        c
-                        for c in changes
-                        if c.kind in reads and (unit_id is None or c.unit_id == unit_id)
-                    ],
+                    changes=named,
+                    hidden=len(behind) - len(named),
                 )
             )
-    return {"published_at": since, "now": now, "figures": figures, "changes": changes}
+    return {
+        "published_at": since,
+        "now": now,
+        "figures": figures,
+        "changes": shown_changes,
+        "hidden": len(changes) - len(shown_changes),
+    }

@@ -315,7 +315,7 @@ class RestatementView(BulletinView):
         bulletin = self.object
         if not bulletin.is_published or bulletin.campaign_round_id is not None:
             raise Http404(_("只有已发布的定期通报有数据更正说明。"))
-        return {"restated": restatement(bulletin)}
+        return {"restated": restatement(bulletin, user=self.request.user)}
 
 
 bulletin_detail = BulletinView.as_view()
