@@ -318,6 +318,18 @@ def test_every_endpoint_answers_as_its_schema_says(world, people, settings):
         _t, officer = token_create(user=people["department"], name="契约")
         _t, city_leader = token_create(user=people["city_leader"], name="契约")
         department = people["department"].department_id
+        # the responsible department answers its node (办结 / 无需办理)
+        dept_node = call(clerk, "POST", "/api/v1/nodes/",
+                         body={"project": project.pk, "kind": "land_supply",
+                               "deadline": "2023-03-01", "department": department}).json()  # fmt: skip
+        call(officer, "GET", "/api/v1/nodes/")
+        call(officer, "POST", "/api/v1/nodes/{id}/answer/", path_parameters={"id": dept_node["id"]},
+             body={"outcome": "done"}, headers={"If-Match": '"1"'})  # fmt: skip
+        call(officer, "POST", "/api/v1/nodes/{id}/answer/", path_parameters={"id": dept_node["id"]},
+             body={"outcome": "done", "completed_on": "2023-02-28", "note": "已摘牌"},
+             headers={"If-Match": '"1"'})  # fmt: skip
+        call(clerk, "POST", "/api/v1/nodes/{id}/answer/", path_parameters={"id": dept_node["id"]},
+             body={"outcome": "not_needed"}, headers={"If-Match": '"2"'})  # fmt: skip
         issue = call(clerk, "POST", "/api/v1/issues/",
                      body={"project": project.pk, "category": "land", "description": "用地指标",
                            "department": department, "deadline": "2023-05-31",

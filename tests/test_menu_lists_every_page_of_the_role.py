@@ -9,6 +9,7 @@ from django.urls import reverse
 
 PAGES = (
     "projects:project_list",
+    "projects:nodes",
     "reports:report_month",
     "reports:review_unit",
     "reports:review_city",

@@ -438,10 +438,11 @@ def test_late_nodes_are_marked_warned_and_noticed(
         "leader_a",
     }
     # the project page is linked only for whoever may open it: a department officer sees
-    # issues, not projects (a link would be a 404), the notice itself names the node
+    # their department's nodes, not projects (a link would be a 404) — theirs is the
+    # node's answer page
     assert dict(late.values_list("recipient__username", "link")) == {
-        "dept": "",
-        "dept_wang": "",
+        "dept": f"/projects/nodes/{filing.pk}/answer/",
+        "dept_wang": f"/projects/nodes/{filing.pk}/answer/",
         "leader_a": f"/projects/{project.pk}/",
     }
     assert _web(people["department"]).get(f"/projects/{project.pk}/").status_code == 404

@@ -96,6 +96,7 @@ def _judges(user, tour) -> bool:
 
 
 _PROJECT_VIEW = (("project", VIEW),)
+_NODE = "projects.Node"
 _PROJECT_CHANGE = (("project", CHANGE),)
 _COCKPIT = (("project", VIEW), ("target", VIEW))
 _TARGET_SET = (("target", ADD), ("target", CHANGE))
@@ -293,6 +294,9 @@ DOORS: dict[str, Door] = {
     "projects:project_resume": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:project_terminate": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:plan_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
+    "projects:nodes": Door((("node", VIEW),), None),
+    # the responsible department's answer (办结 / 无需办理) to one of its nodes
+    "projects:node_answer": Door((("node", policy.PROGRESS),), model=_NODE),
     "projects:node_create": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_edit": Door(_PROJECT_CHANGE, model="projects.Project"),
     "projects:node_templates_apply": Door(None, _PROJECT_CHANGE, model="projects.Project"),
@@ -391,8 +395,10 @@ API_DOORS: dict[str, ApiDoor] = {
     # Recording a stage, a node or a plan changes the project (the services' check).
     "api:stageevent-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:stageevent-detail": _api_object("project", "projects.StageEvent", **_PROJECT_FLOW),
-    "api:node-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
-    "api:node-detail": _api_object("project", "projects.Node", **_PROJECT_FLOW),
+    "api:node-list": ApiDoor({"GET": (("node", VIEW),), "POST": _PROJECT_CHANGE}),
+    "api:node-detail": _api_object("node", _NODE, **_PROJECT_FLOW),
+    # the responsible department's answer (办结 / 无需办理)
+    "api:node-answer": ApiDoor({"POST": (("node", policy.PROGRESS),)}, model=_NODE),
     "api:annualplan-list": ApiDoor({"GET": _PROJECT_VIEW, "POST": _PROJECT_CHANGE}),
     "api:annualplan-detail": _api_object("project", "projects.AnnualPlan", **_PROJECT_FLOW),
     # 板块目标: read with the figures; set by the city (policy "set_targets")

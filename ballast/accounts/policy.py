@@ -12,7 +12,8 @@ A model takes part by declaring
 * optionally ``project_path`` — the lookup to the project, which gives enterprise
   contacts the rows of their own projects (``coordination.ProjectContact``), and
   ``department_path`` — the lookup to the responsible department, which gives department
-  officers the coordination issues assigned to them across units;
+  officers the coordination issues assigned to them and the nodes their department is
+  responsible for, across units (:data:`DEPARTMENT_GROUPS`);
 * for personal rows (notices), ``owner_path`` — the lookup to the person they belong to.
 
 Scope is a prefix of the region tree's materialised path (``Region.path``,
@@ -149,6 +150,10 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         # Only the issues assigned to their department (see scope_q); they may raise
         # one for their own department.
         "issue": {VIEW, ADD, CHANGE, PROGRESS},
+        # The nodes of project node plans their department is responsible for (前期手续:
+        # 备案、供地、规划许可、施工许可 …), across units: they see them and record the
+        # outcome (PROGRESS = 办结 / 无需办理), nothing else of the project.
+        "node": {VIEW, PROGRESS},
     },
     Role.AUDITOR: {
         "history": _READ,
@@ -194,6 +199,18 @@ ROLE_ACTIONS: dict[str, dict[str, set[str]]] = {
         "issue": {VIEW, ADD, CONFIRM},
     },
 }
+
+# 节点计划 (``projects.Node``): a node follows its project's rights — whoever may see or
+# change a project may see or change its node plan — except for department officers,
+# whose "node" row above gives them their department's nodes alone.
+for _groups in ROLE_ACTIONS.values():
+    if "project" in _groups:
+        _groups.setdefault("node", set(_groups["project"]))
+del _groups
+
+# Groups a department officer sees by their department (``department_path``), not by
+# region: the issues assigned to it and the nodes it is responsible for.
+DEPARTMENT_GROUPS = ("issue", "node")
 
 # Groups of personal rows: in-app notices (everyone sees and marks read their own) and
 # personal API tokens (made, listed and revoked by their owner).
@@ -264,7 +281,7 @@ def scope_q(user, model) -> Q | None:
         return Q(**{f"{model.owner_path}_id": user.pk})
     if user.role == Role.ENTERPRISE and model.access_group != "region":
         return _enterprise_q(user, model)
-    if user.role == Role.DEPARTMENT and model.access_group == "issue":
+    if user.role == Role.DEPARTMENT and model.access_group in DEPARTMENT_GROUPS:
         return _department_q(user, model)
     region = user.region
     if region is None:
@@ -364,7 +381,8 @@ def _enterprise_q(user, model) -> Q | None:
 
 
 def _department_q(user, model) -> Q | None:
-    """A department officer: the issues assigned to their department, across units."""
+    """A department officer: the issues assigned to their department and the nodes it is
+    responsible for, across the units of their city."""
     path = getattr(model, "department_path", None)
     if path is None or user.department_id is None:
         return None

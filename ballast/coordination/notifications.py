@@ -240,11 +240,19 @@ def node_notices(*, as_of) -> int:
             name = node.name or node.get_kind_display()
             when = f"已逾期 {(as_of - node.deadline).days} 天" if late else "即将到期"
             for person in _people(officers, [node.person_user]):
-                # the project page only for whoever may open it (a department officer
-                # sees issues, not projects: the notice itself names the node)
+                # the project page for whoever may open it; the node's answer page for
+                # its department's officers (who see nodes, not projects)
                 sees = policy.restrict(
                     Project._base_manager.filter(pk=node.project_id), person, policy.VIEW
                 ).exists()
+                answers = not sees and policy.may_do(person, "node.progress", node)
+                link = (
+                    f"/projects/{node.project_id}/"
+                    if sees
+                    else f"/projects/nodes/{node.pk}/answer/"
+                    if answers
+                    else ""
+                )
                 notice = send_notice(
                     recipient=person,
                     kind=kind,
@@ -256,7 +264,7 @@ def node_notices(*, as_of) -> int:
                         f"{node.department or node.department_name or '未指定'}；"
                         f"责任人：{node.person_user or node.person or '未指定'}"
                     ),
-                    link=f"/projects/{node.project_id}/" if sees else "",
+                    link=link,
                     ref=f"projects.node:{node.pk}",
                 )
                 count += notice is not None

@@ -7,16 +7,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ballast.accounts import policy
-from ballast.accounts.models import User
+from ballast.accounts.models import Department, User
 from ballast.projects.choices import (
     STAGE_ORDER,
     ConfidenceRating,
     Level,
+    NodeKind,
+    NodeOutcome,
     SizeClass,
     TargetIndicator,
 )
 from ballast.projects.labels import stage_choices
-from ballast.projects.models import AnnualPlan, IndustryCluster, Project, UnitTarget
+from ballast.projects.models import AnnualPlan, IndustryCluster, Node, Project, UnitTarget
 from ballast.regions.models import Region, within
 from ballast.web.labels import translated_choices
 from ballast.web.widgets import fix_single_choice
@@ -198,3 +200,72 @@ class TargetFilterSet(django_filters.FilterSet):
 
     def by_year(self, queryset, name, value):
         return queryset.filter(period__startswith=str(int(value)))
+
+
+NODE_STATES = (
+    ("late", _("已逾期")),
+    ("pending", _("未办结")),
+    ("done", _("已办结")),
+    ("not_needed", _("无需办理")),
+)
+
+
+class NodeFilterSet(django_filters.FilterSet):
+    """Filters of the node list (节点计划): state (逾期 = pending past its deadline on the
+    page's date), unit, node kind, responsible department, and a search over the
+    project's name and code and the node's name. The queryset handed in is restricted
+    and annotated with ``late``."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    state = django_filters.ChoiceFilter(
+        label=_("办理状态"), choices=NODE_STATES, method="by_state", empty_label=ALL
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("板块"),
+        field_name="project__unit",
+        queryset=Region.objects.none(),
+        empty_label=ALL,
+    )
+    kind = django_filters.ChoiceFilter(label=_("节点"), choices=(), empty_label=ALL)
+    department = django_filters.ModelChoiceFilter(
+        label=_("责任部门"), queryset=Department.objects.none(), empty_label=ALL
+    )
+
+    class Meta:
+        model = Node
+        fields = ("q", "state", "unit", "kind", "department")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _units_of(user)
+        self.filters["unit"].queryset = units
+        self.filters["kind"].extra["choices"] = translated_choices(NodeKind.choices)
+        departments = Department.objects.filter(city_id=user.city_id_in_scope)
+        if user.department_id is not None and not user.is_superuser:
+            departments = departments.filter(pk=user.department_id)
+        self.filters["department"].queryset = departments.order_by("name")
+        fix_single_choice(self.form.fields["unit"], units)
+        fix_single_choice(self.form.fields["department"], departments)
+        for name, field in self.form.fields.items():
+            if name != "q" and not field.disabled:
+                field.widget.attrs.setdefault("class", "select")
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"placeholder": _("项目名称、代码或节点名称"), "type": "search"}
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(project__name__icontains=value)
+            | Q(project__code__icontains=value)
+            | Q(name__icontains=value)
+        )
+
+    def by_state(self, queryset, name, value):
+        if value == "late":
+            return queryset.filter(late=True)
+        if value == NodeOutcome.PENDING:
+            return queryset.filter(outcome=NodeOutcome.PENDING)
+        return queryset.filter(outcome=value)

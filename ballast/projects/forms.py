@@ -252,3 +252,25 @@ class ConfidenceForm(VersionedForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.init_version(assessment)
         self.fields["rating"].choices = translated_choices(ConfidenceRating.choices)
+
+
+class NodeAnswerForm(forms.Form):
+    """The responsible department's answer to a node: 已办结 on a date, 无需办理, or back
+    to 未办结, with a note (``services.node_answer``)."""
+
+    outcome = forms.ChoiceField(label=_("办理结果"))
+    completed_on = forms.DateField(label=_("办结日期"), required=False, widget=DATE)
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = translated_choices(NodeOutcome.choices)
+        self.fields["outcome"].widget.attrs["class"] = "select"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == NodeOutcome.DONE and not data.get("completed_on"):
+            self.add_error("completed_on", _("已办结的节点须填写办结日期。"))
+        return data

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 ENTRIES = (
     {"order": 10, "label": _("项目"), "url": "projects:project_list", "needs": ("project.view",)},
+    # the node plans of the person's scope; a department officer's nodes to answer
+    {"order": 12, "label": _("节点计划"), "url": "projects:nodes", "needs": ("node.view",)},
     {
         "order": 64,
         "label": _("交付信心"),

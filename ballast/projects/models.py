@@ -404,8 +404,11 @@ class Node(Versioned, BallastModel):
     note = models.TextField("说明", blank=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
-    access_group = "project"
+    # its project's rights, and the responsible department's officers (accounts.policy)
+    access_group = "node"
     unit_path = "project__unit"
+    department_path = "department"
+    project_path = "project"  # an enterprise contact follows its own projects' approvals
 
     class Meta:
         verbose_name = "节点计划"

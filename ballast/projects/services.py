@@ -18,6 +18,7 @@ from ballast.projects.choices import (
     PRODUCTION_STAGES,
     STAGE_ORDER,
     ConfidenceRating,
+    NodeOutcome,
     Stage,
     stages_after,
     stages_before,
@@ -363,6 +364,48 @@ def node_save(
     check_happened("completed_on", node.completed_on, today=today or clock.today(), what="办结日期")
     node.full_clean()
     with acting(user):
+        node.save()
+    return node
+
+
+@transaction.atomic
+def node_answer(
+    *,
+    user,
+    node: Node,
+    outcome: str,
+    completed_on: date | None = None,
+    note: str = "",
+    today: date | None = None,
+    expected_version: int | None = None,
+) -> Node:
+    """The responsible department's answer to one node of a project's node plan: 已办结
+    on ``completed_on`` (on or before ``today``), 无需办理, or back to 未办结 — the outcome
+    and its note only; the deadline, the department and the rest stay the project's
+    (``node_save``). ``expected_version`` is the node's, as the page or the API read it."""
+    stored = Node.objects.filter(pk=node.pk).first()
+    if stored is None:
+        raise ValidationError("该节点已被删除。")
+    _locked_project(stored.project_id)  # the node plan changes under its project's lock
+    node = Node.objects.select_related("project").get(pk=stored.pk)
+    policy.check(user, policy.PROGRESS, node)
+    check_version(
+        node,
+        expected_version,
+        model=Node,
+        attempted={"outcome": outcome, "completed_on": completed_on, "note": note},
+    )
+    if outcome not in NodeOutcome.values:
+        raise ValidationError({"outcome": f"办理结果“{outcome}”无效。"})
+    if outcome != NodeOutcome.DONE:
+        completed_on = None
+    elif completed_on is None:
+        raise ValidationError({"completed_on": "已办结的节点须填写办结日期。"})
+    else:
+        check_happened("completed_on", completed_on, today=today or clock.today(), what="办结日期")
+    node.outcome, node.completed_on, node.note = outcome, completed_on, note
+    node.full_clean()
+    with acting(user, reason=note or None):
         node.save()
     return node
 

@@ -9,7 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ballast.projects.choices import STAGE_BY_ORDER, ConfidenceRating, Level, SizeClass, Stage
+from ballast.projects.choices import (
+    STAGE_BY_ORDER,
+    ConfidenceRating,
+    Level,
+    NodeOutcome,
+    SizeClass,
+    Stage,
+)
 from ballast.web.pages import iso
 from ballast.web.tables import Table, column
 from ballast.web.templatetags.web_tags import day, yi
@@ -201,3 +208,124 @@ class ConfidenceTable(Table):
 
     def value_rating_narrative(self, record):
         return record.rating_narrative or ""
+
+
+class NodeTable(Table):
+    """节点计划: each node in scope with its project, deadline, responsible department and
+    person, outcome and days overdue (as of the page's date); the action a person may
+    take: the department's answer (办理), or the project's node form."""
+
+    project = column(verbose_name=_("项目名称"), export_header="项目名称")
+    unit = column(verbose_name=_("板块"), export_header="所属板块", attrs=NOWRAP, empty_values=())
+    node = column(verbose_name=_("节点"), export_header="节点", empty_values=())
+    deadline = column(verbose_name=_("计划完成日期"), export_header="计划完成日期", attrs=NOWRAP)
+    department = column(
+        verbose_name=_("责任部门"), export_header="责任部门", empty_values=(), attrs=NOWRAP
+    )
+    person = column(verbose_name=_("责任人"), export_header="责任人", empty_values=())
+    outcome = column(verbose_name=_("办理结果"), export_header="办理结果", attrs=NOWRAP)
+    completed_on = column(
+        verbose_name=_("办结日期"), export_header="办结日期", empty_values=(), attrs=NOWRAP
+    )
+    overdue = column(
+        verbose_name=_("逾期天数"), export_header="逾期天数", empty_values=(), attrs=NOWRAP
+    )
+    note = column(verbose_name=_("说明"), export_header="说明", empty_values=())
+    actions = column(
+        verbose_name="", empty_values=(), exclude_from_export=True, attrs=NOWRAP, orderable=False
+    )
+
+    class Meta(Table.Meta):
+        attrs = {"class": "grid"}
+        empty_text = _("没有符合条件的节点。")
+
+    def __init__(self, *args, as_of, sees_projects, answers, changes_projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.as_of = as_of
+        self.sees_projects = sees_projects
+        self.answers = answers
+        self.changes_projects = changes_projects
+
+    def render_project(self, record):
+        if not self.sees_projects:
+            return record.project.name
+        url = reverse("projects:project_detail", args=[record.project_id])
+        return format_html('<a href="{}">{}</a>', url, record.project.name)
+
+    def render_unit(self, record):
+        return record.project.unit.display_name
+
+    def render_node(self, record):
+        return record.name or gettext(record.get_kind_display())
+
+    def render_deadline(self, record):
+        return day(record.deadline)
+
+    def render_department(self, record):
+        return str(record.department or record.department_name or "—")
+
+    def render_person(self, record):
+        return str(record.person_user or record.person or "—")
+
+    def render_outcome(self, record):
+        if record.late:
+            return format_html(
+                '<span class="tag tag-terminated" data-late-node>{}</span>', gettext("已逾期")
+            )
+        return format_html(
+            '<span class="tag tag-node-{}">{}</span>',
+            record.outcome,
+            gettext(record.get_outcome_display()),
+        )
+
+    def render_completed_on(self, record):
+        return day(record.completed_on) if record.completed_on else "—"
+
+    def render_overdue(self, record):
+        days = self._overdue(record)
+        return days if days else "—"
+
+    def render_note(self, record):
+        return record.note or "—"
+
+    def render_actions(self, record):
+        if self.answers:
+            url = reverse("projects:node_answer", args=[record.pk])
+            return format_html('<a class="btn small" href="{}">{}</a>', url, gettext("办理"))
+        if self.changes_projects:
+            url = reverse("projects:node_edit", args=[record.project_id, record.pk])
+            return format_html('<a class="btn small" href="{}">{}</a>', url, gettext("编辑"))
+        return ""
+
+    def _overdue(self, record) -> int:
+        return (self.as_of - record.deadline).days if record.late else 0
+
+    def value_project(self, record):
+        return record.project.name
+
+    def value_unit(self, record):
+        return record.project.unit.display_name
+
+    def value_node(self, record):
+        return record.name or record.get_kind_display()
+
+    def value_deadline(self, record):
+        return iso(record.deadline)
+
+    def value_department(self, record):
+        return str(record.department or record.department_name or "")
+
+    def value_person(self, record):
+        return str(record.person_user or record.person or "")
+
+    def value_outcome(self, record):
+        return "已逾期" if record.late else NodeOutcome(record.outcome).label
+
+    def value_completed_on(self, record):
+        return iso(record.completed_on) if record.completed_on else ""
+
+    def value_overdue(self, record):
+        return self._overdue(record) or ""
+
+    def value_note(self, record):
+        return record.note

@@ -16,6 +16,8 @@ urlpatterns = [
         name="saved_filter_delete",
     ),
     path("projects/confidence/", views.confidence_list, name="confidence"),
+    path("projects/nodes/", views.node_list, name="nodes"),
+    path("projects/nodes/<int:pk>/answer/", views.node_answer, name="node_answer"),
     path("projects/targets/new/", views.target_create, name="target_create"),
     path("projects/targets/<int:pk>/", views.target_edit, name="target_edit"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,10 +18,11 @@ from ballast.accounts.models import User
 from ballast.attachments import views as attachment_views
 from ballast.attachments.selectors import prepare_panels
 from ballast.projects import panels, services, tables
-from ballast.projects.choices import STAGE_EVIDENCE, ConfidenceRating
-from ballast.projects.filtersets import ConfidenceFilterSet, ProjectFilterSet
+from ballast.projects.choices import STAGE_EVIDENCE, ConfidenceRating, NodeOutcome
+from ballast.projects.filtersets import ConfidenceFilterSet, NodeFilterSet, ProjectFilterSet
 from ballast.projects.forms import (
     ConfidenceForm,
+    NodeAnswerForm,
     NodeForm,
     PlanForm,
     ProjectForm,
@@ -490,6 +491,103 @@ class NodeEdit(ProjectFormView):
 
 
 node_edit = NodeEdit.as_view()
+
+
+class NodeList(ObjectListView):
+    """节点计划: the nodes in the person's scope — a unit's, the city's, or, for a
+    department officer, those their department is responsible for — with the late ones
+    (pending past their deadline on the page's date) first; filtered, exported by the same
+    table. A department officer answers a node here (办理); a project's editor goes to the
+    project's node form."""
+
+    model = Node
+    action = "node.view"
+    table_class = tables.NodeTable
+    filterset_class = NodeFilterSet
+    template_name = "projects/node_list.html"
+    export_title = "节点计划"
+
+    def base_queryset(self):
+        return Node.objects.select_related("project", "project__unit", "department", "person_user")
+
+    def get_queryset(self):
+        self.as_of = parse_date(self.request.GET.get("as_of"), request_today())
+        late = ExpressionWrapper(late_nodes_q(self.as_of), output_field=BooleanField())
+        return (
+            super()
+            .get_queryset()
+            .filter(project__termination__isnull=True)
+            .annotate(late=late)
+            .order_by("-late", "outcome", "deadline", "project__name", "pk")
+        )
+
+    def filterset_kwargs(self):
+        return {"user": self.request.user}
+
+    def table_kwargs(self):
+        user = self.request.user
+        return {
+            "as_of": self.as_of,
+            "sees_projects": policy.may(user, policy.VIEW, Project),
+            "answers": policy.may(user, policy.PROGRESS, Node),
+            "changes_projects": policy.may(user, policy.CHANGE, Project),
+        }
+
+    def get_export_filename(self):
+        return f"节点计划-{self.as_of:%Y-%m-%d}"
+
+    def get_extra_context(self, rows, **kwargs):
+        counts = rows.aggregate(
+            pending=Count("pk", filter=Q(outcome=NodeOutcome.PENDING)),
+            late=Count("pk", filter=Q(late=True)),
+            done=Count("pk", filter=Q(outcome=NodeOutcome.DONE)),
+        )
+        return {"as_of": self.as_of, "counts": counts}
+
+
+node_list = NodeList.as_view()
+
+
+class NodeAnswer(ObjectEditView):
+    """办理节点: the responsible department records the outcome of one of its nodes
+    (``services.node_answer``); the form carries the node's version."""
+
+    model = Node
+    action = "node.progress"
+    denied_message = gettext_lazy("您没有办理该节点的权限。")
+    form_class = NodeAnswerForm
+    template_name = "projects/node_answer.html"
+    success_message = gettext_lazy("节点办理结果已保存。")
+
+    def base_queryset(self):
+        return Node.objects.select_related("project", "project__unit", "department", "person_user")
+
+    def get_initial(self, obj):
+        return {"outcome": obj.outcome, "completed_on": obj.completed_on, "note": obj.note}
+
+    def save(self, form, obj, expected_version):
+        data = form.cleaned_data
+        return services.node_answer(
+            user=self.request.user,
+            node=obj,
+            outcome=data["outcome"],
+            completed_on=data.get("completed_on"),
+            note=data.get("note", ""),
+            today=request_today(),
+            expected_version=expected_version,
+        )
+
+    def get_success_url(self, saved):
+        return reverse("projects:nodes")
+
+    def get_title(self):
+        return _("办理节点")
+
+    def get_extra_context(self, form):
+        return {"node": self.object, "as_of": request_today()}
+
+
+node_answer = NodeAnswer.as_view()
 
 
 class NodeTemplatesApply(ObjectActionView):

@@ -99,6 +99,14 @@ class NodeChangeSerializer(NodeSerializer):
         read_only_fields = (*READ_ONLY, "project")
 
 
+class NodeAnswerSerializer(serializers.Serializer):
+    """The responsible department's answer to a node (the page's 办理 form)."""
+
+    outcome = serializers.ChoiceField(choices=Node._meta.get_field("outcome").choices)
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class AnnualPlanSerializer(ScopedModelSerializer):
     class Meta:
         model = AnnualPlan

@@ -213,12 +213,22 @@ class NodeFilterSet(_ProjectPartFilterSet):
 
 
 class NodeViewSet(WritableViewSet):
-    """节点计划：项目的审批与建设节点。"""
+    """节点计划：项目的审批与建设节点（部门人员只见本部门负责的节点，可办理）。"""
 
     queryset = Node.objects.select_related("project").order_by("project", "sort_order", "pk")
     serializer_class = s.NodeSerializer
     filterset_class = NodeFilterSet
-    policy_actions = {"create": policy.CHANGE}
+    policy_actions = {"create": policy.CHANGE, "answer": policy.PROGRESS}
+
+    @extend_schema(request=s.NodeAnswerSerializer, responses={200: s.NodeSerializer})
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """责任部门办理节点：已办结（须填办结日期）、无需办理或退回未办结；须带 If-Match。"""
+        version = self.expected_version()
+        node = self.get_object()
+        data = self.validated(s.NodeAnswerSerializer)
+        node = services.node_answer(user=request.user, node=node, expected_version=version, **data)
+        return self.object_response(node)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
