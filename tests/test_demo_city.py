@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from ballast.accounts.choices import Role
 from ballast.accounts.models import Department, User
+from ballast.audit.models import AuditRecord, ChainHead
 from ballast.core.periods import add_months
 from ballast.core.validators import validate_credit_code, validate_project_code
 from ballast.dashboards import geo
@@ -63,9 +64,34 @@ def demo(django_db_setup, django_db_blocker):
     # the tests' fast hasher (tests/conftest.py) is function-scoped: use it here too
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast:
+        trail = _audit_state()
         summary = services.build_demo(seed=SEED, password="demo-pass", today=TODAY)
         yield summary
         services.reset_demo()
+        _restore_audit(trail)
+
+
+def _audit_state():
+    """The audit trail's end before the demo is built (the demo's build is committed)."""
+    head = ChainHead.objects.first()
+    return head and (head.seq, head.hash, head.pruned_seq, head.pruned_hash)
+
+
+def _restore_audit(state) -> None:
+    """Put the trail back as it was: ``reset_demo`` keeps it (a demo database's trail
+    stays), but the tests of other modules that run after these on the same worker
+    (pytest-xdist) start from an empty, or their own, chain. The raw delete is the test's
+    own door, as ``audit_prune``'s."""
+    from django.db import connection
+
+    kept = state[0] if state else 0
+    AuditRecord.objects.filter(seq__gt=kept)._raw_delete(connection.alias)
+    if state is None:
+        ChainHead.objects.all()._raw_delete(connection.alias)
+    else:
+        ChainHead.objects.update(
+            seq=state[0], hash=state[1], pruned_seq=state[2], pruned_hash=state[3]
+        )
 
 
 def cases(demo, key):
