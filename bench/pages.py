@@ -82,6 +82,7 @@ def pages() -> list[str]:
         "/mujun/",
         "/targets/",
         "/projects/confidence/",
+        "/projects/nodes/",
         "/integrity/",
         "/integrity/checks/",
         "/imports/",
