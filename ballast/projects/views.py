@@ -537,9 +537,11 @@ class NodeList(ObjectListView):
         return f"节点计划-{self.as_of:%Y-%m-%d}"
 
     def get_extra_context(self, rows, **kwargs):
+        # the late ones by their condition, not by the annotation's alias (PostgreSQL
+        # cannot read a SELECT alias inside an aggregate's FILTER)
         counts = rows.aggregate(
             pending=Count("pk", filter=Q(outcome=NodeOutcome.PENDING)),
-            late=Count("pk", filter=Q(late=True)),
+            late=Count("pk", filter=late_nodes_q(self.as_of)),
             done=Count("pk", filter=Q(outcome=NodeOutcome.DONE)),
         )
         return {"as_of": self.as_of, "counts": counts}
