@@ -266,7 +266,6 @@ def test_a_node_goes_late_and_its_officer_reads_the_notice(
     row.get_by_role("link").click()
     expect(page.locator(".prewrap")).to_contain_text("计划完成日期：2023-03-02")
     s.shot("loop-11-node-late-notice")
-
     # the node's person goes from the notice to the project, the node marked late
     page = s.login("leader_a")
     page.click("[data-testid=inbox-link]")
@@ -279,4 +278,23 @@ def test_a_node_goes_late_and_its_officer_reads_the_notice(
     expect(late_nodes).to_have_count(1)
     late_nodes.first.scroll_into_view_if_needed()
     s.shot("loop-12-node-late-on-project", full_page=False)
+    # the department's officer answers it: the notice leads to the node, recorded done
+    page = s.login("dept")
+    page.click("[data-testid=inbox-link]")
+    page.locator("tr", has_text="【节点已逾期 8 天】仪征港口项目").get_by_role("link").click()
+    page.click("button:has-text('前往办理')")
+    page.wait_for_url(f"**/projects/nodes/{filing.pk}/answer/")
+    expect(page.locator("[data-late-node]")).to_have_count(1)
+    page.select_option("select[name=outcome]", "done")
+    page.fill("input[name=completed_on]", "2023-03-09")
+    page.fill("textarea[name=note]", "已取得备案证")
+    s.shot("loop-13-department-answers-node")
+    page.click("button:has-text('保存')")
+    page.wait_for_url("**/projects/nodes/")
+    expect(page.locator("table.grid")).to_contain_text("已取得备案证")
+    expect(page.locator("table.grid [data-late-node]")).to_have_count(0)
+    s.shot("loop-14-department-node-list")
+    filing.refresh_from_db()
+    assert (filing.outcome, filing.completed_on) == ("done", date(2023, 3, 9))
+
     assert today == date(2023, 3, 10)
