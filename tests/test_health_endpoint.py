@@ -1,5 +1,6 @@
 """/healthz: the balancer's probe — database, cache, upload storage, disk, import queue."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,18 @@ from django.utils import timezone
 from ballast.imports.models import ImportJob
 
 CHECKS = {"database", "cache", "storage", "disk", "import_queue", "queue"}
+
+
+@pytest.fixture(autouse=True)
+def _no_inherited_event_loop():
+    """/healthz is an async view: the test client runs it through asgiref's AsyncToSync,
+    which refuses to run in a thread where an event loop is marked running. A browser
+    test's Playwright, earlier on the same pytest-xdist worker, can leave its loop marked
+    so; the probe must not depend on what ran before it."""
+    leftover = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    yield
+    asyncio.events._set_running_loop(leftover)
 
 
 @pytest.fixture(autouse=True)

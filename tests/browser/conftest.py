@@ -48,7 +48,12 @@ document.addEventListener("securitypolicyviolation", function (e) {
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API runs an event loop in this thread while it lives,
+# and a Django test of another module run after these on the same worker (pytest-xdist)
+# would find it running (asgiref refuses AsyncToSync then: the health endpoint's tests).
+# Module-scoped: Playwright's sync API keeps an event loop in this thread while it lives,
+# and a later module's test on the same worker (pytest-xdist) must not inherit it.
+@pytest.fixture(scope="module")
 def chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip("未安装 chromium：请先运行 bin/browser-setup")
